@@ -1,0 +1,82 @@
+//! Build script: generates `qssl.h` with cbindgen into `OUT_DIR`, compares it
+//! with the committed `include/qssl.h`, and sets the shared library's SONAME.
+//!
+//! * Equal: nothing to do.
+//! * Different and `QSSL_BLESS_HEADER=1`: the committed header is overwritten.
+//! * Different otherwise: a warning locally, a build error when `CI` is set.
+
+use std::env;
+use std::fs;
+use std::path::PathBuf;
+
+/// The major version of the C ABI; the SONAME is `libqssl.so.<ABI_MAJOR>`.
+const ABI_MAJOR: &str = "0";
+
+fn main() {
+    let crate_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    let out_dir = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR"));
+
+    println!("cargo::rerun-if-changed=src");
+    println!("cargo::rerun-if-changed=cbindgen.toml");
+    println!("cargo::rerun-if-changed=include/qssl.h");
+    println!("cargo::rerun-if-env-changed=QSSL_BLESS_HEADER");
+    println!("cargo::rerun-if-env-changed=CI");
+
+    // SONAME, so executables record libqssl.so.N rather than the dev symlink.
+    if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        println!("cargo::rustc-cdylib-link-arg=-Wl,-soname,libqssl.so.{ABI_MAJOR}");
+    }
+    println!("cargo::rustc-env=QSSL_ABI_MAJOR={ABI_MAJOR}");
+
+    let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
+        .expect("cbindgen.toml must parse");
+    let major = env::var("CARGO_PKG_VERSION_MAJOR").expect("version");
+    let minor = env::var("CARGO_PKG_VERSION_MINOR").expect("version");
+    let patch = env::var("CARGO_PKG_VERSION_PATCH").expect("version");
+    let version = env::var("CARGO_PKG_VERSION").expect("version");
+    let preamble = fs::read_to_string(crate_dir.join("src/ffi/preamble.h"))
+        .expect("src/ffi/preamble.h must exist");
+    config.after_includes = Some(format!(
+        "\n/** Major version of qssl (from Cargo.toml). */\n\
+         #define QSSL_VERSION_MAJOR {major}\n\
+         /** Minor version of qssl (from Cargo.toml). */\n\
+         #define QSSL_VERSION_MINOR {minor}\n\
+         /** Patch version of qssl (from Cargo.toml). */\n\
+         #define QSSL_VERSION_PATCH {patch}\n\
+         /** The version of qssl as text; qssl_version() returns the version of the loaded library. */\n\
+         #define QSSL_VERSION_STRING \"{version}\"\n\
+         /** The version as one number, (major << 16) | (minor << 8) | patch. */\n\
+         #define QSSL_VERSION_NUMBER (({major} << 16) | ({minor} << 8) | {patch})\n\n{preamble}"
+    ));
+
+    let generated = out_dir.join("qssl.h");
+    match cbindgen::Builder::new()
+        .with_config(config)
+        .with_src(crate_dir.join("src/lib.rs"))
+        .generate()
+    {
+        Ok(bindings) => {
+            bindings.write_to_file(&generated);
+        }
+        Err(e) => panic!("cbindgen failed to generate qssl.h: {e}"),
+    }
+
+    let fresh = fs::read_to_string(&generated).expect("generated header");
+    let committed_path = crate_dir.join("include/qssl.h");
+    let committed = fs::read_to_string(&committed_path).unwrap_or_default();
+    if fresh != committed {
+        if env::var("QSSL_BLESS_HEADER").is_ok_and(|v| v == "1") {
+            fs::write(&committed_path, &fresh).expect("write include/qssl.h");
+        } else if env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false") {
+            panic!(
+                "include/qssl.h is stale: run `QSSL_BLESS_HEADER=1 cargo build` and commit it \
+                 (fresh copy at {})",
+                generated.display()
+            );
+        } else {
+            println!(
+                "cargo::warning=include/qssl.h is stale: run `QSSL_BLESS_HEADER=1 cargo build` and commit it"
+            );
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! The boundary helpers every exported function runs its body in.
+//!
+//! Each helper catches panics (reported as `QSSL_STATUS_INTERNAL_PANIC`),
+//! records the error message for the calling thread on failure, and leaves the
+//! OpenSSL error queue empty on return, so no stale OpenSSL error leaks into a
+//! later call.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use super::status::{QSSL_STATUS_OK, qssl_status_t, set_last_error};
+use crate::Error;
+use crate::ossl::clear_error_queue;
+
+/// Turns a caught panic payload into an error.
+fn panic_error(payload: Box<dyn std::any::Any + Send>) -> Error {
+    let msg = if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic with a non-text payload".to_string()
+    };
+    Error::Panic(msg)
+}
+
+/// Runs `f` and returns its value, or `Err` for an error or a caught panic.
+/// The OpenSSL error queue is empty afterwards; on error the last error
+/// message is set (prefixed with `func`).
+pub(crate) fn run<T>(func: &'static str, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    let result = match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => Err(panic_error(payload)),
+    };
+    if let Err(e) = &result {
+        set_last_error(&format!("{func}: {e}"));
+    }
+    clear_error_queue();
+    result
+}
+
+/// For functions returning `qssl_status_t`: `Ok(())` becomes `QSSL_STATUS_OK`.
+pub(crate) fn status(func: &'static str, f: impl FnOnce() -> Result<(), Error>) -> qssl_status_t {
+    match run(func, f) {
+        Ok(()) => QSSL_STATUS_OK,
+        Err(e) => e.status(),
+    }
+}
+
+/// For functions whose success value is itself a status (connections:
+/// `QSSL_STATUS_OK`, `QSSL_STATUS_WANT_READ`, ...).
+pub(crate) fn status_code(
+    func: &'static str,
+    f: impl FnOnce() -> Result<qssl_status_t, Error>,
+) -> qssl_status_t {
+    match run(func, f) {
+        Ok(code) => code,
+        Err(e) => e.status(),
+    }
+}
+
+/// For functions returning a pointer: NULL on failure.
+pub(crate) fn pointer<T>(func: &'static str, f: impl FnOnce() -> Result<*mut T, Error>) -> *mut T {
+    run(func, f).unwrap_or(std::ptr::null_mut())
+}
+
+/// For infallible getters: `default` (Qt's default for the property) when the
+/// body fails, for example because the handle is NULL.
+pub(crate) fn value<T>(func: &'static str, default: T, f: impl FnOnce() -> Result<T, Error>) -> T {
+    run(func, f).unwrap_or(default)
+}
+
+/// For functions returning nothing (`_free`): errors and panics are recorded
+/// and swallowed.
+pub(crate) fn void(func: &'static str, f: impl FnOnce() -> Result<(), Error>) {
+    let _ = run(func, f);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ffi::status::{QSSL_STATUS_INTERNAL_PANIC, QSSL_STATUS_INVALID_ARGUMENT, last_error};
+
+    #[test]
+    fn panic_becomes_internal_panic_status() {
+        let code = status("qssl_test_panic", || panic!("deliberate test panic"));
+        assert_eq!(code, QSSL_STATUS_INTERNAL_PANIC);
+        let msg = last_error();
+        assert!(msg.contains("qssl_test_panic"), "{msg}");
+        assert!(msg.contains("deliberate test panic"), "{msg}");
+    }
+
+    #[test]
+    fn panic_in_pointer_function_gives_null() {
+        let p: *mut u8 = pointer("qssl_test_ptr", || panic!("boom {}", 42));
+        assert!(p.is_null());
+        assert!(last_error().contains("boom 42"));
+    }
+
+    #[test]
+    fn error_maps_to_status_and_message() {
+        let code = status("qssl_test_err", || Err(Error::invalid("depth must not be negative")));
+        assert_eq!(code, QSSL_STATUS_INVALID_ARGUMENT);
+        assert_eq!(last_error(), "qssl_test_err: depth must not be negative");
+    }
+
+    #[test]
+    fn value_returns_default_on_error() {
+        assert_eq!(value("qssl_test_val", 7, || Err(Error::NullArgument("cfg"))), 7);
+        assert_eq!(value("qssl_test_val", 7, || Ok(3)), 3);
+    }
+
+    #[test]
+    fn openssl_queue_is_drained() {
+        let code = status("qssl_test_queue", || {
+            // Provoke an OpenSSL error and leave it on the queue.
+            let _ = openssl::x509::X509::from_pem(b"garbage");
+            Ok(())
+        });
+        assert_eq!(code, QSSL_STATUS_OK);
+        assert!(openssl::error::ErrorStack::get().errors().is_empty());
+    }
+}
