@@ -114,6 +114,241 @@ typedef struct qssl_backend_config_t qssl_backend_config_t;
 
 
 /**
+ * `QSslDiffieHellmanParameters::Error`: NoError.
+ */
+#define DH_NO_ERROR 0
+
+/**
+ * InvalidInputDataError.
+ */
+#define DH_INVALID_INPUT_DATA_ERROR 1
+
+/**
+ * UnsafeParametersError.
+ */
+#define DH_UNSAFE_PARAMETERS_ERROR 2
+
+/**
+ * TLS 1.0 (deprecated since Qt 6.3).
+ */
+#define TLS_V1_0 0
+
+/**
+ * TLS 1.1 (deprecated since Qt 6.3).
+ */
+#define TLS_V1_1 1
+
+/**
+ * TLS 1.2.
+ */
+#define TLS_V1_2 2
+
+/**
+ * Any protocol: TLS 1.0 or later.
+ */
+#define ANY_PROTOCOL 3
+
+/**
+ * The default: TLS 1.2 or later in Qt 6.
+ */
+#define SECURE_PROTOCOLS 4
+
+/**
+ * TLS 1.0 or later (deprecated since Qt 6.3).
+ */
+#define TLS_V1_0_OR_LATER 5
+
+/**
+ * TLS 1.1 or later (deprecated since Qt 6.3).
+ */
+#define TLS_V1_1_OR_LATER 6
+
+/**
+ * TLS 1.2 or later.
+ */
+#define TLS_V1_2_OR_LATER 7
+
+/**
+ * DTLS 1.0 (deprecated since Qt 6.3).
+ */
+#define DTLS_V1_0 8
+
+/**
+ * DTLS 1.0 or later (deprecated since Qt 6.3).
+ */
+#define DTLS_V1_0_OR_LATER 9
+
+/**
+ * DTLS 1.2.
+ */
+#define DTLS_V1_2 10
+
+/**
+ * DTLS 1.2 or later (the DTLS default).
+ */
+#define DTLS_V1_2_OR_LATER 11
+
+/**
+ * TLS 1.3.
+ */
+#define TLS_V1_3 12
+
+/**
+ * TLS 1.3 or later.
+ */
+#define TLS_V1_3_OR_LATER 13
+
+/**
+ * Unknown protocol, or no session.
+ */
+#define UNKNOWN_PROTOCOL -1
+
+/**
+ * SslOptionDisableEmptyFragments.
+ */
+#define DISABLE_EMPTY_FRAGMENTS 1
+
+/**
+ * SslOptionDisableSessionTickets.
+ */
+#define DISABLE_SESSION_TICKETS 2
+
+/**
+ * SslOptionDisableCompression.
+ */
+#define DISABLE_COMPRESSION 4
+
+/**
+ * SslOptionDisableServerNameIndication.
+ */
+#define DISABLE_SERVER_NAME_INDICATION 8
+
+/**
+ * SslOptionDisableLegacyRenegotiation.
+ */
+#define DISABLE_LEGACY_RENEGOTIATION 16
+
+/**
+ * SslOptionDisableSessionSharing.
+ */
+#define DISABLE_SESSION_SHARING 32
+
+/**
+ * SslOptionDisableSessionPersistence.
+ */
+#define DISABLE_SESSION_PERSISTENCE 64
+
+/**
+ * SslOptionDisableServerCipherPreference.
+ */
+#define DISABLE_SERVER_CIPHER_PREFERENCE 128
+
+/**
+ * Every defined bit.
+ */
+#define ALL 255
+
+/**
+ * The default mask of a configuration: 0x55.
+ */
+#define DEFAULT (((DISABLE_EMPTY_FRAGMENTS | DISABLE_COMPRESSION) | DISABLE_LEGACY_RENEGOTIATION) | DISABLE_SESSION_PERSISTENCE)
+
+/**
+ * VerifyNone.
+ */
+#define VERIFY_NONE 0
+
+/**
+ * QueryPeer.
+ */
+#define QUERY_PEER 1
+
+/**
+ * VerifyPeer.
+ */
+#define VERIFY_PEER 2
+
+/**
+ * AutoVerifyPeer (the default): VerifyPeer on clients, QueryPeer on servers.
+ */
+#define AUTO_VERIFY_PEER 3
+
+/**
+ * Pem.
+ */
+#define PEM 0
+
+/**
+ * Der.
+ */
+#define DER 1
+
+/**
+ * PrivateKey.
+ */
+#define PRIVATE_KEY 0
+
+/**
+ * PublicKey.
+ */
+#define PUBLIC_KEY 1
+
+/**
+ * Opaque (a key OpenSSL knows but Qt has no enum for, e.g. X25519, Ed25519).
+ */
+#define OPAQUE 0
+
+/**
+ * Rsa.
+ */
+#define RSA 1
+
+/**
+ * Dsa.
+ */
+#define DSA 2
+
+/**
+ * Ec.
+ */
+#define EC 3
+
+/**
+ * Dh.
+ */
+#define DH 4
+
+/**
+ * RegularExpression.
+ */
+#define REGULAR_EXPRESSION 0
+
+/**
+ * Wildcard.
+ */
+#define WILDCARD 1
+
+/**
+ * FixedString (the default).
+ */
+#define FIXED_STRING 2
+
+/**
+ * NextProtocolNegotiationNone.
+ */
+#define NONE 0
+
+/**
+ * NextProtocolNegotiationNegotiated.
+ */
+#define NEGOTIATED 1
+
+/**
+ * NextProtocolNegotiationUnsupported.
+ */
+#define UNSUPPORTED 2
+
+/**
  * The result of a fallible qssl function: `QSSL_STATUS_OK` (0), a negative
  * error code, or a positive code that is not an error (a non-blocking
  * connection would block). The numbers are stable and never reused.
@@ -246,6 +481,8 @@ uint32_t qssl_version_number(void);
  * example "OpenSSL 3.0.19 27 Jan 2026". Static; never NULL; never free it.
  */
 const char *qssl_openssl_version(void);
+
+extern stack_st_SSL_CIPHER *SSL_get_ciphers(const SSL *ssl);
 
 #ifdef __cplusplus
 }  // extern "C"

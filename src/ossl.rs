@@ -7,3 +7,24 @@ pub(crate) fn clear_error_queue() {
     // calling thread's error queue.
     unsafe { openssl_sys::ERR_clear_error() }
 }
+
+/// The cipher suites an `SSL` object would offer (`SSL_get_ciphers`), as
+/// OpenSSL's own cipher objects. Empty if OpenSSL returns NULL.
+pub(crate) fn ssl_ciphers(ssl: &openssl::ssl::SslRef) -> Vec<&openssl::ssl::SslCipherRef> {
+    use foreign_types::ForeignTypeRef;
+    // SAFETY: `ssl` is a live SSL; SSL_get_ciphers returns a stack owned by
+    // the SSL (or its context), valid while `ssl` is borrowed.
+    let ptr = unsafe { SSL_get_ciphers(ssl.as_ptr()) };
+    if ptr.is_null() {
+        return Vec::new();
+    }
+    // SAFETY: non-NULL stack owned by `ssl`, borrowed for its lifetime.
+    let stack = unsafe { openssl::stack::StackRef::<openssl::ssl::SslCipher>::from_ptr(ptr) };
+    stack.iter().collect()
+}
+
+// Declarations of libssl functions that openssl-sys does not bind. libssl is
+// linked by openssl-sys already.
+unsafe extern "C" {
+    fn SSL_get_ciphers(ssl: *const openssl_sys::SSL) -> *mut openssl_sys::stack_st_SSL_CIPHER;
+}

@@ -3,10 +3,20 @@
 //! This is the only layer with raw pointers. Every exported function runs its
 //! body inside one of the boundary helpers of [`boundary`], which catch panics,
 //! map errors to `qssl_status_t`, record the thread's last error message and
-//! drain the OpenSSL error queue.
+//! drain the OpenSSL error queue. One file per handle type.
 
 pub mod boundary;
 pub mod bytes;
 pub mod handle;
+pub(crate) mod list;
 pub mod status;
 pub mod version;
+
+pub mod cert;
+pub mod cipher;
+pub mod config;
+pub mod curve;
+pub mod dh;
+pub mod key;
+pub mod psk;
+pub mod ssl_error;

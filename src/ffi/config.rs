@@ -1,0 +1,1 @@
+//! `qssl_config_t` (QSslConfiguration).

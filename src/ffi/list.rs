@@ -1,0 +1,90 @@
+//! Storage shared by the owned snapshot list handles (`qssl_cert_list_t`, ...).
+//!
+//! A list handle holds the model's `Arc<[T]>`, so taking a snapshot of a
+//! configuration's list is O(1). `items()` lends the elements as an array of
+//! handle pointers, built once on first use, in the form the setters take.
+
+use std::sync::{Arc, OnceLock};
+
+/// Pointers into an `Arc<[T]>` lent to C. They point into memory the list
+/// owns and never mutates, so sharing them between threads is sound.
+struct Pointers<H>(Box<[*const H]>);
+
+// SAFETY: the pointers refer to immutable data owned by the same list; they
+// are only read, and the list outlives every borrow C may take of them.
+unsafe impl<H> Send for Pointers<H> {}
+// SAFETY: as above; no interior mutability is reachable through them.
+unsafe impl<H> Sync for Pointers<H> {}
+
+/// An immutable, shared snapshot of a list, lending elements as handles `H`
+/// (a `#[repr(transparent)]` newtype over `T`).
+pub(crate) struct ListStore<T, H> {
+    items: Arc<[T]>,
+    pointers: OnceLock<Pointers<H>>,
+}
+
+impl<T, H> ListStore<T, H> {
+    /// Wraps a shared slice (O(1)).
+    pub(crate) fn new(items: Arc<[T]>) -> Self {
+        assert!(std::mem::size_of::<T>() == std::mem::size_of::<H>());
+        ListStore { items, pointers: OnceLock::new() }
+    }
+
+    /// The shared slice.
+    pub(crate) fn items(&self) -> &Arc<[T]> {
+        &self.items
+    }
+
+    /// Number of elements.
+    pub(crate) fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// A borrowed element as a handle pointer; NULL if out of range.
+    pub(crate) fn get(&self, index: usize) -> *const H {
+        self.items.get(index).map_or(std::ptr::null(), |t| (t as *const T).cast::<H>())
+    }
+
+    /// All elements as an array of handle pointers (NULL when empty).
+    pub(crate) fn pointers(&self) -> *const *const H {
+        if self.items.is_empty() {
+            return std::ptr::null();
+        }
+        let p = self.pointers.get_or_init(|| {
+            Pointers(self.items.iter().map(|t| (t as *const T).cast::<H>()).collect())
+        });
+        p.0.as_ptr()
+    }
+}
+
+/// Reads a C array of handle pointers into owned model values. Each element
+/// must be non-NULL.
+///
+/// # Safety
+/// `items` must be NULL (with `n == 0`) or point to `n` pointers, each NULL or
+/// a live handle `H`, a `#[repr(transparent)]` newtype over `T`.
+pub(crate) unsafe fn array_in<T: Clone, H>(
+    items: *const *const H,
+    n: usize,
+    name: &'static str,
+) -> Result<Vec<T>, crate::Error> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    if items.is_null() {
+        return Err(crate::Error::NullArgument(name));
+    }
+    // SAFETY: the caller guarantees `items` holds `n` pointers.
+    let ptrs = unsafe { std::slice::from_raw_parts(items, n) };
+    ptrs.iter()
+        .enumerate()
+        .map(|(i, &p)| {
+            if p.is_null() {
+                Err(crate::Error::invalid(format!("{name}[{i}] is NULL")))
+            } else {
+                // SAFETY: non-NULL live handle; H is repr(transparent) over T.
+                Ok(unsafe { &*p.cast::<T>() }.clone())
+            }
+        })
+        .collect()
+}

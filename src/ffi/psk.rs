@@ -1,0 +1,1 @@
+//! `qssl_psk_auth_t` (QSslPreSharedKeyAuthenticator).

@@ -1,0 +1,190 @@
+//! `QSslCipher`: a cipher suite as Qt describes it, and the process-wide
+//! supported and default cipher lists read from the loaded OpenSSL.
+
+use std::sync::{Arc, OnceLock};
+
+use openssl::ssl::{Ssl, SslCipherRef, SslContext, SslMethod};
+
+use crate::model::enums::protocol;
+
+/// A cipher suite, or the null cipher. Clones share the data.
+#[derive(Clone, Default)]
+pub struct Cipher {
+    inner: Option<Arc<CipherData>>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+struct CipherData {
+    name: String,
+    protocol_string: String,
+    protocol: i32,
+    key_exchange: String,
+    authentication: String,
+    encryption: String,
+    supported_bits: i32,
+    used_bits: i32,
+}
+
+impl Cipher {
+    /// The null cipher.
+    pub fn null() -> Self {
+        Cipher { inner: None }
+    }
+
+    /// Builds a cipher from OpenSSL's description of a suite, as Qt does.
+    pub(crate) fn from_openssl(c: &SslCipherRef) -> Self {
+        let desc = c.description();
+        let mut fields = desc.split_whitespace();
+        let name = fields.next().unwrap_or_default().to_string();
+        let protocol_string = fields.next().unwrap_or_default().to_string();
+        let (mut kx, mut au, mut enc) = (String::new(), String::new(), String::new());
+        for f in fields {
+            if let Some(v) = f.strip_prefix("Kx=") {
+                kx = v.to_string();
+            } else if let Some(v) = f.strip_prefix("Au=") {
+                au = v.to_string();
+            } else if let Some(v) = f.strip_prefix("Enc=") {
+                enc = v.to_string();
+            }
+        }
+        let bits = c.bits();
+        Cipher {
+            inner: Some(Arc::new(CipherData {
+                protocol: protocol_from_string(&protocol_string),
+                name,
+                protocol_string,
+                key_exchange: kx,
+                authentication: au,
+                encryption: enc,
+                supported_bits: bits.algorithm,
+                used_bits: bits.secret,
+            })),
+        }
+    }
+
+    /// `QSslCipher(name)`: the first supported cipher with exactly this name
+    /// (case-sensitive), or null.
+    pub fn from_name(name: &str) -> Self {
+        supported_ciphers().iter().find(|c| c.name() == name).cloned().unwrap_or_default()
+    }
+
+    /// `QSslCipher(name, protocol)`: both must match, or null.
+    pub fn from_name_and_protocol(name: &str, proto: i32) -> Self {
+        supported_ciphers()
+            .iter()
+            .find(|c| c.name() == name && c.protocol() == proto)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// True for the null cipher.
+    pub fn is_null(&self) -> bool {
+        self.inner.is_none()
+    }
+
+    /// The suite's OpenSSL name ("" when null).
+    pub fn name(&self) -> &str {
+        self.inner.as_ref().map_or("", |d| &d.name)
+    }
+
+    /// `QSsl::SslProtocol` of the suite's minimum version (-1 when null or unknown).
+    pub fn protocol(&self) -> i32 {
+        self.inner.as_ref().map_or(protocol::UNKNOWN_PROTOCOL, |d| d.protocol)
+    }
+
+    /// The protocol as OpenSSL names it ("TLSv1.3", "SSLv3", ...).
+    pub fn protocol_string(&self) -> &str {
+        self.inner.as_ref().map_or("", |d| &d.protocol_string)
+    }
+
+    /// The key exchange method ("ECDH", "any", ...).
+    pub fn key_exchange_method(&self) -> &str {
+        self.inner.as_ref().map_or("", |d| &d.key_exchange)
+    }
+
+    /// The authentication method ("RSA", "ECDSA", "any", ...).
+    pub fn authentication_method(&self) -> &str {
+        self.inner.as_ref().map_or("", |d| &d.authentication)
+    }
+
+    /// The encryption method ("AESGCM(256)", ...).
+    pub fn encryption_method(&self) -> &str {
+        self.inner.as_ref().map_or("", |d| &d.encryption)
+    }
+
+    /// Bits the algorithm supports (0 when null).
+    pub fn supported_bits(&self) -> i32 {
+        self.inner.as_ref().map_or(0, |d| d.supported_bits)
+    }
+
+    /// Bits in use (0 when null).
+    pub fn used_bits(&self) -> i32 {
+        self.inner.as_ref().map_or(0, |d| d.used_bits)
+    }
+}
+
+/// Qt's mapping of OpenSSL's protocol text to `QSsl::SslProtocol`.
+fn protocol_from_string(s: &str) -> i32 {
+    match s {
+        "TLSv1.3" => protocol::TLS_V1_3,
+        "TLSv1.2" => protocol::TLS_V1_2,
+        "TLSv1.1" => protocol::TLS_V1_1,
+        "TLSv1" => protocol::TLS_V1_0,
+        _ => protocol::UNKNOWN_PROTOCOL,
+    }
+}
+
+impl PartialEq for Cipher {
+    /// Qt compares name and protocol only; null equals null.
+    fn eq(&self, other: &Self) -> bool {
+        self.name() == other.name() && self.protocol() == other.protocol()
+    }
+}
+
+impl Eq for Cipher {}
+
+impl std::fmt::Debug for Cipher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Cipher({}, {})", self.name(), self.protocol())
+    }
+}
+
+struct CipherLists {
+    supported: Arc<[Cipher]>,
+    default: Arc<[Cipher]>,
+}
+
+fn lists() -> &'static CipherLists {
+    static LISTS: OnceLock<CipherLists> = OnceLock::new();
+    LISTS.get_or_init(|| {
+        let supported: Vec<Cipher> = SslContext::builder(SslMethod::tls_client())
+            .ok()
+            .map(|b| b.build())
+            .and_then(|ctx| Ssl::new(&ctx).ok())
+            .map(|ssl| {
+                crate::ossl::ssl_ciphers(&ssl)
+                    .into_iter()
+                    .map(Cipher::from_openssl)
+                    .filter(|c| {
+                        let n = c.name().to_ascii_lowercase();
+                        !(n.starts_with("adh") || n.starts_with("exp-adh") || n.starts_with("aecdh"))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        crate::ossl::clear_error_queue();
+        let default: Vec<Cipher> = supported.iter().filter(|c| c.used_bits() >= 128).cloned().collect();
+        CipherLists { supported: supported.into(), default: default.into() }
+    })
+}
+
+/// `QSslConfiguration::supportedCiphers()`: every suite the loaded OpenSSL
+/// offers by default, anonymous suites removed. Computed once per process.
+pub fn supported_ciphers() -> Arc<[Cipher]> {
+    lists().supported.clone()
+}
+
+/// The default configuration's cipher list: supported suites of 128 bits or more.
+pub fn default_ciphers() -> Arc<[Cipher]> {
+    lists().default.clone()
+}
