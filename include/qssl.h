@@ -112,6 +112,12 @@ typedef struct qssl_bytes_list_t qssl_bytes_list_t;
 /** A backend configuration map (QMap<QByteArray, QVariant>) with typed values. */
 typedef struct qssl_backend_config_t qssl_backend_config_t;
 
+/** QSslConfiguration::ALPNProtocolHTTP2: "h2". */
+#define QSSL_ALPN_PROTOCOL_HTTP2 "h2"
+
+/** QSslConfiguration::NextProtocolHttp1_1: "http/1.1". */
+#define QSSL_NEXT_PROTOCOL_HTTP1_1 "http/1.1"
+
 
 /**
  * `QSslDiffieHellmanParameters::Error`: NoError.
@@ -356,6 +362,761 @@ typedef struct qssl_backend_config_t qssl_backend_config_t;
 typedef int32_t qssl_status_t;
 
 /**
+ * A TLS/DTLS protocol version or range, Qt 6 numbering (QSsl::SslProtocol).
+ */
+typedef int32_t qssl_ssl_protocol_t;
+
+/**
+ * A set of QSsl::SslOption bits; unknown bits are rejected (QSsl::SslOptions).
+ */
+typedef uint32_t qssl_ssl_options_t;
+
+/**
+ * How the peer's certificate is verified (QSslSocket::PeerVerifyMode).
+ */
+typedef int32_t qssl_peer_verify_mode_t;
+
+/**
+ * The side of a connection (QSslSocket::SslMode).
+ */
+typedef int32_t qssl_ssl_mode_t;
+
+/**
+ * An encoding (QSsl::EncodingFormat).
+ */
+typedef int32_t qssl_encoding_format_t;
+
+/**
+ * Private or public key (QSsl::KeyType).
+ */
+typedef int32_t qssl_key_type_t;
+
+/**
+ * A key algorithm (QSsl::KeyAlgorithm).
+ */
+typedef int32_t qssl_key_algorithm_t;
+
+/**
+ * A subject alternative name kind (QSsl::AlternativeNameEntryType).
+ */
+typedef int32_t qssl_alternative_name_entry_type_t;
+
+/**
+ * A distinguished-name field (QSslCertificate::SubjectInfo).
+ */
+typedef int32_t qssl_subject_info_t;
+
+/**
+ * How a certificate path is matched (QSslCertificate::PatternSyntax).
+ */
+typedef int32_t qssl_pattern_syntax_t;
+
+/**
+ * The ALPN outcome (QSslConfiguration::NextProtocolNegotiationStatus).
+ */
+typedef int32_t qssl_next_protocol_negotiation_status_t;
+
+/**
+ * The state of DH parameters (QSslDiffieHellmanParameters::Error).
+ */
+typedef int32_t qssl_dh_params_error_t;
+
+/**
+ * The kind of an SSL error (QSslError::SslError).
+ */
+typedef int32_t qssl_ssl_error_code_t;
+
+/**
+ * A TLS alert level (Qt 6) (QSsl::AlertLevel).
+ */
+typedef int32_t qssl_alert_level_t;
+
+/**
+ * A TLS alert description: the TLS code itself; other codes pass through (QSsl::AlertType).
+ */
+typedef int32_t qssl_alert_type_t;
+
+/**
+ * TLS 1.0 only (TlsV1_0; deprecated in Qt 6.3, refused by OpenSSL 3's security level in practice).
+ */
+#define QSSL_SSL_PROTOCOL_TLS_V1_0 0
+
+/**
+ * TLS 1.1 only (TlsV1_1; deprecated in Qt 6.3).
+ */
+#define QSSL_SSL_PROTOCOL_TLS_V1_1 1
+
+/**
+ * TLS 1.2 only (TlsV1_2).
+ */
+#define QSSL_SSL_PROTOCOL_TLS_V1_2 2
+
+/**
+ * TLS 1.0 or later (AnyProtocol).
+ */
+#define QSSL_SSL_PROTOCOL_ANY_PROTOCOL 3
+
+/**
+ * The default: TLS 1.2 or later (SecureProtocols).
+ */
+#define QSSL_SSL_PROTOCOL_SECURE_PROTOCOLS 4
+
+/**
+ * TLS 1.0 or later (TlsV1_0OrLater; deprecated in Qt 6.3).
+ */
+#define QSSL_SSL_PROTOCOL_TLS_V1_0_OR_LATER 5
+
+/**
+ * TLS 1.1 or later (TlsV1_1OrLater; deprecated in Qt 6.3).
+ */
+#define QSSL_SSL_PROTOCOL_TLS_V1_1_OR_LATER 6
+
+/**
+ * TLS 1.2 or later (TlsV1_2OrLater).
+ */
+#define QSSL_SSL_PROTOCOL_TLS_V1_2_OR_LATER 7
+
+/**
+ * DTLS 1.0 only (DtlsV1_0; deprecated in Qt 6.3).
+ */
+#define QSSL_SSL_PROTOCOL_DTLS_V1_0 8
+
+/**
+ * DTLS 1.0 or later (DtlsV1_0OrLater; deprecated in Qt 6.3).
+ */
+#define QSSL_SSL_PROTOCOL_DTLS_V1_0_OR_LATER 9
+
+/**
+ * DTLS 1.2 only (DtlsV1_2).
+ */
+#define QSSL_SSL_PROTOCOL_DTLS_V1_2 10
+
+/**
+ * DTLS 1.2 or later (DtlsV1_2OrLater), the DTLS default.
+ */
+#define QSSL_SSL_PROTOCOL_DTLS_V1_2_OR_LATER 11
+
+/**
+ * TLS 1.3 only (TlsV1_3).
+ */
+#define QSSL_SSL_PROTOCOL_TLS_V1_3 12
+
+/**
+ * TLS 1.3 or later (TlsV1_3OrLater).
+ */
+#define QSSL_SSL_PROTOCOL_TLS_V1_3_OR_LATER 13
+
+/**
+ * Unknown protocol or no session (UnknownProtocol).
+ */
+#define QSSL_SSL_PROTOCOL_UNKNOWN_PROTOCOL -1
+
+/**
+ * SslOptionDisableEmptyFragments.
+ */
+#define QSSL_SSL_OPTION_DISABLE_EMPTY_FRAGMENTS 1
+
+/**
+ * SslOptionDisableSessionTickets.
+ */
+#define QSSL_SSL_OPTION_DISABLE_SESSION_TICKETS 2
+
+/**
+ * SslOptionDisableCompression.
+ */
+#define QSSL_SSL_OPTION_DISABLE_COMPRESSION 4
+
+/**
+ * SslOptionDisableServerNameIndication.
+ */
+#define QSSL_SSL_OPTION_DISABLE_SERVER_NAME_INDICATION 8
+
+/**
+ * SslOptionDisableLegacyRenegotiation.
+ */
+#define QSSL_SSL_OPTION_DISABLE_LEGACY_RENEGOTIATION 16
+
+/**
+ * SslOptionDisableSessionSharing.
+ */
+#define QSSL_SSL_OPTION_DISABLE_SESSION_SHARING 32
+
+/**
+ * SslOptionDisableSessionPersistence.
+ */
+#define QSSL_SSL_OPTION_DISABLE_SESSION_PERSISTENCE 64
+
+/**
+ * SslOptionDisableServerCipherPreference.
+ */
+#define QSSL_SSL_OPTION_DISABLE_SERVER_CIPHER_PREFERENCE 128
+
+/**
+ * The default options of a configuration (not a Qt name): 0x55.
+ */
+#define QSSL_SSL_OPTION_DEFAULTS 85
+
+/**
+ * VerifyNone: no certificate is requested or checked.
+ */
+#define QSSL_PEER_VERIFY_MODE_VERIFY_NONE 0
+
+/**
+ * QueryPeer: request a certificate, report errors, never fail on them.
+ */
+#define QSSL_PEER_VERIFY_MODE_QUERY_PEER 1
+
+/**
+ * VerifyPeer: require a valid certificate.
+ */
+#define QSSL_PEER_VERIFY_MODE_VERIFY_PEER 2
+
+/**
+ * AutoVerifyPeer (default): VerifyPeer on clients, QueryPeer on servers.
+ */
+#define QSSL_PEER_VERIFY_MODE_AUTO_VERIFY_PEER 3
+
+/**
+ * UnencryptedMode (not accepted for a qssl connection).
+ */
+#define QSSL_SSL_MODE_UNENCRYPTED_MODE 0
+
+/**
+ * SslClientMode.
+ */
+#define QSSL_SSL_MODE_SSL_CLIENT_MODE 1
+
+/**
+ * SslServerMode.
+ */
+#define QSSL_SSL_MODE_SSL_SERVER_MODE 2
+
+/**
+ * Pem.
+ */
+#define QSSL_ENCODING_FORMAT_PEM 0
+
+/**
+ * Der.
+ */
+#define QSSL_ENCODING_FORMAT_DER 1
+
+/**
+ * PrivateKey.
+ */
+#define QSSL_KEY_TYPE_PRIVATE_KEY 0
+
+/**
+ * PublicKey.
+ */
+#define QSSL_KEY_TYPE_PUBLIC_KEY 1
+
+/**
+ * Opaque: a key qssl passes through without knowing its kind (X25519, Ed25519, ...).
+ */
+#define QSSL_KEY_ALGORITHM_OPAQUE 0
+
+/**
+ * Rsa.
+ */
+#define QSSL_KEY_ALGORITHM_RSA 1
+
+/**
+ * Dsa.
+ */
+#define QSSL_KEY_ALGORITHM_DSA 2
+
+/**
+ * Ec.
+ */
+#define QSSL_KEY_ALGORITHM_EC 3
+
+/**
+ * Dh.
+ */
+#define QSSL_KEY_ALGORITHM_DH 4
+
+/**
+ * EmailEntry.
+ */
+#define QSSL_ALTERNATIVE_NAME_ENTRY_TYPE_EMAIL_ENTRY 0
+
+/**
+ * DnsEntry.
+ */
+#define QSSL_ALTERNATIVE_NAME_ENTRY_TYPE_DNS_ENTRY 1
+
+/**
+ * IpAddressEntry.
+ */
+#define QSSL_ALTERNATIVE_NAME_ENTRY_TYPE_IP_ADDRESS_ENTRY 2
+
+/**
+ * Organization (O).
+ */
+#define QSSL_SUBJECT_INFO_ORGANIZATION 0
+
+/**
+ * CommonName (CN).
+ */
+#define QSSL_SUBJECT_INFO_COMMON_NAME 1
+
+/**
+ * LocalityName (L).
+ */
+#define QSSL_SUBJECT_INFO_LOCALITY_NAME 2
+
+/**
+ * OrganizationalUnitName (OU).
+ */
+#define QSSL_SUBJECT_INFO_ORGANIZATIONAL_UNIT_NAME 3
+
+/**
+ * CountryName (C).
+ */
+#define QSSL_SUBJECT_INFO_COUNTRY_NAME 4
+
+/**
+ * StateOrProvinceName (ST).
+ */
+#define QSSL_SUBJECT_INFO_STATE_OR_PROVINCE_NAME 5
+
+/**
+ * DistinguishedNameQualifier (dnQualifier).
+ */
+#define QSSL_SUBJECT_INFO_DISTINGUISHED_NAME_QUALIFIER 6
+
+/**
+ * SerialNumber (serialNumber).
+ */
+#define QSSL_SUBJECT_INFO_SERIAL_NUMBER 7
+
+/**
+ * EmailAddress (emailAddress).
+ */
+#define QSSL_SUBJECT_INFO_EMAIL_ADDRESS 8
+
+/**
+ * RegularExpression.
+ */
+#define QSSL_PATTERN_SYNTAX_REGULAR_EXPRESSION 0
+
+/**
+ * Wildcard.
+ */
+#define QSSL_PATTERN_SYNTAX_WILDCARD 1
+
+/**
+ * FixedString (default).
+ */
+#define QSSL_PATTERN_SYNTAX_FIXED_STRING 2
+
+/**
+ * NextProtocolNegotiationNone.
+ */
+#define QSSL_NEXT_PROTOCOL_NEGOTIATION_STATUS_NONE 0
+
+/**
+ * NextProtocolNegotiationNegotiated.
+ */
+#define QSSL_NEXT_PROTOCOL_NEGOTIATION_STATUS_NEGOTIATED 1
+
+/**
+ * NextProtocolNegotiationUnsupported.
+ */
+#define QSSL_NEXT_PROTOCOL_NEGOTIATION_STATUS_UNSUPPORTED 2
+
+/**
+ * NoError.
+ */
+#define QSSL_DH_PARAMS_ERROR_NO_ERROR 0
+
+/**
+ * InvalidInputDataError.
+ */
+#define QSSL_DH_PARAMS_ERROR_INVALID_INPUT_DATA_ERROR 1
+
+/**
+ * UnsafeParametersError (too small, not prime, not safe, bad generator).
+ */
+#define QSSL_DH_PARAMS_ERROR_UNSAFE_PARAMETERS_ERROR 2
+
+/**
+ * NoError.
+ */
+#define QSSL_SSL_ERROR_NO_ERROR 0
+
+/**
+ * UnableToGetIssuerCertificate.
+ */
+#define QSSL_SSL_ERROR_UNABLE_TO_GET_ISSUER_CERTIFICATE 1
+
+/**
+ * UnableToDecryptCertificateSignature.
+ */
+#define QSSL_SSL_ERROR_UNABLE_TO_DECRYPT_CERTIFICATE_SIGNATURE 2
+
+/**
+ * UnableToDecodeIssuerPublicKey.
+ */
+#define QSSL_SSL_ERROR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY 3
+
+/**
+ * CertificateSignatureFailed.
+ */
+#define QSSL_SSL_ERROR_CERTIFICATE_SIGNATURE_FAILED 4
+
+/**
+ * CertificateNotYetValid.
+ */
+#define QSSL_SSL_ERROR_CERTIFICATE_NOT_YET_VALID 5
+
+/**
+ * CertificateExpired.
+ */
+#define QSSL_SSL_ERROR_CERTIFICATE_EXPIRED 6
+
+/**
+ * InvalidNotBeforeField.
+ */
+#define QSSL_SSL_ERROR_INVALID_NOT_BEFORE_FIELD 7
+
+/**
+ * InvalidNotAfterField.
+ */
+#define QSSL_SSL_ERROR_INVALID_NOT_AFTER_FIELD 8
+
+/**
+ * SelfSignedCertificate.
+ */
+#define QSSL_SSL_ERROR_SELF_SIGNED_CERTIFICATE 9
+
+/**
+ * SelfSignedCertificateInChain.
+ */
+#define QSSL_SSL_ERROR_SELF_SIGNED_CERTIFICATE_IN_CHAIN 10
+
+/**
+ * UnableToGetLocalIssuerCertificate.
+ */
+#define QSSL_SSL_ERROR_UNABLE_TO_GET_LOCAL_ISSUER_CERTIFICATE 11
+
+/**
+ * UnableToVerifyFirstCertificate.
+ */
+#define QSSL_SSL_ERROR_UNABLE_TO_VERIFY_FIRST_CERTIFICATE 12
+
+/**
+ * CertificateRevoked.
+ */
+#define QSSL_SSL_ERROR_CERTIFICATE_REVOKED 13
+
+/**
+ * InvalidCaCertificate.
+ */
+#define QSSL_SSL_ERROR_INVALID_CA_CERTIFICATE 14
+
+/**
+ * PathLengthExceeded.
+ */
+#define QSSL_SSL_ERROR_PATH_LENGTH_EXCEEDED 15
+
+/**
+ * InvalidPurpose.
+ */
+#define QSSL_SSL_ERROR_INVALID_PURPOSE 16
+
+/**
+ * CertificateUntrusted.
+ */
+#define QSSL_SSL_ERROR_CERTIFICATE_UNTRUSTED 17
+
+/**
+ * CertificateRejected.
+ */
+#define QSSL_SSL_ERROR_CERTIFICATE_REJECTED 18
+
+/**
+ * SubjectIssuerMismatch.
+ */
+#define QSSL_SSL_ERROR_SUBJECT_ISSUER_MISMATCH 19
+
+/**
+ * AuthorityIssuerSerialNumberMismatch.
+ */
+#define QSSL_SSL_ERROR_AUTHORITY_ISSUER_SERIAL_NUMBER_MISMATCH 20
+
+/**
+ * NoPeerCertificate.
+ */
+#define QSSL_SSL_ERROR_NO_PEER_CERTIFICATE 21
+
+/**
+ * HostNameMismatch.
+ */
+#define QSSL_SSL_ERROR_HOST_NAME_MISMATCH 22
+
+/**
+ * NoSslSupport.
+ */
+#define QSSL_SSL_ERROR_NO_SSL_SUPPORT 23
+
+/**
+ * CertificateBlacklisted.
+ */
+#define QSSL_SSL_ERROR_CERTIFICATE_BLACKLISTED 24
+
+/**
+ * CertificateStatusUnknown.
+ */
+#define QSSL_SSL_ERROR_CERTIFICATE_STATUS_UNKNOWN 25
+
+/**
+ * OcspNoResponseFound.
+ */
+#define QSSL_SSL_ERROR_OCSP_NO_RESPONSE_FOUND 26
+
+/**
+ * OcspMalformedRequest.
+ */
+#define QSSL_SSL_ERROR_OCSP_MALFORMED_REQUEST 27
+
+/**
+ * OcspMalformedResponse.
+ */
+#define QSSL_SSL_ERROR_OCSP_MALFORMED_RESPONSE 28
+
+/**
+ * OcspInternalError.
+ */
+#define QSSL_SSL_ERROR_OCSP_INTERNAL_ERROR 29
+
+/**
+ * OcspTryLater.
+ */
+#define QSSL_SSL_ERROR_OCSP_TRY_LATER 30
+
+/**
+ * OcspSigRequred.
+ */
+#define QSSL_SSL_ERROR_OCSP_SIG_REQURED 31
+
+/**
+ * OcspUnauthorized.
+ */
+#define QSSL_SSL_ERROR_OCSP_UNAUTHORIZED 32
+
+/**
+ * OcspResponseCannotBeTrusted.
+ */
+#define QSSL_SSL_ERROR_OCSP_RESPONSE_CANNOT_BE_TRUSTED 33
+
+/**
+ * OcspResponseCertIdUnknown.
+ */
+#define QSSL_SSL_ERROR_OCSP_RESPONSE_CERT_ID_UNKNOWN 34
+
+/**
+ * OcspResponseExpired.
+ */
+#define QSSL_SSL_ERROR_OCSP_RESPONSE_EXPIRED 35
+
+/**
+ * OcspStatusUnknown.
+ */
+#define QSSL_SSL_ERROR_OCSP_STATUS_UNKNOWN 36
+
+/**
+ * UnspecifiedError.
+ */
+#define QSSL_SSL_ERROR_UNSPECIFIED_ERROR -1
+
+/**
+ * Warning.
+ */
+#define QSSL_ALERT_LEVEL_WARNING 0
+
+/**
+ * Fatal.
+ */
+#define QSSL_ALERT_LEVEL_FATAL 1
+
+/**
+ * Unknown.
+ */
+#define QSSL_ALERT_LEVEL_UNKNOWN 2
+
+/**
+ * TLS alert 0.
+ */
+#define QSSL_ALERT_TYPE_CLOSE_NOTIFY 0
+
+/**
+ * TLS alert 10.
+ */
+#define QSSL_ALERT_TYPE_UNEXPECTED_MESSAGE 10
+
+/**
+ * TLS alert 20.
+ */
+#define QSSL_ALERT_TYPE_BAD_RECORD_MAC 20
+
+/**
+ * TLS alert 22.
+ */
+#define QSSL_ALERT_TYPE_RECORD_OVERFLOW 22
+
+/**
+ * TLS alert 30.
+ */
+#define QSSL_ALERT_TYPE_DECOMPRESSION_FAILURE 30
+
+/**
+ * TLS alert 40.
+ */
+#define QSSL_ALERT_TYPE_HANDSHAKE_FAILURE 40
+
+/**
+ * TLS alert 41.
+ */
+#define QSSL_ALERT_TYPE_NO_CERTIFICATE 41
+
+/**
+ * TLS alert 42.
+ */
+#define QSSL_ALERT_TYPE_BAD_CERTIFICATE 42
+
+/**
+ * TLS alert 43.
+ */
+#define QSSL_ALERT_TYPE_UNSUPPORTED_CERTIFICATE 43
+
+/**
+ * TLS alert 44.
+ */
+#define QSSL_ALERT_TYPE_CERTIFICATE_REVOKED 44
+
+/**
+ * TLS alert 45.
+ */
+#define QSSL_ALERT_TYPE_CERTIFICATE_EXPIRED 45
+
+/**
+ * TLS alert 46.
+ */
+#define QSSL_ALERT_TYPE_CERTIFICATE_UNKNOWN 46
+
+/**
+ * TLS alert 47.
+ */
+#define QSSL_ALERT_TYPE_ILLEGAL_PARAMETER 47
+
+/**
+ * TLS alert 48.
+ */
+#define QSSL_ALERT_TYPE_UNKNOWN_CA 48
+
+/**
+ * TLS alert 49.
+ */
+#define QSSL_ALERT_TYPE_ACCESS_DENIED 49
+
+/**
+ * TLS alert 50.
+ */
+#define QSSL_ALERT_TYPE_DECODE_ERROR 50
+
+/**
+ * TLS alert 51.
+ */
+#define QSSL_ALERT_TYPE_DECRYPT_ERROR 51
+
+/**
+ * TLS alert 60.
+ */
+#define QSSL_ALERT_TYPE_EXPORT_RESTRICTION 60
+
+/**
+ * TLS alert 70.
+ */
+#define QSSL_ALERT_TYPE_PROTOCOL_VERSION 70
+
+/**
+ * TLS alert 71.
+ */
+#define QSSL_ALERT_TYPE_INSUFFICIENT_SECURITY 71
+
+/**
+ * TLS alert 80.
+ */
+#define QSSL_ALERT_TYPE_INTERNAL_ERROR 80
+
+/**
+ * TLS alert 86.
+ */
+#define QSSL_ALERT_TYPE_INAPPROPRIATE_FALLBACK 86
+
+/**
+ * TLS alert 90.
+ */
+#define QSSL_ALERT_TYPE_USER_CANCELLED 90
+
+/**
+ * TLS alert 100.
+ */
+#define QSSL_ALERT_TYPE_NO_RENEGOTIATION 100
+
+/**
+ * TLS alert 109.
+ */
+#define QSSL_ALERT_TYPE_MISSING_EXTENSION 109
+
+/**
+ * TLS alert 110.
+ */
+#define QSSL_ALERT_TYPE_UNSUPPORTED_EXTENSION 110
+
+/**
+ * TLS alert 111.
+ */
+#define QSSL_ALERT_TYPE_CERTIFICATE_UNOBTAINABLE 111
+
+/**
+ * TLS alert 112.
+ */
+#define QSSL_ALERT_TYPE_UNRECOGNIZED_NAME 112
+
+/**
+ * TLS alert 113.
+ */
+#define QSSL_ALERT_TYPE_BAD_CERTIFICATE_STATUS_RESPONSE 113
+
+/**
+ * TLS alert 114.
+ */
+#define QSSL_ALERT_TYPE_BAD_CERTIFICATE_HASH_VALUE 114
+
+/**
+ * TLS alert 115.
+ */
+#define QSSL_ALERT_TYPE_UNKNOWN_PSK_IDENTITY 115
+
+/**
+ * TLS alert 116.
+ */
+#define QSSL_ALERT_TYPE_CERTIFICATE_REQUIRED 116
+
+/**
+ * TLS alert 120.
+ */
+#define QSSL_ALERT_TYPE_NO_APPLICATION_PROTOCOL 120
+
+/**
+ * TLS alert 255.
+ */
+#define QSSL_ALERT_TYPE_UNKNOWN_ALERT_MESSAGE 255
+
+/**
  * Success.
  */
 #define QSSL_STATUS_OK 0
@@ -443,6 +1204,53 @@ typedef int32_t qssl_status_t;
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Creates a list from `n` byte strings `(items[i], lens[i])`, copying them.
+ * Returns NULL on failure (NULL arrays with `n > 0`). Free it with
+ * qssl_bytes_list_free().
+ */
+qssl_bytes_list_t *qssl_bytes_list_new(const uint8_t *const *items, const size_t *lens, size_t n);
+
+/**
+ * Frees a list; NULL is a no-op. Borrowed pointers into it become invalid.
+ */
+void qssl_bytes_list_free(qssl_bytes_list_t *list);
+
+/**
+ * The number of byte strings (0 for NULL).
+ */
+size_t qssl_bytes_list_len(const qssl_bytes_list_t *list);
+
+/**
+ * Lends item `index`: `*data` points to its bytes (followed by a NUL that
+ * `*len` does not count, so text items are C strings), valid until the list
+ * is freed. Errors: NULL arguments, index out of range (INVALID_ARGUMENT).
+ */
+qssl_status_t qssl_bytes_list_get(const qssl_bytes_list_t *list,
+                                  size_t index,
+                                  const uint8_t **data,
+                                  size_t *len);
+
+/**
+ * Tells whether item `index` is a null byte array (QByteArray::isNull);
+ * false for NULL or out of range.
+ */
+bool qssl_bytes_list_is_null(const qssl_bytes_list_t *list, size_t index);
+
+/**
+ * All items' data pointers as an array of `qssl_bytes_list_len()` entries
+ * (each NUL-terminated beyond its length), in the form the list setters take
+ * with qssl_bytes_list_lengths(). Valid until the list is freed; NULL when
+ * empty or NULL.
+ */
+const uint8_t *const *qssl_bytes_list_data(const qssl_bytes_list_t *list);
+
+/**
+ * All items' lengths as an array of `qssl_bytes_list_len()` entries. Valid
+ * until the list is freed; NULL when empty or NULL.
+ */
+const size_t *qssl_bytes_list_lengths(const qssl_bytes_list_t *list);
 
 /**
  * Returns a static, NUL-terminated English text for a status code; unknown

@@ -23,3 +23,24 @@ fn header_has_no_foreign_names() {
         }
     }
 }
+
+#[test]
+fn string_constants_match_rust() {
+    // cbindgen 0.29 does not emit string constants; the preamble defines them.
+    let header = include_str!("../include/qssl.h");
+    for (name, value) in [
+        (
+            "QSSL_ALPN_PROTOCOL_HTTP2",
+            qssl::ffi::enums::QSSL_ALPN_PROTOCOL_HTTP2,
+        ),
+        (
+            "QSSL_NEXT_PROTOCOL_HTTP1_1",
+            qssl::ffi::enums::QSSL_NEXT_PROTOCOL_HTTP1_1,
+        ),
+    ] {
+        assert!(
+            header.contains(&format!("#define {name} \"{value}\"")),
+            "{name}"
+        );
+    }
+}

@@ -78,7 +78,9 @@ pub(crate) fn void(func: &'static str, f: impl FnOnce() -> Result<(), Error>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ffi::status::{QSSL_STATUS_INTERNAL_PANIC, QSSL_STATUS_INVALID_ARGUMENT, last_error};
+    use crate::ffi::status::{
+        QSSL_STATUS_INTERNAL_PANIC, QSSL_STATUS_INVALID_ARGUMENT, last_error,
+    };
 
     #[test]
     fn panic_becomes_internal_panic_status() {
@@ -98,14 +100,19 @@ mod tests {
 
     #[test]
     fn error_maps_to_status_and_message() {
-        let code = status("qssl_test_err", || Err(Error::invalid("depth must not be negative")));
+        let code = status("qssl_test_err", || {
+            Err(Error::invalid("depth must not be negative"))
+        });
         assert_eq!(code, QSSL_STATUS_INVALID_ARGUMENT);
         assert_eq!(last_error(), "qssl_test_err: depth must not be negative");
     }
 
     #[test]
     fn value_returns_default_on_error() {
-        assert_eq!(value("qssl_test_val", 7, || Err(Error::NullArgument("cfg"))), 7);
+        assert_eq!(
+            value("qssl_test_val", 7, || Err(Error::NullArgument("cfg"))),
+            7
+        );
         assert_eq!(value("qssl_test_val", 7, || Ok(3)), 3);
     }
 

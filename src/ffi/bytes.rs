@@ -95,7 +95,10 @@ pub(crate) unsafe fn bytes_out(
     // SAFETY: checked non-NULL; caller guarantees validity.
     unsafe { *out_len = src.len() };
     if cap < src.len() {
-        return Err(Error::BufferTooSmall { needed: src.len(), capacity: cap });
+        return Err(Error::BufferTooSmall {
+            needed: src.len(),
+            capacity: cap,
+        });
     }
     if src.is_empty() {
         return Ok(());
@@ -126,7 +129,10 @@ pub(crate) unsafe fn text_out(
     // SAFETY: checked non-NULL.
     unsafe { *out_len = src.len() };
     if cap < src.len() + 1 {
-        return Err(Error::BufferTooSmall { needed: src.len() + 1, capacity: cap });
+        return Err(Error::BufferTooSmall {
+            needed: src.len() + 1,
+            capacity: cap,
+        });
     }
     if buf.is_null() {
         return Err(Error::NullArgument("buf"));
@@ -149,10 +155,19 @@ mod tests {
         // SAFETY: test pointers are NULL or valid.
         unsafe {
             assert_eq!(slice_in(std::ptr::null(), 0, "d").unwrap(), b"");
-            assert_eq!(slice_in(std::ptr::null(), 3, "d"), Err(Error::NullArgument("d")));
+            assert_eq!(
+                slice_in(std::ptr::null(), 3, "d"),
+                Err(Error::NullArgument("d"))
+            );
             assert_eq!(slice_in(b"abc".as_ptr(), 2, "d").unwrap(), b"ab");
-            assert_eq!(opt_bytes_in(std::ptr::null(), 0, "d").unwrap(), OptBytes::Null);
-            assert_eq!(opt_bytes_in(b"x".as_ptr(), 0, "d").unwrap(), OptBytes::from(&b""[..]));
+            assert_eq!(
+                opt_bytes_in(std::ptr::null(), 0, "d").unwrap(),
+                OptBytes::Null
+            );
+            assert_eq!(
+                opt_bytes_in(b"x".as_ptr(), 0, "d").unwrap(),
+                OptBytes::from(&b""[..])
+            );
         }
     }
 
@@ -166,7 +181,10 @@ mod tests {
             assert_eq!(len, 5);
             assert!(matches!(
                 bytes_out(b"hello", buf.as_mut_ptr(), 4, &mut len),
-                Err(Error::BufferTooSmall { needed: 5, capacity: 4 })
+                Err(Error::BufferTooSmall {
+                    needed: 5,
+                    capacity: 4
+                })
             ));
             assert_eq!(buf, [0; 4]);
             bytes_out(b"hey", buf.as_mut_ptr(), 4, &mut len).unwrap();

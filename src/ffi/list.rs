@@ -27,7 +27,10 @@ impl<T, H> ListStore<T, H> {
     /// Wraps a shared slice (O(1)).
     pub(crate) fn new(items: Arc<[T]>) -> Self {
         assert!(std::mem::size_of::<T>() == std::mem::size_of::<H>());
-        ListStore { items, pointers: OnceLock::new() }
+        ListStore {
+            items,
+            pointers: OnceLock::new(),
+        }
     }
 
     /// The shared slice.
@@ -42,7 +45,9 @@ impl<T, H> ListStore<T, H> {
 
     /// A borrowed element as a handle pointer; NULL if out of range.
     pub(crate) fn get(&self, index: usize) -> *const H {
-        self.items.get(index).map_or(std::ptr::null(), |t| (t as *const T).cast::<H>())
+        self.items
+            .get(index)
+            .map_or(std::ptr::null(), |t| (t as *const T).cast::<H>())
     }
 
     /// All elements as an array of handle pointers (NULL when empty).
@@ -51,7 +56,12 @@ impl<T, H> ListStore<T, H> {
             return std::ptr::null();
         }
         let p = self.pointers.get_or_init(|| {
-            Pointers(self.items.iter().map(|t| (t as *const T).cast::<H>()).collect())
+            Pointers(
+                self.items
+                    .iter()
+                    .map(|t| (t as *const T).cast::<H>())
+                    .collect(),
+            )
         });
         p.0.as_ptr()
     }

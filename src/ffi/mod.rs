@@ -7,6 +7,8 @@
 
 pub mod boundary;
 pub mod bytes;
+pub mod bytes_list;
+pub mod enums;
 pub mod handle;
 pub(crate) mod list;
 pub mod status;

@@ -91,3 +91,9 @@ typedef struct qssl_bytes_list_t qssl_bytes_list_t;
 
 /** A backend configuration map (QMap<QByteArray, QVariant>) with typed values. */
 typedef struct qssl_backend_config_t qssl_backend_config_t;
+
+/** QSslConfiguration::ALPNProtocolHTTP2: "h2". */
+#define QSSL_ALPN_PROTOCOL_HTTP2 "h2"
+
+/** QSslConfiguration::NextProtocolHttp1_1: "http/1.1". */
+#define QSSL_NEXT_PROTOCOL_HTTP1_1 "http/1.1"

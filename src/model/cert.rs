@@ -34,7 +34,9 @@ impl Certificate {
     /// them; DER: one). Garbage gives an empty list.
     pub fn from_data(data: &[u8], format: i32) -> Vec<Certificate> {
         if format == crate::model::enums::encoding::DER {
-            X509::from_der(data).map(|x| vec![Certificate::from_x509(x)]).unwrap_or_default()
+            X509::from_der(data)
+                .map(|x| vec![Certificate::from_x509(x)])
+                .unwrap_or_default()
         } else {
             X509::stack_from_pem(data)
                 .map(|v| v.into_iter().map(Certificate::from_x509).collect())

@@ -65,7 +65,11 @@ impl Cipher {
     /// `QSslCipher(name)`: the first supported cipher with exactly this name
     /// (case-sensitive), or null.
     pub fn from_name(name: &str) -> Self {
-        supported_ciphers().iter().find(|c| c.name() == name).cloned().unwrap_or_default()
+        supported_ciphers()
+            .iter()
+            .find(|c| c.name() == name)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// `QSslCipher(name, protocol)`: both must match, or null.
@@ -89,7 +93,9 @@ impl Cipher {
 
     /// `QSsl::SslProtocol` of the suite's minimum version (-1 when null or unknown).
     pub fn protocol(&self) -> i32 {
-        self.inner.as_ref().map_or(protocol::UNKNOWN_PROTOCOL, |d| d.protocol)
+        self.inner
+            .as_ref()
+            .map_or(protocol::UNKNOWN_PROTOCOL, |d| d.protocol)
     }
 
     /// The protocol as OpenSSL names it ("TLSv1.3", "SSLv3", ...).
@@ -167,14 +173,23 @@ fn lists() -> &'static CipherLists {
                     .map(Cipher::from_openssl)
                     .filter(|c| {
                         let n = c.name().to_ascii_lowercase();
-                        !(n.starts_with("adh") || n.starts_with("exp-adh") || n.starts_with("aecdh"))
+                        !(n.starts_with("adh")
+                            || n.starts_with("exp-adh")
+                            || n.starts_with("aecdh"))
                     })
                     .collect()
             })
             .unwrap_or_default();
         crate::ossl::clear_error_queue();
-        let default: Vec<Cipher> = supported.iter().filter(|c| c.used_bits() >= 128).cloned().collect();
-        CipherLists { supported: supported.into(), default: default.into() }
+        let default: Vec<Cipher> = supported
+            .iter()
+            .filter(|c| c.used_bits() >= 128)
+            .cloned()
+            .collect();
+        CipherLists {
+            supported: supported.into(),
+            default: default.into(),
+        }
     })
 }
 

@@ -31,7 +31,13 @@ impl Key {
     /// `PUBLIC_KEY`), deriving the algorithm from the key.
     pub fn from_pkey(pkey: PKey<Private>, key_type: i32) -> Self {
         let algorithm = algorithm_of(&pkey);
-        Key { inner: Some(KeyInner { pkey, algorithm, key_type }) }
+        Key {
+            inner: Some(KeyInner {
+                pkey,
+                algorithm,
+                key_type,
+            }),
+        }
     }
 
     /// True for the null key.
@@ -41,12 +47,16 @@ impl Key {
 
     /// `QSsl::KeyAlgorithm` (Opaque for null).
     pub fn algorithm(&self) -> i32 {
-        self.inner.as_ref().map_or(key_algorithm::OPAQUE, |k| k.algorithm)
+        self.inner
+            .as_ref()
+            .map_or(key_algorithm::OPAQUE, |k| k.algorithm)
     }
 
     /// `QSsl::KeyType` (PublicKey for null).
     pub fn key_type(&self) -> i32 {
-        self.inner.as_ref().map_or(key_type::PUBLIC_KEY, |k| k.key_type)
+        self.inner
+            .as_ref()
+            .map_or(key_type::PUBLIC_KEY, |k| k.key_type)
     }
 
     /// The OpenSSL key, `None` when null.
@@ -85,6 +95,12 @@ impl PartialEq for Key {
 
 impl std::fmt::Debug for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Key(alg={}, type={}, null={})", self.algorithm(), self.key_type(), self.is_null())
+        write!(
+            f,
+            "Key(alg={}, type={}, null={})",
+            self.algorithm(),
+            self.key_type(),
+            self.is_null()
+        )
     }
 }
