@@ -13,6 +13,9 @@
 
 pub mod error;
 pub mod ffi;
+/// The safe Rust core (not part of the C header).
+///
+/// cbindgen:ignore
 pub mod model;
 mod ossl;
 
