@@ -120,11 +120,53 @@ typedef struct qssl_backend_config_t qssl_backend_config_t;
 
 
 /**
+ * The value qssl_cert_effective_date() and qssl_cert_expiry_date() return
+ * for a null certificate (Qt: an invalid QDateTime): INT64_MIN.
+ */
+#define QSSL_CERT_DATE_INVALID (-9223372036854775807 - 1)
+
+/**
  * The result of a fallible qssl function: `QSSL_STATUS_OK` (0), a negative
  * error code, or a positive code that is not an error (a non-blocking
  * connection would block). The numbers are stable and never reused.
  */
 typedef int32_t qssl_status_t;
+
+/**
+ * An encoding (QSsl::EncodingFormat).
+ */
+typedef int32_t qssl_encoding_format_t;
+
+/**
+ * How a certificate path is matched (QSslCertificate::PatternSyntax).
+ */
+typedef int32_t qssl_pattern_syntax_t;
+
+/**
+ * A hash algorithm for qssl_cert_digest(), numbered as Qt's
+ * QCryptographicHash::Algorithm.
+ */
+typedef int32_t qssl_cert_digest_t;
+
+/**
+ * A distinguished-name field (QSslCertificate::SubjectInfo).
+ */
+typedef int32_t qssl_subject_info_t;
+
+/**
+ * A subject alternative name kind (QSsl::AlternativeNameEntryType).
+ */
+typedef int32_t qssl_alternative_name_entry_type_t;
+
+/**
+ * A key algorithm (QSsl::KeyAlgorithm).
+ */
+typedef int32_t qssl_key_algorithm_t;
+
+/**
+ * Private or public key (QSsl::KeyType).
+ */
+typedef int32_t qssl_key_type_t;
 
 /**
  * A TLS/DTLS protocol version or range, Qt 6 numbering (QSsl::SslProtocol).
@@ -145,36 +187,6 @@ typedef int32_t qssl_peer_verify_mode_t;
  * The side of a connection (QSslSocket::SslMode).
  */
 typedef int32_t qssl_ssl_mode_t;
-
-/**
- * An encoding (QSsl::EncodingFormat).
- */
-typedef int32_t qssl_encoding_format_t;
-
-/**
- * Private or public key (QSsl::KeyType).
- */
-typedef int32_t qssl_key_type_t;
-
-/**
- * A key algorithm (QSsl::KeyAlgorithm).
- */
-typedef int32_t qssl_key_algorithm_t;
-
-/**
- * A subject alternative name kind (QSsl::AlternativeNameEntryType).
- */
-typedef int32_t qssl_alternative_name_entry_type_t;
-
-/**
- * A distinguished-name field (QSslCertificate::SubjectInfo).
- */
-typedef int32_t qssl_subject_info_t;
-
-/**
- * How a certificate path is matched (QSslCertificate::PatternSyntax).
- */
-typedef int32_t qssl_pattern_syntax_t;
 
 /**
  * The ALPN outcome (QSslConfiguration::NextProtocolNegotiationStatus).
@@ -966,6 +978,121 @@ typedef int32_t qssl_alert_type_t;
  */
 #define QSSL_STATUS_CLOSED -14
 
+/**
+ * Md4 (QCryptographicHash::Md4); needs OpenSSL's legacy provider, else QSSL_STATUS_UNSUPPORTED.
+ */
+#define QSSL_CERT_DIGEST_MD4 0
+
+/**
+ * Md5 (QCryptographicHash::Md5), Qt's default for QSslCertificate::digest().
+ */
+#define QSSL_CERT_DIGEST_MD5 1
+
+/**
+ * Sha1 (QCryptographicHash::Sha1).
+ */
+#define QSSL_CERT_DIGEST_SHA1 2
+
+/**
+ * Sha224 (QCryptographicHash::Sha224).
+ */
+#define QSSL_CERT_DIGEST_SHA224 3
+
+/**
+ * Sha256 (QCryptographicHash::Sha256).
+ */
+#define QSSL_CERT_DIGEST_SHA256 4
+
+/**
+ * Sha384 (QCryptographicHash::Sha384).
+ */
+#define QSSL_CERT_DIGEST_SHA384 5
+
+/**
+ * Sha512 (QCryptographicHash::Sha512).
+ */
+#define QSSL_CERT_DIGEST_SHA512 6
+
+/**
+ * Keccak_224 (QCryptographicHash::Keccak_224); needs OpenSSL 3.2 or later, else QSSL_STATUS_UNSUPPORTED.
+ */
+#define QSSL_CERT_DIGEST_KECCAK_224 7
+
+/**
+ * Keccak_256 (QCryptographicHash::Keccak_256); as Keccak_224.
+ */
+#define QSSL_CERT_DIGEST_KECCAK_256 8
+
+/**
+ * Keccak_384 (QCryptographicHash::Keccak_384); as Keccak_224.
+ */
+#define QSSL_CERT_DIGEST_KECCAK_384 9
+
+/**
+ * Keccak_512 (QCryptographicHash::Keccak_512); as Keccak_224.
+ */
+#define QSSL_CERT_DIGEST_KECCAK_512 10
+
+/**
+ * RealSha3_224 / Sha3_224 (QCryptographicHash::RealSha3_224).
+ */
+#define QSSL_CERT_DIGEST_SHA3_224 11
+
+/**
+ * RealSha3_256 / Sha3_256 (QCryptographicHash::RealSha3_256).
+ */
+#define QSSL_CERT_DIGEST_SHA3_256 12
+
+/**
+ * RealSha3_384 / Sha3_384 (QCryptographicHash::RealSha3_384).
+ */
+#define QSSL_CERT_DIGEST_SHA3_384 13
+
+/**
+ * RealSha3_512 / Sha3_512 (QCryptographicHash::RealSha3_512).
+ */
+#define QSSL_CERT_DIGEST_SHA3_512 14
+
+/**
+ * Blake2b_160 (QCryptographicHash::Blake2b_160); not supported (QSSL_STATUS_UNSUPPORTED).
+ */
+#define QSSL_CERT_DIGEST_BLAKE2B_160 15
+
+/**
+ * Blake2b_256 (QCryptographicHash::Blake2b_256); not supported.
+ */
+#define QSSL_CERT_DIGEST_BLAKE2B_256 16
+
+/**
+ * Blake2b_384 (QCryptographicHash::Blake2b_384); not supported.
+ */
+#define QSSL_CERT_DIGEST_BLAKE2B_384 17
+
+/**
+ * Blake2b_512 (QCryptographicHash::Blake2b_512).
+ */
+#define QSSL_CERT_DIGEST_BLAKE2B_512 18
+
+/**
+ * Blake2s_128 (QCryptographicHash::Blake2s_128); not supported.
+ */
+#define QSSL_CERT_DIGEST_BLAKE2S_128 19
+
+/**
+ * Blake2s_160 (QCryptographicHash::Blake2s_160); not supported.
+ */
+#define QSSL_CERT_DIGEST_BLAKE2S_160 20
+
+/**
+ * Blake2s_224 (QCryptographicHash::Blake2s_224); not supported.
+ */
+#define QSSL_CERT_DIGEST_BLAKE2S_224 21
+
+/**
+ * Blake2s_256 (QCryptographicHash::Blake2s_256).
+ */
+#define QSSL_CERT_DIGEST_BLAKE2S_256 22
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -1054,6 +1181,519 @@ uint32_t qssl_version_number(void);
  * example "OpenSSL 3.0.19 27 Jan 2026". Static; never NULL; never free it.
  */
 const char *qssl_openssl_version(void);
+
+/**
+ * Creates a null certificate. Free it with qssl_cert_free().
+ * Qt: QSslCertificate::QSslCertificate()
+ */
+qssl_cert_t *qssl_cert_new(void);
+
+/**
+ * Returns a new handle sharing `cert` (O(1), a reference count); free it
+ * with qssl_cert_free(). NULL if `cert` is NULL.
+ * Qt: QSslCertificate::QSslCertificate(const QSslCertificate &)
+ */
+qssl_cert_t *qssl_cert_copy(const qssl_cert_t *cert);
+
+/**
+ * Frees a certificate handle; NULL is a no-op.
+ * Qt: QSslCertificate::~QSslCertificate()
+ */
+void qssl_cert_free(qssl_cert_t *cert);
+
+/**
+ * Qt's `==`: both null, or OpenSSL's X509_cmp finds them equal. False if
+ * either argument is NULL.
+ * Qt: QSslCertificate::operator==()
+ */
+bool qssl_cert_equal(const qssl_cert_t *a, const qssl_cert_t *b);
+
+/**
+ * Swaps two certificate handles' contents (O(1)). NULL arguments are
+ * recorded as an error and nothing happens.
+ * Qt: QSslCertificate::swap()
+ */
+void qssl_cert_swap(qssl_cert_t *a, qssl_cert_t *b);
+
+/**
+ * Makes this handle the null certificate; other handles are not affected.
+ * NULL is recorded as an error and ignored.
+ * Qt: QSslCertificate::clear()
+ */
+void qssl_cert_clear(qssl_cert_t *cert);
+
+/**
+ * True for the null certificate (and for NULL).
+ * Qt: QSslCertificate::isNull()
+ */
+bool qssl_cert_is_null(const qssl_cert_t *cert);
+
+/**
+ * Decodes the first certificate of PEM text into a new handle written to
+ * `*out` (set to NULL first). Text before and between
+ * "-----BEGIN CERTIFICATE-----" blocks is skipped. Where Qt gives a null
+ * certificate this function fails: QSSL_STATUS_PARSE_FAILED "PEM: no
+ * certificate found" for empty input, garbage or a block that does not
+ * decode; QSSL_STATUS_NULL_ARGUMENT for NULL `out` or (NULL, n > 0).
+ * Qt: QSslCertificate::QSslCertificate(const QByteArray &, QSsl::Pem)
+ */
+qssl_status_t qssl_cert_from_pem(const uint8_t *data, size_t len, qssl_cert_t **out);
+
+/**
+ * Decodes the first certificate of DER bytes (trailing bytes are ignored)
+ * into a new handle written to `*out` (set to NULL first). Errors:
+ * QSSL_STATUS_PARSE_FAILED "DER: not a certificate" for empty or
+ * unparseable input, QSSL_STATUS_NULL_ARGUMENT.
+ * Qt: QSslCertificate::QSslCertificate(const QByteArray &, QSsl::Der)
+ */
+qssl_status_t qssl_cert_from_der(const uint8_t *data, size_t len, qssl_cert_t **out);
+
+/**
+ * Decodes every certificate in `data` into a new list written to `*out`
+ * (set to NULL first). PEM: each "BEGIN CERTIFICATE" block, other text
+ * skipped; DER: concatenated certificates (with Qt's quirk that a run of
+ * three or more may stop early). Input without certificates gives an
+ * empty list and QSSL_STATUS_OK, as Qt gives an empty list: PEM text read
+ * as DER, DER read as PEM, garbage. Errors: QSSL_STATUS_INVALID_ARGUMENT
+ * for an unknown format, QSSL_STATUS_NULL_ARGUMENT.
+ * Qt: QSslCertificate::fromData()
+ */
+qssl_status_t qssl_cert_from_data(const uint8_t *data,
+                                  size_t len,
+                                  qssl_encoding_format_t format,
+                                  qssl_cert_list_t **out);
+
+/**
+ * Reads the file at `path` (UTF-8) and decodes its first certificate into
+ * a new handle written to `*out` (set to NULL first). PEM files are read
+ * as Qt reads them in text mode ('\r' dropped). Errors: QSSL_STATUS_IO if
+ * the file cannot be read, QSSL_STATUS_PARSE_FAILED if it holds no
+ * certificate, QSSL_STATUS_INVALID_ARGUMENT for an unknown format or a
+ * path that is not UTF-8, QSSL_STATUS_NULL_ARGUMENT.
+ * Qt: QSslCertificate::QSslCertificate(QIODevice *, QSsl::EncodingFormat)
+ */
+qssl_status_t qssl_cert_from_file(const char *path,
+                                  qssl_encoding_format_t format,
+                                  qssl_cert_t **out);
+
+/**
+ * Every certificate in the files `path` (UTF-8) names, with Qt's rules,
+ * in a new list written to `*out` (set to NULL first). FixedString: an
+ * existing file gives all its certificates; otherwise the directory before
+ * the last '/' is walked recursively and each file path must match `path`
+ * read as an anchored regular expression (Qt's quirk: "certs/a.pe." finds
+ * "certs/a.pem"). Wildcard: `*` and `?` do not cross '/', `[...]` is a
+ * class; the walk starts at the directory before the first wildcard
+ * character of the directory part. RegularExpression: the path is an
+ * anchored regular expression (PCRE-like subset, see docs); the walk
+ * starts before the first metacharacter. Relative patterns walk the
+ * current directory and match without the leading "./". Symbolic links are
+ * followed, hidden files skipped, files visited in name order. No match, a
+ * missing directory or an invalid expression give an empty list and
+ * QSSL_STATUS_OK, as Qt returns an empty list. Errors:
+ * QSSL_STATUS_INVALID_ARGUMENT for unknown format or syntax values or a
+ * path that is not UTF-8, QSSL_STATUS_NULL_ARGUMENT.
+ * Qt: QSslCertificate::fromPath()
+ */
+qssl_status_t qssl_cert_from_path(const char *path,
+                                  qssl_encoding_format_t format,
+                                  qssl_pattern_syntax_t syntax,
+                                  qssl_cert_list_t **out);
+
+/**
+ * Reads a PKCS#12 archive `(data, len)` with `passphrase` (UTF-8, NULL =
+ * empty; an empty passphrase also opens archives without a password).
+ * Writes a new key to `*key`, a new certificate to `*cert` (the null
+ * certificate if the archive has none, as in Qt) and, if `ca_certificates`
+ * is not NULL, a new list of the other certificates. All outputs are set
+ * to NULL first and written only on success. Errors:
+ * QSSL_STATUS_PARSE_FAILED (empty or malformed input, no private key),
+ * QSSL_STATUS_BAD_PASSPHRASE (wrong passphrase), QSSL_STATUS_UNSUPPORTED
+ * (a key QSslKey cannot hold, e.g. Ed25519), QSSL_STATUS_INVALID_ARGUMENT
+ * (passphrase not UTF-8), QSSL_STATUS_NULL_ARGUMENT (NULL `key` or `cert`,
+ * or (NULL, n > 0)).
+ * Qt: QSslCertificate::importPkcs12()
+ */
+qssl_status_t qssl_cert_import_pkcs12(const uint8_t *data,
+                                      size_t len,
+                                      const char *passphrase,
+                                      qssl_key_t **key,
+                                      qssl_cert_t **cert,
+                                      qssl_cert_list_t **ca_certificates);
+
+/**
+ * Writes the certificate as PEM (64-column Base64 between BEGIN/END
+ * CERTIFICATE lines) to `(buf, cap)`, its length to `*out_len`; length 0
+ * for the null certificate. Errors: QSSL_STATUS_BUFFER_TOO_SMALL,
+ * QSSL_STATUS_NULL_ARGUMENT.
+ * Qt: QSslCertificate::toPem()
+ */
+qssl_status_t qssl_cert_to_pem(const qssl_cert_t *cert, uint8_t *buf, size_t cap, size_t *out_len);
+
+/**
+ * Writes the certificate as DER to `(buf, cap)`, its length to
+ * `*out_len`; length 0 for the null certificate. Errors as for
+ * qssl_cert_to_pem().
+ * Qt: QSslCertificate::toDer()
+ */
+qssl_status_t qssl_cert_to_der(const qssl_cert_t *cert, uint8_t *buf, size_t cap, size_t *out_len);
+
+/**
+ * Writes OpenSSL's readable dump of the certificate (X509_print) as
+ * NUL-terminated UTF-8 text (Qt reads it as Latin-1) to `(buf, cap)`;
+ * `*out_len` gets its length without the NUL. Empty for the null
+ * certificate. Errors: QSSL_STATUS_BUFFER_TOO_SMALL (needs `*out_len + 1`),
+ * QSSL_STATUS_NULL_ARGUMENT.
+ * Qt: QSslCertificate::toText()
+ */
+qssl_status_t qssl_cert_to_text(const qssl_cert_t *cert, char *buf, size_t cap, size_t *out_len);
+
+/**
+ * Writes the X.509 version as text ("3" for a v3 certificate; empty for
+ * the null certificate) to `(buf, cap)`. Errors as for qssl_cert_to_text().
+ * Qt: QSslCertificate::version()
+ */
+qssl_status_t qssl_cert_version(const qssl_cert_t *cert, char *buf, size_t cap, size_t *out_len);
+
+/**
+ * Writes the serial number as lowercase colon-separated hex
+ * ("34:98:21:...") to `(buf, cap)`; empty for the null certificate. Errors
+ * as for qssl_cert_to_text().
+ * Qt: QSslCertificate::serialNumber()
+ */
+qssl_status_t qssl_cert_serial_number(const qssl_cert_t *cert,
+                                      char *buf,
+                                      size_t cap,
+                                      size_t *out_len);
+
+/**
+ * Writes the hash of the certificate's DER encoding with `algorithm`
+ * (QSSL_CERT_DIGEST_*; Qt's default is QSSL_CERT_DIGEST_MD5) to
+ * `(buf, cap)`, its length to `*out_len`. The null certificate hashes
+ * empty input (MD5 d41d8cd98f00b204e9800998ecf8427e). Errors:
+ * QSSL_STATUS_INVALID_ARGUMENT (unknown number), QSSL_STATUS_UNSUPPORTED
+ * (an algorithm this OpenSSL does not offer), QSSL_STATUS_BUFFER_TOO_SMALL,
+ * QSSL_STATUS_NULL_ARGUMENT.
+ * Qt: QSslCertificate::digest()
+ */
+qssl_status_t qssl_cert_digest(const qssl_cert_t *cert,
+                               qssl_cert_digest_t algorithm,
+                               uint8_t *buf,
+                               size_t cap,
+                               size_t *out_len);
+
+/**
+ * The start of the validity period in seconds since 1970-01-01 UTC;
+ * QSSL_CERT_DATE_INVALID (INT64_MIN) for the null certificate and NULL.
+ * Qt: QSslCertificate::effectiveDate()
+ */
+int64_t qssl_cert_effective_date(const qssl_cert_t *cert);
+
+/**
+ * The end of the validity period in seconds since 1970-01-01 UTC;
+ * QSSL_CERT_DATE_INVALID (INT64_MIN) for the null certificate and NULL.
+ * Qt: QSslCertificate::expiryDate()
+ */
+int64_t qssl_cert_expiry_date(const qssl_cert_t *cert);
+
+/**
+ * True when the certificate is self-signed as OpenSSL's
+ * X509_check_issued(cert, cert) judges it; false for null and NULL.
+ * Qt: QSslCertificate::isSelfSigned()
+ */
+bool qssl_cert_is_self_signed(const qssl_cert_t *cert);
+
+/**
+ * Always false: qssl has no list of known-bad certificates (Qt's is a
+ * fixed list of certificates from 2011 incidents).
+ * Qt: QSslCertificate::isBlacklisted()
+ */
+bool qssl_cert_is_blacklisted(const qssl_cert_t *cert);
+
+/**
+ * The subject's values for `info` (QSSL_SUBJECT_INFO_*) as a new list of
+ * UTF-8 strings (free with qssl_bytes_list_free()); a repeated attribute
+ * comes in reverse certificate order, as from Qt's multimap. Empty for the
+ * null certificate. NULL on error: NULL `cert`, unknown `info`
+ * (QSSL_STATUS_INVALID_ARGUMENT recorded).
+ * Qt: QSslCertificate::subjectInfo(SubjectInfo)
+ */
+qssl_bytes_list_t *qssl_cert_subject_info(const qssl_cert_t *cert, qssl_subject_info_t info);
+
+/**
+ * The subject's values for an attribute given by OpenSSL short name
+ * ("CN", "O", "C", "emailAddress") or dotted OID, `(attribute, len)`; a
+ * long name such as "commonName" matches nothing. A new list of UTF-8
+ * strings (free with qssl_bytes_list_free()). NULL on error (NULL `cert`,
+ * (NULL, n > 0)).
+ * Qt: QSslCertificate::subjectInfo(const QByteArray &)
+ */
+qssl_bytes_list_t *qssl_cert_subject_info_by_attribute(const qssl_cert_t *cert,
+                                                       const uint8_t *attribute,
+                                                       size_t len);
+
+/**
+ * As qssl_cert_subject_info(), for the issuer.
+ * Qt: QSslCertificate::issuerInfo(SubjectInfo)
+ */
+qssl_bytes_list_t *qssl_cert_issuer_info(const qssl_cert_t *cert, qssl_subject_info_t info);
+
+/**
+ * As qssl_cert_subject_info_by_attribute(), for the issuer.
+ * Qt: QSslCertificate::issuerInfo(const QByteArray &)
+ */
+qssl_bytes_list_t *qssl_cert_issuer_info_by_attribute(const qssl_cert_t *cert,
+                                                      const uint8_t *attribute,
+                                                      size_t len);
+
+/**
+ * The subject's attribute short names, sorted bytewise without duplicates
+ * (server.pem: C, CN, O, OU), as a new list (free with
+ * qssl_bytes_list_free()). Empty for the null certificate; NULL for NULL.
+ * Qt: QSslCertificate::subjectInfoAttributes()
+ */
+qssl_bytes_list_t *qssl_cert_subject_info_attributes(const qssl_cert_t *cert);
+
+/**
+ * As qssl_cert_subject_info_attributes(), for the issuer.
+ * Qt: QSslCertificate::issuerInfoAttributes()
+ */
+qssl_bytes_list_t *qssl_cert_issuer_info_attributes(const qssl_cert_t *cert);
+
+/**
+ * Writes the subject's common name, else organization, else
+ * organizational unit, else "", as NUL-terminated UTF-8 to `(buf, cap)`.
+ * Errors as for qssl_cert_to_text().
+ * Qt: QSslCertificate::subjectDisplayName()
+ */
+qssl_status_t qssl_cert_subject_display_name(const qssl_cert_t *cert,
+                                             char *buf,
+                                             size_t cap,
+                                             size_t *out_len);
+
+/**
+ * As qssl_cert_subject_display_name(), for the issuer.
+ * Qt: QSslCertificate::issuerDisplayName()
+ */
+qssl_status_t qssl_cert_issuer_display_name(const qssl_cert_t *cert,
+                                            char *buf,
+                                            size_t cap,
+                                            size_t *out_len);
+
+/**
+ * The subject alternative names of one kind
+ * (QSSL_ALTERNATIVE_NAME_ENTRY_TYPE_EMAIL_ENTRY, _DNS_ENTRY,
+ * _IP_ADDRESS_ENTRY) as a new list of strings (free with
+ * qssl_bytes_list_free()), in the order Qt's multimap gives them: reverse
+ * certificate order. IP addresses are text as QHostAddress writes them
+ * ("127.0.0.1", "::1"). Qt returns one multimap of all kinds; call this once
+ * per kind. NULL on error (NULL `cert`, unknown `entry_type`).
+ * Qt: QSslCertificate::subjectAlternativeNames()
+ */
+qssl_bytes_list_t *qssl_cert_subject_alternative_names(const qssl_cert_t *cert,
+                                                       qssl_alternative_name_entry_type_t entry_type);
+
+/**
+ * The certificate's public key as a new key handle (free with
+ * qssl_key_free()): RSA, DSA or EC with type PublicKey; the null key for
+ * other kinds of key (as Qt) and for the null certificate. NULL only if
+ * `cert` is NULL.
+ * Qt: QSslCertificate::publicKey()
+ */
+qssl_key_t *qssl_cert_public_key(const qssl_cert_t *cert);
+
+/**
+ * Creates a list of `n` certificates from `items` (each shared, O(1) per
+ * item); free it with qssl_cert_list_free(). NULL on error: `items` NULL
+ * with `n > 0`, or a NULL element (QSSL_STATUS_INVALID_ARGUMENT recorded).
+ * Qt: QList<QSslCertificate>
+ */
+qssl_cert_list_t *qssl_cert_list_new(const qssl_cert_t *const *items, size_t n);
+
+/**
+ * Frees a certificate list; NULL is a no-op. Elements borrowed from it
+ * become invalid.
+ * Qt: QList<QSslCertificate>::~QList()
+ */
+void qssl_cert_list_free(qssl_cert_list_t *list);
+
+/**
+ * The number of certificates (0 for NULL).
+ * Qt: QList<QSslCertificate>::size()
+ */
+size_t qssl_cert_list_len(const qssl_cert_list_t *list);
+
+/**
+ * Lends certificate `index`: valid until the list is freed; do not free
+ * it (copy it with qssl_cert_copy() to keep it). NULL for NULL `list` or an
+ * index out of range (QSSL_STATUS_INVALID_ARGUMENT recorded).
+ * Qt: QList<QSslCertificate>::at()
+ */
+const qssl_cert_t *qssl_cert_list_get(const qssl_cert_list_t *list, size_t index);
+
+/**
+ * All certificates as an array of qssl_cert_list_len() borrowed handles,
+ * the form the list setters take; valid until the list is freed. NULL
+ * when the list is empty or NULL.
+ * Qt: QList<QSslCertificate>::constData()
+ */
+const qssl_cert_t *const *qssl_cert_list_items(const qssl_cert_list_t *list);
+
+/**
+ * Creates a null key: algorithm Opaque, type PublicKey, length -1.
+ * Free it with qssl_key_free(). Never NULL except on allocation failure.
+ * Qt: QSslKey::QSslKey()
+ */
+qssl_key_t *qssl_key_new(void);
+
+/**
+ * Returns a new handle sharing `key`'s data (O(1)); free it with
+ * qssl_key_free(). NULL if `key` is NULL.
+ * Qt: QSslKey::QSslKey(const QSslKey &)
+ */
+qssl_key_t *qssl_key_copy(const qssl_key_t *key);
+
+/**
+ * Frees a key handle; NULL is a no-op. Private key material is wiped when
+ * the last handle sharing it goes.
+ * Qt: QSslKey::~QSslKey()
+ */
+void qssl_key_free(qssl_key_t *key);
+
+/**
+ * Qt's `==`: two null keys are equal; otherwise algorithm, type and length
+ * must match, then Opaque keys compare by identity and others by their DER
+ * encoding. False if either argument is NULL.
+ * Qt: QSslKey::operator==()
+ */
+bool qssl_key_equal(const qssl_key_t *a, const qssl_key_t *b);
+
+/**
+ * Swaps the contents of two key handles (O(1)). NULL arguments are
+ * recorded as an error and nothing happens.
+ * Qt: QSslKey::swap()
+ */
+void qssl_key_swap(qssl_key_t *a, qssl_key_t *b);
+
+/**
+ * True for the null key (and for NULL).
+ * Qt: QSslKey::isNull()
+ */
+bool qssl_key_is_null(const qssl_key_t *key);
+
+/**
+ * Makes this handle the null key; other handles sharing the key keep it.
+ * NULL is recorded as an error and ignored.
+ * Qt: QSslKey::clear()
+ */
+void qssl_key_clear(qssl_key_t *key);
+
+/**
+ * Decodes a PEM key into a new handle written to `*out` (set to NULL
+ * first). `key_type` QSSL_KEY_TYPE_PRIVATE_KEY reads the first "PRIVATE KEY",
+ * "ENCRYPTED PRIVATE KEY" or traditional "RSA/EC/DSA PRIVATE KEY" block;
+ * QSSL_KEY_TYPE_PUBLIC_KEY reads the first "PUBLIC KEY" block; other text
+ * is skipped. `(passphrase, passphrase_len)` decrypts an encrypted key;
+ * (NULL, 0) means no passphrase. The key must be of `algorithm`;
+ * QSSL_KEY_ALGORITHM_OPAQUE accepts only kinds QSslKey has no algorithm for
+ * (Ed25519, X25519, ...). Where Qt gives a null key, this function fails:
+ * QSSL_STATUS_PARSE_FAILED for empty or unparseable input and for a key of
+ * another algorithm ("key is RSA, not EC"), QSSL_STATUS_BAD_PASSPHRASE for
+ * a wrong or missing passphrase, QSSL_STATUS_INVALID_ARGUMENT for unknown
+ * enum values, QSSL_STATUS_NULL_ARGUMENT for NULL `out` or (NULL, n > 0).
+ * Qt: QSslKey::QSslKey(const QByteArray &, QSsl::KeyAlgorithm, QSsl::Pem, QSsl::KeyType, const QByteArray &)
+ */
+qssl_status_t qssl_key_from_pem(const uint8_t *data,
+                                size_t len,
+                                qssl_key_algorithm_t algorithm,
+                                qssl_key_type_t key_type,
+                                const uint8_t *passphrase,
+                                size_t passphrase_len,
+                                qssl_key_t **out);
+
+/**
+ * Decodes a DER key into a new handle written to `*out` (set to NULL
+ * first). Private keys: PKCS#8, encrypted PKCS#8 (decrypted with
+ * `passphrase`) or a traditional RSA/EC/DSA structure; public keys:
+ * SubjectPublicKeyInfo. Algorithm check and errors as for
+ * qssl_key_from_pem().
+ * Qt: QSslKey::QSslKey(const QByteArray &, QSsl::KeyAlgorithm, QSsl::Der, QSsl::KeyType, const QByteArray &)
+ */
+qssl_status_t qssl_key_from_der(const uint8_t *data,
+                                size_t len,
+                                qssl_key_algorithm_t algorithm,
+                                qssl_key_type_t key_type,
+                                const uint8_t *passphrase,
+                                size_t passphrase_len,
+                                qssl_key_t **out);
+
+/**
+ * Reads the file at `path` (UTF-8) and decodes it as qssl_key_from_pem() or
+ * qssl_key_from_der() do, by `format`. The file contents are wiped from
+ * memory afterwards. Errors: those of the decoders, QSSL_STATUS_IO if the
+ * file cannot be read, QSSL_STATUS_INVALID_ARGUMENT for an unknown format
+ * or a path that is not UTF-8.
+ * Qt: QSslKey::QSslKey(QIODevice *, QSsl::KeyAlgorithm, QSsl::EncodingFormat, QSsl::KeyType, const QByteArray &)
+ */
+qssl_status_t qssl_key_from_file(const char *path,
+                                 qssl_key_algorithm_t algorithm,
+                                 qssl_encoding_format_t format,
+                                 qssl_key_type_t key_type,
+                                 const uint8_t *passphrase,
+                                 size_t passphrase_len,
+                                 qssl_key_t **out);
+
+/**
+ * The key algorithm (QSSL_KEY_ALGORITHM_*); Opaque for the null key and NULL.
+ * Qt: QSslKey::algorithm()
+ */
+qssl_key_algorithm_t qssl_key_algorithm(const qssl_key_t *key);
+
+/**
+ * The key type (QSSL_KEY_TYPE_*); PublicKey for the null key and NULL.
+ * Qt: QSslKey::type()
+ */
+qssl_key_type_t qssl_key_type(const qssl_key_t *key);
+
+/**
+ * The key length in bits: RSA/DSA/DH size, EC group degree; -1 for Opaque
+ * keys, the null key and NULL.
+ * Qt: QSslKey::length()
+ */
+int32_t qssl_key_length(const qssl_key_t *key);
+
+/**
+ * Writes the key as PEM to `(buf, cap)`, its length to `*out_len`.
+ * Public keys: "PUBLIC KEY"; private RSA/DSA/EC keys: traditional PEM, DH
+ * keys: PKCS#8; a private key is encrypted with AES-256-CBC when
+ * `(passphrase, passphrase_len)` is non-empty (Qt uses 3DES). Length 0 for
+ * the null key and Opaque keys. The library's own copy of the PEM is wiped
+ * before returning. Errors: QSSL_STATUS_BUFFER_TOO_SMALL (with `*out_len`
+ * set; encrypted output differs between calls but its length does not),
+ * QSSL_STATUS_NULL_ARGUMENT.
+ * Qt: QSslKey::toPem()
+ */
+qssl_status_t qssl_key_to_pem(const qssl_key_t *key,
+                              const uint8_t *passphrase,
+                              size_t passphrase_len,
+                              uint8_t *buf,
+                              size_t cap,
+                              size_t *out_len);
+
+/**
+ * Writes the key as DER to `(buf, cap)`, its length to `*out_len`: the body
+ * of the unencrypted PEM form (SubjectPublicKeyInfo, PKCS#1, SEC1, DSA or
+ * PKCS#8). Length 0 for the null key, Opaque keys, and private keys when a
+ * non-empty passphrase is given (Qt offers no encrypted DER). The library's
+ * own copy is wiped before returning. Errors as for qssl_key_to_pem().
+ * Qt: QSslKey::toDer()
+ */
+qssl_status_t qssl_key_to_der(const qssl_key_t *key,
+                              const uint8_t *passphrase,
+                              size_t passphrase_len,
+                              uint8_t *buf,
+                              size_t cap,
+                              size_t *out_len);
 
 extern stack_st_SSL_CIPHER *SSL_get_ciphers(const SSL *ssl);
 
