@@ -132,24 +132,58 @@ typedef int32_t qssl_status_t;
 typedef int32_t qssl_ssl_protocol_t;
 
 /**
- * A set of QSsl::SslOption bits; unknown bits are rejected (QSsl::SslOptions).
- */
-typedef uint32_t qssl_ssl_options_t;
-
-/**
  * How the peer's certificate is verified (QSslSocket::PeerVerifyMode).
  */
 typedef int32_t qssl_peer_verify_mode_t;
 
 /**
- * The side of a connection (QSslSocket::SslMode).
- */
-typedef int32_t qssl_ssl_mode_t;
-
-/**
  * An encoding (QSsl::EncodingFormat).
  */
 typedef int32_t qssl_encoding_format_t;
+
+/**
+ * How a certificate path is matched (QSslCertificate::PatternSyntax).
+ */
+typedef int32_t qssl_pattern_syntax_t;
+
+/**
+ * A set of QSsl::SslOption bits; unknown bits are rejected (QSsl::SslOptions).
+ */
+typedef uint32_t qssl_ssl_options_t;
+
+/**
+ * An elliptic curve (QSslEllipticCurve): OpenSSL's NID of the curve or
+ * group; 0 is the invalid curve. A plain value: nothing to free.
+ */
+typedef int32_t qssl_curve_t;
+
+/**
+ * The type of a backend configuration value.
+ */
+typedef int32_t qssl_backend_value_type_t;
+
+/**
+ * The ALPN outcome (QSslConfiguration::NextProtocolNegotiationStatus).
+ */
+typedef int32_t qssl_next_protocol_negotiation_status_t;
+
+/**
+ * The PSK callback: called during a PSK handshake with the `user_data` given
+ * at registration and a borrowed authenticator, valid only during the call.
+ * On a client, `auth` carries the server's identity hint (TLS 1.2; null in
+ * TLS 1.3) and the maximum identity and key lengths; set the identity and the
+ * key. On a server, it carries the server's own hint, the client's identity
+ * and the maximum key length; set the key (an identity set there is ignored).
+ * Return 0 to continue; any other value aborts the handshake. An empty key
+ * refuses the handshake. Identity and key longer than the maxima are
+ * truncated, as in Qt.
+ */
+typedef int32_t (*qssl_psk_callback_t)(void *user_data, qssl_psk_auth_t *auth);
+
+/**
+ * The side of a connection (QSslSocket::SslMode).
+ */
+typedef int32_t qssl_ssl_mode_t;
 
 /**
  * Private or public key (QSsl::KeyType).
@@ -170,16 +204,6 @@ typedef int32_t qssl_alternative_name_entry_type_t;
  * A distinguished-name field (QSslCertificate::SubjectInfo).
  */
 typedef int32_t qssl_subject_info_t;
-
-/**
- * How a certificate path is matched (QSslCertificate::PatternSyntax).
- */
-typedef int32_t qssl_pattern_syntax_t;
-
-/**
- * The ALPN outcome (QSslConfiguration::NextProtocolNegotiationStatus).
- */
-typedef int32_t qssl_next_protocol_negotiation_status_t;
 
 /**
  * The state of DH parameters (QSslDiffieHellmanParameters::Error).
@@ -966,6 +990,26 @@ typedef int32_t qssl_alert_type_t;
  */
 #define QSSL_STATUS_CLOSED -14
 
+/**
+ * Bytes (QByteArray): passed to OpenSSL as they are.
+ */
+#define QSSL_BACKEND_VALUE_TYPE_BYTES 0
+
+/**
+ * A 64-bit integer. OpenSSL's configuration commands take text, so it fails there (as in Qt).
+ */
+#define QSSL_BACKEND_VALUE_TYPE_INT 1
+
+/**
+ * A boolean. Fails at handshake time, as in Qt.
+ */
+#define QSSL_BACKEND_VALUE_TYPE_BOOL 2
+
+/**
+ * UTF-8 text (QString). Fails at handshake time, as in Qt (only bytes convert).
+ */
+#define QSSL_BACKEND_VALUE_TYPE_TEXT 3
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -1055,7 +1099,732 @@ uint32_t qssl_version_number(void);
  */
 const char *qssl_openssl_version(void);
 
+/**
+ * Creates a default-constructed (null) configuration: SecureProtocols,
+ * AutoVerifyPeer, depth 0, options 0x55, no certificates, empty cipher list
+ * (meaning the default list at handshake time), system roots trusted.
+ * Free it with qssl_config_free(). Qt: QSslConfiguration::QSslConfiguration().
+ */
+qssl_config_t *qssl_config_new(void);
+
+/**
+ * Copies a configuration in O(1): the new handle shares the data until either
+ * is written. NULL gives NULL. Free the copy with qssl_config_free().
+ * Qt: QSslConfiguration::QSslConfiguration(const QSslConfiguration &).
+ */
+qssl_config_t *qssl_config_copy(const qssl_config_t *cfg);
+
+/**
+ * Frees a configuration; NULL is a no-op. Copies are unaffected.
+ * Qt: QSslConfiguration::~QSslConfiguration().
+ */
+void qssl_config_free(qssl_config_t *cfg);
+
+/**
+ * Qt's `==`: true when both share data, or every setting and session field
+ * is equal (byte values: null equals empty). The PSK callback is not
+ * compared. Two NULLs are equal; NULL and a handle are not.
+ * Qt: QSslConfiguration::operator==().
+ */
+bool qssl_config_equal(const qssl_config_t *a, const qssl_config_t *b);
+
+/**
+ * Swaps the contents of two configurations in O(1). Errors: NULL argument.
+ * Qt: QSslConfiguration::swap().
+ */
+qssl_status_t qssl_config_swap(qssl_config_t *a, qssl_config_t *b);
+
+/**
+ * True when every field Qt counts still has its default (see docs/API.md;
+ * the DTLS cookie flag and the session cipher/protocol do not count, an
+ * empty but non-null session ticket or PSK hint does). NULL gives true.
+ * Qt: QSslConfiguration::isNull().
+ */
+bool qssl_config_is_null(const qssl_config_t *cfg);
+
+/**
+ * The protocol; NULL gives QSSL_SSL_PROTOCOL_SECURE_PROTOCOLS.
+ * Qt: QSslConfiguration::protocol().
+ */
+qssl_ssl_protocol_t qssl_config_protocol(const qssl_config_t *cfg);
+
+/**
+ * Sets the protocol. Any QSsl::SslProtocol value is stored (a DTLS or
+ * unknown protocol fails when a TLS handshake starts, as in Qt); a number
+ * outside the enum is INVALID_ARGUMENT. Qt: QSslConfiguration::setProtocol().
+ */
+qssl_status_t qssl_config_set_protocol(qssl_config_t *cfg, qssl_ssl_protocol_t protocol);
+
+/**
+ * The peer verify mode; NULL gives QSSL_PEER_VERIFY_MODE_AUTO_VERIFY_PEER.
+ * Qt: QSslConfiguration::peerVerifyMode().
+ */
+qssl_peer_verify_mode_t qssl_config_peer_verify_mode(const qssl_config_t *cfg);
+
+/**
+ * Sets the peer verify mode; an unknown mode is INVALID_ARGUMENT.
+ * Qt: QSslConfiguration::setPeerVerifyMode().
+ */
+qssl_status_t qssl_config_set_peer_verify_mode(qssl_config_t *cfg, qssl_peer_verify_mode_t mode);
+
+/**
+ * The maximum certificate chain depth to verify (0 = no limit); NULL gives 0.
+ * Qt: QSslConfiguration::peerVerifyDepth().
+ */
+int32_t qssl_config_peer_verify_depth(const qssl_config_t *cfg);
+
+/**
+ * Sets the verify depth. A negative depth is INVALID_ARGUMENT and the old
+ * value is kept (Qt logs a warning and keeps it).
+ * Qt: QSslConfiguration::setPeerVerifyDepth().
+ */
+qssl_status_t qssl_config_set_peer_verify_depth(qssl_config_t *cfg, int32_t depth);
+
+/**
+ * The local certificate (the chain's first element) as a new handle; a null
+ * certificate if there is none. NULL gives NULL. Free it with qssl_cert_free().
+ * Qt: QSslConfiguration::localCertificate().
+ */
+qssl_cert_t *qssl_config_local_certificate(const qssl_config_t *cfg);
+
+/**
+ * Replaces the whole local chain with `[cert]`, even when `cert` is a null
+ * certificate (the configuration then stops being null, as in Qt).
+ * Qt: QSslConfiguration::setLocalCertificate().
+ */
+qssl_status_t qssl_config_set_local_certificate(qssl_config_t *cfg, const qssl_cert_t *cert);
+
+/**
+ * The local certificate chain (leaf first) as an owned snapshot list, O(1).
+ * NULL gives NULL. Free it with qssl_cert_list_free().
+ * Qt: QSslConfiguration::localCertificateChain().
+ */
+qssl_cert_list_t *qssl_config_local_certificate_chain(const qssl_config_t *cfg);
+
+/**
+ * Sets the local chain, leaf first, stored verbatim. `(NULL, 0)` clears it.
+ * A NULL element is INVALID_ARGUMENT. Qt: QSslConfiguration::setLocalCertificateChain().
+ */
+qssl_status_t qssl_config_set_local_certificate_chain(qssl_config_t *cfg,
+                                                      const qssl_cert_t *const *certs,
+                                                      size_t n);
+
+/**
+ * The private key as a new handle (a null key if none). NULL gives NULL.
+ * Free it with qssl_key_free(). Qt: QSslConfiguration::privateKey().
+ */
+qssl_key_t *qssl_config_private_key(const qssl_config_t *cfg);
+
+/**
+ * Sets the private key (shared with `key`, not copied; a null key clears it).
+ * Qt: QSslConfiguration::setPrivateKey().
+ */
+qssl_status_t qssl_config_set_private_key(qssl_config_t *cfg, const qssl_key_t *key);
+
+/**
+ * The cipher list (empty means the default list is used at handshake time)
+ * as an owned snapshot list, O(1). NULL gives NULL. Free it with
+ * qssl_cipher_list_free(). Qt: QSslConfiguration::ciphers().
+ */
+qssl_cipher_list_t *qssl_config_ciphers(const qssl_config_t *cfg);
+
+/**
+ * Sets the cipher list verbatim (order and duplicates kept); `(NULL, 0)`
+ * restores "use the default list". Qt: QSslConfiguration::setCiphers(const QList<QSslCipher> &).
+ */
+qssl_status_t qssl_config_set_ciphers(qssl_config_t *cfg,
+                                      const qssl_cipher_t *const *ciphers,
+                                      size_t n);
+
+/**
+ * Sets the cipher list from OpenSSL-style names joined with ':'. As in Qt 6,
+ * empty names are skipped, unknown names silently dropped (exact,
+ * case-sensitive match against the supported list) and duplicates kept;
+ * TLS 1.3 suite names are accepted. Errors: NULL, invalid UTF-8.
+ * Qt: QSslConfiguration::setCiphers(const QString &).
+ */
+qssl_status_t qssl_config_set_ciphers_string(qssl_config_t *cfg, const char *ciphers);
+
+/**
+ * Every cipher suite the loaded OpenSSL supports (anonymous suites removed),
+ * computed once per process. Free the list with qssl_cipher_list_free().
+ * Qt: QSslConfiguration::supportedCiphers().
+ */
+qssl_cipher_list_t *qssl_config_supported_ciphers(void);
+
+/**
+ * The CA certificates set on this configuration (not the system roots it may
+ * also trust) as an owned snapshot list, O(1). NULL gives NULL.
+ * Qt: QSslConfiguration::caCertificates().
+ */
+qssl_cert_list_t *qssl_config_ca_certificates(const qssl_config_t *cfg);
+
+/**
+ * Replaces the CA list and stops trusting the system roots, even when the
+ * list is empty (irreversible on this configuration, as in Qt).
+ * Qt: QSslConfiguration::setCaCertificates().
+ */
+qssl_status_t qssl_config_set_ca_certificates(qssl_config_t *cfg,
+                                              const qssl_cert_t *const *certs,
+                                              size_t n);
+
+/**
+ * Appends one CA certificate (no duplicate check) and stops trusting the
+ * system roots. Qt: QSslConfiguration::addCaCertificate().
+ */
+qssl_status_t qssl_config_add_ca_certificate(qssl_config_t *cfg, const qssl_cert_t *cert);
+
+/**
+ * Appends CA certificates (no duplicate check) and stops trusting the system
+ * roots, even for an empty list. Qt: QSslConfiguration::addCaCertificates(const QList<QSslCertificate> &).
+ */
+qssl_status_t qssl_config_add_ca_certificates(qssl_config_t *cfg,
+                                              const qssl_cert_t *const *certs,
+                                              size_t n);
+
+/**
+ * Appends the certificates found at `path` (a file, or a pattern in the
+ * given syntax, as qssl_cert_from_path()). Unlike the list overloads it keeps
+ * trusting the system roots (Qt). Nothing found: QSSL_STATUS_NOT_FOUND and the
+ * configuration is unchanged (Qt returns false). Errors: NULL, invalid
+ * UTF-8, unknown format or syntax. Qt: QSslConfiguration::addCaCertificates(const QString &, QSsl::EncodingFormat, QSslCertificate::PatternSyntax).
+ */
+qssl_status_t qssl_config_add_ca_certificates_from_path(qssl_config_t *cfg,
+                                                        const char *path,
+                                                        qssl_encoding_format_t format,
+                                                        qssl_pattern_syntax_t syntax);
+
+/**
+ * The system's trusted CA certificates: parsed once per process (honouring
+ * SSL_CERT_FILE and SSL_CERT_DIR), deduplicated and shared; later calls cost a
+ * reference count. Free the list with qssl_cert_list_free().
+ * Qt: QSslConfiguration::systemCaCertificates().
+ */
+qssl_cert_list_t *qssl_config_system_ca_certificates(void);
+
+/**
+ * Reads the system CA store again (after SSL_CERT_FILE/SSL_CERT_DIR or the
+ * OS store changed) and writes the number of certificates to `*out_count`
+ * (may be NULL). Contexts already built keep the store they had.
+ * No Qt counterpart (Qt re-reads on every call).
+ */
+qssl_status_t qssl_config_reload_system_ca_certificates(size_t *out_count);
+
+/**
+ * Sets (`on`) or clears the option bits in `option` (one QSsl::SslOption or
+ * several OR-ed). Zero or unknown bits are INVALID_ARGUMENT.
+ * Qt: QSslConfiguration::setSslOption().
+ */
+qssl_status_t qssl_config_set_ssl_option(qssl_config_t *cfg, qssl_ssl_options_t option, bool on);
+
+/**
+ * True when every bit of `option` is set. NULL gives the default mask's
+ * answer (0x55); zero or unknown bits give false and a last-error message.
+ * Qt: QSslConfiguration::testSslOption().
+ */
+bool qssl_config_test_ssl_option(const qssl_config_t *cfg, qssl_ssl_options_t option);
+
+/**
+ * The whole option mask; NULL gives QSSL_SSL_OPTION_DEFAULTS (0x55).
+ * No Qt counterpart (Qt keeps the mask private; use testSslOption).
+ */
+qssl_ssl_options_t qssl_config_ssl_options(const qssl_config_t *cfg);
+
+/**
+ * The elliptic curves (empty = OpenSSL's default groups) as an owned list.
+ * NULL gives NULL. Qt: QSslConfiguration::ellipticCurves().
+ */
+qssl_curve_list_t *qssl_config_elliptic_curves(const qssl_config_t *cfg);
+
+/**
+ * Sets the curves verbatim (not checked against the supported list, as in
+ * Qt; OpenSSL checks them at handshake time). A curve id <= 0 is
+ * INVALID_ARGUMENT. Qt: QSslConfiguration::setEllipticCurves().
+ */
+qssl_status_t qssl_config_set_elliptic_curves(qssl_config_t *cfg,
+                                              const qssl_curve_t *curves,
+                                              size_t n);
+
+/**
+ * Every named curve the loaded OpenSSL knows. Free the list with
+ * qssl_curve_list_free(). Qt: QSslConfiguration::supportedEllipticCurves().
+ */
+qssl_curve_list_t *qssl_config_supported_elliptic_curves(void);
+
+/**
+ * The Diffie-Hellman parameters as a new handle (default: RFC 7919
+ * ffdhe2048). NULL gives NULL. Qt: QSslConfiguration::diffieHellmanParameters().
+ */
+qssl_dh_params_t *qssl_config_diffie_hellman_parameters(const qssl_config_t *cfg);
+
+/**
+ * Sets the DH parameters verbatim; invalid ones make a server's handshake
+ * set-up fail. Qt: QSslConfiguration::setDiffieHellmanParameters().
+ */
+qssl_status_t qssl_config_set_diffie_hellman_parameters(qssl_config_t *cfg,
+                                                        const qssl_dh_params_t *params);
+
+/**
+ * The backend configuration map as a new handle (a snapshot, O(1)). NULL
+ * gives NULL. Free it with qssl_backend_config_free().
+ * Qt: QSslConfiguration::backendConfiguration().
+ */
+qssl_backend_config_t *qssl_config_backend_configuration(const qssl_config_t *cfg);
+
+/**
+ * Replaces the whole backend map with `map`'s contents; NULL clears it (Qt's
+ * default argument). Qt: QSslConfiguration::setBackendConfiguration().
+ */
+qssl_status_t qssl_config_set_backend_configuration(qssl_config_t *cfg,
+                                                    const qssl_backend_config_t *map);
+
+/**
+ * Sets one backend option to bytes (OpenSSL configuration command `name`,
+ * e.g. "MinProtocol" = "TLSv1.3"; applied last when a context is built).
+ * `(NULL, 0)` is a null value. Qt: QSslConfiguration::setBackendConfigurationOption().
+ */
+qssl_status_t qssl_config_set_backend_configuration_option_bytes(qssl_config_t *cfg,
+                                                                 const char *name,
+                                                                 const uint8_t *value,
+                                                                 size_t len);
+
+/**
+ * Sets one backend option to an integer. Qt: QSslConfiguration::setBackendConfigurationOption().
+ */
+qssl_status_t qssl_config_set_backend_configuration_option_int(qssl_config_t *cfg,
+                                                               const char *name,
+                                                               int64_t value);
+
+/**
+ * Sets one backend option to a boolean. Qt: QSslConfiguration::setBackendConfigurationOption().
+ */
+qssl_status_t qssl_config_set_backend_configuration_option_bool(qssl_config_t *cfg,
+                                                                const char *name,
+                                                                bool value);
+
+/**
+ * Sets one backend option to UTF-8 text. Qt: QSslConfiguration::setBackendConfigurationOption().
+ */
+qssl_status_t qssl_config_set_backend_configuration_option_text(qssl_config_t *cfg,
+                                                                const char *name,
+                                                                const char *value);
+
+/**
+ * Creates an empty backend configuration map. Free it with qssl_backend_config_free().
+ * Qt: QMap<QByteArray, QVariant>().
+ */
+qssl_backend_config_t *qssl_backend_config_new(void);
+
+/**
+ * Frees a map; NULL is a no-op.
+ */
+void qssl_backend_config_free(qssl_backend_config_t *map);
+
+/**
+ * The number of entries (0 for NULL).
+ */
+size_t qssl_backend_config_len(const qssl_backend_config_t *map);
+
+/**
+ * Writes entry `index`'s name (text out; entries are ordered by name).
+ * Errors: NULL, index out of range, BUFFER_TOO_SMALL.
+ */
+qssl_status_t qssl_backend_config_name(const qssl_backend_config_t *map,
+                                       size_t index,
+                                       char *buf,
+                                       size_t cap,
+                                       size_t *out_len);
+
+/**
+ * The type of entry `index`'s value; -1 for NULL or out of range.
+ */
+qssl_backend_value_type_t qssl_backend_config_value_type(const qssl_backend_config_t *map,
+                                                         size_t index);
+
+/**
+ * Writes entry `index`'s value as bytes: bytes as they are, text as UTF-8,
+ * integers and booleans as decimal text ("42", "true"). Errors: NULL, index
+ * out of range, BUFFER_TOO_SMALL.
+ */
+qssl_status_t qssl_backend_config_value_bytes(const qssl_backend_config_t *map,
+                                              size_t index,
+                                              uint8_t *buf,
+                                              size_t cap,
+                                              size_t *out_len);
+
+/**
+ * Reads entry `index`'s value as an integer into `*out`. Errors: NULL, index
+ * out of range, INVALID_ARGUMENT if the value is not an integer.
+ */
+qssl_status_t qssl_backend_config_value_int(const qssl_backend_config_t *map,
+                                            size_t index,
+                                            int64_t *out);
+
+/**
+ * Reads entry `index`'s value as a boolean into `*out`. Errors: NULL, index
+ * out of range, INVALID_ARGUMENT if the value is not a boolean.
+ */
+qssl_status_t qssl_backend_config_value_bool(const qssl_backend_config_t *map,
+                                             size_t index,
+                                             bool *out);
+
+/**
+ * Finds the entry named `name` and writes its index to `*index`.
+ * Errors: NULL, invalid UTF-8, NOT_FOUND.
+ */
+qssl_status_t qssl_backend_config_find(const qssl_backend_config_t *map,
+                                       const char *name,
+                                       size_t *index);
+
+/**
+ * Inserts or replaces a bytes entry; `(NULL, 0)` is a null value.
+ */
+qssl_status_t qssl_backend_config_insert_bytes(qssl_backend_config_t *map,
+                                               const char *name,
+                                               const uint8_t *value,
+                                               size_t len);
+
+/**
+ * Inserts or replaces an integer entry.
+ */
+qssl_status_t qssl_backend_config_insert_int(qssl_backend_config_t *map,
+                                             const char *name,
+                                             int64_t value);
+
+/**
+ * Inserts or replaces a boolean entry.
+ */
+qssl_status_t qssl_backend_config_insert_bool(qssl_backend_config_t *map,
+                                              const char *name,
+                                              bool value);
+
+/**
+ * Inserts or replaces a text entry (UTF-8).
+ */
+qssl_status_t qssl_backend_config_insert_text(qssl_backend_config_t *map,
+                                              const char *name,
+                                              const char *value);
+
+/**
+ * Writes the session ticket (DER of an OpenSSL session) to `(buf, cap)`;
+ * `*out_len` receives its length (0 when null or empty).
+ * Qt: QSslConfiguration::sessionTicket().
+ */
+qssl_status_t qssl_config_session_ticket(const qssl_config_t *cfg,
+                                         uint8_t *buf,
+                                         size_t cap,
+                                         size_t *out_len);
+
+/**
+ * True when the session ticket is null (never set or captured), as opposed
+ * to empty. NULL gives true. Qt: QSslConfiguration::sessionTicket().isNull().
+ */
+bool qssl_config_session_ticket_is_null(const qssl_config_t *cfg);
+
+/**
+ * Sets the session ticket (bytes a previous handshake produced); it resumes
+ * that session when session persistence is enabled. `(NULL, 0)` is null, a
+ * non-NULL empty buffer is empty. Malformed bytes are only detected at
+ * handshake time. Qt: QSslConfiguration::setSessionTicket().
+ */
+qssl_status_t qssl_config_set_session_ticket(qssl_config_t *cfg, const uint8_t *data, size_t len);
+
+/**
+ * The session ticket's lifetime hint in seconds; -1 until a handshake
+ * records one (also for NULL). Qt: QSslConfiguration::sessionTicketLifeTimeHint().
+ */
+int32_t qssl_config_session_ticket_life_time_hint(const qssl_config_t *cfg);
+
+/**
+ * Writes the PSK identity hint (server side). Qt: QSslConfiguration::preSharedKeyIdentityHint().
+ */
+qssl_status_t qssl_config_pre_shared_key_identity_hint(const qssl_config_t *cfg,
+                                                       uint8_t *buf,
+                                                       size_t cap,
+                                                       size_t *out_len);
+
+/**
+ * True when the PSK identity hint is null. NULL gives true.
+ * Qt: QSslConfiguration::preSharedKeyIdentityHint().isNull().
+ */
+bool qssl_config_pre_shared_key_identity_hint_is_null(const qssl_config_t *cfg);
+
+/**
+ * Sets the PSK identity hint a server sends in TLS 1.2 PSK handshakes
+ * (null and empty both send none). Qt: QSslConfiguration::setPreSharedKeyIdentityHint().
+ */
+qssl_status_t qssl_config_set_pre_shared_key_identity_hint(qssl_config_t *cfg,
+                                                           const uint8_t *hint,
+                                                           size_t len);
+
+/**
+ * The ALPN protocols as an owned list of byte strings. NULL gives NULL.
+ * Qt: QSslConfiguration::allowedNextProtocols().
+ */
+qssl_bytes_list_t *qssl_config_allowed_next_protocols(const qssl_config_t *cfg);
+
+/**
+ * Sets the ALPN protocols, `n` byte strings `(protocols[i], lens[i])`, stored
+ * verbatim; empty or over-long (> 255 bytes) entries are skipped at handshake
+ * time, as in Qt. The pair qssl_bytes_list_data()/qssl_bytes_list_lengths()
+ * of a list round-trips. Qt: QSslConfiguration::setAllowedNextProtocols().
+ */
+qssl_status_t qssl_config_set_allowed_next_protocols(qssl_config_t *cfg,
+                                                     const uint8_t *const *protocols,
+                                                     const size_t *lens,
+                                                     size_t n);
+
+/**
+ * Writes the negotiated application protocol (empty when none).
+ * Qt: QSslConfiguration::nextNegotiatedProtocol().
+ */
+qssl_status_t qssl_config_next_negotiated_protocol(const qssl_config_t *cfg,
+                                                   uint8_t *buf,
+                                                   size_t cap,
+                                                   size_t *out_len);
+
+/**
+ * True when no application protocol was negotiated (null). NULL gives true.
+ * Qt: QSslConfiguration::nextNegotiatedProtocol().isNull().
+ */
+bool qssl_config_next_negotiated_protocol_is_null(const qssl_config_t *cfg);
+
+/**
+ * The ALPN negotiation status; NULL gives NONE.
+ * Qt: QSslConfiguration::nextProtocolNegotiationStatus().
+ */
+qssl_next_protocol_negotiation_status_t qssl_config_next_protocol_negotiation_status(const qssl_config_t *cfg);
+
+/**
+ * DTLS cookie verification (default true; NULL gives true).
+ * Qt: QSslConfiguration::dtlsCookieVerificationEnabled().
+ */
+bool qssl_config_dtls_cookie_verification_enabled(const qssl_config_t *cfg);
+
+/**
+ * Sets DTLS cookie verification (stored; qssl has no DTLS transport yet).
+ * Qt: QSslConfiguration::setDtlsCookieVerificationEnabled().
+ */
+qssl_status_t qssl_config_set_dtls_cookie_verification_enabled(qssl_config_t *cfg, bool enable);
+
+/**
+ * OCSP stapling (default false; NULL gives false).
+ * Qt: QSslConfiguration::ocspStaplingEnabled().
+ */
+bool qssl_config_ocsp_stapling_enabled(const qssl_config_t *cfg);
+
+/**
+ * Enables OCSP stapling: a client requests and verifies the server's stapled
+ * status. Qt: QSslConfiguration::setOcspStaplingEnabled().
+ */
+qssl_status_t qssl_config_set_ocsp_stapling_enabled(qssl_config_t *cfg, bool enable);
+
+/**
+ * Whether verification errors interrupt the handshake as they are found
+ * (default false; NULL gives false). Qt: QSslConfiguration::handshakeMustInterruptOnError().
+ */
+bool qssl_config_handshake_must_interrupt_on_error(const qssl_config_t *cfg);
+
+/**
+ * Sets handshakeMustInterruptOnError. Qt: QSslConfiguration::setHandshakeMustInterruptOnError().
+ */
+qssl_status_t qssl_config_set_handshake_must_interrupt_on_error(qssl_config_t *cfg, bool interrupt);
+
+/**
+ * Whether a missing peer certificate aborts the handshake (default false;
+ * NULL gives false). Qt: QSslConfiguration::missingCertificateIsFatal().
+ */
+bool qssl_config_missing_certificate_is_fatal(const qssl_config_t *cfg);
+
+/**
+ * Sets missingCertificateIsFatal. Qt: QSslConfiguration::setMissingCertificateIsFatal().
+ */
+qssl_status_t qssl_config_set_missing_certificate_is_fatal(qssl_config_t *cfg, bool fatal);
+
+/**
+ * The peer's certificate after a handshake (a null certificate before), as a
+ * new handle sharing the OpenSSL object. NULL gives NULL.
+ * Qt: QSslConfiguration::peerCertificate().
+ */
+qssl_cert_t *qssl_config_peer_certificate(const qssl_config_t *cfg);
+
+/**
+ * The peer's certificate chain, leaf first, as an owned list. NULL gives NULL.
+ * Qt: QSslConfiguration::peerCertificateChain().
+ */
+qssl_cert_list_t *qssl_config_peer_certificate_chain(const qssl_config_t *cfg);
+
+/**
+ * The session's cipher (a null cipher without a session) as a new handle.
+ * NULL gives NULL. Qt: QSslConfiguration::sessionCipher().
+ */
+qssl_cipher_t *qssl_config_session_cipher(const qssl_config_t *cfg);
+
+/**
+ * The session's protocol; QSSL_SSL_PROTOCOL_UNKNOWN_PROTOCOL without a
+ * session (also for NULL). Qt: QSslConfiguration::sessionProtocol().
+ */
+qssl_ssl_protocol_t qssl_config_session_protocol(const qssl_config_t *cfg);
+
+/**
+ * The server's ephemeral key (clients only; a null key otherwise). X25519 and
+ * X448 keys are Opaque with length -1, as in Qt. NULL gives NULL.
+ * Qt: QSslConfiguration::ephemeralServerKey().
+ */
+qssl_key_t *qssl_config_ephemeral_server_key(const qssl_config_t *cfg);
+
+/**
+ * The process-wide default configuration (a copy sharing its data): a
+ * default-constructed configuration whose cipher list holds the supported
+ * suites of 128 bits or more. Safe from any thread. Free it with
+ * qssl_config_free(). Qt: QSslConfiguration::defaultConfiguration().
+ */
+qssl_config_t *qssl_config_default_configuration(void);
+
+/**
+ * Makes `cfg` the process-wide default (sharing its data; later writes to
+ * `cfg` do not leak into the default). Safe from any thread.
+ * Qt: QSslConfiguration::setDefaultConfiguration().
+ */
+qssl_status_t qssl_config_set_default_configuration(const qssl_config_t *cfg);
+
+/**
+ * The process-wide default DTLS configuration (protocol DtlsV1_2OrLater).
+ * Qt: QSslConfiguration::defaultDtlsConfiguration().
+ */
+qssl_config_t *qssl_config_default_dtls_configuration(void);
+
+/**
+ * Makes `cfg` the process-wide default DTLS configuration.
+ * Qt: QSslConfiguration::setDefaultDtlsConfiguration().
+ */
+qssl_status_t qssl_config_set_default_dtls_configuration(const qssl_config_t *cfg);
+
+/**
+ * Registers the PSK callback on this configuration: every connection made
+ * from it, and every copy made afterwards, calls `callback(user_data, auth)`
+ * when a PSK handshake needs credentials (see qssl_psk_callback_t). A
+ * connection's own callback takes precedence. `user_data_free`, if not NULL,
+ * is called exactly once with `user_data` when the last holder of this
+ * registration lets go or it is replaced. `callback` NULL removes the
+ * registration. Not part of qssl_config_equal(). The callback may run
+ * concurrently when connections on several threads share the configuration.
+ * Qt: QSslSocket::preSharedKeyAuthenticationRequired (a signal in Qt).
+ */
+qssl_status_t qssl_config_set_psk_callback(qssl_config_t *cfg,
+                                           qssl_psk_callback_t callback,
+                                           void *user_data,
+                                           void (*user_data_free)(void*));
+
+/**
+ * Creates a default-constructed authenticator (everything null, maxima 0).
+ * Free it with qssl_psk_auth_free().
+ * Qt: QSslPreSharedKeyAuthenticator::QSslPreSharedKeyAuthenticator().
+ */
+qssl_psk_auth_t *qssl_psk_auth_new(void);
+
+/**
+ * Copies an authenticator in O(1) (shared until written). NULL gives NULL.
+ * Qt: QSslPreSharedKeyAuthenticator(const QSslPreSharedKeyAuthenticator &).
+ */
+qssl_psk_auth_t *qssl_psk_auth_copy(const qssl_psk_auth_t *auth);
+
+/**
+ * Frees an authenticator; NULL is a no-op. The key bytes are wiped when the
+ * last copy goes. Never free the borrowed handle a callback receives.
+ * Qt: ~QSslPreSharedKeyAuthenticator().
+ */
+void qssl_psk_auth_free(qssl_psk_auth_t *auth);
+
+/**
+ * Qt's `==`: identity hint, identity, key and both maxima (null bytes equal
+ * empty ones). Two NULLs are equal. Qt: operator==(QSslPreSharedKeyAuthenticator).
+ */
+bool qssl_psk_auth_equal(const qssl_psk_auth_t *a, const qssl_psk_auth_t *b);
+
+/**
+ * Swaps two authenticators in O(1). Qt: QSslPreSharedKeyAuthenticator::swap().
+ */
+qssl_status_t qssl_psk_auth_swap(qssl_psk_auth_t *a, qssl_psk_auth_t *b);
+
+/**
+ * Writes the identity hint: on a client the server's hint (an owned copy,
+ * unlike Qt's view into OpenSSL memory), on a server its own configured hint.
+ * Qt: QSslPreSharedKeyAuthenticator::identityHint().
+ */
+qssl_status_t qssl_psk_auth_identity_hint(const qssl_psk_auth_t *auth,
+                                          uint8_t *buf,
+                                          size_t cap,
+                                          size_t *out_len);
+
+/**
+ * True when the identity hint is null (no hint). NULL gives true.
+ * Qt: identityHint().isNull().
+ */
+bool qssl_psk_auth_identity_hint_is_null(const qssl_psk_auth_t *auth);
+
+/**
+ * Writes the identity (on a server: the client's identity).
+ * Qt: QSslPreSharedKeyAuthenticator::identity().
+ */
+qssl_status_t qssl_psk_auth_identity(const qssl_psk_auth_t *auth,
+                                     uint8_t *buf,
+                                     size_t cap,
+                                     size_t *out_len);
+
+/**
+ * True when the identity is null. NULL gives true. Qt: identity().isNull().
+ */
+bool qssl_psk_auth_identity_is_null(const qssl_psk_auth_t *auth);
+
+/**
+ * Sets the identity (any length; truncated to the maximum when used).
+ * `(NULL, 0)` is null. Qt: QSslPreSharedKeyAuthenticator::setIdentity().
+ */
+qssl_status_t qssl_psk_auth_set_identity(qssl_psk_auth_t *auth,
+                                         const uint8_t *identity,
+                                         size_t len);
+
+/**
+ * The maximum identity length the handshake accepts (255 on OpenSSL 3
+ * clients, 0 on servers and for a default-constructed authenticator).
+ * NULL gives 0. Qt: maximumIdentityLength().
+ */
+int32_t qssl_psk_auth_maximum_identity_length(const qssl_psk_auth_t *auth);
+
+/**
+ * Writes the pre-shared key. Qt: QSslPreSharedKeyAuthenticator::preSharedKey().
+ */
+qssl_status_t qssl_psk_auth_pre_shared_key(const qssl_psk_auth_t *auth,
+                                           uint8_t *buf,
+                                           size_t cap,
+                                           size_t *out_len);
+
+/**
+ * True when the key is null. NULL gives true. Qt: preSharedKey().isNull().
+ */
+bool qssl_psk_auth_pre_shared_key_is_null(const qssl_psk_auth_t *auth);
+
+/**
+ * Sets the pre-shared key (copied into memory that is wiped when released;
+ * any length, truncated to the maximum when used). `(NULL, 0)` is null; an
+ * empty key refuses the handshake. Qt: setPreSharedKey().
+ */
+qssl_status_t qssl_psk_auth_set_pre_shared_key(qssl_psk_auth_t *auth,
+                                               const uint8_t *key,
+                                               size_t len);
+
+/**
+ * The maximum key length the handshake accepts (512 on OpenSSL 3; 0 for a
+ * default-constructed authenticator). NULL gives 0. Qt: maximumPreSharedKeyLength().
+ */
+int32_t qssl_psk_auth_maximum_pre_shared_key_length(const qssl_psk_auth_t *auth);
+
 extern stack_st_SSL_CIPHER *SSL_get_ciphers(const SSL *ssl);
+
+extern const char *X509_get_default_cert_file(void);
+
+extern const char *X509_get_default_cert_dir(void);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -28,3 +28,22 @@ pub(crate) fn ssl_ciphers(ssl: &openssl::ssl::SslRef) -> Vec<&openssl::ssl::SslC
 unsafe extern "C" {
     fn SSL_get_ciphers(ssl: *const openssl_sys::SSL) -> *mut openssl_sys::stack_st_SSL_CIPHER;
 }
+
+/// OpenSSL's compiled-in default CA file and directory
+/// (`X509_get_default_cert_file`, `X509_get_default_cert_dir`).
+pub(crate) fn default_cert_locations() -> (String, String) {
+    // SAFETY: both functions return pointers to static NUL-terminated strings.
+    unsafe {
+        let file = std::ffi::CStr::from_ptr(X509_get_default_cert_file());
+        let dir = std::ffi::CStr::from_ptr(X509_get_default_cert_dir());
+        (
+            file.to_string_lossy().into_owned(),
+            dir.to_string_lossy().into_owned(),
+        )
+    }
+}
+
+unsafe extern "C" {
+    fn X509_get_default_cert_file() -> *const std::ffi::c_char;
+    fn X509_get_default_cert_dir() -> *const std::ffi::c_char;
+}

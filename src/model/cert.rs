@@ -65,3 +65,12 @@ impl std::fmt::Debug for Certificate {
         }
     }
 }
+
+impl Certificate {
+    /// TEMPORARY (replaced by the certkey branch): fixed-string paths only.
+    pub fn from_path(path: &str, format: i32, _syntax: i32) -> crate::Result<Vec<Certificate>> {
+        Ok(std::fs::read(path)
+            .map(|d| Certificate::from_data(&d, format))
+            .unwrap_or_default())
+    }
+}

@@ -203,3 +203,12 @@ pub fn supported_ciphers() -> Arc<[Cipher]> {
 pub fn default_ciphers() -> Arc<[Cipher]> {
     lists().default.clone()
 }
+
+/// TEMPORARY (replaced by the values branch): Qt 6 setCiphers(QString).
+pub fn parse_cipher_string(s: &str) -> Vec<Cipher> {
+    s.split(':')
+        .filter(|n| !n.is_empty())
+        .map(Cipher::from_name)
+        .filter(|c| !c.is_null())
+        .collect()
+}

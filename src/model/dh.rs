@@ -51,3 +51,13 @@ impl PartialEq for DhParams {
 }
 
 impl Eq for DhParams {}
+
+impl DhParams {
+    /// TEMPORARY (replaced by the values branch): ffdhe2048 from the fixture.
+    pub fn default_parameters() -> Self {
+        DhParams {
+            der: OptBytes::from(&include_bytes!("../../tests/fixtures/dh-ffdhe2048.der")[..]),
+            error: 0,
+        }
+    }
+}
