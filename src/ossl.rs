@@ -47,3 +47,103 @@ unsafe extern "C" {
     fn X509_get_default_cert_file() -> *const std::ffi::c_char;
     fn X509_get_default_cert_dir() -> *const std::ffi::c_char;
 }
+
+// ---- engine glue: declarations openssl-sys lacks ---------------------------
+
+use std::ffi::{c_char, c_int, c_uint, c_void};
+
+use openssl_sys::{EVP_MD, SSL, SSL_CIPHER, SSL_CTX, SSL_SESSION, X509_STORE};
+
+/// `SSL_set_psk_client_callback`'s callback type.
+pub(crate) type PskClientCb = unsafe extern "C" fn(
+    ssl: *mut SSL,
+    hint: *const c_char,
+    identity: *mut c_char,
+    max_identity_len: c_uint,
+    psk: *mut u8,
+    max_psk_len: c_uint,
+) -> c_uint;
+/// `SSL_set_psk_server_callback`'s callback type.
+pub(crate) type PskServerCb =
+    unsafe extern "C" fn(ssl: *mut SSL, identity: *const c_char, psk: *mut u8, max_psk_len: c_uint) -> c_uint;
+/// `SSL_set_psk_use_session_callback`'s callback type (TLS 1.3 client).
+pub(crate) type PskUseSessionCb = unsafe extern "C" fn(
+    ssl: *mut SSL,
+    md: *const EVP_MD,
+    id: *mut *const u8,
+    idlen: *mut usize,
+    sess: *mut *mut SSL_SESSION,
+) -> c_int;
+/// `SSL_set_psk_find_session_callback`'s callback type (TLS 1.3 server).
+pub(crate) type PskFindSessionCb =
+    unsafe extern "C" fn(ssl: *mut SSL, identity: *const u8, identity_len: usize, sess: *mut *mut SSL_SESSION) -> c_int;
+/// `SSL_CTX_set_info_callback`'s callback type.
+pub(crate) type InfoCb = unsafe extern "C" fn(ssl: *const SSL, where_: c_int, ret: c_int);
+
+#[allow(non_camel_case_types)]
+pub(crate) enum SSL_CONF_CTX {}
+
+unsafe extern "C" {
+    pub(crate) fn SSL_set_psk_client_callback(ssl: *mut SSL, cb: Option<PskClientCb>);
+    pub(crate) fn SSL_set_psk_server_callback(ssl: *mut SSL, cb: Option<PskServerCb>);
+    pub(crate) fn SSL_set_psk_use_session_callback(ssl: *mut SSL, cb: Option<PskUseSessionCb>);
+    pub(crate) fn SSL_set_psk_find_session_callback(ssl: *mut SSL, cb: Option<PskFindSessionCb>);
+    pub(crate) fn SSL_CTX_set_info_callback(ctx: *mut SSL_CTX, cb: Option<InfoCb>);
+    pub(crate) fn SSL_CTX_use_psk_identity_hint(ctx: *mut SSL_CTX, hint: *const c_char) -> c_int;
+    pub(crate) fn SSL_get_pending_cipher(ssl: *const SSL) -> *const SSL_CIPHER;
+    pub(crate) fn SSL_CIPHER_get_handshake_digest(c: *const SSL_CIPHER) -> *const EVP_MD;
+    pub(crate) fn SSL_CIPHER_get_protocol_id(c: *const SSL_CIPHER) -> u16;
+    pub(crate) fn SSL_CIPHER_get_min_tls(c: *const SSL_CIPHER) -> c_int;
+    pub(crate) fn SSL_SESSION_new() -> *mut SSL_SESSION;
+    pub(crate) fn SSL_SESSION_free(s: *mut SSL_SESSION);
+    pub(crate) fn SSL_SESSION_set1_master_key(s: *mut SSL_SESSION, key: *const u8, len: usize) -> c_int;
+    pub(crate) fn SSL_SESSION_set_cipher(s: *mut SSL_SESSION, c: *const SSL_CIPHER) -> c_int;
+    pub(crate) fn SSL_SESSION_set_protocol_version(s: *mut SSL_SESSION, v: c_int) -> c_int;
+    pub(crate) fn SSL_CONF_CTX_new() -> *mut SSL_CONF_CTX;
+    pub(crate) fn SSL_CONF_CTX_free(c: *mut SSL_CONF_CTX);
+    pub(crate) fn SSL_CONF_CTX_set_flags(c: *mut SSL_CONF_CTX, flags: c_uint) -> c_uint;
+    pub(crate) fn SSL_CONF_CTX_set_ssl_ctx(c: *mut SSL_CONF_CTX, ctx: *mut SSL_CTX);
+    pub(crate) fn SSL_CONF_cmd(c: *mut SSL_CONF_CTX, cmd: *const c_char, value: *const c_char) -> c_int;
+    pub(crate) fn SSL_CONF_CTX_finish(c: *mut SSL_CONF_CTX) -> c_int;
+    pub(crate) fn X509_STORE_up_ref(s: *mut X509_STORE) -> c_int;
+    pub(crate) fn SSL_get_ex_data_X509_STORE_CTX_idx() -> c_int;
+    pub(crate) fn SSL_alert_desc_string_long(value: c_int) -> *const c_char;
+}
+
+/// SSL_CONF_CTX flags.
+pub(crate) const SSL_CONF_FLAG_FILE: c_uint = 0x2;
+pub(crate) const SSL_CONF_FLAG_CLIENT: c_uint = 0x4;
+pub(crate) const SSL_CONF_FLAG_SERVER: c_uint = 0x8;
+pub(crate) const SSL_CONF_FLAG_SHOW_ERRORS: c_uint = 0x10;
+pub(crate) const SSL_CONF_FLAG_CERTIFICATE: c_uint = 0x20;
+/// Info callback bits.
+pub(crate) const SSL_CB_READ: c_int = 0x04;
+pub(crate) const SSL_CB_WRITE: c_int = 0x08;
+pub(crate) const SSL_CB_ALERT: c_int = 0x4000;
+/// PSK_MAX_PSK_LEN of OpenSSL 3.
+pub(crate) const PSK_MAX_PSK_LEN: usize = 512;
+/// PSK_MAX_IDENTITY_LEN of OpenSSL 3.
+pub(crate) const PSK_MAX_IDENTITY_LEN: usize = 256;
+
+/// Makes `ctx` use `store` (shared: its reference count is raised).
+pub(crate) fn ctx_share_cert_store(ctx: &mut openssl::ssl::SslContextBuilder, store: &openssl::x509::store::X509StoreRef) {
+    use foreign_types::ForeignTypeRef;
+    // SAFETY: both are live; up_ref gives the context its own reference, which
+    // SSL_CTX_set_cert_store takes over (freeing the previous store).
+    unsafe {
+        X509_STORE_up_ref(store.as_ptr());
+        openssl_sys::SSL_CTX_set_cert_store(ctx.as_ptr(), store.as_ptr());
+    }
+}
+
+/// Text of a TLS alert description ("handshake failure", ...).
+pub(crate) fn alert_text(desc: i32) -> String {
+    // SAFETY: returns a pointer to a static string for any value.
+    let p = unsafe { SSL_alert_desc_string_long(desc) };
+    if p.is_null() {
+        return format!("alert {desc}");
+    }
+    // SAFETY: non-NULL static NUL-terminated string.
+    unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().into_owned()
+}
+
