@@ -181,6 +181,16 @@ typedef int32_t qssl_next_protocol_negotiation_status_t;
 typedef int32_t (*qssl_psk_callback_t)(void *user_data, qssl_psk_auth_t *auth);
 
 /**
+ * The state of DH parameters (QSslDiffieHellmanParameters::Error).
+ */
+typedef int32_t qssl_dh_params_error_t;
+
+/**
+ * The kind of an SSL error (QSslError::SslError).
+ */
+typedef int32_t qssl_ssl_error_code_t;
+
+/**
  * The side of a connection (QSslSocket::SslMode).
  */
 typedef int32_t qssl_ssl_mode_t;
@@ -204,16 +214,6 @@ typedef int32_t qssl_alternative_name_entry_type_t;
  * A distinguished-name field (QSslCertificate::SubjectInfo).
  */
 typedef int32_t qssl_subject_info_t;
-
-/**
- * The state of DH parameters (QSslDiffieHellmanParameters::Error).
- */
-typedef int32_t qssl_dh_params_error_t;
-
-/**
- * The kind of an SSL error (QSslError::SslError).
- */
-typedef int32_t qssl_ssl_error_code_t;
 
 /**
  * A TLS alert level (Qt 6) (QSsl::AlertLevel).
@@ -1100,6 +1100,210 @@ uint32_t qssl_version_number(void);
 const char *qssl_openssl_version(void);
 
 /**
+ * Creates a null cipher (isNull true, empty strings, protocol
+ * QSSL_SSL_PROTOCOL_UNKNOWN_PROTOCOL, 0 bits). Free it with
+ * qssl_cipher_free(). Returns NULL only if memory runs out.
+ *
+ * Qt: QSslCipher::QSslCipher()
+ */
+qssl_cipher_t *qssl_cipher_new(void);
+
+/**
+ * Creates a copy of the first supported cipher whose OpenSSL name is exactly
+ * `name` (case-sensitive, e.g. "ECDHE-RSA-AES128-GCM-SHA256" or
+ * "TLS_AES_128_GCM_SHA256"). As in Qt, an unknown name is not an error: the
+ * result is a null cipher. Free it with qssl_cipher_free().
+ *
+ * Errors (NULL return, message in qssl_last_error_message()): `name` NULL
+ * (QSSL_STATUS_NULL_ARGUMENT) or not UTF-8 (QSSL_STATUS_INVALID_ARGUMENT).
+ *
+ * Qt: QSslCipher::QSslCipher(const QString &name)
+ */
+qssl_cipher_t *qssl_cipher_from_name(const char *name);
+
+/**
+ * Creates a copy of the first supported cipher whose name is exactly `name`
+ * and whose protocol() equals `protocol`; a null cipher if there is none
+ * (for example "AES256-SHA" with QSSL_SSL_PROTOCOL_TLS_V1_2, because OpenSSL
+ * lists that suite as SSLv3, i.e. protocol -1). Free it with
+ * qssl_cipher_free().
+ *
+ * Errors (NULL return): `name` NULL (QSSL_STATUS_NULL_ARGUMENT), not UTF-8,
+ * or `protocol` not a qssl_ssl_protocol_t value (QSSL_STATUS_INVALID_ARGUMENT).
+ *
+ * Qt: QSslCipher::QSslCipher(const QString &name, QSsl::SslProtocol protocol)
+ */
+qssl_cipher_t *qssl_cipher_from_name_and_protocol(const char *name, qssl_ssl_protocol_t protocol);
+
+/**
+ * Returns a new handle to the same cipher (O(1)). Free it with
+ * qssl_cipher_free(). NULL if `cipher` is NULL.
+ *
+ * Qt: QSslCipher::QSslCipher(const QSslCipher &other)
+ */
+qssl_cipher_t *qssl_cipher_copy(const qssl_cipher_t *cipher);
+
+/**
+ * Frees a cipher handle; NULL is a no-op.
+ *
+ * Qt: QSslCipher::~QSslCipher()
+ */
+void qssl_cipher_free(qssl_cipher_t *cipher);
+
+/**
+ * Exchanges the values of two cipher handles. NULL arguments are recorded
+ * as an error and nothing changes.
+ *
+ * Qt: QSslCipher::swap()
+ */
+void qssl_cipher_swap(qssl_cipher_t *a, qssl_cipher_t *b);
+
+/**
+ * Tells whether two ciphers are equal: same name and same protocol (two null
+ * ciphers are equal). False if either argument is NULL.
+ *
+ * Qt: QSslCipher::operator==()
+ */
+bool qssl_cipher_equal(const qssl_cipher_t *a, const qssl_cipher_t *b);
+
+/**
+ * Tells whether the cipher is null (default-constructed or not found).
+ * True for NULL.
+ *
+ * Qt: QSslCipher::isNull()
+ */
+bool qssl_cipher_is_null(const qssl_cipher_t *cipher);
+
+/**
+ * Writes the cipher's OpenSSL name ("" for a null cipher) as NUL-terminated
+ * text to `(buf, cap)`; `*out_len` receives its length without the NUL.
+ *
+ * Errors: NULL `cipher`/`out_len`, or NULL `buf` with enough `cap`
+ * (QSSL_STATUS_NULL_ARGUMENT); `cap < *out_len + 1`
+ * (QSSL_STATUS_BUFFER_TOO_SMALL, nothing written).
+ *
+ * Qt: QSslCipher::name()
+ */
+qssl_status_t qssl_cipher_name(const qssl_cipher_t *cipher, char *buf, size_t cap, size_t *out_len);
+
+/**
+ * The cipher's protocol as QSsl::SslProtocol (Qt 6 numbers), derived from
+ * OpenSSL's protocol text: "TLSv1.3" 12, "TLSv1.2" 2, "TLSv1.1" 1, "TLSv1" 0,
+ * anything else ("SSLv3") and the null cipher -1. -1 for NULL.
+ *
+ * Qt: QSslCipher::protocol()
+ */
+qssl_ssl_protocol_t qssl_cipher_protocol(const qssl_cipher_t *cipher);
+
+/**
+ * Writes OpenSSL's protocol text for the cipher ("TLSv1.3", "TLSv1.2",
+ * "TLSv1", "SSLv3"; "" for a null cipher). Output and errors as for
+ * qssl_cipher_name().
+ *
+ * Qt: QSslCipher::protocolString()
+ */
+qssl_status_t qssl_cipher_protocol_string(const qssl_cipher_t *cipher,
+                                          char *buf,
+                                          size_t cap,
+                                          size_t *out_len);
+
+/**
+ * Writes the key exchange method as OpenSSL names it ("ECDH", "DH", "RSA",
+ * "any" for TLS 1.3 suites; "" for a null cipher). Output and errors as for
+ * qssl_cipher_name().
+ *
+ * Qt: QSslCipher::keyExchangeMethod()
+ */
+qssl_status_t qssl_cipher_key_exchange_method(const qssl_cipher_t *cipher,
+                                              char *buf,
+                                              size_t cap,
+                                              size_t *out_len);
+
+/**
+ * Writes the authentication method ("RSA", "ECDSA", "PSK", "any" for TLS 1.3
+ * suites; "" for a null cipher). Output and errors as for qssl_cipher_name().
+ *
+ * Qt: QSslCipher::authenticationMethod()
+ */
+qssl_status_t qssl_cipher_authentication_method(const qssl_cipher_t *cipher,
+                                                char *buf,
+                                                size_t cap,
+                                                size_t *out_len);
+
+/**
+ * Writes the encryption method with its key size ("AESGCM(256)",
+ * "CHACHA20/POLY1305(256)", "AES(128)"; "" for a null cipher). Output and
+ * errors as for qssl_cipher_name().
+ *
+ * Qt: QSslCipher::encryptionMethod()
+ */
+qssl_status_t qssl_cipher_encryption_method(const qssl_cipher_t *cipher,
+                                            char *buf,
+                                            size_t cap,
+                                            size_t *out_len);
+
+/**
+ * The number of key bits the cipher's algorithm supports (0 for a null
+ * cipher or NULL).
+ *
+ * Qt: QSslCipher::supportedBits()
+ */
+int32_t qssl_cipher_supported_bits(const qssl_cipher_t *cipher);
+
+/**
+ * The number of key bits the cipher uses (0 for a null cipher or NULL).
+ *
+ * Qt: QSslCipher::usedBits()
+ */
+int32_t qssl_cipher_used_bits(const qssl_cipher_t *cipher);
+
+/**
+ * Creates a list from `n` cipher handles (each shared, O(1) per item); the
+ * handles stay the caller's. `(NULL, 0)` gives an empty list. Free it with
+ * qssl_cipher_list_free().
+ *
+ * Errors (NULL return): `items` NULL with `n > 0` (QSSL_STATUS_NULL_ARGUMENT),
+ * a NULL element (QSSL_STATUS_INVALID_ARGUMENT).
+ *
+ * Qt: QList<QSslCipher>
+ */
+qssl_cipher_list_t *qssl_cipher_list_new(const qssl_cipher_t *const *items, size_t n);
+
+/**
+ * Frees a cipher list; NULL is a no-op. Elements borrowed from it become
+ * invalid.
+ *
+ * Qt: QList<QSslCipher>::~QList()
+ */
+void qssl_cipher_list_free(qssl_cipher_list_t *list);
+
+/**
+ * The number of ciphers in the list (0 for NULL).
+ *
+ * Qt: QList<QSslCipher>::size()
+ */
+size_t qssl_cipher_list_len(const qssl_cipher_list_t *list);
+
+/**
+ * Lends cipher `index` of the list, valid until the list is freed; never
+ * free it (use qssl_cipher_copy() to keep it). NULL if `list` is NULL or
+ * `index` is out of range.
+ *
+ * Qt: QList<QSslCipher>::at()
+ */
+const qssl_cipher_t *qssl_cipher_list_get(const qssl_cipher_list_t *list, size_t index);
+
+/**
+ * Lends all ciphers as an array of qssl_cipher_list_len() handle pointers,
+ * in the form qssl_cipher_list_new() and the cipher setters take. Valid until
+ * the list is freed; never free the elements. NULL when the list is empty or
+ * NULL.
+ *
+ * Qt: QList<QSslCipher>::constData()
+ */
+const qssl_cipher_t *const *qssl_cipher_list_items(const qssl_cipher_list_t *list);
+
+/**
  * Creates a default-constructed (null) configuration: SecureProtocols,
  * AutoVerifyPeer, depth 0, options 0x55, no certificates, empty cipher list
  * (meaning the default list at handshake time), system roots trusted.
@@ -1717,6 +1921,242 @@ qssl_status_t qssl_config_set_psk_callback(qssl_config_t *cfg,
                                            void (*user_data_free)(void*));
 
 /**
+ * The curve with OpenSSL short name `name` ("prime256v1", "secp384r1",
+ * "brainpoolP256r1", "X25519", "X448"; case-sensitive), or failing that the
+ * NIST name ("P-256", "P-384", "P-521"). An unknown or empty name gives the
+ * invalid curve 0, which is not an error (as in Qt).
+ *
+ * Errors (result 0, message in qssl_last_error_message()): `name` NULL or
+ * not UTF-8.
+ *
+ * Deviation: Qt 6.4 on OpenSSL 3 fails the NIST fallback (an unresolved
+ * OpenSSL symbol), so "P-256" is invalid there; qssl resolves it as Qt
+ * intends.
+ *
+ * Qt: QSslEllipticCurve::fromShortName()
+ */
+qssl_curve_t qssl_curve_from_short_name(const char *name);
+
+/**
+ * The curve with OpenSSL long name `name` (case-sensitive; for most curves
+ * the same as the short name, e.g. "prime256v1", "X25519"). An unknown or
+ * empty name gives the invalid curve 0, which is not an error.
+ *
+ * Errors (result 0, message in qssl_last_error_message()): `name` NULL or
+ * not UTF-8.
+ *
+ * Qt: QSslEllipticCurve::fromLongName()
+ */
+qssl_curve_t qssl_curve_from_long_name(const char *name);
+
+/**
+ * Writes the curve's OpenSSL short name ("" for 0 or an id OpenSSL does not
+ * know) as NUL-terminated text to `(buf, cap)`; `*out_len` receives its
+ * length without the NUL.
+ *
+ * Errors: NULL `out_len`, or NULL `buf` with enough `cap`
+ * (QSSL_STATUS_NULL_ARGUMENT); `cap < *out_len + 1`
+ * (QSSL_STATUS_BUFFER_TOO_SMALL, nothing written).
+ *
+ * Qt: QSslEllipticCurve::shortName()
+ */
+qssl_status_t qssl_curve_short_name(qssl_curve_t curve, char *buf, size_t cap, size_t *out_len);
+
+/**
+ * Writes the curve's OpenSSL long name ("" for 0 or an unknown id). Output
+ * and errors as for qssl_curve_short_name().
+ *
+ * Qt: QSslEllipticCurve::longName()
+ */
+qssl_status_t qssl_curve_long_name(qssl_curve_t curve, char *buf, size_t cap, size_t *out_len);
+
+/**
+ * Tells whether the curve is valid, i.e. not 0. Curves compare with `==` on
+ * the value (Qt: operator==).
+ *
+ * Qt: QSslEllipticCurve::isValid()
+ */
+bool qssl_curve_is_valid(qssl_curve_t curve);
+
+/**
+ * Tells whether the curve is one of the 28 TLS named curves Qt lists (the
+ * sect*, secp*, prime192v1, prime256v1 and brainpoolP*r1 curves); X25519
+ * and X448 are not among them.
+ *
+ * Qt: QSslEllipticCurve::isTlsNamedCurve()
+ */
+bool qssl_curve_is_tls_named_curve(qssl_curve_t curve);
+
+/**
+ * Creates a list from `n` curves (copied); values are not checked, as Qt
+ * stores any curve. `(NULL, 0)` gives an empty list. Free it with
+ * qssl_curve_list_free().
+ *
+ * Errors (NULL return): `items` NULL with `n > 0` (QSSL_STATUS_NULL_ARGUMENT).
+ *
+ * Qt: QList<QSslEllipticCurve>
+ */
+qssl_curve_list_t *qssl_curve_list_new(const qssl_curve_t *items, size_t n);
+
+/**
+ * Frees a curve list; NULL is a no-op. The array from
+ * qssl_curve_list_items() becomes invalid.
+ *
+ * Qt: QList<QSslEllipticCurve>::~QList()
+ */
+void qssl_curve_list_free(qssl_curve_list_t *list);
+
+/**
+ * The number of curves in the list (0 for NULL).
+ *
+ * Qt: QList<QSslEllipticCurve>::size()
+ */
+size_t qssl_curve_list_len(const qssl_curve_list_t *list);
+
+/**
+ * Curve `index` of the list; 0 (the invalid curve) if `list` is NULL or
+ * `index` is out of range (the message says which).
+ *
+ * Qt: QList<QSslEllipticCurve>::at()
+ */
+qssl_curve_t qssl_curve_list_get(const qssl_curve_list_t *list, size_t index);
+
+/**
+ * Lends all curves as an array of qssl_curve_list_len() values, in the form
+ * qssl_curve_list_new() and the curve setters take. Valid until the list is
+ * freed. NULL when the list is empty or NULL.
+ *
+ * Qt: QList<QSslEllipticCurve>::constData()
+ */
+const qssl_curve_t *qssl_curve_list_items(const qssl_curve_list_t *list);
+
+/**
+ * Creates empty DH parameters: qssl_dh_params_is_empty() and
+ * qssl_dh_params_is_valid() are both true. A server configured with them
+ * offers no finite-field DHE suites. Free it with qssl_dh_params_free().
+ * Returns NULL only if memory runs out.
+ *
+ * Qt: QSslDiffieHellmanParameters::QSslDiffieHellmanParameters()
+ */
+qssl_dh_params_t *qssl_dh_params_new(void);
+
+/**
+ * Creates the default DH parameters: valid and not empty. Free it with
+ * qssl_dh_params_free().
+ *
+ * Deviation: the RFC 7919 ffdhe2048 group (2048-bit safe prime, generator
+ * 2), where Qt uses the 1024-bit RFC 2409 group 2, which OpenSSL 3's default
+ * security level refuses (so Qt's default server cannot use DHE at all).
+ *
+ * Qt: QSslDiffieHellmanParameters::defaultParameters()
+ */
+qssl_dh_params_t *qssl_dh_params_default_parameters(void);
+
+/**
+ * Parses PKCS#3 DH parameters from `(data, len)` in `format`
+ * (QSSL_ENCODING_FORMAT_PEM, a "-----BEGIN DH PARAMETERS-----" block, or
+ * QSSL_ENCODING_FORMAT_DER) and writes a new handle to `*out` (free it with
+ * qssl_dh_params_free()).
+ *
+ * As in Qt, data that is not acceptable still gives an object, with its
+ * error set, and the call returns QSSL_STATUS_OK; check
+ * qssl_dh_params_is_valid() / qssl_dh_params_error(). The reason is also
+ * recorded in qssl_last_error_message() (an OK status does not otherwise
+ * touch it):
+ * * empty or unparseable input: QSSL_DH_PARAMS_ERROR_INVALID_INPUT_DATA_ERROR;
+ * * unsafe parameters (prime under 2048 bits, p not prime or not a safe
+ *   prime, unsuitable generator): QSSL_DH_PARAMS_ERROR_UNSAFE_PARAMETERS_ERROR.
+ *
+ * Valid DER input is kept byte for byte; valid PEM input is kept as its DER
+ * encoding. An object with an error holds no bytes.
+ *
+ * Errors (status, `*out` NULL): `out` NULL or `(NULL, len > 0)`
+ * (QSSL_STATUS_NULL_ARGUMENT); unknown `format` (QSSL_STATUS_INVALID_ARGUMENT).
+ *
+ * Deviation: Qt accepts primes from 1024 bits; qssl refuses anything under
+ * 2048 bits as weak.
+ *
+ * Qt: QSslDiffieHellmanParameters::fromEncoded(const QByteArray &, QSsl::EncodingFormat)
+ */
+qssl_status_t qssl_dh_params_from_encoded(const uint8_t *data,
+                                          size_t len,
+                                          qssl_encoding_format_t format,
+                                          qssl_dh_params_t **out);
+
+/**
+ * Returns a new handle to the same parameters (O(1)). Free it with
+ * qssl_dh_params_free(). NULL if `params` is NULL.
+ *
+ * Qt: QSslDiffieHellmanParameters::QSslDiffieHellmanParameters(const QSslDiffieHellmanParameters &)
+ */
+qssl_dh_params_t *qssl_dh_params_copy(const qssl_dh_params_t *params);
+
+/**
+ * Frees a DH parameters handle; NULL is a no-op.
+ *
+ * Qt: QSslDiffieHellmanParameters::~QSslDiffieHellmanParameters()
+ */
+void qssl_dh_params_free(qssl_dh_params_t *params);
+
+/**
+ * Exchanges the values of two handles. NULL arguments are recorded as an
+ * error and nothing changes.
+ *
+ * Qt: QSslDiffieHellmanParameters::swap()
+ */
+void qssl_dh_params_swap(qssl_dh_params_t *a, qssl_dh_params_t *b);
+
+/**
+ * Tells whether two parameter sets are equal. As in Qt only the DER bytes
+ * are compared, so an invalid object equals an empty one. False if either
+ * argument is NULL.
+ *
+ * Qt: QSslDiffieHellmanParameters::operator==()
+ */
+bool qssl_dh_params_equal(const qssl_dh_params_t *a, const qssl_dh_params_t *b);
+
+/**
+ * Tells whether the object is empty: no parameters and no error. An invalid
+ * object is not empty. True for NULL (an empty object is Qt's default).
+ *
+ * Qt: QSslDiffieHellmanParameters::isEmpty()
+ */
+bool qssl_dh_params_is_empty(const qssl_dh_params_t *params);
+
+/**
+ * Tells whether the object has no error (empty objects are valid). True for
+ * NULL (an empty object is Qt's default).
+ *
+ * Qt: QSslDiffieHellmanParameters::isValid()
+ */
+bool qssl_dh_params_is_valid(const qssl_dh_params_t *params);
+
+/**
+ * The error state: QSSL_DH_PARAMS_ERROR_NO_ERROR,
+ * QSSL_DH_PARAMS_ERROR_INVALID_INPUT_DATA_ERROR or
+ * QSSL_DH_PARAMS_ERROR_UNSAFE_PARAMETERS_ERROR. NO_ERROR for NULL.
+ *
+ * Qt: QSslDiffieHellmanParameters::error()
+ */
+qssl_dh_params_error_t qssl_dh_params_error(const qssl_dh_params_t *params);
+
+/**
+ * Writes an English description of the error state ("No error" when valid)
+ * as NUL-terminated text to `(buf, cap)`; `*out_len` receives its length
+ * without the NUL.
+ *
+ * Errors: NULL `params`/`out_len`, or NULL `buf` with enough `cap`
+ * (QSSL_STATUS_NULL_ARGUMENT); `cap < *out_len + 1`
+ * (QSSL_STATUS_BUFFER_TOO_SMALL, nothing written).
+ *
+ * Qt: QSslDiffieHellmanParameters::errorString()
+ */
+qssl_status_t qssl_dh_params_error_string(const qssl_dh_params_t *params,
+                                          char *buf,
+                                          size_t cap,
+                                          size_t *out_len);
+
+/**
  * Creates a default-constructed authenticator (everything null, maxima 0).
  * Free it with qssl_psk_auth_free().
  * Qt: QSslPreSharedKeyAuthenticator::QSslPreSharedKeyAuthenticator().
@@ -1820,11 +2260,129 @@ qssl_status_t qssl_psk_auth_set_pre_shared_key(qssl_psk_auth_t *auth,
  */
 int32_t qssl_psk_auth_maximum_pre_shared_key_length(const qssl_psk_auth_t *auth);
 
-extern stack_st_SSL_CIPHER *SSL_get_ciphers(const SSL *ssl);
+/**
+ * Creates an SSL error of kind `error` (a QSSL_SSL_ERROR_* value) concerning
+ * `certificate` (borrowed; the error keeps its own reference), or no
+ * certificate when `certificate` is NULL. `qssl_ssl_error_new(
+ * QSSL_SSL_ERROR_NO_ERROR, NULL)` is Qt's default-constructed error. Free it
+ * with qssl_ssl_error_free().
+ *
+ * Errors (NULL return): `error` not a QSSL_SSL_ERROR_* value
+ * (QSSL_STATUS_INVALID_ARGUMENT).
+ *
+ * Qt: QSslError::QSslError(), QSslError(SslError), QSslError(SslError, const QSslCertificate &)
+ */
+qssl_ssl_error_t *qssl_ssl_error_new(qssl_ssl_error_code_t error, const qssl_cert_t *certificate);
 
-extern const char *X509_get_default_cert_file(void);
+/**
+ * Returns a new handle to the same error (O(1)). Free it with
+ * qssl_ssl_error_free(). NULL if `error` is NULL.
+ *
+ * Qt: QSslError::QSslError(const QSslError &other)
+ */
+qssl_ssl_error_t *qssl_ssl_error_copy(const qssl_ssl_error_t *error);
 
-extern const char *X509_get_default_cert_dir(void);
+/**
+ * Frees an SSL error handle; NULL is a no-op.
+ *
+ * Qt: QSslError::~QSslError()
+ */
+void qssl_ssl_error_free(qssl_ssl_error_t *error);
+
+/**
+ * Exchanges the values of two handles. NULL arguments are recorded as an
+ * error and nothing changes.
+ *
+ * Qt: QSslError::swap()
+ */
+void qssl_ssl_error_swap(qssl_ssl_error_t *a, qssl_ssl_error_t *b);
+
+/**
+ * Tells whether two errors are equal: same kind and equal certificates (two
+ * missing certificates are equal). False if either argument is NULL.
+ *
+ * Qt: QSslError::operator==()
+ */
+bool qssl_ssl_error_equal(const qssl_ssl_error_t *a, const qssl_ssl_error_t *b);
+
+/**
+ * The kind of error, a QSSL_SSL_ERROR_* value (QSSL_SSL_ERROR_NO_ERROR for
+ * NULL).
+ *
+ * Qt: QSslError::error()
+ */
+qssl_ssl_error_code_t qssl_ssl_error_error(const qssl_ssl_error_t *error);
+
+/**
+ * Returns a new handle to the certificate the error concerns; a null
+ * certificate (qssl_cert_is_null() true) when it concerns none. Free it with
+ * qssl_cert_free(). NULL if `error` is NULL.
+ *
+ * Qt: QSslError::certificate()
+ */
+qssl_cert_t *qssl_ssl_error_certificate(const qssl_ssl_error_t *error);
+
+/**
+ * Writes an English description of the error kind ("The certificate has
+ * expired", ...) as NUL-terminated text to `(buf, cap)`; `*out_len` receives
+ * its length without the NUL. The texts are qssl's own, not Qt's.
+ *
+ * Errors: NULL `error`/`out_len`, or NULL `buf` with enough `cap`
+ * (QSSL_STATUS_NULL_ARGUMENT); `cap < *out_len + 1`
+ * (QSSL_STATUS_BUFFER_TOO_SMALL, nothing written).
+ *
+ * Qt: QSslError::errorString()
+ */
+qssl_status_t qssl_ssl_error_error_string(const qssl_ssl_error_t *error,
+                                          char *buf,
+                                          size_t cap,
+                                          size_t *out_len);
+
+/**
+ * Creates a list from `n` SSL error handles (each shared, O(1) per item);
+ * the handles stay the caller's. `(NULL, 0)` gives an empty list. Free it
+ * with qssl_ssl_error_list_free().
+ *
+ * Errors (NULL return): `items` NULL with `n > 0` (QSSL_STATUS_NULL_ARGUMENT),
+ * a NULL element (QSSL_STATUS_INVALID_ARGUMENT).
+ *
+ * Qt: QList<QSslError>
+ */
+qssl_ssl_error_list_t *qssl_ssl_error_list_new(const qssl_ssl_error_t *const *items, size_t n);
+
+/**
+ * Frees an SSL error list; NULL is a no-op. Elements borrowed from it become
+ * invalid.
+ *
+ * Qt: QList<QSslError>::~QList()
+ */
+void qssl_ssl_error_list_free(qssl_ssl_error_list_t *list);
+
+/**
+ * The number of errors in the list (0 for NULL).
+ *
+ * Qt: QList<QSslError>::size()
+ */
+size_t qssl_ssl_error_list_len(const qssl_ssl_error_list_t *list);
+
+/**
+ * Lends error `index` of the list, valid until the list is freed; never free
+ * it (use qssl_ssl_error_copy() to keep it). NULL if `list` is NULL or
+ * `index` is out of range.
+ *
+ * Qt: QList<QSslError>::at()
+ */
+const qssl_ssl_error_t *qssl_ssl_error_list_get(const qssl_ssl_error_list_t *list, size_t index);
+
+/**
+ * Lends all errors as an array of qssl_ssl_error_list_len() handle pointers,
+ * in the form qssl_ssl_error_list_new() and the functions taking error lists
+ * accept. Valid until the list is freed; never free the elements. NULL when
+ * the list is empty or NULL.
+ *
+ * Qt: QList<QSslError>::constData()
+ */
+const qssl_ssl_error_t *const *qssl_ssl_error_list_items(const qssl_ssl_error_list_t *list);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -17,6 +17,7 @@ pub mod ffi;
 ///
 /// cbindgen:ignore
 pub mod model;
+/// cbindgen:ignore
 mod ossl;
 
 pub use error::{Error, Result};
