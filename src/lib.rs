@@ -11,6 +11,10 @@
 //! `ossl` holds the few direct calls into `openssl-sys` that the `openssl`
 //! crate's safe wrappers do not cover.
 
+/// The connection engine (not part of the C header).
+///
+/// cbindgen:ignore
+pub mod engine;
 pub mod error;
 pub mod ffi;
 /// The safe Rust core (not part of the C header).

@@ -132,7 +132,7 @@ unsafe extern "C" {
 
 // ---- engine glue: declarations openssl-sys lacks ---------------------------
 
-use std::ffi::{c_char, c_int, c_uint, c_void};
+use std::ffi::{c_char, c_int, c_uint};
 
 use openssl_sys::{EVP_MD, SSL, SSL_CIPHER, SSL_CTX, SSL_SESSION, X509_STORE};
 
@@ -174,8 +174,6 @@ unsafe extern "C" {
     pub(crate) fn SSL_CTX_use_psk_identity_hint(ctx: *mut SSL_CTX, hint: *const c_char) -> c_int;
     pub(crate) fn SSL_get_pending_cipher(ssl: *const SSL) -> *const SSL_CIPHER;
     pub(crate) fn SSL_CIPHER_get_handshake_digest(c: *const SSL_CIPHER) -> *const EVP_MD;
-    pub(crate) fn SSL_CIPHER_get_protocol_id(c: *const SSL_CIPHER) -> u16;
-    pub(crate) fn SSL_CIPHER_get_min_tls(c: *const SSL_CIPHER) -> c_int;
     pub(crate) fn SSL_SESSION_new() -> *mut SSL_SESSION;
     pub(crate) fn SSL_SESSION_free(s: *mut SSL_SESSION);
     pub(crate) fn SSL_SESSION_set1_master_key(s: *mut SSL_SESSION, key: *const u8, len: usize) -> c_int;
@@ -229,3 +227,15 @@ pub(crate) fn alert_text(desc: i32) -> String {
     unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().into_owned()
 }
 
+
+/// `SSL_SESSION_get_ticket_lifetime_hint` (seconds; 0 for a session without a ticket).
+pub(crate) fn ticket_lifetime_hint(s: &openssl::ssl::SslSessionRef) -> i32 {
+    use foreign_types::ForeignTypeRef;
+    // SAFETY: live session, read-only accessor.
+    let v = unsafe { SSL_SESSION_get_ticket_lifetime_hint(s.as_ptr()) };
+    i32::try_from(v).unwrap_or(i32::MAX)
+}
+
+unsafe extern "C" {
+    fn SSL_SESSION_get_ticket_lifetime_hint(s: *const SSL_SESSION) -> std::ffi::c_ulong;
+}

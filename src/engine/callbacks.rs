@@ -5,7 +5,7 @@
 use std::ffi::{CStr, CString, c_char, c_int, c_uint};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
-use foreign_types::{ForeignType, ForeignTypeRef};
+use foreign_types::ForeignTypeRef;
 use openssl::ex_data::Index;
 use openssl::ssl::{AlpnError, Ssl, SslContextBuilder, SslRef, SslSession, StatusType};
 use openssl::x509::X509StoreContextRef;
@@ -94,18 +94,22 @@ pub(crate) fn verify_callback(preverify_ok: bool, ctx: &mut X509StoreContextRef)
     let code = ctx.error().as_raw();
     let depth = ctx.error_depth() as i32;
     let cert = ctx.current_cert().map(|c| Certificate::from_x509(c.to_owned())).unwrap_or_default();
+    // Without qssl's connection state (an application driving its own SSL
+    // from qssl's context), OpenSSL's verdict stands: fail closed.
     // SAFETY: the index is OpenSSL's own for the SSL of a store context.
     let idx = unsafe { ossl::SSL_get_ex_data_X509_STORE_CTX_idx() };
-    let Ok(idx) = u32::try_from(idx) else { return true };
+    if idx < 0 {
+        return false;
+    }
     // SAFETY: during a handshake the store context's ex_data at this index is
     // the SSL being verified.
     let ssl_ptr = unsafe { openssl_sys::X509_STORE_CTX_get_ex_data(ctx.as_ptr(), idx as c_int) };
     if ssl_ptr.is_null() {
-        return true;
+        return false;
     }
     // SAFETY: non-NULL SSL pointer owned by the handshake in progress.
     let ssl = unsafe { SslRef::from_ptr(ssl_ptr.cast()) };
-    let Some(state) = state_of(ssl) else { return true };
+    let Some(state) = state_of(ssl) else { return false };
     let mut st = lock(&state);
     st.chain_errors.push(ChainError { code, depth, cert });
     !st.interrupt_on_error
@@ -117,7 +121,7 @@ pub(crate) fn verify_callback(preverify_ok: bool, ctx: &mut X509StoreContextRef)
 /// after it) is serialised and kept; each overwrites the previous one.
 pub(crate) fn new_session_callback(ssl: &mut SslRef, session: SslSession) {
     let Some(state) = state_of(ssl) else { return };
-    let hint = session.ticket_lifetime_hint() as i32;
+    let hint = ossl::ticket_lifetime_hint(&session);
     if let Ok(der) = session.to_der() {
         let mut st = lock(&state);
         st.new_session = Some((der, hint));
@@ -396,10 +400,8 @@ unsafe fn psk_session(key: &[u8], cipher: *const openssl_sys::SSL_CIPHER) -> *mu
 fn tls13_cipher_for(ssl: &SslRef, md: *const openssl_sys::EVP_MD) -> *const openssl_sys::SSL_CIPHER {
     for c in ossl::ssl_ciphers(ssl) {
         // SAFETY: c is a live SSL_CIPHER owned by the SSL's list.
-        let (min, digest) = unsafe {
-            (ossl::SSL_CIPHER_get_min_tls(c.as_ptr()), ossl::SSL_CIPHER_get_handshake_digest(c.as_ptr()))
-        };
-        if min == openssl_sys::TLS1_3_VERSION && (md.is_null() || digest == md) {
+        let digest = unsafe { ossl::SSL_CIPHER_get_handshake_digest(c.as_ptr()) };
+        if c.version() == "TLSv1.3" && (md.is_null() || digest == md) {
             return c.as_ptr();
         }
     }

@@ -74,3 +74,13 @@ impl Certificate {
             .unwrap_or_default())
     }
 }
+
+impl Certificate {
+    /// TEMPORARY (replaced by the certkey branch): expiry in Unix seconds.
+    pub fn expiry_date(&self) -> Option<i64> {
+        let x = self.x509()?;
+        let epoch = openssl::asn1::Asn1Time::from_unix(0).ok()?;
+        let d = epoch.diff(x.not_after()).ok()?;
+        Some(i64::from(d.days) * 86400 + i64::from(d.secs))
+    }
+}

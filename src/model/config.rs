@@ -84,6 +84,8 @@ pub(crate) struct ConfigData {
     pub peer_session_shared: bool,
     /// The PSK callback; shared by copies, not part of `==` or `is_null`.
     pub psk_handler: Option<Arc<dyn PskHandler>>,
+    /// The OpenSSL contexts built from this data (a detached copy starts empty).
+    pub ctx_cache: crate::engine::context::ContextCache,
 }
 
 impl Default for Settings {
@@ -145,6 +147,7 @@ static EMPTY_DATA: LazyLock<Arc<ConfigData>> = LazyLock::new(|| {
         state: SessionState::default(),
         peer_session_shared: false,
         psk_handler: None,
+        ctx_cache: Default::default(),
     })
 });
 
@@ -183,8 +186,23 @@ impl SslConfiguration {
         Self::default()
     }
 
+    /// Write access: detaches a shared data block (copy-on-write) and drops
+    /// the contexts built from the old settings. Live connections keep
+    /// their own references to the contexts they use.
     fn d_mut(&mut self) -> &mut ConfigData {
-        Arc::make_mut(&mut self.d)
+        let d = Arc::make_mut(&mut self.d);
+        d.ctx_cache = Default::default();
+        d
+    }
+
+    pub(crate) fn context_cache(&self) -> &crate::engine::context::ContextCache {
+        &self.d.ctx_cache
+    }
+
+    /// How many OpenSSL contexts this configuration's data has built (0, 1 or
+    /// 2: one per side). Copies share them until a write detaches.
+    pub fn contexts_built(&self) -> usize {
+        self.d.ctx_cache.built()
     }
 
     pub(crate) fn settings(&self) -> &Settings {

@@ -104,3 +104,17 @@ impl std::fmt::Debug for Key {
         )
     }
 }
+
+impl Key {
+    /// TEMPORARY (reconciled with the certkey branch): a public key handle.
+    pub fn from_public_pkey(pkey: openssl::pkey::PKey<openssl::pkey::Public>) -> Self {
+        use foreign_types::ForeignType;
+        let raw = pkey.as_ptr();
+        std::mem::forget(pkey);
+        // SAFETY: PKey<Public> and PKey<Private> wrap the same EVP_PKEY type;
+        // the type state is nominal. The reference moves from `pkey`
+        // (forgotten above) to the new owner.
+        let p = unsafe { PKey::<Private>::from_ptr(raw) };
+        Key::from_pkey(p, key_type::PUBLIC_KEY)
+    }
+}
