@@ -181,6 +181,21 @@ typedef int32_t qssl_next_protocol_negotiation_status_t;
 typedef int32_t (*qssl_psk_callback_t)(void *user_data, qssl_psk_auth_t *auth);
 
 /**
+ * The side of a connection (QSslSocket::SslMode).
+ */
+typedef int32_t qssl_ssl_mode_t;
+
+/**
+ * A TLS alert level (Qt 6) (QSsl::AlertLevel).
+ */
+typedef int32_t qssl_alert_level_t;
+
+/**
+ * A TLS alert description: the TLS code itself; other codes pass through (QSsl::AlertType).
+ */
+typedef int32_t qssl_alert_type_t;
+
+/**
  * The state of DH parameters (QSslDiffieHellmanParameters::Error).
  */
 typedef int32_t qssl_dh_params_error_t;
@@ -189,11 +204,6 @@ typedef int32_t qssl_dh_params_error_t;
  * The kind of an SSL error (QSslError::SslError).
  */
 typedef int32_t qssl_ssl_error_code_t;
-
-/**
- * The side of a connection (QSslSocket::SslMode).
- */
-typedef int32_t qssl_ssl_mode_t;
 
 /**
  * Private or public key (QSsl::KeyType).
@@ -214,16 +224,6 @@ typedef int32_t qssl_alternative_name_entry_type_t;
  * A distinguished-name field (QSslCertificate::SubjectInfo).
  */
 typedef int32_t qssl_subject_info_t;
-
-/**
- * A TLS alert level (Qt 6) (QSsl::AlertLevel).
- */
-typedef int32_t qssl_alert_level_t;
-
-/**
- * A TLS alert description: the TLS code itself; other codes pass through (QSsl::AlertType).
- */
-typedef int32_t qssl_alert_type_t;
 
 /**
  * TLS 1.0 only (TlsV1_0; deprecated in Qt 6.3, refused by OpenSSL 3's security level in practice).
@@ -1919,6 +1919,251 @@ qssl_status_t qssl_config_set_psk_callback(qssl_config_t *cfg,
                                            qssl_psk_callback_t callback,
                                            void *user_data,
                                            void (*user_data_free)(void*));
+
+/**
+ * Creates a connection that reads and writes the socket `fd`, which the
+ * application owns and must keep open (qssl never closes it). Blocking and
+ * non-blocking sockets both work: on a non-blocking socket the calls return
+ * QSSL_STATUS_WANT_READ / WANT_WRITE. The configuration is copied (O(1));
+ * its OpenSSL context is built now, or taken from its cache, so a bad
+ * configuration fails here, before any I/O (for example a DTLS protocol, a
+ * certificate without a key, invalid DH parameters, an unknown backend
+ * option). Free it with qssl_conn_free().
+ * Qt: QSslSocket::setSocketDescriptor() + setSslConfiguration().
+ */
+qssl_status_t qssl_conn_new_fd(const qssl_config_t *cfg,
+                               qssl_ssl_mode_t mode,
+                               int32_t fd,
+                               qssl_conn_t **out);
+
+/**
+ * Creates a connection over a memory transport: give it the bytes received
+ * from the peer with qssl_conn_feed(), and send the peer what
+ * qssl_conn_take_output() hands out. Otherwise as qssl_conn_new_fd().
+ * Qt: none (QSslSocket needs a socket).
+ */
+qssl_status_t qssl_conn_new_memory(const qssl_config_t *cfg,
+                                   qssl_ssl_mode_t mode,
+                                   qssl_conn_t **out);
+
+/**
+ * Frees a connection; NULL is a no-op. It does not send close_notify (call
+ * qssl_conn_shutdown() first for that) but keeps the session resumable.
+ * The socket is not closed. Qt: ~QSslSocket().
+ */
+void qssl_conn_free(qssl_conn_t *conn);
+
+/**
+ * The side of the connection; NULL gives QSSL_SSL_MODE_UNENCRYPTED_MODE.
+ * Qt: QSslSocket::mode().
+ */
+qssl_ssl_mode_t qssl_conn_mode(const qssl_conn_t *conn);
+
+/**
+ * Sets the name the client sends as SNI and checks the server's certificate
+ * against (a DNS name or an IP literal; IP literals are not sent as SNI).
+ * A verifying client without a name reports HostNameMismatch. Only before
+ * the handshake starts (else INVALID_STATE). Qt: QSslSocket::setPeerVerifyName().
+ */
+qssl_status_t qssl_conn_set_peer_verify_name(qssl_conn_t *conn, const char *name);
+
+/**
+ * Writes the peer verify name (text out; "" if none). Qt: QSslSocket::peerVerifyName().
+ */
+qssl_status_t qssl_conn_peer_verify_name(const qssl_conn_t *conn,
+                                         char *buf,
+                                         size_t cap,
+                                         size_t *out_len);
+
+/**
+ * Overrides the configuration's peer verify mode for this connection; only
+ * before the handshake starts. Qt: QSslSocket::setPeerVerifyMode().
+ */
+qssl_status_t qssl_conn_set_peer_verify_mode(qssl_conn_t *conn, qssl_peer_verify_mode_t mode);
+
+/**
+ * The effective peer verify mode; NULL gives AUTO_VERIFY_PEER.
+ * Qt: QSslSocket::peerVerifyMode().
+ */
+qssl_peer_verify_mode_t qssl_conn_peer_verify_mode(const qssl_conn_t *conn);
+
+/**
+ * Registers a PSK callback for this connection only; it takes precedence
+ * over the configuration's. `callback` NULL falls back to the
+ * configuration's. `user_data_free` runs exactly once (see
+ * qssl_config_set_psk_callback()). Only before the handshake starts.
+ * Qt: QSslSocket::preSharedKeyAuthenticationRequired.
+ */
+qssl_status_t qssl_conn_set_psk_callback(qssl_conn_t *conn,
+                                         qssl_psk_callback_t callback,
+                                         void *user_data,
+                                         void (*user_data_free)(void*));
+
+/**
+ * Runs the handshake as far as the transport allows: QSSL_STATUS_OK when
+ * done, WANT_READ / WANT_WRITE to be called again when the socket is ready
+ * (or, on a memory transport, after feeding bytes / taking output), or an
+ * error: QSSL_STATUS_TLS (handshake failure, alert), VERIFICATION_FAILED
+ * (the peer's certificate did not verify and the errors were not ignored;
+ * see qssl_conn_ssl_errors()), CALLBACK_REFUSED (the PSK callback refused),
+ * IO, CLOSED. The message names the cause and the alert sent or received.
+ * Qt: QSslSocket::startClientEncryption() / startServerEncryption().
+ */
+qssl_status_t qssl_conn_handshake(qssl_conn_t *conn);
+
+/**
+ * Reads up to `cap` decrypted bytes into `buf`; `*out_read` receives how many
+ * (0 unless QSSL_STATUS_OK). Returns OK, WANT_READ / WANT_WRITE, CLOSED once
+ * the peer closed (close_notify or end of file), INVALID_STATE before the
+ * handshake completed, or an error. Qt: QSslSocket::read().
+ */
+qssl_status_t qssl_conn_read(qssl_conn_t *conn, uint8_t *buf, size_t cap, size_t *out_read);
+
+/**
+ * Encrypts and sends `(data, len)`; `*out_written` receives `len` on OK, 0
+ * otherwise. On WANT_READ / WANT_WRITE call again with the same bytes.
+ * Qt: QSslSocket::write().
+ */
+qssl_status_t qssl_conn_write(qssl_conn_t *conn,
+                              const uint8_t *data,
+                              size_t len,
+                              size_t *out_written);
+
+/**
+ * Sends close_notify (without waiting for the peer's). Returns OK, WANT_*,
+ * or INVALID_STATE before a completed handshake. Qt: QSslSocket::disconnectFromHost().
+ */
+qssl_status_t qssl_conn_shutdown(qssl_conn_t *conn);
+
+/**
+ * Decrypted bytes readable without I/O; 0 for NULL. Qt: QSslSocket::bytesAvailable().
+ */
+size_t qssl_conn_pending(const qssl_conn_t *conn);
+
+/**
+ * Memory transport: hands qssl `(data, len)` received from the peer.
+ * INVALID_STATE on a socket connection. Qt: none.
+ */
+qssl_status_t qssl_conn_feed(qssl_conn_t *conn, const uint8_t *data, size_t len);
+
+/**
+ * Memory transport: the peer closed its side; reads past the fed bytes see
+ * end of file. Qt: none.
+ */
+qssl_status_t qssl_conn_feed_eof(qssl_conn_t *conn);
+
+/**
+ * Memory transport: bytes waiting to be sent to the peer; 0 for NULL or a
+ * socket connection. Qt: none.
+ */
+size_t qssl_conn_pending_output(qssl_conn_t *conn);
+
+/**
+ * Memory transport: moves up to `cap` bytes waiting for the peer into `buf`
+ * and writes the count to `*out_len` (a stream, so unlike value getters it
+ * takes what fits rather than failing with BUFFER_TOO_SMALL). Qt: none.
+ */
+qssl_status_t qssl_conn_take_output(qssl_conn_t *conn, uint8_t *buf, size_t cap, size_t *out_len);
+
+/**
+ * The SSL errors found while verifying the peer, in Qt's order (host name
+ * and missing certificate first, then chain errors). Also filled when the
+ * errors were ignored or the side does not verify. NULL gives NULL.
+ * Qt: QSslSocket::sslHandshakeErrors().
+ */
+qssl_ssl_error_list_t *qssl_conn_ssl_errors(const qssl_conn_t *conn);
+
+/**
+ * Ignore every SSL error in the coming handshake (it then succeeds despite
+ * verification errors, which qssl_conn_ssl_errors() still lists).
+ * Qt: QSslSocket::ignoreSslErrors().
+ */
+qssl_status_t qssl_conn_ignore_ssl_errors(qssl_conn_t *conn);
+
+/**
+ * Ignore exactly these errors: an error is ignored when one entry has its
+ * code and either a null certificate or the same certificate. The handshake
+ * fails if any other error occurs. Qt: QSslSocket::ignoreSslErrors(const QList<QSslError> &).
+ */
+qssl_status_t qssl_conn_ignore_ssl_errors_list(qssl_conn_t *conn,
+                                               const qssl_ssl_error_t *const *errors,
+                                               size_t n);
+
+/**
+ * True once the handshake succeeded; false for NULL. Qt: QSslSocket::isEncrypted().
+ */
+bool qssl_conn_is_encrypted(const qssl_conn_t *conn);
+
+/**
+ * True when the handshake resumed a session (from a session ticket set on
+ * the configuration). No public Qt counterpart (Qt keeps it hidden).
+ */
+bool qssl_conn_session_resumed(const qssl_conn_t *conn);
+
+/**
+ * The connection's configuration with the session state of the handshake:
+ * peer certificate and chain (shared, not copied), session cipher and
+ * protocol (null / -1 once the connection is closed), the negotiated
+ * application protocol and status, the ephemeral server key (clients) and,
+ * when session persistence is enabled, the latest session ticket with its
+ * lifetime hint (TLS 1.3 tickets arrive after the handshake, with the first
+ * read). Free it with qssl_config_free(). Qt: QSslSocket::sslConfiguration().
+ */
+qssl_config_t *qssl_conn_ssl_configuration(const qssl_conn_t *conn);
+
+/**
+ * The session's cipher (a null cipher before the handshake or after close).
+ * Qt: QSslSocket::sessionCipher().
+ */
+qssl_cipher_t *qssl_conn_session_cipher(const qssl_conn_t *conn);
+
+/**
+ * The session's protocol (-1 before the handshake or after close).
+ * Qt: QSslSocket::sessionProtocol().
+ */
+qssl_ssl_protocol_t qssl_conn_session_protocol(const qssl_conn_t *conn);
+
+/**
+ * The last alert this side sent: writes its level and type (the TLS alert
+ * code) and returns true, or returns false if none was sent.
+ * Qt: QSslSocket::alertSent (a signal).
+ */
+bool qssl_conn_alert_sent(const qssl_conn_t *conn,
+                          qssl_alert_level_t *level,
+                          qssl_alert_type_t *kind);
+
+/**
+ * The last alert this side received (see qssl_conn_alert_sent()).
+ * Qt: QSslSocket::alertReceived (a signal).
+ */
+bool qssl_conn_alert_received(const qssl_conn_t *conn,
+                              qssl_alert_level_t *level,
+                              qssl_alert_type_t *kind);
+
+/**
+ * Gives the OpenSSL `SSL_CTX*` that qssl builds from `cfg` for `mode` (built
+ * once per configuration and shared), with a reference taken for the caller:
+ * release it with OpenSSL's SSL_CTX_free(). Lets Boost.Asio, libcurl
+ * (CURLOPT_SSL_CTX_FUNCTION's peer) or libevent use a qssl configuration.
+ * Its verify callback fails closed on SSLs that qssl did not create; the
+ * host name is not checked unless you set it (SSL_set1_host). The pointer is
+ * typed `void *` so this header needs no OpenSSL header. Errors: as
+ * qssl_conn_new_memory(). Qt: none.
+ */
+qssl_status_t qssl_config_openssl_context(const qssl_config_t *cfg,
+                                          qssl_ssl_mode_t mode,
+                                          void **out_ssl_ctx);
+
+/**
+ * Fills `cfg`'s session state from an OpenSSL `SSL*` whose handshake the
+ * application completed itself (peer certificate and chain, cipher,
+ * protocol, ALPN result, ephemeral server key, session ticket when
+ * persistence is enabled), as qssl_conn_ssl_configuration() would.
+ * `ssl` is borrowed and not changed. Qt: none.
+ */
+qssl_status_t qssl_config_set_session_state_from_openssl(qssl_config_t *cfg,
+                                                         qssl_ssl_mode_t mode,
+                                                         const void *ssl);
 
 /**
  * The curve with OpenSSL short name `name` ("prime256v1", "secp384r1",

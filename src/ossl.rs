@@ -146,8 +146,12 @@ pub(crate) type PskClientCb = unsafe extern "C" fn(
     max_psk_len: c_uint,
 ) -> c_uint;
 /// `SSL_set_psk_server_callback`'s callback type.
-pub(crate) type PskServerCb =
-    unsafe extern "C" fn(ssl: *mut SSL, identity: *const c_char, psk: *mut u8, max_psk_len: c_uint) -> c_uint;
+pub(crate) type PskServerCb = unsafe extern "C" fn(
+    ssl: *mut SSL,
+    identity: *const c_char,
+    psk: *mut u8,
+    max_psk_len: c_uint,
+) -> c_uint;
 /// `SSL_set_psk_use_session_callback`'s callback type (TLS 1.3 client).
 pub(crate) type PskUseSessionCb = unsafe extern "C" fn(
     ssl: *mut SSL,
@@ -157,8 +161,12 @@ pub(crate) type PskUseSessionCb = unsafe extern "C" fn(
     sess: *mut *mut SSL_SESSION,
 ) -> c_int;
 /// `SSL_set_psk_find_session_callback`'s callback type (TLS 1.3 server).
-pub(crate) type PskFindSessionCb =
-    unsafe extern "C" fn(ssl: *mut SSL, identity: *const u8, identity_len: usize, sess: *mut *mut SSL_SESSION) -> c_int;
+pub(crate) type PskFindSessionCb = unsafe extern "C" fn(
+    ssl: *mut SSL,
+    identity: *const u8,
+    identity_len: usize,
+    sess: *mut *mut SSL_SESSION,
+) -> c_int;
 /// `SSL_CTX_set_info_callback`'s callback type.
 pub(crate) type InfoCb = unsafe extern "C" fn(ssl: *const SSL, where_: c_int, ret: c_int);
 
@@ -176,14 +184,22 @@ unsafe extern "C" {
     pub(crate) fn SSL_CIPHER_get_handshake_digest(c: *const SSL_CIPHER) -> *const EVP_MD;
     pub(crate) fn SSL_SESSION_new() -> *mut SSL_SESSION;
     pub(crate) fn SSL_SESSION_free(s: *mut SSL_SESSION);
-    pub(crate) fn SSL_SESSION_set1_master_key(s: *mut SSL_SESSION, key: *const u8, len: usize) -> c_int;
+    pub(crate) fn SSL_SESSION_set1_master_key(
+        s: *mut SSL_SESSION,
+        key: *const u8,
+        len: usize,
+    ) -> c_int;
     pub(crate) fn SSL_SESSION_set_cipher(s: *mut SSL_SESSION, c: *const SSL_CIPHER) -> c_int;
     pub(crate) fn SSL_SESSION_set_protocol_version(s: *mut SSL_SESSION, v: c_int) -> c_int;
     pub(crate) fn SSL_CONF_CTX_new() -> *mut SSL_CONF_CTX;
     pub(crate) fn SSL_CONF_CTX_free(c: *mut SSL_CONF_CTX);
     pub(crate) fn SSL_CONF_CTX_set_flags(c: *mut SSL_CONF_CTX, flags: c_uint) -> c_uint;
     pub(crate) fn SSL_CONF_CTX_set_ssl_ctx(c: *mut SSL_CONF_CTX, ctx: *mut SSL_CTX);
-    pub(crate) fn SSL_CONF_cmd(c: *mut SSL_CONF_CTX, cmd: *const c_char, value: *const c_char) -> c_int;
+    pub(crate) fn SSL_CONF_cmd(
+        c: *mut SSL_CONF_CTX,
+        cmd: *const c_char,
+        value: *const c_char,
+    ) -> c_int;
     pub(crate) fn SSL_CONF_CTX_finish(c: *mut SSL_CONF_CTX) -> c_int;
     pub(crate) fn X509_STORE_up_ref(s: *mut X509_STORE) -> c_int;
     pub(crate) fn SSL_get_ex_data_X509_STORE_CTX_idx() -> c_int;
@@ -206,7 +222,10 @@ pub(crate) const PSK_MAX_PSK_LEN: usize = 512;
 pub(crate) const PSK_MAX_IDENTITY_LEN: usize = 256;
 
 /// Makes `ctx` use `store` (shared: its reference count is raised).
-pub(crate) fn ctx_share_cert_store(ctx: &mut openssl::ssl::SslContextBuilder, store: &openssl::x509::store::X509StoreRef) {
+pub(crate) fn ctx_share_cert_store(
+    ctx: &mut openssl::ssl::SslContextBuilder,
+    store: &openssl::x509::store::X509StoreRef,
+) {
     use foreign_types::ForeignTypeRef;
     // SAFETY: both are live; up_ref gives the context its own reference, which
     // SSL_CTX_set_cert_store takes over (freeing the previous store).
@@ -224,9 +243,10 @@ pub(crate) fn alert_text(desc: i32) -> String {
         return format!("alert {desc}");
     }
     // SAFETY: non-NULL static NUL-terminated string.
-    unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().into_owned()
+    unsafe { std::ffi::CStr::from_ptr(p) }
+        .to_string_lossy()
+        .into_owned()
 }
-
 
 /// `SSL_SESSION_get_ticket_lifetime_hint` (seconds; 0 for a session without a ticket).
 pub(crate) fn ticket_lifetime_hint(s: &openssl::ssl::SslSessionRef) -> i32 {

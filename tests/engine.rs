@@ -15,7 +15,11 @@ use qssl::model::key::Key;
 use qssl::model::psk::PskAuthenticator;
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 fn cert(name: &str) -> Certificate {
@@ -23,7 +27,10 @@ fn cert(name: &str) -> Certificate {
 }
 
 fn key(name: &str) -> Key {
-    Key::from_pkey(PKey::private_key_from_pem(&fixture(name)).unwrap(), key_type::PRIVATE_KEY)
+    Key::from_pkey(
+        PKey::private_key_from_pem(&fixture(name)).unwrap(),
+        key_type::PRIVATE_KEY,
+    )
 }
 
 fn server_config() -> SslConfiguration {
@@ -54,7 +61,10 @@ fn shuttle(a: &mut Connection, b: &mut Connection) -> bool {
 }
 
 /// Runs both handshakes to completion or failure.
-fn handshake(client: &mut Connection, server: &mut Connection) -> (Result<(), Error>, Result<(), Error>) {
+fn handshake(
+    client: &mut Connection,
+    server: &mut Connection,
+) -> (Result<(), Error>, Result<(), Error>) {
     let (mut rc, mut rs) = (None, None);
     for _ in 0..100 {
         if rc.is_none() {
@@ -85,7 +95,10 @@ fn handshake(client: &mut Connection, server: &mut Connection) -> (Result<(), Er
             }
         }
     }
-    (rc.unwrap_or(Err(Error::Tls("client timed out".into()))), rs.unwrap_or(Err(Error::Tls("server timed out".into()))))
+    (
+        rc.unwrap_or(Err(Error::Tls("client timed out".into()))),
+        rs.unwrap_or(Err(Error::Tls("server timed out".into()))),
+    )
 }
 
 fn pair(c: &SslConfiguration, s: &SslConfiguration) -> (Connection, Connection) {
@@ -110,7 +123,10 @@ fn tls13_certificate_handshake_and_state() {
     assert!(!cs.ephemeral_server_key().is_null());
     let ss = s.ssl_configuration();
     assert!(ss.ephemeral_server_key().is_null());
-    assert!(ss.peer_certificate().is_null(), "client sent no certificate");
+    assert!(
+        ss.peer_certificate().is_null(),
+        "client sent no certificate"
+    );
     assert!(c.ssl_errors().is_empty(), "{:?}", c.ssl_errors());
 
     // Application data both ways.
@@ -139,7 +155,11 @@ fn context_is_built_once_per_configuration() {
     assert_eq!(sc.contexts_built(), 1);
     let mut detached = cc.clone();
     detached.set_peer_verify_depth(5).unwrap();
-    assert_eq!(detached.contexts_built(), 0, "a detached copy builds its own");
+    assert_eq!(
+        detached.contexts_built(),
+        0,
+        "a detached copy builds its own"
+    );
 }
 
 #[test]
@@ -152,7 +172,10 @@ fn untrusted_and_hostname_errors() {
     let (rc, _) = handshake(&mut c, &mut s);
     assert!(matches!(rc, Err(Error::Verification(_))), "{rc:?}");
     let codes: Vec<i32> = c.ssl_errors().iter().map(|e| e.code).collect();
-    assert!(codes.contains(&20) || codes.contains(&11) || codes.contains(&12), "{codes:?}");
+    assert!(
+        codes.contains(&20) || codes.contains(&11) || codes.contains(&12),
+        "{codes:?}"
+    );
 
     // Wrong host name: HostNameMismatch (22) only.
     let mut c = Connection::new(&client_config(), Mode::Client, mem()).unwrap();
@@ -181,7 +204,11 @@ fn protocol_matrix() {
     // (server, client) -> negotiated or None for failure (spec App. B).
     let cases = [
         (protocol::ANY_PROTOCOL, protocol::ANY_PROTOCOL, Some(12)),
-        (protocol::SECURE_PROTOCOLS, protocol::SECURE_PROTOCOLS, Some(12)),
+        (
+            protocol::SECURE_PROTOCOLS,
+            protocol::SECURE_PROTOCOLS,
+            Some(12),
+        ),
         (protocol::TLS_V1_2_OR_LATER, protocol::TLS_V1_2, Some(2)),
         (protocol::TLS_V1_2_OR_LATER, protocol::TLS_V1_3, Some(12)),
         (protocol::TLS_V1_3_OR_LATER, protocol::TLS_V1_2, None),
@@ -210,18 +237,32 @@ fn protocol_matrix() {
 
 #[test]
 fn dtls_and_unknown_protocols_refused_before_io() {
-    for p in [protocol::DTLS_V1_2, protocol::DTLS_V1_2_OR_LATER, protocol::UNKNOWN_PROTOCOL] {
+    for p in [
+        protocol::DTLS_V1_2,
+        protocol::DTLS_V1_2_OR_LATER,
+        protocol::UNKNOWN_PROTOCOL,
+    ] {
         let mut cc = client_config();
         cc.set_protocol(p);
-        let e = Connection::new(&cc, Mode::Client, mem()).err().expect("refused");
-        assert!(e.to_string().contains("cannot be used on a TLS connection"), "{e}");
+        let e = Connection::new(&cc, Mode::Client, mem())
+            .err()
+            .expect("refused");
+        assert!(
+            e.to_string().contains("cannot be used on a TLS connection"),
+            "{e}"
+        );
     }
 }
 
 #[test]
 fn alpn_cases() {
     let set = |c: &mut SslConfiguration, l: &[&[u8]]| {
-        c.set_allowed_next_protocols(l.iter().map(|p| OptBytes::from(*p)).collect::<Vec<_>>().into())
+        c.set_allowed_next_protocols(
+            l.iter()
+                .map(|p| OptBytes::from(*p))
+                .collect::<Vec<_>>()
+                .into(),
+        )
     };
     // Client order wins.
     let mut sc = server_config();
@@ -276,10 +317,26 @@ impl PskHandler for Psk {
 }
 
 fn psk(identity: &[u8], key: &[u8]) -> Arc<Psk> {
-    Arc::new(Psk { identity: identity.to_vec(), key: key.to_vec(), seen: Mutex::new(vec![]) })
+    Arc::new(Psk {
+        identity: identity.to_vec(),
+        key: key.to_vec(),
+        seen: Mutex::new(vec![]),
+    })
 }
 
-fn psk_pair(proto: i32, ciphers: &str, ck: &[u8], sk: &[u8]) -> (Connection, Connection, Arc<Psk>, Arc<Psk>, Result<(), Error>, Result<(), Error>) {
+fn psk_pair(
+    proto: i32,
+    ciphers: &str,
+    ck: &[u8],
+    sk: &[u8],
+) -> (
+    Connection,
+    Connection,
+    Arc<Psk>,
+    Arc<Psk>,
+    Result<(), Error>,
+    Result<(), Error>,
+) {
     let ch = psk(b"Client_identity", ck);
     let sh = psk(b"ignored", sk);
     let mut cc = SslConfiguration::default_configuration();
@@ -300,7 +357,12 @@ fn psk_pair(proto: i32, ciphers: &str, ck: &[u8], sk: &[u8]) -> (Connection, Con
 
 #[test]
 fn psk_tls12() {
-    let (c, s, ch, sh, rc, rs) = psk_pair(protocol::TLS_V1_2, "PSK-AES256-CBC-SHA", b"\x1a\x2b\x3c\x4d\x5e\x6f", b"\x1a\x2b\x3c\x4d\x5e\x6f");
+    let (c, s, ch, sh, rc, rs) = psk_pair(
+        protocol::TLS_V1_2,
+        "PSK-AES256-CBC-SHA",
+        b"\x1a\x2b\x3c\x4d\x5e\x6f",
+        b"\x1a\x2b\x3c\x4d\x5e\x6f",
+    );
     rc.unwrap();
     rs.unwrap();
     let seen = ch.seen.lock().unwrap().clone();
@@ -311,26 +373,43 @@ fn psk_tls12() {
     assert_eq!(sseen.len(), 1);
     assert_eq!(sseen[0].1.as_slice(), b"Client_identity");
     assert_eq!((sseen[0].2, sseen[0].3), (0, 512));
-    assert_eq!(c.ssl_configuration().session_cipher().name(), "PSK-AES256-CBC-SHA");
+    assert_eq!(
+        c.ssl_configuration().session_cipher().name(),
+        "PSK-AES256-CBC-SHA"
+    );
     assert_eq!(s.ssl_configuration().session_protocol(), protocol::TLS_V1_2);
     assert!(c.ssl_configuration().ephemeral_server_key().is_null());
 }
 
 #[test]
 fn psk_tls12_wrong_key_and_empty_key() {
-    let (c, s, _, _, rc, rs) = psk_pair(protocol::TLS_V1_2, "PSK-AES256-CBC-SHA", b"right", b"wrong");
+    let (c, s, _, _, rc, rs) =
+        psk_pair(protocol::TLS_V1_2, "PSK-AES256-CBC-SHA", b"right", b"wrong");
     assert!(rc.is_err() && rs.is_err());
-    assert_eq!(s.alert_sent(), Some((2, 20)), "bad_record_mac from the server");
+    assert_eq!(
+        s.alert_sent(),
+        Some((2, 20)),
+        "bad_record_mac from the server"
+    );
     assert_eq!(c.alert_received(), Some((2, 20)));
     let (_, s, _, _, rc, rs) = psk_pair(protocol::TLS_V1_2, "PSK-AES256-CBC-SHA", b"key", b"");
     assert!(rc.is_err() && rs.is_err());
-    assert_eq!(s.alert_sent().map(|a| a.1), Some(115), "unknown_psk_identity");
+    assert_eq!(
+        s.alert_sent().map(|a| a.1),
+        Some(115),
+        "unknown_psk_identity"
+    );
 }
 
 #[test]
 fn psk_tls13_sha256_and_sha384() {
     for suite in ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"] {
-        let (c, s, ch, sh, rc, rs) = psk_pair(protocol::TLS_V1_3, suite, b"0123456789abcdef", b"0123456789abcdef");
+        let (c, s, ch, sh, rc, rs) = psk_pair(
+            protocol::TLS_V1_3,
+            suite,
+            b"0123456789abcdef",
+            b"0123456789abcdef",
+        );
         rc.unwrap_or_else(|e| panic!("{suite}: client {e}"));
         rs.unwrap_or_else(|e| panic!("{suite}: server {e}"));
         assert_eq!(c.ssl_configuration().session_protocol(), protocol::TLS_V1_3);
@@ -389,7 +468,10 @@ fn configuration_errors_are_clear() {
     let e = Connection::new(&sc, Mode::Server, mem()).err().unwrap();
     assert!(e.to_string().contains("does not match"), "{e}");
     let mut sc = server_config();
-    sc.set_backend_configuration_option(b"NoSuchCommand", qssl::model::config::BackendValue::Bytes(OptBytes::from(&b"1"[..])));
+    sc.set_backend_configuration_option(
+        b"NoSuchCommand",
+        qssl::model::config::BackendValue::Bytes(OptBytes::from(&b"1"[..])),
+    );
     let e = Connection::new(&sc, Mode::Server, mem()).err().unwrap();
     assert!(e.to_string().contains("NoSuchCommand"), "{e}");
 }

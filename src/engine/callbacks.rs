@@ -93,7 +93,10 @@ pub(crate) fn verify_callback(preverify_ok: bool, ctx: &mut X509StoreContextRef)
     }
     let code = ctx.error().as_raw();
     let depth = ctx.error_depth() as i32;
-    let cert = ctx.current_cert().map(|c| Certificate::from_x509(c.to_owned())).unwrap_or_default();
+    let cert = ctx
+        .current_cert()
+        .map(|c| Certificate::from_x509(c.to_owned()))
+        .unwrap_or_default();
     // Without qssl's connection state (an application driving its own SSL
     // from qssl's context), OpenSSL's verdict stands: fail closed.
     // SAFETY: the index is OpenSSL's own for the SSL of a store context.
@@ -109,7 +112,9 @@ pub(crate) fn verify_callback(preverify_ok: bool, ctx: &mut X509StoreContextRef)
     }
     // SAFETY: non-NULL SSL pointer owned by the handshake in progress.
     let ssl = unsafe { SslRef::from_ptr(ssl_ptr.cast()) };
-    let Some(state) = state_of(ssl) else { return false };
+    let Some(state) = state_of(ssl) else {
+        return false;
+    };
     let mut st = lock(&state);
     st.chain_errors.push(ChainError { code, depth, cert });
     !st.interrupt_on_error
@@ -175,7 +180,9 @@ fn split_wire(mut w: &[u8]) -> Vec<&[u8]> {
 /// chain; problems become Qt's OCSP errors, decided after the handshake.
 pub(crate) fn set_ocsp_client(b: &mut SslContextBuilder) -> Result<(), Error> {
     b.set_status_callback(|ssl| {
-        let Some(state) = state_of(ssl) else { return Ok(true) };
+        let Some(state) = state_of(ssl) else {
+            return Ok(true);
+        };
         let errors = super::verify::check_ocsp(ssl);
         let mut st = lock(&state);
         st.ocsp_seen = true;
@@ -187,8 +194,12 @@ pub(crate) fn set_ocsp_client(b: &mut SslContextBuilder) -> Result<(), Error> {
 
 /// Asks the server for a stapled OCSP response on this connection.
 pub(crate) fn request_ocsp(ssl: &mut SslRef) -> Result<(), Error> {
-    ssl.set_status_type(StatusType::OCSP)
-        .map_err(|e| Error::invalid(with_openssl("cannot request OCSP stapling".into(), Some(&e))))
+    ssl.set_status_type(StatusType::OCSP).map_err(|e| {
+        Error::invalid(with_openssl(
+            "cannot request OCSP stapling".into(),
+            Some(&e),
+        ))
+    })
 }
 
 // ---- alerts ----------------------------------------------------------------------------
@@ -200,7 +211,10 @@ unsafe extern "C" fn info_callback(ssl: *const openssl_sys::SSL, where_: c_int, 
     // SAFETY: OpenSSL passes the live SSL whose state changed.
     let ssl = unsafe { SslRef::from_ptr(ssl.cast_mut()) };
     let Some(state) = state_of(ssl) else { return };
-    let alert = Alert { level: (ret >> 8) & 0xff, kind: ret & 0xff };
+    let alert = Alert {
+        level: (ret >> 8) & 0xff,
+        kind: ret & 0xff,
+    };
     let mut st = lock(&state);
     if where_ & ossl::SSL_CB_READ != 0 {
         st.alert_received = Some(alert);
@@ -222,7 +236,10 @@ pub(crate) fn set_psk_identity_hint(b: &mut SslContextBuilder, hint: &CStr) -> R
     // SAFETY: live context and NUL-terminated hint; OpenSSL copies it.
     if unsafe { ossl::SSL_CTX_use_psk_identity_hint(b.as_ptr(), hint.as_ptr()) } != 1 {
         let e = openssl::error::ErrorStack::get();
-        return Err(Error::invalid(with_openssl("cannot set the PSK identity hint".into(), Some(&e))));
+        return Err(Error::invalid(with_openssl(
+            "cannot set the PSK identity hint".into(),
+            Some(&e),
+        )));
     }
     Ok(())
 }
@@ -237,14 +254,23 @@ pub(crate) fn apply_conf_commands(
     // SAFETY: creates a fresh SSL_CONF_CTX, freed below on every path.
     let cctx = unsafe { ossl::SSL_CONF_CTX_new() };
     if cctx.is_null() {
-        return Err(Error::invalid("cannot create an OpenSSL configuration context"));
+        return Err(Error::invalid(
+            "cannot create an OpenSSL configuration context",
+        ));
     }
-    let side = if server { ossl::SSL_CONF_FLAG_SERVER } else { ossl::SSL_CONF_FLAG_CLIENT };
+    let side = if server {
+        ossl::SSL_CONF_FLAG_SERVER
+    } else {
+        ossl::SSL_CONF_FLAG_CLIENT
+    };
     // SAFETY: cctx is live and the builder's context outlives this call.
     unsafe {
         ossl::SSL_CONF_CTX_set_flags(
             cctx,
-            ossl::SSL_CONF_FLAG_FILE | side | ossl::SSL_CONF_FLAG_CERTIFICATE | ossl::SSL_CONF_FLAG_SHOW_ERRORS,
+            ossl::SSL_CONF_FLAG_FILE
+                | side
+                | ossl::SSL_CONF_FLAG_CERTIFICATE
+                | ossl::SSL_CONF_FLAG_SHOW_ERRORS,
         );
         ossl::SSL_CONF_CTX_set_ssl_ctx(cctx, b.as_ptr());
     }
@@ -255,9 +281,14 @@ pub(crate) fn apply_conf_commands(
         if rc != 2 {
             let e = openssl::error::ErrorStack::get();
             let why = match rc {
-                1 | 0 => format!("backend option '{shown}': OpenSSL refused the value '{}'", value.to_string_lossy()),
+                1 | 0 => format!(
+                    "backend option '{shown}': OpenSSL refused the value '{}'",
+                    value.to_string_lossy()
+                ),
                 -2 => format!("backend option '{shown}': unknown OpenSSL configuration command"),
-                _ => format!("backend option '{shown}': OpenSSL configuration command failed ({rc})"),
+                _ => {
+                    format!("backend option '{shown}': OpenSSL configuration command failed ({rc})")
+                }
             };
             result = Err(Error::invalid(with_openssl(why, Some(&e))));
             break;
@@ -267,7 +298,10 @@ pub(crate) fn apply_conf_commands(
     unsafe {
         if result.is_ok() && ossl::SSL_CONF_CTX_finish(cctx) != 1 {
             let e = openssl::error::ErrorStack::get();
-            result = Err(Error::invalid(with_openssl("backend configuration could not be applied".into(), Some(&e))));
+            result = Err(Error::invalid(with_openssl(
+                "backend configuration could not be applied".into(),
+                Some(&e),
+            )));
         }
         ossl::SSL_CONF_CTX_free(cctx);
     }
@@ -292,7 +326,8 @@ fn ask_handler(state: &SharedState, mut auth: PskAuthenticator) -> Option<(Vec<u
         Ok(()) => {
             let key = auth.pre_shared_key().as_slice();
             if key.is_empty() {
-                lock(state).psk_error = Some("the PSK callback gave an empty pre-shared key".into());
+                lock(state).psk_error =
+                    Some("the PSK callback gave an empty pre-shared key".into());
                 return None;
             }
             let id = auth.identity().as_slice();
@@ -304,7 +339,12 @@ fn ask_handler(state: &SharedState, mut auth: PskAuthenticator) -> Option<(Vec<u
 }
 
 /// The cached client answer, or a fresh one.
-fn client_answer(state: &SharedState, hint: OptBytes, max_id: usize, max_key: usize) -> Option<(Vec<u8>, SecretBytes)> {
+fn client_answer(
+    state: &SharedState,
+    hint: OptBytes,
+    max_id: usize,
+    max_key: usize,
+) -> Option<(Vec<u8>, SecretBytes)> {
     if let Some(a) = lock(state).psk_answer.clone() {
         return Some(a);
     }
@@ -331,7 +371,11 @@ unsafe extern "C" fn psk_client_cb(
         } else {
             // SAFETY: OpenSSL passes a NUL-terminated hint; copied at once.
             let h = unsafe { CStr::from_ptr(hint) }.to_bytes();
-            if h.is_empty() { OptBytes::Null } else { OptBytes::from(h) }
+            if h.is_empty() {
+                OptBytes::Null
+            } else {
+                OptBytes::from(h)
+            }
         };
         let max_id = (max_identity_len as usize).saturating_sub(1);
         let (id, key) = client_answer(&state, hint, max_id, max_psk_len as usize)?;
@@ -377,7 +421,10 @@ unsafe extern "C" fn psk_server_cb(
 ///
 /// # Safety
 /// `cipher` must be a valid SSL_CIPHER pointer.
-unsafe fn psk_session(key: &[u8], cipher: *const openssl_sys::SSL_CIPHER) -> *mut openssl_sys::SSL_SESSION {
+unsafe fn psk_session(
+    key: &[u8],
+    cipher: *const openssl_sys::SSL_CIPHER,
+) -> *mut openssl_sys::SSL_SESSION {
     // SAFETY: fresh session; freed on failure; cipher valid per the caller.
     unsafe {
         let sess = ossl::SSL_SESSION_new();
@@ -397,7 +444,10 @@ unsafe fn psk_session(key: &[u8], cipher: *const openssl_sys::SSL_CIPHER) -> *mu
 
 /// The TLS 1.3 suite whose hash the client's PSK is bound to: with `md`
 /// given, a suite with that hash; else the first TLS 1.3 suite it offers.
-fn tls13_cipher_for(ssl: &SslRef, md: *const openssl_sys::EVP_MD) -> *const openssl_sys::SSL_CIPHER {
+fn tls13_cipher_for(
+    ssl: &SslRef,
+    md: *const openssl_sys::EVP_MD,
+) -> *const openssl_sys::SSL_CIPHER {
     for c in ossl::ssl_ciphers(ssl) {
         // SAFETY: c is a live SSL_CIPHER owned by the SSL's list.
         let digest = unsafe { ossl::SSL_CIPHER_get_handshake_digest(c.as_ptr()) };
@@ -424,11 +474,25 @@ unsafe extern "C" fn psk_use_session_cb(
         }
         // SAFETY: the live SSL of the handshake.
         let ssl_ref = unsafe { SslRef::from_ptr(ssl) };
-        let Some(state) = state_of(ssl_ref) else { return 1 };
-        let Some((ident, key)) = client_answer(&state, OptBytes::Null, ossl::PSK_MAX_IDENTITY_LEN - 1, ossl::PSK_MAX_PSK_LEN)
-        else {
+        let Some(state) = state_of(ssl_ref) else {
+            return 1;
+        };
+        let Some((ident, key)) = client_answer(
+            &state,
+            OptBytes::Null,
+            ossl::PSK_MAX_IDENTITY_LEN - 1,
+            ossl::PSK_MAX_PSK_LEN,
+        ) else {
             // Refused or empty: offer no PSK; abort only if the callback said so.
-            return if lock(&state).psk_error.as_deref().is_some_and(|e| e.contains("returned")) { 0 } else { 1 };
+            return if lock(&state)
+                .psk_error
+                .as_deref()
+                .is_some_and(|e| e.contains("returned"))
+            {
+                0
+            } else {
+                1
+            };
         };
         let cipher = tls13_cipher_for(ssl_ref, md);
         if cipher.is_null() {
@@ -442,7 +506,11 @@ unsafe extern "C" fn psk_use_session_cb(
         // The identity must outlive the callback: keep it in the state.
         let mut st = lock(&state);
         st.psk_answer = Some((ident, key));
-        let kept = &st.psk_answer.as_ref().map(|a| a.0.as_slice()).unwrap_or(&[]);
+        let kept = &st
+            .psk_answer
+            .as_ref()
+            .map(|a| a.0.as_slice())
+            .unwrap_or(&[]);
         // SAFETY: out-pointers valid; the identity bytes live in the state,
         // unchanged until the handshake ends.
         unsafe {
@@ -466,7 +534,9 @@ unsafe extern "C" fn psk_find_session_cb(
         unsafe { *sess = std::ptr::null_mut() };
         // SAFETY: the live SSL of the handshake.
         let ssl_ref = unsafe { SslRef::from_ptr(ssl) };
-        let Some(state) = state_of(ssl_ref) else { return 1 };
+        let Some(state) = state_of(ssl_ref) else {
+            return 1;
+        };
         let id = if identity.is_null() {
             OptBytes::from(&b""[..])
         } else {
@@ -476,7 +546,15 @@ unsafe extern "C" fn psk_find_session_cb(
         let hint = lock(&state).server_hint.clone();
         let auth = PskAuthenticator::for_handshake(hint, id, 0, ossl::PSK_MAX_PSK_LEN as i32);
         let Some((_, key)) = ask_handler(&state, auth) else {
-            return if lock(&state).psk_error.as_deref().is_some_and(|e| e.contains("returned")) { 0 } else { 1 };
+            return if lock(&state)
+                .psk_error
+                .as_deref()
+                .is_some_and(|e| e.contains("returned"))
+            {
+                0
+            } else {
+                1
+            };
         };
         // SAFETY: the live SSL; the pending cipher is the one negotiated.
         let cipher = unsafe { ossl::SSL_get_pending_cipher(ssl) };
@@ -516,4 +594,3 @@ pub(crate) fn session_from_der(der: &[u8]) -> Option<SslSession> {
     ossl::clear_error_queue();
     s
 }
-

@@ -4,7 +4,9 @@
 use std::io::ErrorKind;
 use std::sync::{Arc, Mutex};
 
-use openssl::ssl::{ErrorCode, ShutdownResult, ShutdownState, Ssl, SslStream, SslVerifyMode, SslVersion};
+use openssl::ssl::{
+    ErrorCode, ShutdownResult, ShutdownState, Ssl, SslStream, SslVerifyMode, SslVersion,
+};
 
 use super::callbacks::{self, Alert, ConnState, SharedState, lock};
 use super::context::context_for;
@@ -84,7 +86,8 @@ impl Connection {
     pub fn new(config: &SslConfiguration, mode: Mode, transport: Transport) -> Result<Self, Error> {
         let server = mode == Mode::Server;
         let ctx = context_for(config, server)?;
-        let mut ssl = Ssl::new(&ctx).map_err(|e| Error::tls("cannot create a TLS session", Some(&e)))?;
+        let mut ssl =
+            Ssl::new(&ctx).map_err(|e| Error::tls("cannot create a TLS session", Some(&e)))?;
         let state = ConnState {
             is_server: server,
             psk_handler: config.psk_handler().cloned(),
@@ -99,7 +102,8 @@ impl Connection {
         } else {
             ssl.set_connect_state();
         }
-        let stream = SslStream::new(ssl, transport).map_err(|e| Error::tls("cannot create a TLS stream", Some(&e)))?;
+        let stream = SslStream::new(ssl, transport)
+            .map_err(|e| Error::tls("cannot create a TLS stream", Some(&e)))?;
         Ok(Connection {
             stream,
             mode,
@@ -170,12 +174,16 @@ impl Connection {
 
     /// The last alert this side sent.
     pub fn alert_sent(&self) -> Option<(i32, i32)> {
-        lock(&self.shared).alert_sent.map(|a: Alert| (a.level, a.kind))
+        lock(&self.shared)
+            .alert_sent
+            .map(|a: Alert| (a.level, a.kind))
     }
 
     /// The last alert this side received.
     pub fn alert_received(&self) -> Option<(i32, i32)> {
-        lock(&self.shared).alert_received.map(|a: Alert| (a.level, a.kind))
+        lock(&self.shared)
+            .alert_received
+            .map(|a: Alert| (a.level, a.kind))
     }
 
     /// How often the application's PSK callback ran.
@@ -195,7 +203,9 @@ impl Connection {
 
     /// True when the handshake resumed a session.
     pub fn session_resumed(&self) -> bool {
-        self.session.as_ref().is_some_and(SslConfiguration::session_resumed)
+        self.session
+            .as_ref()
+            .is_some_and(SslConfiguration::session_resumed)
     }
 
     /// The memory transport, if this connection uses one.
@@ -223,7 +233,9 @@ impl Connection {
 
     fn before_start(&self, what: &str) -> Result<(), Error> {
         if self.started {
-            Err(Error::InvalidState(format!("{what} cannot change after the handshake started")))
+            Err(Error::InvalidState(format!(
+                "{what} cannot change after the handshake started"
+            )))
         } else {
             Ok(())
         }
@@ -270,7 +282,9 @@ impl Connection {
                     && n.parse::<std::net::IpAddr>().is_err()
                     && !cfg.test_ssl_option(ssl_option::DISABLE_SERVER_NAME_INDICATION)
                 {
-                    ssl.set_hostname(n).map_err(|e| Error::invalid(with_openssl(format!("invalid server name '{n}'"), Some(&e))))?;
+                    ssl.set_hostname(n).map_err(|e| {
+                        Error::invalid(with_openssl(format!("invalid server name '{n}'"), Some(&e)))
+                    })?;
                 }
             }
             // Resume from the configured ticket when persistence is enabled.
@@ -299,7 +313,11 @@ impl Connection {
         }
         if let Some(io) = e.io_error() {
             if io.kind() == ErrorKind::WouldBlock {
-                return Ok(if e.code() == ErrorCode::WANT_WRITE { Progress::WantWrite } else { Progress::WantRead });
+                return Ok(if e.code() == ErrorCode::WANT_WRITE {
+                    Progress::WantWrite
+                } else {
+                    Progress::WantRead
+                });
             }
         }
         let st = lock(&self.shared);
@@ -318,10 +336,18 @@ impl Connection {
             msg.push_str(": the peer closed the connection");
         }
         if let Some(a) = st.alert_sent {
-            msg.push_str(&format!("; alert sent: {} ({})", crate::ossl::alert_text(a.kind), a.kind));
+            msg.push_str(&format!(
+                "; alert sent: {} ({})",
+                crate::ossl::alert_text(a.kind),
+                a.kind
+            ));
         }
         if let Some(a) = st.alert_received {
-            msg.push_str(&format!("; alert received: {} ({})", crate::ossl::alert_text(a.kind), a.kind));
+            msg.push_str(&format!(
+                "; alert received: {} ({})",
+                crate::ossl::alert_text(a.kind),
+                a.kind
+            ));
         }
         let refused = st.psk_error.is_some();
         drop(st);
@@ -343,7 +369,10 @@ impl Connection {
         match self.phase {
             Phase::Connected => return Ok(Progress::Done),
             Phase::Failed => {
-                return Err(self.failure.clone().unwrap_or_else(|| Error::InvalidState("the handshake failed".into())));
+                return Err(self
+                    .failure
+                    .clone()
+                    .unwrap_or_else(|| Error::InvalidState("the handshake failed".into())));
             }
             Phase::Closed => return Err(Error::InvalidState("the connection is closed".into())),
             Phase::Handshaking => {}
@@ -368,7 +397,9 @@ impl Connection {
                             .into_iter()
                             .map(|c| SslError::from_x509_verify_error(c.code, c.cert))
                             .collect();
-                        let e = Error::Verification(format!("{e} (handshake interrupted on a verification error)"));
+                        let e = Error::Verification(format!(
+                            "{e} (handshake interrupted on a verification error)"
+                        ));
                         return self.fail(e);
                     }
                     self.fail(e)
@@ -406,7 +437,11 @@ impl Connection {
         self.errors = errors;
 
         if self.verifying() && !self.errors.is_empty() && !self.all_ignored() {
-            let list: Vec<String> = self.errors.iter().map(|e| format!("{} ({})", e.error_string(), e.code)).collect();
+            let list: Vec<String> = self
+                .errors
+                .iter()
+                .map(|e| format!("{} ({})", e.error_string(), e.code))
+                .collect();
             let e = Error::Verification(format!("peer verification failed: {}", list.join("; ")));
             return self.fail(e);
         }
@@ -417,9 +452,9 @@ impl Connection {
     fn all_ignored(&self) -> bool {
         self.ignore_all
             || self.errors.iter().all(|e| {
-                self.ignore_list
-                    .iter()
-                    .any(|i| i.code == e.code && (i.certificate.is_null() || i.certificate == e.certificate))
+                self.ignore_list.iter().any(|i| {
+                    i.code == e.code && (i.certificate.is_null() || i.certificate == e.certificate)
+                })
             })
     }
 
@@ -430,11 +465,15 @@ impl Connection {
             Ok(n) => Ok((Progress::Done, n)),
             Err(e) if e.code() == ErrorCode::ZERO_RETURN => {
                 self.phase = Phase::Closed;
-                Err(Error::Closed("the peer closed the TLS connection (close_notify)".into()))
+                Err(Error::Closed(
+                    "the peer closed the TLS connection (close_notify)".into(),
+                ))
             }
             Err(e) => match self.step_error(e, "TLS read") {
                 Ok(p) => Ok((p, 0)),
-                Err(Error::Tls(m)) | Err(Error::Io(m)) if m.contains("closed the connection") || m.contains("unexpected eof") => {
+                Err(Error::Tls(m)) | Err(Error::Io(m))
+                    if m.contains("closed the connection") || m.contains("unexpected eof") =>
+                {
                     self.phase = Phase::Closed;
                     Err(Error::Closed(m))
                 }
@@ -459,7 +498,9 @@ impl Connection {
     /// Sends close_notify (does not wait for the peer's).
     pub fn shutdown(&mut self) -> Result<Progress, Error> {
         if !matches!(self.phase, Phase::Connected | Phase::Closed) {
-            return Err(Error::InvalidState("shutdown needs a completed handshake".into()));
+            return Err(Error::InvalidState(
+                "shutdown needs a completed handshake".into(),
+            ));
         }
         match self.stream.shutdown() {
             Ok(ShutdownResult::Sent) | Ok(ShutdownResult::Received) => {
@@ -479,7 +520,9 @@ impl Connection {
         match self.phase {
             Phase::Connected => Ok(()),
             Phase::Closed => Err(Error::Closed("the connection is closed".into())),
-            Phase::Handshaking => Err(Error::InvalidState("the handshake has not completed".into())),
+            Phase::Handshaking => Err(Error::InvalidState(
+                "the handshake has not completed".into(),
+            )),
             Phase::Failed => Err(Error::InvalidState("the handshake failed".into())),
         }
     }
@@ -488,12 +531,16 @@ impl Connection {
     /// (peer certificate and chain, cipher, protocol, ALPN, ephemeral key,
     /// session ticket). Cipher and protocol are live: null/-1 once closed.
     pub fn ssl_configuration(&self) -> SslConfiguration {
-        let Some(s) = &self.session else { return self.config.clone() };
+        let Some(s) = &self.session else {
+            return self.config.clone();
+        };
         let mut s = s.clone();
         let latest = lock(&self.shared).new_session.clone();
         if let Some((der, hint)) = latest {
             if self.mode == Mode::Client
-                && !self.config.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
+                && !self
+                    .config
+                    .test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
             {
                 s.set_session_ticket_with_hint(OptBytes::from(der), hint);
             }
@@ -512,22 +559,34 @@ impl Drop for Connection {
         // Keep the session resumable: mark it cleanly shut down without
         // writing to a transport that may be gone.
         if self.phase == Phase::Connected {
-            self.stream.set_shutdown(ShutdownState::SENT | ShutdownState::RECEIVED);
+            self.stream
+                .set_shutdown(ShutdownState::SENT | ShutdownState::RECEIVED);
         }
     }
 }
-
 
 /// The configuration `config` with the session state of a completed
 /// handshake on `ssl` (spec §8): peer certificate and chain (by reference),
 /// cipher, protocol, ALPN outcome, ephemeral server key (clients), resumption,
 /// and the session ticket when persistence is enabled. `alpn_status` is what
 /// the server-side ALPN callback recorded (None when it did not run).
-pub(crate) fn capture_state(config: &SslConfiguration, ssl: &openssl::ssl::SslRef, server: bool, alpn_status: i32) -> SslConfiguration {
-    let peer = ssl.peer_certificate().map(Certificate::from_x509).unwrap_or_default();
+pub fn capture_state(
+    config: &SslConfiguration,
+    ssl: &openssl::ssl::SslRef,
+    server: bool,
+    alpn_status: i32,
+) -> SslConfiguration {
+    let peer = ssl
+        .peer_certificate()
+        .map(Certificate::from_x509)
+        .unwrap_or_default();
     let mut chain: Vec<Certificate> = ssl
         .peer_cert_chain()
-        .map(|s| s.iter().map(|x| Certificate::from_x509(x.to_owned())).collect())
+        .map(|s| {
+            s.iter()
+                .map(|x| Certificate::from_x509(x.to_owned()))
+                .collect()
+        })
         .unwrap_or_default();
     if server && !peer.is_null() {
         chain.insert(0, peer.clone());
@@ -536,15 +595,27 @@ pub(crate) fn capture_state(config: &SslConfiguration, ssl: &openssl::ssl::SslRe
         .current_cipher()
         .map(|c| {
             let found = Cipher::from_name(c.name());
-            if found.is_null() { Cipher::from_openssl(c) } else { found }
+            if found.is_null() {
+                Cipher::from_openssl(c)
+            } else {
+                found
+            }
         })
         .unwrap_or_default();
     let proto = ssl_version_to_protocol(ssl.version2());
     let resumed = ssl.session_reused();
     let alpn = ssl.selected_alpn_protocol().map(OptBytes::from);
-    let eph = if server { Key::null() } else { ssl.peer_tmp_key().ok().map(Key::from_public_pkey).unwrap_or_default() };
+    let eph = if server {
+        Key::null()
+    } else {
+        ssl.peer_tmp_key()
+            .ok()
+            .map(Key::from_public_pkey)
+            .unwrap_or_default()
+    };
     let session_der = if !server && !config.test_ssl_option(ssl_option::DISABLE_SESSION_SHARING) {
-        ssl.session().map(|s| (s.to_der().ok(), crate::ossl::ticket_lifetime_hint(s)))
+        ssl.session()
+            .map(|s| (s.to_der().ok(), crate::ossl::ticket_lifetime_hint(s)))
     } else {
         None
     };

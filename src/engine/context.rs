@@ -6,8 +6,8 @@ use std::sync::{Arc, OnceLock};
 
 use openssl::dh::Dh;
 use openssl::ssl::{
-    SslContext, SslContextBuilder, SslMethod, SslMode, SslOptions, SslSessionCacheMode, SslVerifyMode,
-    SslVersion,
+    SslContext, SslContextBuilder, SslMethod, SslMode, SslOptions, SslSessionCacheMode,
+    SslVerifyMode, SslVersion,
 };
 use openssl::x509::store::X509StoreBuilder;
 
@@ -102,12 +102,19 @@ fn ctx_err(what: &str) -> impl FnOnce(openssl::error::ErrorStack) -> Error + '_ 
 /// Builds a context (spec §7.1–7.9, in Qt's order).
 fn build(s: &Settings, server: bool) -> Result<SslContext, Error> {
     let (min, max) = version_bounds(s.protocol)?;
-    let method = if server { SslMethod::tls_server() } else { SslMethod::tls_client() };
-    let mut b = SslContextBuilder::new(method).map_err(ctx_err("cannot create an OpenSSL context"))?;
+    let method = if server {
+        SslMethod::tls_server()
+    } else {
+        SslMethod::tls_client()
+    };
+    let mut b =
+        SslContextBuilder::new(method).map_err(ctx_err("cannot create an OpenSSL context"))?;
 
     // §7.2 versions and options.
-    b.set_min_proto_version(Some(min)).map_err(ctx_err("cannot set the minimum protocol version"))?;
-    b.set_max_proto_version(max).map_err(ctx_err("cannot set the maximum protocol version"))?;
+    b.set_min_proto_version(Some(min))
+        .map_err(ctx_err("cannot set the minimum protocol version"))?;
+    b.set_max_proto_version(max)
+        .map_err(ctx_err("cannot set the maximum protocol version"))?;
     let mut opts = SslOptions::ALL;
     let on = |bit: u32| s.ssl_options & bit != 0;
     if on(ssl_option::DISABLE_EMPTY_FRAGMENTS) {
@@ -127,24 +134,32 @@ fn build(s: &Settings, server: bool) -> Result<SslContext, Error> {
     if !on(ssl_option::DISABLE_SERVER_CIPHER_PREFERENCE) {
         opts |= SslOptions::CIPHER_SERVER_PREFERENCE;
     }
-    b.clear_options(SslOptions::DONT_INSERT_EMPTY_FRAGMENTS | SslOptions::ALLOW_UNSAFE_LEGACY_RENEGOTIATION);
+    b.clear_options(
+        SslOptions::DONT_INSERT_EMPTY_FRAGMENTS | SslOptions::ALLOW_UNSAFE_LEGACY_RENEGOTIATION,
+    );
     b.set_options(opts);
     b.set_mode(SslMode::RELEASE_BUFFERS | SslMode::ACCEPT_MOVING_WRITE_BUFFER);
 
     // §7.3 ciphers: split by protocol; each string applied only if non-empty.
-    let list: Arc<[Cipher]> = if s.ciphers.is_empty() { cipher::default_ciphers() } else { s.ciphers.clone() };
-    let (tls13, older): (Vec<&Cipher>, Vec<&Cipher>) = list
-        .iter()
-        .partition(|c| c.protocol() == protocol::TLS_V1_3 || c.protocol() == protocol::TLS_V1_3_OR_LATER);
+    let list: Arc<[Cipher]> = if s.ciphers.is_empty() {
+        cipher::default_ciphers()
+    } else {
+        s.ciphers.clone()
+    };
+    let (tls13, older): (Vec<&Cipher>, Vec<&Cipher>) = list.iter().partition(|c| {
+        c.protocol() == protocol::TLS_V1_3 || c.protocol() == protocol::TLS_V1_3_OR_LATER
+    });
     let join = |v: &[&Cipher]| v.iter().map(|c| c.name()).collect::<Vec<_>>().join(":");
     if tls13.is_empty() && older.is_empty() {
         return Err(Error::invalid("invalid or empty cipher list"));
     }
     if !older.is_empty() {
-        b.set_cipher_list(&join(&older)).map_err(ctx_err("invalid cipher list"))?;
+        b.set_cipher_list(&join(&older))
+            .map_err(ctx_err("invalid cipher list"))?;
     }
     if !tls13.is_empty() {
-        b.set_ciphersuites(&join(&tls13)).map_err(ctx_err("invalid TLS 1.3 cipher suites"))?;
+        b.set_ciphersuites(&join(&tls13))
+            .map_err(ctx_err("invalid TLS 1.3 cipher suites"))?;
     }
 
     // §7.4 trust store: configured CAs that have not expired, plus the shared
@@ -177,15 +192,21 @@ fn build(s: &Settings, server: bool) -> Result<SslContext, Error> {
     // §7.5 local certificate and key.
     if let Some(leaf) = s.local_certificate_chain.first().and_then(|c| c.x509()) {
         let Some(key) = s.private_key.pkey() else {
-            return Err(Error::invalid("a local certificate is set but no private key"));
+            return Err(Error::invalid(
+                "a local certificate is set but no private key",
+            ));
         };
-        b.set_certificate(leaf).map_err(ctx_err("cannot use the local certificate"))?;
-        b.set_private_key(key).map_err(ctx_err("cannot use the private key"))?;
-        b.check_private_key()
-            .map_err(ctx_err("the private key does not match the local certificate"))?;
+        b.set_certificate(leaf)
+            .map_err(ctx_err("cannot use the local certificate"))?;
+        b.set_private_key(key)
+            .map_err(ctx_err("cannot use the private key"))?;
+        b.check_private_key().map_err(ctx_err(
+            "the private key does not match the local certificate",
+        ))?;
         for c in s.local_certificate_chain.iter().skip(1) {
             if let Some(x) = c.x509() {
-                b.add_extra_chain_cert(x.to_owned()).map_err(ctx_err("cannot add a chain certificate"))?;
+                b.add_extra_chain_cert(x.to_owned())
+                    .map_err(ctx_err("cannot add a chain certificate"))?;
             }
         }
     } else if !s.private_key.is_null() && server {
@@ -214,17 +235,22 @@ fn build(s: &Settings, server: bool) -> Result<SslContext, Error> {
     }
     if server {
         if !s.dh_params.is_valid() {
-            return Err(Error::invalid("the Diffie-Hellman parameters are not valid"));
+            return Err(Error::invalid(
+                "the Diffie-Hellman parameters are not valid",
+            ));
         }
         if !s.dh_params.der().is_empty() {
-            let dh = Dh::params_from_der(s.dh_params.der()).map_err(ctx_err("cannot decode the DH parameters"))?;
-            b.set_tmp_dh(&dh).map_err(ctx_err("OpenSSL refused the DH parameters"))?;
+            let dh = Dh::params_from_der(s.dh_params.der())
+                .map_err(ctx_err("cannot decode the DH parameters"))?;
+            b.set_tmp_dh(&dh)
+                .map_err(ctx_err("OpenSSL refused the DH parameters"))?;
         }
         let hint = CString::new(s.psk_identity_hint.as_slice().to_vec())
             .map_err(|_| Error::invalid("the PSK identity hint contains a NUL byte"))?;
         callbacks::set_psk_identity_hint(&mut b, &hint)?;
         // A session-id context lets TLS 1.3 PSK and resumption work (Qt never sets one).
-        b.set_session_id_context(b"qssl").map_err(ctx_err("cannot set the session id context"))?;
+        b.set_session_id_context(b"qssl")
+            .map_err(ctx_err("cannot set the session id context"))?;
     }
     if !s.elliptic_curves.is_empty() {
         let names: Vec<String> = s
@@ -237,7 +263,8 @@ fn build(s: &Settings, server: bool) -> Result<SslContext, Error> {
                     .map_err(|_| Error::invalid(format!("elliptic curve {} has no name", c.0)))
             })
             .collect::<Result<_, _>>()?;
-        b.set_groups_list(&names.join(":")).map_err(ctx_err("OpenSSL refused the elliptic curves"))?;
+        b.set_groups_list(&names.join(":"))
+            .map_err(ctx_err("OpenSSL refused the elliptic curves"))?;
     }
 
     // §11 ALPN.
@@ -246,7 +273,8 @@ fn build(s: &Settings, server: bool) -> Result<SslContext, Error> {
         if server {
             callbacks::set_alpn_select(&mut b, wire);
         } else {
-            b.set_alpn_protos(&wire).map_err(ctx_err("cannot set the ALPN protocols"))?;
+            b.set_alpn_protos(&wire)
+                .map_err(ctx_err("cannot set the ALPN protocols"))?;
         }
     }
 
@@ -255,7 +283,8 @@ fn build(s: &Settings, server: bool) -> Result<SslContext, Error> {
     if s.ocsp_stapling_enabled {
         if server {
             return Err(Error::Unsupported(
-                "OCSP stapling is supported on clients only (servers cannot staple responses)".into(),
+                "OCSP stapling is supported on clients only (servers cannot staple responses)"
+                    .into(),
             ));
         }
         callbacks::set_ocsp_client(&mut b)?;
@@ -281,7 +310,11 @@ pub(crate) fn alpn_wire(s: &Settings) -> Vec<u8> {
     wire
 }
 
-fn apply_backend_config(b: &mut SslContextBuilder, s: &Settings, server: bool) -> Result<(), Error> {
+fn apply_backend_config(
+    b: &mut SslContextBuilder,
+    s: &Settings,
+    server: bool,
+) -> Result<(), Error> {
     if s.backend_config.is_empty() {
         return Ok(());
     }
@@ -293,9 +326,11 @@ fn apply_backend_config(b: &mut SslContextBuilder, s: &Settings, server: bool) -
                 "backend option '{shown}': the value must be bytes (QByteArray), not {value:?}"
             )));
         };
-        let n = CString::new(name.clone()).map_err(|_| Error::invalid(format!("backend option '{shown}' contains NUL")))?;
-        let v = CString::new(v.as_slice().to_vec())
-            .map_err(|_| Error::invalid(format!("backend option '{shown}': the value contains NUL")))?;
+        let n = CString::new(name.clone())
+            .map_err(|_| Error::invalid(format!("backend option '{shown}' contains NUL")))?;
+        let v = CString::new(v.as_slice().to_vec()).map_err(|_| {
+            Error::invalid(format!("backend option '{shown}': the value contains NUL"))
+        })?;
         cmds.push((shown, n, v));
     }
     callbacks::apply_conf_commands(b, server, &cmds)

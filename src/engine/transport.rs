@@ -44,7 +44,11 @@ impl Read for Transport {
             },
             Transport::Memory(p) => {
                 if p.inbound.is_empty() {
-                    return if p.eof { Ok(0) } else { Err(io::ErrorKind::WouldBlock.into()) };
+                    return if p.eof {
+                        Ok(0)
+                    } else {
+                        Err(io::ErrorKind::WouldBlock.into())
+                    };
                 }
                 let n = p.inbound.len().min(buf.len());
                 for (dst, src) in buf.iter_mut().zip(p.inbound.drain(..n)) {
@@ -62,13 +66,15 @@ impl Write for Transport {
             Transport::Fd(fd) => loop {
                 // SAFETY: `buf` is valid for reads; MSG_NOSIGNAL keeps a closed
                 // peer from raising SIGPIPE. Non-sockets fall back to write().
-                let n = unsafe { libc::send(*fd, buf.as_ptr().cast(), buf.len(), libc::MSG_NOSIGNAL) };
-                let n = if n < 0 && io::Error::last_os_error().raw_os_error() == Some(libc::ENOTSOCK) {
-                    // SAFETY: as above, for a pipe or file descriptor.
-                    unsafe { libc::write(*fd, buf.as_ptr().cast(), buf.len()) }
-                } else {
-                    n
-                };
+                let n =
+                    unsafe { libc::send(*fd, buf.as_ptr().cast(), buf.len(), libc::MSG_NOSIGNAL) };
+                let n =
+                    if n < 0 && io::Error::last_os_error().raw_os_error() == Some(libc::ENOTSOCK) {
+                        // SAFETY: as above, for a pipe or file descriptor.
+                        unsafe { libc::write(*fd, buf.as_ptr().cast(), buf.len()) }
+                    } else {
+                        n
+                    };
                 if n >= 0 {
                     return Ok(n as usize);
                 }

@@ -23,6 +23,7 @@ pub mod version;
 pub mod cert;
 pub mod cipher;
 pub mod config;
+pub mod conn;
 pub mod curve;
 pub mod dh;
 pub mod key;
