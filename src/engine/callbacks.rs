@@ -23,7 +23,6 @@ use crate::ossl;
 #[derive(Clone, Debug)]
 pub(crate) struct ChainError {
     pub code: i32,
-    pub depth: i32,
     pub cert: Certificate,
 }
 
@@ -37,7 +36,6 @@ pub(crate) struct Alert {
 /// State shared between a connection and its callbacks.
 #[derive(Default)]
 pub(crate) struct ConnState {
-    pub is_server: bool,
     /// Stop the handshake at the first verification error (Qt 6's
     /// handshakeMustInterruptOnError, when this side verifies the peer).
     pub interrupt_on_error: bool,
@@ -92,7 +90,6 @@ pub(crate) fn verify_callback(preverify_ok: bool, ctx: &mut X509StoreContextRef)
         return true;
     }
     let code = ctx.error().as_raw();
-    let depth = ctx.error_depth() as i32;
     let cert = ctx
         .current_cert()
         .map(|c| Certificate::from_x509(c.to_owned()))
@@ -116,7 +113,7 @@ pub(crate) fn verify_callback(preverify_ok: bool, ctx: &mut X509StoreContextRef)
         return false;
     };
     let mut st = lock(&state);
-    st.chain_errors.push(ChainError { code, depth, cert });
+    st.chain_errors.push(ChainError { code, cert });
     !st.interrupt_on_error
 }
 

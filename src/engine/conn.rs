@@ -89,7 +89,6 @@ impl Connection {
         let mut ssl =
             Ssl::new(&ctx).map_err(|e| Error::tls("cannot create a TLS session", Some(&e)))?;
         let state = ConnState {
-            is_server: server,
             psk_handler: config.psk_handler().cloned(),
             server_hint: config.pre_shared_key_identity_hint().clone(),
             ocsp_requested: !server && config.ocsp_stapling_enabled(),

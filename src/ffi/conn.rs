@@ -304,8 +304,8 @@ pub unsafe extern "C" fn qssl_conn_shutdown(conn: *mut qssl_conn_t) -> qssl_stat
 /// Decrypted bytes readable without I/O; 0 for NULL. Qt: QSslSocket::bytesAvailable().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_pending(conn: *const qssl_conn_t) -> usize {
-    // SAFETY: NULL or a live handle.
     boundary::value("qssl_conn_pending", 0, || {
+        // SAFETY: NULL or a live handle.
         Ok(unsafe { conn_ref(conn) }?.pending())
     })
 }
@@ -444,8 +444,8 @@ pub unsafe extern "C" fn qssl_conn_ignore_ssl_errors_list(
 /// True once the handshake succeeded; false for NULL. Qt: QSslSocket::isEncrypted().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_is_encrypted(conn: *const qssl_conn_t) -> bool {
-    // SAFETY: NULL or a live handle.
     boundary::value("qssl_conn_is_encrypted", false, || {
+        // SAFETY: NULL or a live handle.
         Ok(unsafe { conn_ref(conn) }?.is_encrypted())
     })
 }
@@ -454,8 +454,8 @@ pub unsafe extern "C" fn qssl_conn_is_encrypted(conn: *const qssl_conn_t) -> boo
 /// the configuration). No public Qt counterpart (Qt keeps it hidden).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_session_resumed(conn: *const qssl_conn_t) -> bool {
-    // SAFETY: NULL or a live handle.
     boundary::value("qssl_conn_session_resumed", false, || {
+        // SAFETY: NULL or a live handle.
         Ok(unsafe { conn_ref(conn) }?.session_resumed())
     })
 }

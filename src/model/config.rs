@@ -209,16 +209,8 @@ impl SslConfiguration {
         &self.d.settings
     }
 
-    pub(crate) fn state(&self) -> &SessionState {
-        &self.d.state
-    }
-
     pub(crate) fn state_mut(&mut self) -> &mut SessionState {
         &mut self.d_mut().state
-    }
-
-    pub(crate) fn settings_mut(&mut self) -> &mut Settings {
-        &mut self.d_mut().settings
     }
 
     /// True when both share the same data block (no detach happened since the copy).
