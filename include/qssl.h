@@ -159,24 +159,9 @@ typedef int32_t qssl_subject_info_t;
 typedef int32_t qssl_alternative_name_entry_type_t;
 
 /**
- * A key algorithm (QSsl::KeyAlgorithm).
- */
-typedef int32_t qssl_key_algorithm_t;
-
-/**
- * Private or public key (QSsl::KeyType).
- */
-typedef int32_t qssl_key_type_t;
-
-/**
  * A TLS/DTLS protocol version or range, Qt 6 numbering (QSsl::SslProtocol).
  */
 typedef int32_t qssl_ssl_protocol_t;
-
-/**
- * A set of QSsl::SslOption bits; unknown bits are rejected (QSsl::SslOptions).
- */
-typedef uint32_t qssl_ssl_options_t;
 
 /**
  * How the peer's certificate is verified (QSslSocket::PeerVerifyMode).
@@ -184,9 +169,20 @@ typedef uint32_t qssl_ssl_options_t;
 typedef int32_t qssl_peer_verify_mode_t;
 
 /**
- * The side of a connection (QSslSocket::SslMode).
+ * A set of QSsl::SslOption bits; unknown bits are rejected (QSsl::SslOptions).
  */
-typedef int32_t qssl_ssl_mode_t;
+typedef uint32_t qssl_ssl_options_t;
+
+/**
+ * An elliptic curve (QSslEllipticCurve): OpenSSL's NID of the curve or
+ * group; 0 is the invalid curve. A plain value: nothing to free.
+ */
+typedef int32_t qssl_curve_t;
+
+/**
+ * The type of a backend configuration value.
+ */
+typedef int32_t qssl_backend_value_type_t;
 
 /**
  * The ALPN outcome (QSslConfiguration::NextProtocolNegotiationStatus).
@@ -194,14 +190,22 @@ typedef int32_t qssl_ssl_mode_t;
 typedef int32_t qssl_next_protocol_negotiation_status_t;
 
 /**
- * The state of DH parameters (QSslDiffieHellmanParameters::Error).
+ * The PSK callback: called during a PSK handshake with the `user_data` given
+ * at registration and a borrowed authenticator, valid only during the call.
+ * On a client, `auth` carries the server's identity hint (TLS 1.2; null in
+ * TLS 1.3) and the maximum identity and key lengths; set the identity and the
+ * key. On a server, it carries the server's own hint, the client's identity
+ * and the maximum key length; set the key (an identity set there is ignored).
+ * Return 0 to continue; any other value aborts the handshake. An empty key
+ * refuses the handshake. Identity and key longer than the maxima are
+ * truncated, as in Qt.
  */
-typedef int32_t qssl_dh_params_error_t;
+typedef int32_t (*qssl_psk_callback_t)(void *user_data, qssl_psk_auth_t *auth);
 
 /**
- * The kind of an SSL error (QSslError::SslError).
+ * The side of a connection (QSslSocket::SslMode).
  */
-typedef int32_t qssl_ssl_error_code_t;
+typedef int32_t qssl_ssl_mode_t;
 
 /**
  * A TLS alert level (Qt 6) (QSsl::AlertLevel).
@@ -212,6 +216,26 @@ typedef int32_t qssl_alert_level_t;
  * A TLS alert description: the TLS code itself; other codes pass through (QSsl::AlertType).
  */
 typedef int32_t qssl_alert_type_t;
+
+/**
+ * The state of DH parameters (QSslDiffieHellmanParameters::Error).
+ */
+typedef int32_t qssl_dh_params_error_t;
+
+/**
+ * A key algorithm (QSsl::KeyAlgorithm).
+ */
+typedef int32_t qssl_key_algorithm_t;
+
+/**
+ * Private or public key (QSsl::KeyType).
+ */
+typedef int32_t qssl_key_type_t;
+
+/**
+ * The kind of an SSL error (QSslError::SslError).
+ */
+typedef int32_t qssl_ssl_error_code_t;
 
 /**
  * TLS 1.0 only (TlsV1_0; deprecated in Qt 6.3, refused by OpenSSL 3's security level in practice).
@@ -1093,6 +1117,26 @@ typedef int32_t qssl_alert_type_t;
  */
 #define QSSL_CERT_DIGEST_BLAKE2S_256 22
 
+/**
+ * Bytes (QByteArray): passed to OpenSSL as they are.
+ */
+#define QSSL_BACKEND_VALUE_TYPE_BYTES 0
+
+/**
+ * A 64-bit integer. OpenSSL's configuration commands take text, so it fails there (as in Qt).
+ */
+#define QSSL_BACKEND_VALUE_TYPE_INT 1
+
+/**
+ * A boolean. Fails at handshake time, as in Qt.
+ */
+#define QSSL_BACKEND_VALUE_TYPE_BOOL 2
+
+/**
+ * UTF-8 text (QString). Fails at handshake time, as in Qt (only bytes convert).
+ */
+#define QSSL_BACKEND_VALUE_TYPE_TEXT 3
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -1540,6 +1584,1308 @@ const qssl_cert_t *qssl_cert_list_get(const qssl_cert_list_t *list, size_t index
 const qssl_cert_t *const *qssl_cert_list_items(const qssl_cert_list_t *list);
 
 /**
+ * Creates a null cipher (isNull true, empty strings, protocol
+ * QSSL_SSL_PROTOCOL_UNKNOWN_PROTOCOL, 0 bits). Free it with
+ * qssl_cipher_free(). Returns NULL only if memory runs out.
+ *
+ * Qt: QSslCipher::QSslCipher()
+ */
+qssl_cipher_t *qssl_cipher_new(void);
+
+/**
+ * Creates a copy of the first supported cipher whose OpenSSL name is exactly
+ * `name` (case-sensitive, e.g. "ECDHE-RSA-AES128-GCM-SHA256" or
+ * "TLS_AES_128_GCM_SHA256"). As in Qt, an unknown name is not an error: the
+ * result is a null cipher. Free it with qssl_cipher_free().
+ *
+ * Errors (NULL return, message in qssl_last_error_message()): `name` NULL
+ * (QSSL_STATUS_NULL_ARGUMENT) or not UTF-8 (QSSL_STATUS_INVALID_ARGUMENT).
+ *
+ * Qt: QSslCipher::QSslCipher(const QString &name)
+ */
+qssl_cipher_t *qssl_cipher_from_name(const char *name);
+
+/**
+ * Creates a copy of the first supported cipher whose name is exactly `name`
+ * and whose protocol() equals `protocol`; a null cipher if there is none
+ * (for example "AES256-SHA" with QSSL_SSL_PROTOCOL_TLS_V1_2, because OpenSSL
+ * lists that suite as SSLv3, i.e. protocol -1). Free it with
+ * qssl_cipher_free().
+ *
+ * Errors (NULL return): `name` NULL (QSSL_STATUS_NULL_ARGUMENT), not UTF-8,
+ * or `protocol` not a qssl_ssl_protocol_t value (QSSL_STATUS_INVALID_ARGUMENT).
+ *
+ * Qt: QSslCipher::QSslCipher(const QString &name, QSsl::SslProtocol protocol)
+ */
+qssl_cipher_t *qssl_cipher_from_name_and_protocol(const char *name, qssl_ssl_protocol_t protocol);
+
+/**
+ * Returns a new handle to the same cipher (O(1)). Free it with
+ * qssl_cipher_free(). NULL if `cipher` is NULL.
+ *
+ * Qt: QSslCipher::QSslCipher(const QSslCipher &other)
+ */
+qssl_cipher_t *qssl_cipher_copy(const qssl_cipher_t *cipher);
+
+/**
+ * Frees a cipher handle; NULL is a no-op.
+ *
+ * Qt: QSslCipher::~QSslCipher()
+ */
+void qssl_cipher_free(qssl_cipher_t *cipher);
+
+/**
+ * Exchanges the values of two cipher handles. NULL arguments are recorded
+ * as an error and nothing changes.
+ *
+ * Qt: QSslCipher::swap()
+ */
+void qssl_cipher_swap(qssl_cipher_t *a, qssl_cipher_t *b);
+
+/**
+ * Tells whether two ciphers are equal: same name and same protocol (two null
+ * ciphers are equal). False if either argument is NULL.
+ *
+ * Qt: QSslCipher::operator==()
+ */
+bool qssl_cipher_equal(const qssl_cipher_t *a, const qssl_cipher_t *b);
+
+/**
+ * Tells whether the cipher is null (default-constructed or not found).
+ * True for NULL.
+ *
+ * Qt: QSslCipher::isNull()
+ */
+bool qssl_cipher_is_null(const qssl_cipher_t *cipher);
+
+/**
+ * Writes the cipher's OpenSSL name ("" for a null cipher) as NUL-terminated
+ * text to `(buf, cap)`; `*out_len` receives its length without the NUL.
+ *
+ * Errors: NULL `cipher`/`out_len`, or NULL `buf` with enough `cap`
+ * (QSSL_STATUS_NULL_ARGUMENT); `cap < *out_len + 1`
+ * (QSSL_STATUS_BUFFER_TOO_SMALL, nothing written).
+ *
+ * Qt: QSslCipher::name()
+ */
+qssl_status_t qssl_cipher_name(const qssl_cipher_t *cipher, char *buf, size_t cap, size_t *out_len);
+
+/**
+ * The cipher's protocol as QSsl::SslProtocol (Qt 6 numbers), derived from
+ * OpenSSL's protocol text: "TLSv1.3" 12, "TLSv1.2" 2, "TLSv1.1" 1, "TLSv1" 0,
+ * anything else ("SSLv3") and the null cipher -1. -1 for NULL.
+ *
+ * Qt: QSslCipher::protocol()
+ */
+qssl_ssl_protocol_t qssl_cipher_protocol(const qssl_cipher_t *cipher);
+
+/**
+ * Writes OpenSSL's protocol text for the cipher ("TLSv1.3", "TLSv1.2",
+ * "TLSv1", "SSLv3"; "" for a null cipher). Output and errors as for
+ * qssl_cipher_name().
+ *
+ * Qt: QSslCipher::protocolString()
+ */
+qssl_status_t qssl_cipher_protocol_string(const qssl_cipher_t *cipher,
+                                          char *buf,
+                                          size_t cap,
+                                          size_t *out_len);
+
+/**
+ * Writes the key exchange method as OpenSSL names it ("ECDH", "DH", "RSA",
+ * "any" for TLS 1.3 suites; "" for a null cipher). Output and errors as for
+ * qssl_cipher_name().
+ *
+ * Qt: QSslCipher::keyExchangeMethod()
+ */
+qssl_status_t qssl_cipher_key_exchange_method(const qssl_cipher_t *cipher,
+                                              char *buf,
+                                              size_t cap,
+                                              size_t *out_len);
+
+/**
+ * Writes the authentication method ("RSA", "ECDSA", "PSK", "any" for TLS 1.3
+ * suites; "" for a null cipher). Output and errors as for qssl_cipher_name().
+ *
+ * Qt: QSslCipher::authenticationMethod()
+ */
+qssl_status_t qssl_cipher_authentication_method(const qssl_cipher_t *cipher,
+                                                char *buf,
+                                                size_t cap,
+                                                size_t *out_len);
+
+/**
+ * Writes the encryption method with its key size ("AESGCM(256)",
+ * "CHACHA20/POLY1305(256)", "AES(128)"; "" for a null cipher). Output and
+ * errors as for qssl_cipher_name().
+ *
+ * Qt: QSslCipher::encryptionMethod()
+ */
+qssl_status_t qssl_cipher_encryption_method(const qssl_cipher_t *cipher,
+                                            char *buf,
+                                            size_t cap,
+                                            size_t *out_len);
+
+/**
+ * The number of key bits the cipher's algorithm supports (0 for a null
+ * cipher or NULL).
+ *
+ * Qt: QSslCipher::supportedBits()
+ */
+int32_t qssl_cipher_supported_bits(const qssl_cipher_t *cipher);
+
+/**
+ * The number of key bits the cipher uses (0 for a null cipher or NULL).
+ *
+ * Qt: QSslCipher::usedBits()
+ */
+int32_t qssl_cipher_used_bits(const qssl_cipher_t *cipher);
+
+/**
+ * Creates a list from `n` cipher handles (each shared, O(1) per item); the
+ * handles stay the caller's. `(NULL, 0)` gives an empty list. Free it with
+ * qssl_cipher_list_free().
+ *
+ * Errors (NULL return): `items` NULL with `n > 0` (QSSL_STATUS_NULL_ARGUMENT),
+ * a NULL element (QSSL_STATUS_INVALID_ARGUMENT).
+ *
+ * Qt: QList<QSslCipher>
+ */
+qssl_cipher_list_t *qssl_cipher_list_new(const qssl_cipher_t *const *items, size_t n);
+
+/**
+ * Frees a cipher list; NULL is a no-op. Elements borrowed from it become
+ * invalid.
+ *
+ * Qt: QList<QSslCipher>::~QList()
+ */
+void qssl_cipher_list_free(qssl_cipher_list_t *list);
+
+/**
+ * The number of ciphers in the list (0 for NULL).
+ *
+ * Qt: QList<QSslCipher>::size()
+ */
+size_t qssl_cipher_list_len(const qssl_cipher_list_t *list);
+
+/**
+ * Lends cipher `index` of the list, valid until the list is freed; never
+ * free it (use qssl_cipher_copy() to keep it). NULL if `list` is NULL or
+ * `index` is out of range.
+ *
+ * Qt: QList<QSslCipher>::at()
+ */
+const qssl_cipher_t *qssl_cipher_list_get(const qssl_cipher_list_t *list, size_t index);
+
+/**
+ * Lends all ciphers as an array of qssl_cipher_list_len() handle pointers,
+ * in the form qssl_cipher_list_new() and the cipher setters take. Valid until
+ * the list is freed; never free the elements. NULL when the list is empty or
+ * NULL.
+ *
+ * Qt: QList<QSslCipher>::constData()
+ */
+const qssl_cipher_t *const *qssl_cipher_list_items(const qssl_cipher_list_t *list);
+
+/**
+ * Creates a default-constructed (null) configuration: SecureProtocols,
+ * AutoVerifyPeer, depth 0, options 0x55, no certificates, empty cipher list
+ * (meaning the default list at handshake time), system roots trusted.
+ * Free it with qssl_config_free(). Qt: QSslConfiguration::QSslConfiguration().
+ */
+qssl_config_t *qssl_config_new(void);
+
+/**
+ * Copies a configuration in O(1): the new handle shares the data until either
+ * is written. NULL gives NULL. Free the copy with qssl_config_free().
+ * Qt: QSslConfiguration::QSslConfiguration(const QSslConfiguration &).
+ */
+qssl_config_t *qssl_config_copy(const qssl_config_t *cfg);
+
+/**
+ * Frees a configuration; NULL is a no-op. Copies are unaffected.
+ * Qt: QSslConfiguration::~QSslConfiguration().
+ */
+void qssl_config_free(qssl_config_t *cfg);
+
+/**
+ * Qt's `==`: true when both share data, or every setting and session field
+ * is equal (byte values: null equals empty). The PSK callback is not
+ * compared. Two NULLs are equal; NULL and a handle are not.
+ * Qt: QSslConfiguration::operator==().
+ */
+bool qssl_config_equal(const qssl_config_t *a, const qssl_config_t *b);
+
+/**
+ * Swaps the contents of two configurations in O(1). Errors: NULL argument.
+ * Qt: QSslConfiguration::swap().
+ */
+qssl_status_t qssl_config_swap(qssl_config_t *a, qssl_config_t *b);
+
+/**
+ * True when every field Qt counts still has its default (see docs/API.md;
+ * the DTLS cookie flag and the session cipher/protocol do not count, an
+ * empty but non-null session ticket or PSK hint does). NULL gives true.
+ * Qt: QSslConfiguration::isNull().
+ */
+bool qssl_config_is_null(const qssl_config_t *cfg);
+
+/**
+ * The protocol; NULL gives QSSL_SSL_PROTOCOL_SECURE_PROTOCOLS.
+ * Qt: QSslConfiguration::protocol().
+ */
+qssl_ssl_protocol_t qssl_config_protocol(const qssl_config_t *cfg);
+
+/**
+ * Sets the protocol. Any QSsl::SslProtocol value is stored (a DTLS or
+ * unknown protocol fails when a TLS handshake starts, as in Qt); a number
+ * outside the enum is INVALID_ARGUMENT. Qt: QSslConfiguration::setProtocol().
+ */
+qssl_status_t qssl_config_set_protocol(qssl_config_t *cfg, qssl_ssl_protocol_t protocol);
+
+/**
+ * The peer verify mode; NULL gives QSSL_PEER_VERIFY_MODE_AUTO_VERIFY_PEER.
+ * Qt: QSslConfiguration::peerVerifyMode().
+ */
+qssl_peer_verify_mode_t qssl_config_peer_verify_mode(const qssl_config_t *cfg);
+
+/**
+ * Sets the peer verify mode; an unknown mode is INVALID_ARGUMENT.
+ * Qt: QSslConfiguration::setPeerVerifyMode().
+ */
+qssl_status_t qssl_config_set_peer_verify_mode(qssl_config_t *cfg, qssl_peer_verify_mode_t mode);
+
+/**
+ * The maximum certificate chain depth to verify (0 = no limit); NULL gives 0.
+ * Qt: QSslConfiguration::peerVerifyDepth().
+ */
+int32_t qssl_config_peer_verify_depth(const qssl_config_t *cfg);
+
+/**
+ * Sets the verify depth. A negative depth is INVALID_ARGUMENT and the old
+ * value is kept (Qt logs a warning and keeps it).
+ * Qt: QSslConfiguration::setPeerVerifyDepth().
+ */
+qssl_status_t qssl_config_set_peer_verify_depth(qssl_config_t *cfg, int32_t depth);
+
+/**
+ * The local certificate (the chain's first element) as a new handle; a null
+ * certificate if there is none. NULL gives NULL. Free it with qssl_cert_free().
+ * Qt: QSslConfiguration::localCertificate().
+ */
+qssl_cert_t *qssl_config_local_certificate(const qssl_config_t *cfg);
+
+/**
+ * Replaces the whole local chain with `[cert]`, even when `cert` is a null
+ * certificate (the configuration then stops being null, as in Qt).
+ * Qt: QSslConfiguration::setLocalCertificate().
+ */
+qssl_status_t qssl_config_set_local_certificate(qssl_config_t *cfg, const qssl_cert_t *cert);
+
+/**
+ * The local certificate chain (leaf first) as an owned snapshot list, O(1).
+ * NULL gives NULL. Free it with qssl_cert_list_free().
+ * Qt: QSslConfiguration::localCertificateChain().
+ */
+qssl_cert_list_t *qssl_config_local_certificate_chain(const qssl_config_t *cfg);
+
+/**
+ * Sets the local chain, leaf first, stored verbatim. `(NULL, 0)` clears it.
+ * A NULL element is INVALID_ARGUMENT. Qt: QSslConfiguration::setLocalCertificateChain().
+ */
+qssl_status_t qssl_config_set_local_certificate_chain(qssl_config_t *cfg,
+                                                      const qssl_cert_t *const *certs,
+                                                      size_t n);
+
+/**
+ * The private key as a new handle (a null key if none). NULL gives NULL.
+ * Free it with qssl_key_free(). Qt: QSslConfiguration::privateKey().
+ */
+qssl_key_t *qssl_config_private_key(const qssl_config_t *cfg);
+
+/**
+ * Sets the private key (shared with `key`, not copied; a null key clears it).
+ * Qt: QSslConfiguration::setPrivateKey().
+ */
+qssl_status_t qssl_config_set_private_key(qssl_config_t *cfg, const qssl_key_t *key);
+
+/**
+ * The cipher list (empty means the default list is used at handshake time)
+ * as an owned snapshot list, O(1). NULL gives NULL. Free it with
+ * qssl_cipher_list_free(). Qt: QSslConfiguration::ciphers().
+ */
+qssl_cipher_list_t *qssl_config_ciphers(const qssl_config_t *cfg);
+
+/**
+ * Sets the cipher list verbatim (order and duplicates kept); `(NULL, 0)`
+ * restores "use the default list". Qt: QSslConfiguration::setCiphers(const QList<QSslCipher> &).
+ */
+qssl_status_t qssl_config_set_ciphers(qssl_config_t *cfg,
+                                      const qssl_cipher_t *const *ciphers,
+                                      size_t n);
+
+/**
+ * Sets the cipher list from OpenSSL-style names joined with ':'. As in Qt 6,
+ * empty names are skipped, unknown names silently dropped (exact,
+ * case-sensitive match against the supported list) and duplicates kept;
+ * TLS 1.3 suite names are accepted. Errors: NULL, invalid UTF-8.
+ * Qt: QSslConfiguration::setCiphers(const QString &).
+ */
+qssl_status_t qssl_config_set_ciphers_string(qssl_config_t *cfg, const char *ciphers);
+
+/**
+ * Every cipher suite the loaded OpenSSL supports (anonymous suites removed),
+ * computed once per process. Free the list with qssl_cipher_list_free().
+ * Qt: QSslConfiguration::supportedCiphers().
+ */
+qssl_cipher_list_t *qssl_config_supported_ciphers(void);
+
+/**
+ * The CA certificates set on this configuration (not the system roots it may
+ * also trust) as an owned snapshot list, O(1). NULL gives NULL.
+ * Qt: QSslConfiguration::caCertificates().
+ */
+qssl_cert_list_t *qssl_config_ca_certificates(const qssl_config_t *cfg);
+
+/**
+ * Replaces the CA list and stops trusting the system roots, even when the
+ * list is empty (irreversible on this configuration, as in Qt).
+ * Qt: QSslConfiguration::setCaCertificates().
+ */
+qssl_status_t qssl_config_set_ca_certificates(qssl_config_t *cfg,
+                                              const qssl_cert_t *const *certs,
+                                              size_t n);
+
+/**
+ * Appends one CA certificate (no duplicate check) and stops trusting the
+ * system roots. Qt: QSslConfiguration::addCaCertificate().
+ */
+qssl_status_t qssl_config_add_ca_certificate(qssl_config_t *cfg, const qssl_cert_t *cert);
+
+/**
+ * Appends CA certificates (no duplicate check) and stops trusting the system
+ * roots, even for an empty list. Qt: QSslConfiguration::addCaCertificates(const QList<QSslCertificate> &).
+ */
+qssl_status_t qssl_config_add_ca_certificates(qssl_config_t *cfg,
+                                              const qssl_cert_t *const *certs,
+                                              size_t n);
+
+/**
+ * Appends the certificates found at `path` (a file, or a pattern in the
+ * given syntax, as qssl_cert_from_path()). Unlike the list overloads it keeps
+ * trusting the system roots (Qt). Nothing found: QSSL_STATUS_NOT_FOUND and the
+ * configuration is unchanged (Qt returns false). Errors: NULL, invalid
+ * UTF-8, unknown format or syntax. Qt: QSslConfiguration::addCaCertificates(const QString &, QSsl::EncodingFormat, QSslCertificate::PatternSyntax).
+ */
+qssl_status_t qssl_config_add_ca_certificates_from_path(qssl_config_t *cfg,
+                                                        const char *path,
+                                                        qssl_encoding_format_t format,
+                                                        qssl_pattern_syntax_t syntax);
+
+/**
+ * The system's trusted CA certificates: parsed once per process (honouring
+ * SSL_CERT_FILE and SSL_CERT_DIR), deduplicated and shared; later calls cost a
+ * reference count. Free the list with qssl_cert_list_free().
+ * Qt: QSslConfiguration::systemCaCertificates().
+ */
+qssl_cert_list_t *qssl_config_system_ca_certificates(void);
+
+/**
+ * Reads the system CA store again (after SSL_CERT_FILE/SSL_CERT_DIR or the
+ * OS store changed) and writes the number of certificates to `*out_count`
+ * (may be NULL). Contexts already built keep the store they had.
+ * No Qt counterpart (Qt re-reads on every call).
+ */
+qssl_status_t qssl_config_reload_system_ca_certificates(size_t *out_count);
+
+/**
+ * Sets (`on`) or clears the option bits in `option` (one QSsl::SslOption or
+ * several OR-ed). Zero or unknown bits are INVALID_ARGUMENT.
+ * Qt: QSslConfiguration::setSslOption().
+ */
+qssl_status_t qssl_config_set_ssl_option(qssl_config_t *cfg, qssl_ssl_options_t option, bool on);
+
+/**
+ * True when every bit of `option` is set. NULL gives the default mask's
+ * answer (0x55); zero or unknown bits give false and a last-error message.
+ * Qt: QSslConfiguration::testSslOption().
+ */
+bool qssl_config_test_ssl_option(const qssl_config_t *cfg, qssl_ssl_options_t option);
+
+/**
+ * The whole option mask; NULL gives QSSL_SSL_OPTION_DEFAULTS (0x55).
+ * No Qt counterpart (Qt keeps the mask private; use testSslOption).
+ */
+qssl_ssl_options_t qssl_config_ssl_options(const qssl_config_t *cfg);
+
+/**
+ * The elliptic curves (empty = OpenSSL's default groups) as an owned list.
+ * NULL gives NULL. Qt: QSslConfiguration::ellipticCurves().
+ */
+qssl_curve_list_t *qssl_config_elliptic_curves(const qssl_config_t *cfg);
+
+/**
+ * Sets the curves verbatim (not checked against the supported list, as in
+ * Qt; OpenSSL checks them at handshake time). A curve id <= 0 is
+ * INVALID_ARGUMENT. Qt: QSslConfiguration::setEllipticCurves().
+ */
+qssl_status_t qssl_config_set_elliptic_curves(qssl_config_t *cfg,
+                                              const qssl_curve_t *curves,
+                                              size_t n);
+
+/**
+ * Every named curve the loaded OpenSSL knows. Free the list with
+ * qssl_curve_list_free(). Qt: QSslConfiguration::supportedEllipticCurves().
+ */
+qssl_curve_list_t *qssl_config_supported_elliptic_curves(void);
+
+/**
+ * The Diffie-Hellman parameters as a new handle (default: RFC 7919
+ * ffdhe2048). NULL gives NULL. Qt: QSslConfiguration::diffieHellmanParameters().
+ */
+qssl_dh_params_t *qssl_config_diffie_hellman_parameters(const qssl_config_t *cfg);
+
+/**
+ * Sets the DH parameters verbatim; invalid ones make a server's handshake
+ * set-up fail. Qt: QSslConfiguration::setDiffieHellmanParameters().
+ */
+qssl_status_t qssl_config_set_diffie_hellman_parameters(qssl_config_t *cfg,
+                                                        const qssl_dh_params_t *params);
+
+/**
+ * The backend configuration map as a new handle (a snapshot, O(1)). NULL
+ * gives NULL. Free it with qssl_backend_config_free().
+ * Qt: QSslConfiguration::backendConfiguration().
+ */
+qssl_backend_config_t *qssl_config_backend_configuration(const qssl_config_t *cfg);
+
+/**
+ * Replaces the whole backend map with `map`'s contents; NULL clears it (Qt's
+ * default argument). Qt: QSslConfiguration::setBackendConfiguration().
+ */
+qssl_status_t qssl_config_set_backend_configuration(qssl_config_t *cfg,
+                                                    const qssl_backend_config_t *map);
+
+/**
+ * Sets one backend option to bytes (OpenSSL configuration command `name`,
+ * e.g. "MinProtocol" = "TLSv1.3"; applied last when a context is built).
+ * `(NULL, 0)` is a null value. Qt: QSslConfiguration::setBackendConfigurationOption().
+ */
+qssl_status_t qssl_config_set_backend_configuration_option_bytes(qssl_config_t *cfg,
+                                                                 const char *name,
+                                                                 const uint8_t *value,
+                                                                 size_t len);
+
+/**
+ * Sets one backend option to an integer. Qt: QSslConfiguration::setBackendConfigurationOption().
+ */
+qssl_status_t qssl_config_set_backend_configuration_option_int(qssl_config_t *cfg,
+                                                               const char *name,
+                                                               int64_t value);
+
+/**
+ * Sets one backend option to a boolean. Qt: QSslConfiguration::setBackendConfigurationOption().
+ */
+qssl_status_t qssl_config_set_backend_configuration_option_bool(qssl_config_t *cfg,
+                                                                const char *name,
+                                                                bool value);
+
+/**
+ * Sets one backend option to UTF-8 text. Qt: QSslConfiguration::setBackendConfigurationOption().
+ */
+qssl_status_t qssl_config_set_backend_configuration_option_text(qssl_config_t *cfg,
+                                                                const char *name,
+                                                                const char *value);
+
+/**
+ * Creates an empty backend configuration map. Free it with qssl_backend_config_free().
+ * Qt: QMap<QByteArray, QVariant>().
+ */
+qssl_backend_config_t *qssl_backend_config_new(void);
+
+/**
+ * Frees a map; NULL is a no-op.
+ */
+void qssl_backend_config_free(qssl_backend_config_t *map);
+
+/**
+ * The number of entries (0 for NULL).
+ */
+size_t qssl_backend_config_len(const qssl_backend_config_t *map);
+
+/**
+ * Writes entry `index`'s name (text out; entries are ordered by name).
+ * Errors: NULL, index out of range, BUFFER_TOO_SMALL.
+ */
+qssl_status_t qssl_backend_config_name(const qssl_backend_config_t *map,
+                                       size_t index,
+                                       char *buf,
+                                       size_t cap,
+                                       size_t *out_len);
+
+/**
+ * The type of entry `index`'s value; -1 for NULL or out of range.
+ */
+qssl_backend_value_type_t qssl_backend_config_value_type(const qssl_backend_config_t *map,
+                                                         size_t index);
+
+/**
+ * Writes entry `index`'s value as bytes: bytes as they are, text as UTF-8,
+ * integers and booleans as decimal text ("42", "true"). Errors: NULL, index
+ * out of range, BUFFER_TOO_SMALL.
+ */
+qssl_status_t qssl_backend_config_value_bytes(const qssl_backend_config_t *map,
+                                              size_t index,
+                                              uint8_t *buf,
+                                              size_t cap,
+                                              size_t *out_len);
+
+/**
+ * Reads entry `index`'s value as an integer into `*out`. Errors: NULL, index
+ * out of range, INVALID_ARGUMENT if the value is not an integer.
+ */
+qssl_status_t qssl_backend_config_value_int(const qssl_backend_config_t *map,
+                                            size_t index,
+                                            int64_t *out);
+
+/**
+ * Reads entry `index`'s value as a boolean into `*out`. Errors: NULL, index
+ * out of range, INVALID_ARGUMENT if the value is not a boolean.
+ */
+qssl_status_t qssl_backend_config_value_bool(const qssl_backend_config_t *map,
+                                             size_t index,
+                                             bool *out);
+
+/**
+ * Finds the entry named `name` and writes its index to `*index`.
+ * Errors: NULL, invalid UTF-8, NOT_FOUND.
+ */
+qssl_status_t qssl_backend_config_find(const qssl_backend_config_t *map,
+                                       const char *name,
+                                       size_t *index);
+
+/**
+ * Inserts or replaces a bytes entry; `(NULL, 0)` is a null value.
+ */
+qssl_status_t qssl_backend_config_insert_bytes(qssl_backend_config_t *map,
+                                               const char *name,
+                                               const uint8_t *value,
+                                               size_t len);
+
+/**
+ * Inserts or replaces an integer entry.
+ */
+qssl_status_t qssl_backend_config_insert_int(qssl_backend_config_t *map,
+                                             const char *name,
+                                             int64_t value);
+
+/**
+ * Inserts or replaces a boolean entry.
+ */
+qssl_status_t qssl_backend_config_insert_bool(qssl_backend_config_t *map,
+                                              const char *name,
+                                              bool value);
+
+/**
+ * Inserts or replaces a text entry (UTF-8).
+ */
+qssl_status_t qssl_backend_config_insert_text(qssl_backend_config_t *map,
+                                              const char *name,
+                                              const char *value);
+
+/**
+ * Writes the session ticket (DER of an OpenSSL session) to `(buf, cap)`;
+ * `*out_len` receives its length (0 when null or empty).
+ * Qt: QSslConfiguration::sessionTicket().
+ */
+qssl_status_t qssl_config_session_ticket(const qssl_config_t *cfg,
+                                         uint8_t *buf,
+                                         size_t cap,
+                                         size_t *out_len);
+
+/**
+ * True when the session ticket is null (never set or captured), as opposed
+ * to empty. NULL gives true. Qt: QSslConfiguration::sessionTicket().isNull().
+ */
+bool qssl_config_session_ticket_is_null(const qssl_config_t *cfg);
+
+/**
+ * Sets the session ticket (bytes a previous handshake produced); it resumes
+ * that session when session persistence is enabled. `(NULL, 0)` is null, a
+ * non-NULL empty buffer is empty. Malformed bytes are only detected at
+ * handshake time. Qt: QSslConfiguration::setSessionTicket().
+ */
+qssl_status_t qssl_config_set_session_ticket(qssl_config_t *cfg, const uint8_t *data, size_t len);
+
+/**
+ * The session ticket's lifetime hint in seconds; -1 until a handshake
+ * records one (also for NULL). Qt: QSslConfiguration::sessionTicketLifeTimeHint().
+ */
+int32_t qssl_config_session_ticket_life_time_hint(const qssl_config_t *cfg);
+
+/**
+ * Writes the PSK identity hint (server side). Qt: QSslConfiguration::preSharedKeyIdentityHint().
+ */
+qssl_status_t qssl_config_pre_shared_key_identity_hint(const qssl_config_t *cfg,
+                                                       uint8_t *buf,
+                                                       size_t cap,
+                                                       size_t *out_len);
+
+/**
+ * True when the PSK identity hint is null. NULL gives true.
+ * Qt: QSslConfiguration::preSharedKeyIdentityHint().isNull().
+ */
+bool qssl_config_pre_shared_key_identity_hint_is_null(const qssl_config_t *cfg);
+
+/**
+ * Sets the PSK identity hint a server sends in TLS 1.2 PSK handshakes
+ * (null and empty both send none). Qt: QSslConfiguration::setPreSharedKeyIdentityHint().
+ */
+qssl_status_t qssl_config_set_pre_shared_key_identity_hint(qssl_config_t *cfg,
+                                                           const uint8_t *hint,
+                                                           size_t len);
+
+/**
+ * The ALPN protocols as an owned list of byte strings. NULL gives NULL.
+ * Qt: QSslConfiguration::allowedNextProtocols().
+ */
+qssl_bytes_list_t *qssl_config_allowed_next_protocols(const qssl_config_t *cfg);
+
+/**
+ * Sets the ALPN protocols, `n` byte strings `(protocols[i], lens[i])`, stored
+ * verbatim; empty or over-long (> 255 bytes) entries are skipped at handshake
+ * time, as in Qt. The pair qssl_bytes_list_data()/qssl_bytes_list_lengths()
+ * of a list round-trips. Qt: QSslConfiguration::setAllowedNextProtocols().
+ */
+qssl_status_t qssl_config_set_allowed_next_protocols(qssl_config_t *cfg,
+                                                     const uint8_t *const *protocols,
+                                                     const size_t *lens,
+                                                     size_t n);
+
+/**
+ * Writes the negotiated application protocol (empty when none).
+ * Qt: QSslConfiguration::nextNegotiatedProtocol().
+ */
+qssl_status_t qssl_config_next_negotiated_protocol(const qssl_config_t *cfg,
+                                                   uint8_t *buf,
+                                                   size_t cap,
+                                                   size_t *out_len);
+
+/**
+ * True when no application protocol was negotiated (null). NULL gives true.
+ * Qt: QSslConfiguration::nextNegotiatedProtocol().isNull().
+ */
+bool qssl_config_next_negotiated_protocol_is_null(const qssl_config_t *cfg);
+
+/**
+ * The ALPN negotiation status; NULL gives NONE.
+ * Qt: QSslConfiguration::nextProtocolNegotiationStatus().
+ */
+qssl_next_protocol_negotiation_status_t qssl_config_next_protocol_negotiation_status(const qssl_config_t *cfg);
+
+/**
+ * DTLS cookie verification (default true; NULL gives true).
+ * Qt: QSslConfiguration::dtlsCookieVerificationEnabled().
+ */
+bool qssl_config_dtls_cookie_verification_enabled(const qssl_config_t *cfg);
+
+/**
+ * Sets DTLS cookie verification (stored; qssl has no DTLS transport yet).
+ * Qt: QSslConfiguration::setDtlsCookieVerificationEnabled().
+ */
+qssl_status_t qssl_config_set_dtls_cookie_verification_enabled(qssl_config_t *cfg, bool enable);
+
+/**
+ * OCSP stapling (default false; NULL gives false).
+ * Qt: QSslConfiguration::ocspStaplingEnabled().
+ */
+bool qssl_config_ocsp_stapling_enabled(const qssl_config_t *cfg);
+
+/**
+ * Enables OCSP stapling: a client requests and verifies the server's stapled
+ * status. Qt: QSslConfiguration::setOcspStaplingEnabled().
+ */
+qssl_status_t qssl_config_set_ocsp_stapling_enabled(qssl_config_t *cfg, bool enable);
+
+/**
+ * Whether verification errors interrupt the handshake as they are found
+ * (default false; NULL gives false). Qt: QSslConfiguration::handshakeMustInterruptOnError().
+ */
+bool qssl_config_handshake_must_interrupt_on_error(const qssl_config_t *cfg);
+
+/**
+ * Sets handshakeMustInterruptOnError. Qt: QSslConfiguration::setHandshakeMustInterruptOnError().
+ */
+qssl_status_t qssl_config_set_handshake_must_interrupt_on_error(qssl_config_t *cfg, bool interrupt);
+
+/**
+ * Whether a missing peer certificate aborts the handshake (default false;
+ * NULL gives false). Qt: QSslConfiguration::missingCertificateIsFatal().
+ */
+bool qssl_config_missing_certificate_is_fatal(const qssl_config_t *cfg);
+
+/**
+ * Sets missingCertificateIsFatal. Qt: QSslConfiguration::setMissingCertificateIsFatal().
+ */
+qssl_status_t qssl_config_set_missing_certificate_is_fatal(qssl_config_t *cfg, bool fatal);
+
+/**
+ * The peer's certificate after a handshake (a null certificate before), as a
+ * new handle sharing the OpenSSL object. NULL gives NULL.
+ * Qt: QSslConfiguration::peerCertificate().
+ */
+qssl_cert_t *qssl_config_peer_certificate(const qssl_config_t *cfg);
+
+/**
+ * The peer's certificate chain, leaf first, as an owned list. NULL gives NULL.
+ * Qt: QSslConfiguration::peerCertificateChain().
+ */
+qssl_cert_list_t *qssl_config_peer_certificate_chain(const qssl_config_t *cfg);
+
+/**
+ * The session's cipher (a null cipher without a session) as a new handle.
+ * NULL gives NULL. Qt: QSslConfiguration::sessionCipher().
+ */
+qssl_cipher_t *qssl_config_session_cipher(const qssl_config_t *cfg);
+
+/**
+ * The session's protocol; QSSL_SSL_PROTOCOL_UNKNOWN_PROTOCOL without a
+ * session (also for NULL). Qt: QSslConfiguration::sessionProtocol().
+ */
+qssl_ssl_protocol_t qssl_config_session_protocol(const qssl_config_t *cfg);
+
+/**
+ * The server's ephemeral key (clients only; a null key otherwise). X25519 and
+ * X448 keys are Opaque with length -1, as in Qt. NULL gives NULL.
+ * Qt: QSslConfiguration::ephemeralServerKey().
+ */
+qssl_key_t *qssl_config_ephemeral_server_key(const qssl_config_t *cfg);
+
+/**
+ * The process-wide default configuration (a copy sharing its data): a
+ * default-constructed configuration whose cipher list holds the supported
+ * suites of 128 bits or more. Safe from any thread. Free it with
+ * qssl_config_free(). Qt: QSslConfiguration::defaultConfiguration().
+ */
+qssl_config_t *qssl_config_default_configuration(void);
+
+/**
+ * Makes `cfg` the process-wide default (sharing its data; later writes to
+ * `cfg` do not leak into the default). Safe from any thread.
+ * Qt: QSslConfiguration::setDefaultConfiguration().
+ */
+qssl_status_t qssl_config_set_default_configuration(const qssl_config_t *cfg);
+
+/**
+ * The process-wide default DTLS configuration (protocol DtlsV1_2OrLater).
+ * Qt: QSslConfiguration::defaultDtlsConfiguration().
+ */
+qssl_config_t *qssl_config_default_dtls_configuration(void);
+
+/**
+ * Makes `cfg` the process-wide default DTLS configuration.
+ * Qt: QSslConfiguration::setDefaultDtlsConfiguration().
+ */
+qssl_status_t qssl_config_set_default_dtls_configuration(const qssl_config_t *cfg);
+
+/**
+ * Registers the PSK callback on this configuration: every connection made
+ * from it, and every copy made afterwards, calls `callback(user_data, auth)`
+ * when a PSK handshake needs credentials (see qssl_psk_callback_t). A
+ * connection's own callback takes precedence. `user_data_free`, if not NULL,
+ * is called exactly once with `user_data` when the last holder of this
+ * registration lets go or it is replaced. `callback` NULL removes the
+ * registration. Not part of qssl_config_equal(). The callback may run
+ * concurrently when connections on several threads share the configuration.
+ * Qt: QSslSocket::preSharedKeyAuthenticationRequired (a signal in Qt).
+ */
+qssl_status_t qssl_config_set_psk_callback(qssl_config_t *cfg,
+                                           qssl_psk_callback_t callback,
+                                           void *user_data,
+                                           void (*user_data_free)(void*));
+
+/**
+ * Creates a connection that reads and writes the socket `fd`, which the
+ * application owns and must keep open (qssl never closes it). Blocking and
+ * non-blocking sockets both work: on a non-blocking socket the calls return
+ * QSSL_STATUS_WANT_READ / WANT_WRITE. The configuration is copied (O(1));
+ * its OpenSSL context is built now, or taken from its cache, so a bad
+ * configuration fails here, before any I/O (for example a DTLS protocol, a
+ * certificate without a key, invalid DH parameters, an unknown backend
+ * option). Free it with qssl_conn_free().
+ * Qt: QSslSocket::setSocketDescriptor() + setSslConfiguration().
+ */
+qssl_status_t qssl_conn_new_fd(const qssl_config_t *cfg,
+                               qssl_ssl_mode_t mode,
+                               int32_t fd,
+                               qssl_conn_t **out);
+
+/**
+ * Creates a connection over a memory transport: give it the bytes received
+ * from the peer with qssl_conn_feed(), and send the peer what
+ * qssl_conn_take_output() hands out. Otherwise as qssl_conn_new_fd().
+ * Qt: none (QSslSocket needs a socket).
+ */
+qssl_status_t qssl_conn_new_memory(const qssl_config_t *cfg,
+                                   qssl_ssl_mode_t mode,
+                                   qssl_conn_t **out);
+
+/**
+ * Frees a connection; NULL is a no-op. It does not send close_notify (call
+ * qssl_conn_shutdown() first for that) but keeps the session resumable.
+ * The socket is not closed. Qt: ~QSslSocket().
+ */
+void qssl_conn_free(qssl_conn_t *conn);
+
+/**
+ * The side of the connection; NULL gives QSSL_SSL_MODE_UNENCRYPTED_MODE.
+ * Qt: QSslSocket::mode().
+ */
+qssl_ssl_mode_t qssl_conn_mode(const qssl_conn_t *conn);
+
+/**
+ * Sets the name the client sends as SNI and checks the server's certificate
+ * against (a DNS name or an IP literal; IP literals are not sent as SNI).
+ * A verifying client without a name reports HostNameMismatch. Only before
+ * the handshake starts (else INVALID_STATE). Qt: QSslSocket::setPeerVerifyName().
+ */
+qssl_status_t qssl_conn_set_peer_verify_name(qssl_conn_t *conn, const char *name);
+
+/**
+ * Writes the peer verify name (text out; "" if none). Qt: QSslSocket::peerVerifyName().
+ */
+qssl_status_t qssl_conn_peer_verify_name(const qssl_conn_t *conn,
+                                         char *buf,
+                                         size_t cap,
+                                         size_t *out_len);
+
+/**
+ * Overrides the configuration's peer verify mode for this connection; only
+ * before the handshake starts. Qt: QSslSocket::setPeerVerifyMode().
+ */
+qssl_status_t qssl_conn_set_peer_verify_mode(qssl_conn_t *conn, qssl_peer_verify_mode_t mode);
+
+/**
+ * The effective peer verify mode; NULL gives AUTO_VERIFY_PEER.
+ * Qt: QSslSocket::peerVerifyMode().
+ */
+qssl_peer_verify_mode_t qssl_conn_peer_verify_mode(const qssl_conn_t *conn);
+
+/**
+ * Registers a PSK callback for this connection only; it takes precedence
+ * over the configuration's. `callback` NULL falls back to the
+ * configuration's. `user_data_free` runs exactly once (see
+ * qssl_config_set_psk_callback()). Only before the handshake starts.
+ * Qt: QSslSocket::preSharedKeyAuthenticationRequired.
+ */
+qssl_status_t qssl_conn_set_psk_callback(qssl_conn_t *conn,
+                                         qssl_psk_callback_t callback,
+                                         void *user_data,
+                                         void (*user_data_free)(void*));
+
+/**
+ * Runs the handshake as far as the transport allows: QSSL_STATUS_OK when
+ * done, WANT_READ / WANT_WRITE to be called again when the socket is ready
+ * (or, on a memory transport, after feeding bytes / taking output), or an
+ * error: QSSL_STATUS_TLS (handshake failure, alert), VERIFICATION_FAILED
+ * (the peer's certificate did not verify and the errors were not ignored;
+ * see qssl_conn_ssl_errors()), CALLBACK_REFUSED (the PSK callback refused),
+ * IO, CLOSED. The message names the cause and the alert sent or received.
+ * Qt: QSslSocket::startClientEncryption() / startServerEncryption().
+ */
+qssl_status_t qssl_conn_handshake(qssl_conn_t *conn);
+
+/**
+ * Reads up to `cap` decrypted bytes into `buf`; `*out_read` receives how many
+ * (0 unless QSSL_STATUS_OK). Returns OK, WANT_READ / WANT_WRITE, CLOSED once
+ * the peer closed (close_notify or end of file), INVALID_STATE before the
+ * handshake completed, or an error. Qt: QSslSocket::read().
+ */
+qssl_status_t qssl_conn_read(qssl_conn_t *conn, uint8_t *buf, size_t cap, size_t *out_read);
+
+/**
+ * Encrypts and sends `(data, len)`; `*out_written` receives `len` on OK, 0
+ * otherwise. On WANT_READ / WANT_WRITE call again with the same bytes.
+ * Qt: QSslSocket::write().
+ */
+qssl_status_t qssl_conn_write(qssl_conn_t *conn,
+                              const uint8_t *data,
+                              size_t len,
+                              size_t *out_written);
+
+/**
+ * Sends close_notify (without waiting for the peer's). Returns OK, WANT_*,
+ * or INVALID_STATE before a completed handshake. Qt: QSslSocket::disconnectFromHost().
+ */
+qssl_status_t qssl_conn_shutdown(qssl_conn_t *conn);
+
+/**
+ * Decrypted bytes readable without I/O; 0 for NULL. Qt: QSslSocket::bytesAvailable().
+ */
+size_t qssl_conn_pending(const qssl_conn_t *conn);
+
+/**
+ * Memory transport: hands qssl `(data, len)` received from the peer.
+ * INVALID_STATE on a socket connection. Qt: none.
+ */
+qssl_status_t qssl_conn_feed(qssl_conn_t *conn, const uint8_t *data, size_t len);
+
+/**
+ * Memory transport: the peer closed its side; reads past the fed bytes see
+ * end of file. Qt: none.
+ */
+qssl_status_t qssl_conn_feed_eof(qssl_conn_t *conn);
+
+/**
+ * Memory transport: bytes waiting to be sent to the peer; 0 for NULL or a
+ * socket connection. Qt: none.
+ */
+size_t qssl_conn_pending_output(qssl_conn_t *conn);
+
+/**
+ * Memory transport: moves up to `cap` bytes waiting for the peer into `buf`
+ * and writes the count to `*out_len` (a stream, so unlike value getters it
+ * takes what fits rather than failing with BUFFER_TOO_SMALL). Qt: none.
+ */
+qssl_status_t qssl_conn_take_output(qssl_conn_t *conn, uint8_t *buf, size_t cap, size_t *out_len);
+
+/**
+ * The SSL errors found while verifying the peer, in Qt's order (host name
+ * and missing certificate first, then chain errors). Also filled when the
+ * errors were ignored or the side does not verify. NULL gives NULL.
+ * Qt: QSslSocket::sslHandshakeErrors().
+ */
+qssl_ssl_error_list_t *qssl_conn_ssl_errors(const qssl_conn_t *conn);
+
+/**
+ * Ignore every SSL error in the coming handshake (it then succeeds despite
+ * verification errors, which qssl_conn_ssl_errors() still lists).
+ * Qt: QSslSocket::ignoreSslErrors().
+ */
+qssl_status_t qssl_conn_ignore_ssl_errors(qssl_conn_t *conn);
+
+/**
+ * Ignore exactly these errors: an error is ignored when one entry has its
+ * code and either a null certificate or the same certificate. The handshake
+ * fails if any other error occurs. Qt: QSslSocket::ignoreSslErrors(const QList<QSslError> &).
+ */
+qssl_status_t qssl_conn_ignore_ssl_errors_list(qssl_conn_t *conn,
+                                               const qssl_ssl_error_t *const *errors,
+                                               size_t n);
+
+/**
+ * True once the handshake succeeded; false for NULL. Qt: QSslSocket::isEncrypted().
+ */
+bool qssl_conn_is_encrypted(const qssl_conn_t *conn);
+
+/**
+ * True when the handshake resumed a session (from a session ticket set on
+ * the configuration). No public Qt counterpart (Qt keeps it hidden).
+ */
+bool qssl_conn_session_resumed(const qssl_conn_t *conn);
+
+/**
+ * The connection's configuration with the session state of the handshake:
+ * peer certificate and chain (shared, not copied), session cipher and
+ * protocol (null / -1 once the connection is closed), the negotiated
+ * application protocol and status, the ephemeral server key (clients) and,
+ * when session persistence is enabled, the latest session ticket with its
+ * lifetime hint (TLS 1.3 tickets arrive after the handshake, with the first
+ * read). Free it with qssl_config_free(). Qt: QSslSocket::sslConfiguration().
+ */
+qssl_config_t *qssl_conn_ssl_configuration(const qssl_conn_t *conn);
+
+/**
+ * The session's cipher (a null cipher before the handshake or after close).
+ * Qt: QSslSocket::sessionCipher().
+ */
+qssl_cipher_t *qssl_conn_session_cipher(const qssl_conn_t *conn);
+
+/**
+ * The session's protocol (-1 before the handshake or after close).
+ * Qt: QSslSocket::sessionProtocol().
+ */
+qssl_ssl_protocol_t qssl_conn_session_protocol(const qssl_conn_t *conn);
+
+/**
+ * The last alert this side sent: writes its level and type (the TLS alert
+ * code) and returns true, or returns false if none was sent.
+ * Qt: QSslSocket::alertSent (a signal).
+ */
+bool qssl_conn_alert_sent(const qssl_conn_t *conn,
+                          qssl_alert_level_t *level,
+                          qssl_alert_type_t *kind);
+
+/**
+ * The last alert this side received (see qssl_conn_alert_sent()).
+ * Qt: QSslSocket::alertReceived (a signal).
+ */
+bool qssl_conn_alert_received(const qssl_conn_t *conn,
+                              qssl_alert_level_t *level,
+                              qssl_alert_type_t *kind);
+
+/**
+ * Gives the OpenSSL `SSL_CTX*` that qssl builds from `cfg` for `mode` (built
+ * once per configuration and shared), with a reference taken for the caller:
+ * release it with OpenSSL's SSL_CTX_free(). Lets Boost.Asio, libcurl
+ * (CURLOPT_SSL_CTX_FUNCTION's peer) or libevent use a qssl configuration.
+ * Its verify callback fails closed on SSLs that qssl did not create; the
+ * host name is not checked unless you set it (SSL_set1_host). The pointer is
+ * typed `void *` so this header needs no OpenSSL header. Errors: as
+ * qssl_conn_new_memory(). Qt: none.
+ */
+qssl_status_t qssl_config_openssl_context(const qssl_config_t *cfg,
+                                          qssl_ssl_mode_t mode,
+                                          void **out_ssl_ctx);
+
+/**
+ * Fills `cfg`'s session state from an OpenSSL `SSL*` whose handshake the
+ * application completed itself (peer certificate and chain, cipher,
+ * protocol, ALPN result, ephemeral server key, session ticket when
+ * persistence is enabled), as qssl_conn_ssl_configuration() would.
+ * `ssl` is borrowed and not changed. Qt: none.
+ */
+qssl_status_t qssl_config_set_session_state_from_openssl(qssl_config_t *cfg,
+                                                         qssl_ssl_mode_t mode,
+                                                         const void *ssl);
+
+/**
+ * The curve with OpenSSL short name `name` ("prime256v1", "secp384r1",
+ * "brainpoolP256r1", "X25519", "X448"; case-sensitive), or failing that the
+ * NIST name ("P-256", "P-384", "P-521"). An unknown or empty name gives the
+ * invalid curve 0, which is not an error (as in Qt).
+ *
+ * Errors (result 0, message in qssl_last_error_message()): `name` NULL or
+ * not UTF-8.
+ *
+ * Deviation: Qt 6.4 on OpenSSL 3 fails the NIST fallback (an unresolved
+ * OpenSSL symbol), so "P-256" is invalid there; qssl resolves it as Qt
+ * intends.
+ *
+ * Qt: QSslEllipticCurve::fromShortName()
+ */
+qssl_curve_t qssl_curve_from_short_name(const char *name);
+
+/**
+ * The curve with OpenSSL long name `name` (case-sensitive; for most curves
+ * the same as the short name, e.g. "prime256v1", "X25519"). An unknown or
+ * empty name gives the invalid curve 0, which is not an error.
+ *
+ * Errors (result 0, message in qssl_last_error_message()): `name` NULL or
+ * not UTF-8.
+ *
+ * Qt: QSslEllipticCurve::fromLongName()
+ */
+qssl_curve_t qssl_curve_from_long_name(const char *name);
+
+/**
+ * Writes the curve's OpenSSL short name ("" for 0 or an id OpenSSL does not
+ * know) as NUL-terminated text to `(buf, cap)`; `*out_len` receives its
+ * length without the NUL.
+ *
+ * Errors: NULL `out_len`, or NULL `buf` with enough `cap`
+ * (QSSL_STATUS_NULL_ARGUMENT); `cap < *out_len + 1`
+ * (QSSL_STATUS_BUFFER_TOO_SMALL, nothing written).
+ *
+ * Qt: QSslEllipticCurve::shortName()
+ */
+qssl_status_t qssl_curve_short_name(qssl_curve_t curve, char *buf, size_t cap, size_t *out_len);
+
+/**
+ * Writes the curve's OpenSSL long name ("" for 0 or an unknown id). Output
+ * and errors as for qssl_curve_short_name().
+ *
+ * Qt: QSslEllipticCurve::longName()
+ */
+qssl_status_t qssl_curve_long_name(qssl_curve_t curve, char *buf, size_t cap, size_t *out_len);
+
+/**
+ * Tells whether the curve is valid, i.e. not 0. Curves compare with `==` on
+ * the value (Qt: operator==).
+ *
+ * Qt: QSslEllipticCurve::isValid()
+ */
+bool qssl_curve_is_valid(qssl_curve_t curve);
+
+/**
+ * Tells whether the curve is one of the 28 TLS named curves Qt lists (the
+ * sect*, secp*, prime192v1, prime256v1 and brainpoolP*r1 curves); X25519
+ * and X448 are not among them.
+ *
+ * Qt: QSslEllipticCurve::isTlsNamedCurve()
+ */
+bool qssl_curve_is_tls_named_curve(qssl_curve_t curve);
+
+/**
+ * Creates a list from `n` curves (copied); values are not checked, as Qt
+ * stores any curve. `(NULL, 0)` gives an empty list. Free it with
+ * qssl_curve_list_free().
+ *
+ * Errors (NULL return): `items` NULL with `n > 0` (QSSL_STATUS_NULL_ARGUMENT).
+ *
+ * Qt: QList<QSslEllipticCurve>
+ */
+qssl_curve_list_t *qssl_curve_list_new(const qssl_curve_t *items, size_t n);
+
+/**
+ * Frees a curve list; NULL is a no-op. The array from
+ * qssl_curve_list_items() becomes invalid.
+ *
+ * Qt: QList<QSslEllipticCurve>::~QList()
+ */
+void qssl_curve_list_free(qssl_curve_list_t *list);
+
+/**
+ * The number of curves in the list (0 for NULL).
+ *
+ * Qt: QList<QSslEllipticCurve>::size()
+ */
+size_t qssl_curve_list_len(const qssl_curve_list_t *list);
+
+/**
+ * Curve `index` of the list; 0 (the invalid curve) if `list` is NULL or
+ * `index` is out of range (the message says which).
+ *
+ * Qt: QList<QSslEllipticCurve>::at()
+ */
+qssl_curve_t qssl_curve_list_get(const qssl_curve_list_t *list, size_t index);
+
+/**
+ * Lends all curves as an array of qssl_curve_list_len() values, in the form
+ * qssl_curve_list_new() and the curve setters take. Valid until the list is
+ * freed. NULL when the list is empty or NULL.
+ *
+ * Qt: QList<QSslEllipticCurve>::constData()
+ */
+const qssl_curve_t *qssl_curve_list_items(const qssl_curve_list_t *list);
+
+/**
+ * Creates empty DH parameters: qssl_dh_params_is_empty() and
+ * qssl_dh_params_is_valid() are both true. A server configured with them
+ * offers no finite-field DHE suites. Free it with qssl_dh_params_free().
+ * Returns NULL only if memory runs out.
+ *
+ * Qt: QSslDiffieHellmanParameters::QSslDiffieHellmanParameters()
+ */
+qssl_dh_params_t *qssl_dh_params_new(void);
+
+/**
+ * Creates the default DH parameters: valid and not empty. Free it with
+ * qssl_dh_params_free().
+ *
+ * Deviation: the RFC 7919 ffdhe2048 group (2048-bit safe prime, generator
+ * 2), where Qt uses the 1024-bit RFC 2409 group 2, which OpenSSL 3's default
+ * security level refuses (so Qt's default server cannot use DHE at all).
+ *
+ * Qt: QSslDiffieHellmanParameters::defaultParameters()
+ */
+qssl_dh_params_t *qssl_dh_params_default_parameters(void);
+
+/**
+ * Parses PKCS#3 DH parameters from `(data, len)` in `format`
+ * (QSSL_ENCODING_FORMAT_PEM, a "-----BEGIN DH PARAMETERS-----" block, or
+ * QSSL_ENCODING_FORMAT_DER) and writes a new handle to `*out` (free it with
+ * qssl_dh_params_free()).
+ *
+ * As in Qt, data that is not acceptable still gives an object, with its
+ * error set, and the call returns QSSL_STATUS_OK; check
+ * qssl_dh_params_is_valid() / qssl_dh_params_error(). The reason is also
+ * recorded in qssl_last_error_message() (an OK status does not otherwise
+ * touch it):
+ * * empty or unparseable input: QSSL_DH_PARAMS_ERROR_INVALID_INPUT_DATA_ERROR;
+ * * unsafe parameters (prime under 2048 bits, p not prime or not a safe
+ *   prime, unsuitable generator): QSSL_DH_PARAMS_ERROR_UNSAFE_PARAMETERS_ERROR.
+ *
+ * Valid DER input is kept byte for byte; valid PEM input is kept as its DER
+ * encoding. An object with an error holds no bytes.
+ *
+ * Errors (status, `*out` NULL): `out` NULL or `(NULL, len > 0)`
+ * (QSSL_STATUS_NULL_ARGUMENT); unknown `format` (QSSL_STATUS_INVALID_ARGUMENT).
+ *
+ * Deviation: Qt accepts primes from 1024 bits; qssl refuses anything under
+ * 2048 bits as weak.
+ *
+ * Qt: QSslDiffieHellmanParameters::fromEncoded(const QByteArray &, QSsl::EncodingFormat)
+ */
+qssl_status_t qssl_dh_params_from_encoded(const uint8_t *data,
+                                          size_t len,
+                                          qssl_encoding_format_t format,
+                                          qssl_dh_params_t **out);
+
+/**
+ * Returns a new handle to the same parameters (O(1)). Free it with
+ * qssl_dh_params_free(). NULL if `params` is NULL.
+ *
+ * Qt: QSslDiffieHellmanParameters::QSslDiffieHellmanParameters(const QSslDiffieHellmanParameters &)
+ */
+qssl_dh_params_t *qssl_dh_params_copy(const qssl_dh_params_t *params);
+
+/**
+ * Frees a DH parameters handle; NULL is a no-op.
+ *
+ * Qt: QSslDiffieHellmanParameters::~QSslDiffieHellmanParameters()
+ */
+void qssl_dh_params_free(qssl_dh_params_t *params);
+
+/**
+ * Exchanges the values of two handles. NULL arguments are recorded as an
+ * error and nothing changes.
+ *
+ * Qt: QSslDiffieHellmanParameters::swap()
+ */
+void qssl_dh_params_swap(qssl_dh_params_t *a, qssl_dh_params_t *b);
+
+/**
+ * Tells whether two parameter sets are equal. As in Qt only the DER bytes
+ * are compared, so an invalid object equals an empty one. False if either
+ * argument is NULL.
+ *
+ * Qt: QSslDiffieHellmanParameters::operator==()
+ */
+bool qssl_dh_params_equal(const qssl_dh_params_t *a, const qssl_dh_params_t *b);
+
+/**
+ * Tells whether the object is empty: no parameters and no error. An invalid
+ * object is not empty. True for NULL (an empty object is Qt's default).
+ *
+ * Qt: QSslDiffieHellmanParameters::isEmpty()
+ */
+bool qssl_dh_params_is_empty(const qssl_dh_params_t *params);
+
+/**
+ * Tells whether the object has no error (empty objects are valid). True for
+ * NULL (an empty object is Qt's default).
+ *
+ * Qt: QSslDiffieHellmanParameters::isValid()
+ */
+bool qssl_dh_params_is_valid(const qssl_dh_params_t *params);
+
+/**
+ * The error state: QSSL_DH_PARAMS_ERROR_NO_ERROR,
+ * QSSL_DH_PARAMS_ERROR_INVALID_INPUT_DATA_ERROR or
+ * QSSL_DH_PARAMS_ERROR_UNSAFE_PARAMETERS_ERROR. NO_ERROR for NULL.
+ *
+ * Qt: QSslDiffieHellmanParameters::error()
+ */
+qssl_dh_params_error_t qssl_dh_params_error(const qssl_dh_params_t *params);
+
+/**
+ * Writes an English description of the error state ("No error" when valid)
+ * as NUL-terminated text to `(buf, cap)`; `*out_len` receives its length
+ * without the NUL.
+ *
+ * Errors: NULL `params`/`out_len`, or NULL `buf` with enough `cap`
+ * (QSSL_STATUS_NULL_ARGUMENT); `cap < *out_len + 1`
+ * (QSSL_STATUS_BUFFER_TOO_SMALL, nothing written).
+ *
+ * Qt: QSslDiffieHellmanParameters::errorString()
+ */
+qssl_status_t qssl_dh_params_error_string(const qssl_dh_params_t *params,
+                                          char *buf,
+                                          size_t cap,
+                                          size_t *out_len);
+
+/**
  * Creates a null key: algorithm Opaque, type PublicKey, length -1.
  * Free it with qssl_key_free(). Never NULL except on allocation failure.
  * Qt: QSslKey::QSslKey()
@@ -1695,7 +3041,233 @@ qssl_status_t qssl_key_to_der(const qssl_key_t *key,
                               size_t cap,
                               size_t *out_len);
 
-extern stack_st_SSL_CIPHER *SSL_get_ciphers(const SSL *ssl);
+/**
+ * Creates a default-constructed authenticator (everything null, maxima 0).
+ * Free it with qssl_psk_auth_free().
+ * Qt: QSslPreSharedKeyAuthenticator::QSslPreSharedKeyAuthenticator().
+ */
+qssl_psk_auth_t *qssl_psk_auth_new(void);
+
+/**
+ * Copies an authenticator in O(1) (shared until written). NULL gives NULL.
+ * Qt: QSslPreSharedKeyAuthenticator(const QSslPreSharedKeyAuthenticator &).
+ */
+qssl_psk_auth_t *qssl_psk_auth_copy(const qssl_psk_auth_t *auth);
+
+/**
+ * Frees an authenticator; NULL is a no-op. The key bytes are wiped when the
+ * last copy goes. Never free the borrowed handle a callback receives.
+ * Qt: ~QSslPreSharedKeyAuthenticator().
+ */
+void qssl_psk_auth_free(qssl_psk_auth_t *auth);
+
+/**
+ * Qt's `==`: identity hint, identity, key and both maxima (null bytes equal
+ * empty ones). Two NULLs are equal. Qt: operator==(QSslPreSharedKeyAuthenticator).
+ */
+bool qssl_psk_auth_equal(const qssl_psk_auth_t *a, const qssl_psk_auth_t *b);
+
+/**
+ * Swaps two authenticators in O(1). Qt: QSslPreSharedKeyAuthenticator::swap().
+ */
+qssl_status_t qssl_psk_auth_swap(qssl_psk_auth_t *a, qssl_psk_auth_t *b);
+
+/**
+ * Writes the identity hint: on a client the server's hint (an owned copy,
+ * unlike Qt's view into OpenSSL memory), on a server its own configured hint.
+ * Qt: QSslPreSharedKeyAuthenticator::identityHint().
+ */
+qssl_status_t qssl_psk_auth_identity_hint(const qssl_psk_auth_t *auth,
+                                          uint8_t *buf,
+                                          size_t cap,
+                                          size_t *out_len);
+
+/**
+ * True when the identity hint is null (no hint). NULL gives true.
+ * Qt: identityHint().isNull().
+ */
+bool qssl_psk_auth_identity_hint_is_null(const qssl_psk_auth_t *auth);
+
+/**
+ * Writes the identity (on a server: the client's identity).
+ * Qt: QSslPreSharedKeyAuthenticator::identity().
+ */
+qssl_status_t qssl_psk_auth_identity(const qssl_psk_auth_t *auth,
+                                     uint8_t *buf,
+                                     size_t cap,
+                                     size_t *out_len);
+
+/**
+ * True when the identity is null. NULL gives true. Qt: identity().isNull().
+ */
+bool qssl_psk_auth_identity_is_null(const qssl_psk_auth_t *auth);
+
+/**
+ * Sets the identity (any length; truncated to the maximum when used).
+ * `(NULL, 0)` is null. Qt: QSslPreSharedKeyAuthenticator::setIdentity().
+ */
+qssl_status_t qssl_psk_auth_set_identity(qssl_psk_auth_t *auth,
+                                         const uint8_t *identity,
+                                         size_t len);
+
+/**
+ * The maximum identity length the handshake accepts (255 on OpenSSL 3
+ * clients, 0 on servers and for a default-constructed authenticator).
+ * NULL gives 0. Qt: maximumIdentityLength().
+ */
+int32_t qssl_psk_auth_maximum_identity_length(const qssl_psk_auth_t *auth);
+
+/**
+ * Writes the pre-shared key. Qt: QSslPreSharedKeyAuthenticator::preSharedKey().
+ */
+qssl_status_t qssl_psk_auth_pre_shared_key(const qssl_psk_auth_t *auth,
+                                           uint8_t *buf,
+                                           size_t cap,
+                                           size_t *out_len);
+
+/**
+ * True when the key is null. NULL gives true. Qt: preSharedKey().isNull().
+ */
+bool qssl_psk_auth_pre_shared_key_is_null(const qssl_psk_auth_t *auth);
+
+/**
+ * Sets the pre-shared key (copied into memory that is wiped when released;
+ * any length, truncated to the maximum when used). `(NULL, 0)` is null; an
+ * empty key refuses the handshake. Qt: setPreSharedKey().
+ */
+qssl_status_t qssl_psk_auth_set_pre_shared_key(qssl_psk_auth_t *auth,
+                                               const uint8_t *key,
+                                               size_t len);
+
+/**
+ * The maximum key length the handshake accepts (512 on OpenSSL 3; 0 for a
+ * default-constructed authenticator). NULL gives 0. Qt: maximumPreSharedKeyLength().
+ */
+int32_t qssl_psk_auth_maximum_pre_shared_key_length(const qssl_psk_auth_t *auth);
+
+/**
+ * Creates an SSL error of kind `error` (a QSSL_SSL_ERROR_* value) concerning
+ * `certificate` (borrowed; the error keeps its own reference), or no
+ * certificate when `certificate` is NULL. `qssl_ssl_error_new(
+ * QSSL_SSL_ERROR_NO_ERROR, NULL)` is Qt's default-constructed error. Free it
+ * with qssl_ssl_error_free().
+ *
+ * Errors (NULL return): `error` not a QSSL_SSL_ERROR_* value
+ * (QSSL_STATUS_INVALID_ARGUMENT).
+ *
+ * Qt: QSslError::QSslError(), QSslError(SslError), QSslError(SslError, const QSslCertificate &)
+ */
+qssl_ssl_error_t *qssl_ssl_error_new(qssl_ssl_error_code_t error, const qssl_cert_t *certificate);
+
+/**
+ * Returns a new handle to the same error (O(1)). Free it with
+ * qssl_ssl_error_free(). NULL if `error` is NULL.
+ *
+ * Qt: QSslError::QSslError(const QSslError &other)
+ */
+qssl_ssl_error_t *qssl_ssl_error_copy(const qssl_ssl_error_t *error);
+
+/**
+ * Frees an SSL error handle; NULL is a no-op.
+ *
+ * Qt: QSslError::~QSslError()
+ */
+void qssl_ssl_error_free(qssl_ssl_error_t *error);
+
+/**
+ * Exchanges the values of two handles. NULL arguments are recorded as an
+ * error and nothing changes.
+ *
+ * Qt: QSslError::swap()
+ */
+void qssl_ssl_error_swap(qssl_ssl_error_t *a, qssl_ssl_error_t *b);
+
+/**
+ * Tells whether two errors are equal: same kind and equal certificates (two
+ * missing certificates are equal). False if either argument is NULL.
+ *
+ * Qt: QSslError::operator==()
+ */
+bool qssl_ssl_error_equal(const qssl_ssl_error_t *a, const qssl_ssl_error_t *b);
+
+/**
+ * The kind of error, a QSSL_SSL_ERROR_* value (QSSL_SSL_ERROR_NO_ERROR for
+ * NULL).
+ *
+ * Qt: QSslError::error()
+ */
+qssl_ssl_error_code_t qssl_ssl_error_error(const qssl_ssl_error_t *error);
+
+/**
+ * Returns a new handle to the certificate the error concerns; a null
+ * certificate (qssl_cert_is_null() true) when it concerns none. Free it with
+ * qssl_cert_free(). NULL if `error` is NULL.
+ *
+ * Qt: QSslError::certificate()
+ */
+qssl_cert_t *qssl_ssl_error_certificate(const qssl_ssl_error_t *error);
+
+/**
+ * Writes an English description of the error kind ("The certificate has
+ * expired", ...) as NUL-terminated text to `(buf, cap)`; `*out_len` receives
+ * its length without the NUL. The texts are qssl's own, not Qt's.
+ *
+ * Errors: NULL `error`/`out_len`, or NULL `buf` with enough `cap`
+ * (QSSL_STATUS_NULL_ARGUMENT); `cap < *out_len + 1`
+ * (QSSL_STATUS_BUFFER_TOO_SMALL, nothing written).
+ *
+ * Qt: QSslError::errorString()
+ */
+qssl_status_t qssl_ssl_error_error_string(const qssl_ssl_error_t *error,
+                                          char *buf,
+                                          size_t cap,
+                                          size_t *out_len);
+
+/**
+ * Creates a list from `n` SSL error handles (each shared, O(1) per item);
+ * the handles stay the caller's. `(NULL, 0)` gives an empty list. Free it
+ * with qssl_ssl_error_list_free().
+ *
+ * Errors (NULL return): `items` NULL with `n > 0` (QSSL_STATUS_NULL_ARGUMENT),
+ * a NULL element (QSSL_STATUS_INVALID_ARGUMENT).
+ *
+ * Qt: QList<QSslError>
+ */
+qssl_ssl_error_list_t *qssl_ssl_error_list_new(const qssl_ssl_error_t *const *items, size_t n);
+
+/**
+ * Frees an SSL error list; NULL is a no-op. Elements borrowed from it become
+ * invalid.
+ *
+ * Qt: QList<QSslError>::~QList()
+ */
+void qssl_ssl_error_list_free(qssl_ssl_error_list_t *list);
+
+/**
+ * The number of errors in the list (0 for NULL).
+ *
+ * Qt: QList<QSslError>::size()
+ */
+size_t qssl_ssl_error_list_len(const qssl_ssl_error_list_t *list);
+
+/**
+ * Lends error `index` of the list, valid until the list is freed; never free
+ * it (use qssl_ssl_error_copy() to keep it). NULL if `list` is NULL or
+ * `index` is out of range.
+ *
+ * Qt: QList<QSslError>::at()
+ */
+const qssl_ssl_error_t *qssl_ssl_error_list_get(const qssl_ssl_error_list_t *list, size_t index);
+
+/**
+ * Lends all errors as an array of qssl_ssl_error_list_len() handle pointers,
+ * in the form qssl_ssl_error_list_new() and the functions taking error lists
+ * accept. Valid until the list is freed; never free the elements. NULL when
+ * the list is empty or NULL.
+ *
+ * Qt: QList<QSslError>::constData()
+ */
+const qssl_ssl_error_t *const *qssl_ssl_error_list_items(const qssl_ssl_error_list_t *list);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -11,12 +11,17 @@
 //! `ossl` holds the few direct calls into `openssl-sys` that the `openssl`
 //! crate's safe wrappers do not cover.
 
+/// The connection engine (not part of the C header).
+///
+/// cbindgen:ignore
+pub mod engine;
 pub mod error;
 pub mod ffi;
 /// The safe Rust core (not part of the C header).
 ///
 /// cbindgen:ignore
 pub mod model;
+/// cbindgen:ignore
 mod ossl;
 
 pub use error::{Error, Result};

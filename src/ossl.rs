@@ -23,10 +23,241 @@ pub(crate) fn ssl_ciphers(ssl: &openssl::ssl::SslRef) -> Vec<&openssl::ssl::SslC
     stack.iter().collect()
 }
 
-// Declarations of libssl functions that openssl-sys does not bind. libssl is
-// linked by openssl-sys already.
+// ---------------------------------------------------------------------------
+// Elliptic curves and DH parameters (QSslEllipticCurve,
+// QSslDiffieHellmanParameters): object-name lookups, OpenSSL's built-in curve
+// table and DH_check, none of which the `openssl` crate wraps.
+
+/// `OBJ_sn2nid`: the NID of an object's short name, 0 if unknown.
+pub(crate) fn obj_sn2nid(name: &std::ffi::CStr) -> i32 {
+    // SAFETY: `name` is a valid NUL-terminated string for the call; OBJ_sn2nid
+    // only reads it and returns NID_undef (0) for unknown names.
+    unsafe { openssl_sys::OBJ_sn2nid(name.as_ptr()) }
+}
+
+/// `OBJ_ln2nid`: the NID of an object's long name, 0 if unknown.
+pub(crate) fn obj_ln2nid(name: &std::ffi::CStr) -> i32 {
+    // SAFETY: as for obj_sn2nid.
+    unsafe { OBJ_ln2nid(name.as_ptr()) }
+}
+
+/// `EC_curve_nist2nid`: the NID of a NIST curve name ("P-256"), 0 if unknown.
+pub(crate) fn ec_curve_nist2nid(name: &std::ffi::CStr) -> i32 {
+    // SAFETY: `name` is a valid NUL-terminated string; the function compares
+    // it against a static table and returns NID_undef (0) when absent.
+    unsafe { EC_curve_nist2nid(name.as_ptr()) }
+}
+
+/// The NIDs of OpenSSL's built-in elliptic curve table
+/// (`EC_get_builtin_curves`), in table order.
+pub(crate) fn ec_builtin_curve_nids() -> Vec<i32> {
+    // SAFETY: with a NULL array and 0 items the function only returns the
+    // number of built-in curves.
+    let n = unsafe { EC_get_builtin_curves(std::ptr::null_mut(), 0) };
+    let mut curves = vec![
+        EcBuiltinCurve {
+            nid: 0,
+            comment: std::ptr::null(),
+        };
+        n
+    ];
+    // SAFETY: `curves` holds `n` writable entries of the C layout; OpenSSL
+    // writes at most `n` of them and returns the total count.
+    let total = unsafe { EC_get_builtin_curves(curves.as_mut_ptr(), n) };
+    curves.truncate(total.min(n));
+    curves.into_iter().map(|c| c.nid).collect()
+}
+
+/// `DH_check` on DH parameters: the check flags (`DH_CHECK_*`), or `None`
+/// when OpenSSL could not run the check.
+pub(crate) fn dh_check<T>(dh: &openssl::dh::DhRef<T>) -> Option<i32> {
+    use foreign_types::ForeignTypeRef;
+    let mut codes: std::ffi::c_int = 0;
+    // SAFETY: `dh` is a live DH object borrowed for the call; DH_check only
+    // reads it and writes the flags into `codes`.
+    let ok = unsafe { openssl_sys::DH_check(dh.as_ptr(), &mut codes) };
+    (ok == 1).then_some(codes)
+}
+
+/// `DH_check` flag: p is not prime.
+pub(crate) const DH_CHECK_P_NOT_PRIME: i32 = 0x01;
+/// `DH_check` flag: p is not a safe prime.
+pub(crate) const DH_CHECK_P_NOT_SAFE_PRIME: i32 = 0x02;
+/// `DH_check` flag: the generator is not suitable.
+pub(crate) const DH_NOT_SUITABLE_GENERATOR: i32 = 0x08;
+
+/// Declarations of libcrypto functions that openssl-sys does not bind, kept
+/// in their own module so that cbindgen leaves them out of the C header.
+///
+/// cbindgen:ignore
+mod sys {
+    /// The C layout of OpenSSL's `EC_builtin_curve`.
+    #[repr(C)]
+    #[derive(Clone, Copy)]
+    pub(super) struct EcBuiltinCurve {
+        pub(super) nid: std::ffi::c_int,
+        pub(super) comment: *const std::ffi::c_char,
+    }
+
+    unsafe extern "C" {
+        pub(super) fn OBJ_ln2nid(s: *const std::ffi::c_char) -> std::ffi::c_int;
+        pub(super) fn EC_curve_nist2nid(name: *const std::ffi::c_char) -> std::ffi::c_int;
+        pub(super) fn EC_get_builtin_curves(r: *mut EcBuiltinCurve, nitems: usize) -> usize;
+        // libssl (linked by openssl-sys already).
+        pub(super) fn SSL_get_ciphers(
+            ssl: *const openssl_sys::SSL,
+        ) -> *mut openssl_sys::stack_st_SSL_CIPHER;
+    }
+}
+use sys::{EC_curve_nist2nid, EC_get_builtin_curves, EcBuiltinCurve, OBJ_ln2nid, SSL_get_ciphers};
+
+/// OpenSSL's compiled-in default CA file and directory
+/// (`X509_get_default_cert_file`, `X509_get_default_cert_dir`).
+pub(crate) fn default_cert_locations() -> (String, String) {
+    // SAFETY: both functions return pointers to static NUL-terminated strings.
+    unsafe {
+        let file = std::ffi::CStr::from_ptr(X509_get_default_cert_file());
+        let dir = std::ffi::CStr::from_ptr(X509_get_default_cert_dir());
+        (
+            file.to_string_lossy().into_owned(),
+            dir.to_string_lossy().into_owned(),
+        )
+    }
+}
+
 unsafe extern "C" {
-    fn SSL_get_ciphers(ssl: *const openssl_sys::SSL) -> *mut openssl_sys::stack_st_SSL_CIPHER;
+    fn X509_get_default_cert_file() -> *const std::ffi::c_char;
+    fn X509_get_default_cert_dir() -> *const std::ffi::c_char;
+}
+
+// ---- engine glue: declarations openssl-sys lacks ---------------------------
+
+use std::ffi::{c_char, c_int, c_uint};
+
+use openssl_sys::{EVP_MD, SSL, SSL_CIPHER, SSL_CTX, SSL_SESSION, X509_STORE};
+
+/// `SSL_set_psk_client_callback`'s callback type.
+pub(crate) type PskClientCb = unsafe extern "C" fn(
+    ssl: *mut SSL,
+    hint: *const c_char,
+    identity: *mut c_char,
+    max_identity_len: c_uint,
+    psk: *mut u8,
+    max_psk_len: c_uint,
+) -> c_uint;
+/// `SSL_set_psk_server_callback`'s callback type.
+pub(crate) type PskServerCb = unsafe extern "C" fn(
+    ssl: *mut SSL,
+    identity: *const c_char,
+    psk: *mut u8,
+    max_psk_len: c_uint,
+) -> c_uint;
+/// `SSL_set_psk_use_session_callback`'s callback type (TLS 1.3 client).
+pub(crate) type PskUseSessionCb = unsafe extern "C" fn(
+    ssl: *mut SSL,
+    md: *const EVP_MD,
+    id: *mut *const u8,
+    idlen: *mut usize,
+    sess: *mut *mut SSL_SESSION,
+) -> c_int;
+/// `SSL_set_psk_find_session_callback`'s callback type (TLS 1.3 server).
+pub(crate) type PskFindSessionCb = unsafe extern "C" fn(
+    ssl: *mut SSL,
+    identity: *const u8,
+    identity_len: usize,
+    sess: *mut *mut SSL_SESSION,
+) -> c_int;
+/// `SSL_CTX_set_info_callback`'s callback type.
+pub(crate) type InfoCb = unsafe extern "C" fn(ssl: *const SSL, where_: c_int, ret: c_int);
+
+#[allow(non_camel_case_types)]
+pub(crate) enum SSL_CONF_CTX {}
+
+unsafe extern "C" {
+    pub(crate) fn SSL_set_psk_client_callback(ssl: *mut SSL, cb: Option<PskClientCb>);
+    pub(crate) fn SSL_set_psk_server_callback(ssl: *mut SSL, cb: Option<PskServerCb>);
+    pub(crate) fn SSL_set_psk_use_session_callback(ssl: *mut SSL, cb: Option<PskUseSessionCb>);
+    pub(crate) fn SSL_set_psk_find_session_callback(ssl: *mut SSL, cb: Option<PskFindSessionCb>);
+    pub(crate) fn SSL_CTX_set_info_callback(ctx: *mut SSL_CTX, cb: Option<InfoCb>);
+    pub(crate) fn SSL_CTX_use_psk_identity_hint(ctx: *mut SSL_CTX, hint: *const c_char) -> c_int;
+    pub(crate) fn SSL_get_pending_cipher(ssl: *const SSL) -> *const SSL_CIPHER;
+    pub(crate) fn SSL_CIPHER_get_handshake_digest(c: *const SSL_CIPHER) -> *const EVP_MD;
+    pub(crate) fn SSL_SESSION_new() -> *mut SSL_SESSION;
+    pub(crate) fn SSL_SESSION_free(s: *mut SSL_SESSION);
+    pub(crate) fn SSL_SESSION_set1_master_key(
+        s: *mut SSL_SESSION,
+        key: *const u8,
+        len: usize,
+    ) -> c_int;
+    pub(crate) fn SSL_SESSION_set_cipher(s: *mut SSL_SESSION, c: *const SSL_CIPHER) -> c_int;
+    pub(crate) fn SSL_SESSION_set_protocol_version(s: *mut SSL_SESSION, v: c_int) -> c_int;
+    pub(crate) fn SSL_CONF_CTX_new() -> *mut SSL_CONF_CTX;
+    pub(crate) fn SSL_CONF_CTX_free(c: *mut SSL_CONF_CTX);
+    pub(crate) fn SSL_CONF_CTX_set_flags(c: *mut SSL_CONF_CTX, flags: c_uint) -> c_uint;
+    pub(crate) fn SSL_CONF_CTX_set_ssl_ctx(c: *mut SSL_CONF_CTX, ctx: *mut SSL_CTX);
+    pub(crate) fn SSL_CONF_cmd(
+        c: *mut SSL_CONF_CTX,
+        cmd: *const c_char,
+        value: *const c_char,
+    ) -> c_int;
+    pub(crate) fn SSL_CONF_CTX_finish(c: *mut SSL_CONF_CTX) -> c_int;
+    pub(crate) fn X509_STORE_up_ref(s: *mut X509_STORE) -> c_int;
+    pub(crate) fn SSL_get_ex_data_X509_STORE_CTX_idx() -> c_int;
+    pub(crate) fn SSL_alert_desc_string_long(value: c_int) -> *const c_char;
+}
+
+/// SSL_CONF_CTX flags.
+pub(crate) const SSL_CONF_FLAG_FILE: c_uint = 0x2;
+pub(crate) const SSL_CONF_FLAG_CLIENT: c_uint = 0x4;
+pub(crate) const SSL_CONF_FLAG_SERVER: c_uint = 0x8;
+pub(crate) const SSL_CONF_FLAG_SHOW_ERRORS: c_uint = 0x10;
+pub(crate) const SSL_CONF_FLAG_CERTIFICATE: c_uint = 0x20;
+/// Info callback bits.
+pub(crate) const SSL_CB_READ: c_int = 0x04;
+pub(crate) const SSL_CB_WRITE: c_int = 0x08;
+pub(crate) const SSL_CB_ALERT: c_int = 0x4000;
+/// PSK_MAX_PSK_LEN of OpenSSL 3.
+pub(crate) const PSK_MAX_PSK_LEN: usize = 512;
+/// PSK_MAX_IDENTITY_LEN of OpenSSL 3.
+pub(crate) const PSK_MAX_IDENTITY_LEN: usize = 256;
+
+/// Makes `ctx` use `store` (shared: its reference count is raised).
+pub(crate) fn ctx_share_cert_store(
+    ctx: &mut openssl::ssl::SslContextBuilder,
+    store: &openssl::x509::store::X509StoreRef,
+) {
+    use foreign_types::ForeignTypeRef;
+    // SAFETY: both are live; up_ref gives the context its own reference, which
+    // SSL_CTX_set_cert_store takes over (freeing the previous store).
+    unsafe {
+        X509_STORE_up_ref(store.as_ptr());
+        openssl_sys::SSL_CTX_set_cert_store(ctx.as_ptr(), store.as_ptr());
+    }
+}
+
+/// Text of a TLS alert description ("handshake failure", ...).
+pub(crate) fn alert_text(desc: i32) -> String {
+    // SAFETY: returns a pointer to a static string for any value.
+    let p = unsafe { SSL_alert_desc_string_long(desc) };
+    if p.is_null() {
+        return format!("alert {desc}");
+    }
+    // SAFETY: non-NULL static NUL-terminated string.
+    unsafe { std::ffi::CStr::from_ptr(p) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// `SSL_SESSION_get_ticket_lifetime_hint` (seconds; 0 for a session without a ticket).
+pub(crate) fn ticket_lifetime_hint(s: &openssl::ssl::SslSessionRef) -> i32 {
+    use foreign_types::ForeignTypeRef;
+    // SAFETY: live session, read-only accessor.
+    let v = unsafe { SSL_SESSION_get_ticket_lifetime_hint(s.as_ptr()) };
+    i32::try_from(v).unwrap_or(i32::MAX)
+}
+
+unsafe extern "C" {
+    fn SSL_SESSION_get_ticket_lifetime_hint(s: *const SSL_SESSION) -> std::ffi::c_ulong;
 }
 
 // ---------------------------------------------------------------------------

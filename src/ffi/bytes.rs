@@ -61,22 +61,6 @@ pub(crate) unsafe fn str_in<'a>(p: *const c_char, name: &'static str) -> Result<
         .map_err(|e| Error::invalid(format!("{name} is not valid UTF-8: {e}")))
 }
 
-/// Like [`str_in`] but NULL gives `None`.
-///
-/// # Safety
-/// As for [`str_in`].
-pub(crate) unsafe fn opt_str_in<'a>(
-    p: *const c_char,
-    name: &'static str,
-) -> Result<Option<&'a str>, Error> {
-    if p.is_null() {
-        Ok(None)
-    } else {
-        // SAFETY: forwarded caller guarantee.
-        unsafe { str_in(p, name) }.map(Some)
-    }
-}
-
 /// Writes `src` to `(buf, cap)` and its length to `*out_len`. If `cap` is too
 /// small, only `*out_len` is written and the result is `BufferTooSmall`.
 ///

@@ -9,7 +9,7 @@ use std::ffi::c_char;
 use std::sync::Arc;
 
 use super::boundary;
-use super::bytes::{bytes_out, opt_str_in, slice_in, str_in, text_out};
+use super::bytes::{bytes_out, slice_in, str_in, text_out};
 use super::bytes_list::qssl_bytes_list_t;
 use super::enums::{
     qssl_alternative_name_entry_type_t, qssl_encoding_format_t, qssl_pattern_syntax_t,
@@ -346,7 +346,11 @@ pub unsafe extern "C" fn qssl_cert_import_pkcs12(
                 *ca_certificates = std::ptr::null_mut();
             }
             let data = slice_in(data, len, "data")?;
-            let pass = opt_str_in(passphrase, "passphrase")?.unwrap_or("");
+            let pass = if passphrase.is_null() {
+                ""
+            } else {
+                str_in(passphrase, "passphrase")?
+            };
             let bundle = Certificate::import_pkcs12(data, pass.as_bytes())?;
             write_out(key, qssl_key_t(bundle.key));
             write_out(cert, qssl_cert_t(bundle.certificate));

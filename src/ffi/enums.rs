@@ -461,6 +461,6 @@ pub const QSSL_ALERT_TYPE_NO_APPLICATION_PROTOCOL: qssl_alert_type_t = 120;
 pub const QSSL_ALERT_TYPE_UNKNOWN_ALERT_MESSAGE: qssl_alert_type_t = 255;
 
 /// QSslConfiguration::ALPNProtocolHTTP2: "h2".
-pub const QSSL_ALPN_PROTOCOL_HTTP2: &'static str = "h2";
+pub const QSSL_ALPN_PROTOCOL_HTTP2: &str = "h2";
 /// QSslConfiguration::NextProtocolHttp1_1: "http/1.1".
-pub const QSSL_NEXT_PROTOCOL_HTTP1_1: &'static str = "http/1.1";
+pub const QSSL_NEXT_PROTOCOL_HTTP1_1: &str = "http/1.1";

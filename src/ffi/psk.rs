@@ -1,1 +1,324 @@
-//! `qssl_psk_auth_t` (QSslPreSharedKeyAuthenticator).
+//! `qssl_psk_auth_t` (QSslPreSharedKeyAuthenticator) and the PSK callback.
+
+use std::ffi::c_void;
+
+use super::boundary;
+use super::bytes::{bytes_out, opt_bytes_in, slice_in};
+use super::handle::{borrow, borrow_mut, free, into_raw};
+use super::status::qssl_status_t;
+use crate::Error;
+use crate::model::bytes::SecretBytes;
+use crate::model::config::PskHandler;
+use crate::model::psk::PskAuthenticator;
+
+/// A PSK authenticator handle. Declared in the header preamble.
+pub struct qssl_psk_auth_t(pub(crate) PskAuthenticator);
+
+/// The PSK callback: called during a PSK handshake with the `user_data` given
+/// at registration and a borrowed authenticator, valid only during the call.
+/// On a client, `auth` carries the server's identity hint (TLS 1.2; null in
+/// TLS 1.3) and the maximum identity and key lengths; set the identity and the
+/// key. On a server, it carries the server's own hint, the client's identity
+/// and the maximum key length; set the key (an identity set there is ignored).
+/// Return 0 to continue; any other value aborts the handshake. An empty key
+/// refuses the handshake. Identity and key longer than the maxima are
+/// truncated, as in Qt.
+pub type qssl_psk_callback_t =
+    Option<unsafe extern "C" fn(user_data: *mut c_void, auth: *mut qssl_psk_auth_t) -> i32>;
+
+/// A C callback registration. The user data's free function runs exactly once,
+/// when the last holder drops it.
+pub(crate) struct CPskHandler {
+    callback: unsafe extern "C" fn(*mut c_void, *mut qssl_psk_auth_t) -> i32,
+    user_data: *mut c_void,
+    user_data_free: Option<unsafe extern "C" fn(*mut c_void)>,
+}
+
+// SAFETY: the application promises (header docs) that its callback and user
+// data may be used from the threads that drive handshakes.
+unsafe impl Send for CPskHandler {}
+// SAFETY: as above; qssl itself never touches the user data.
+unsafe impl Sync for CPskHandler {}
+
+impl CPskHandler {
+    /// A registration, or `None` for a NULL callback (the user data is then
+    /// released at once, as it will never be used).
+    pub(crate) fn new(
+        callback: qssl_psk_callback_t,
+        user_data: *mut c_void,
+        user_data_free: Option<unsafe extern "C" fn(*mut c_void)>,
+    ) -> Option<Self> {
+        match callback {
+            Some(callback) => Some(CPskHandler {
+                callback,
+                user_data,
+                user_data_free,
+            }),
+            None => {
+                if let Some(f) = user_data_free {
+                    // SAFETY: the application's destructor for its own data.
+                    unsafe { f(user_data) };
+                }
+                None
+            }
+        }
+    }
+}
+
+impl PskHandler for CPskHandler {
+    fn authenticate(&self, auth: &mut PskAuthenticator) -> Result<(), String> {
+        let mut handle = qssl_psk_auth_t(std::mem::take(auth));
+        // SAFETY: the callback is the application's; `handle` lives for the call.
+        let rc = unsafe { (self.callback)(self.user_data, &mut handle) };
+        *auth = handle.0;
+        if rc == 0 {
+            Ok(())
+        } else {
+            Err(format!("the PSK callback returned {rc}"))
+        }
+    }
+}
+
+impl Drop for CPskHandler {
+    fn drop(&mut self) {
+        if let Some(f) = self.user_data_free {
+            // SAFETY: called exactly once, when the last holder lets go.
+            unsafe { f(self.user_data) };
+        }
+    }
+}
+
+/// Borrows an authenticator for reading.
+unsafe fn auth_ref<'a>(auth: *const qssl_psk_auth_t) -> Result<&'a PskAuthenticator, Error> {
+    // SAFETY: forwarded caller guarantee.
+    Ok(&unsafe { borrow(auth, "auth") }?.0)
+}
+
+/// Creates a default-constructed authenticator (everything null, maxima 0).
+/// Free it with qssl_psk_auth_free().
+/// Qt: QSslPreSharedKeyAuthenticator::QSslPreSharedKeyAuthenticator().
+#[unsafe(no_mangle)]
+pub extern "C" fn qssl_psk_auth_new() -> *mut qssl_psk_auth_t {
+    boundary::pointer("qssl_psk_auth_new", || {
+        Ok(into_raw(qssl_psk_auth_t(PskAuthenticator::new())))
+    })
+}
+
+/// Copies an authenticator in O(1) (shared until written). NULL gives NULL.
+/// Qt: QSslPreSharedKeyAuthenticator(const QSslPreSharedKeyAuthenticator &).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_psk_auth_copy(auth: *const qssl_psk_auth_t) -> *mut qssl_psk_auth_t {
+    boundary::pointer("qssl_psk_auth_copy", || {
+        // SAFETY: NULL or a live handle.
+        Ok(into_raw(qssl_psk_auth_t(
+            unsafe { auth_ref(auth) }?.clone(),
+        )))
+    })
+}
+
+/// Frees an authenticator; NULL is a no-op. The key bytes are wiped when the
+/// last copy goes. Never free the borrowed handle a callback receives.
+/// Qt: ~QSslPreSharedKeyAuthenticator().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_psk_auth_free(auth: *mut qssl_psk_auth_t) {
+    boundary::void("qssl_psk_auth_free", || {
+        // SAFETY: NULL or a handle from qssl, freed once.
+        unsafe { free(auth) };
+        Ok(())
+    })
+}
+
+/// Qt's `==`: identity hint, identity, key and both maxima (null bytes equal
+/// empty ones). Two NULLs are equal. Qt: operator==(QSslPreSharedKeyAuthenticator).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_psk_auth_equal(
+    a: *const qssl_psk_auth_t,
+    b: *const qssl_psk_auth_t,
+) -> bool {
+    boundary::value("qssl_psk_auth_equal", false, || {
+        if a.is_null() || b.is_null() {
+            return Ok(a.is_null() && b.is_null());
+        }
+        // SAFETY: both non-NULL live handles.
+        Ok(unsafe { auth_ref(a)? == auth_ref(b)? })
+    })
+}
+
+/// Swaps two authenticators in O(1). Qt: QSslPreSharedKeyAuthenticator::swap().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_psk_auth_swap(
+    a: *mut qssl_psk_auth_t,
+    b: *mut qssl_psk_auth_t,
+) -> qssl_status_t {
+    boundary::status("qssl_psk_auth_swap", || {
+        if a == b {
+            // SAFETY: NULL or a live handle.
+            unsafe { borrow_mut(a, "a") }?;
+            return Ok(());
+        }
+        // SAFETY: two distinct live handles.
+        let (a, b) = unsafe { (borrow_mut(a, "a")?, borrow_mut(b, "b")?) };
+        std::mem::swap(a, b);
+        Ok(())
+    })
+}
+
+/// Writes the identity hint: on a client the server's hint (an owned copy,
+/// unlike Qt's view into OpenSSL memory), on a server its own configured hint.
+/// Qt: QSslPreSharedKeyAuthenticator::identityHint().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_psk_auth_identity_hint(
+    auth: *const qssl_psk_auth_t,
+    buf: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> qssl_status_t {
+    boundary::status("qssl_psk_auth_identity_hint", || {
+        // SAFETY: NULL or a live handle; out params per the contract.
+        unsafe {
+            bytes_out(
+                auth_ref(auth)?.identity_hint().as_slice(),
+                buf,
+                cap,
+                out_len,
+            )
+        }
+    })
+}
+
+/// True when the identity hint is null (no hint). NULL gives true.
+/// Qt: identityHint().isNull().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_psk_auth_identity_hint_is_null(auth: *const qssl_psk_auth_t) -> bool {
+    boundary::value("qssl_psk_auth_identity_hint_is_null", true, || {
+        // SAFETY: NULL or a live handle.
+        Ok(unsafe { auth_ref(auth) }?.identity_hint().is_null())
+    })
+}
+
+/// Writes the identity (on a server: the client's identity).
+/// Qt: QSslPreSharedKeyAuthenticator::identity().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_psk_auth_identity(
+    auth: *const qssl_psk_auth_t,
+    buf: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> qssl_status_t {
+    boundary::status("qssl_psk_auth_identity", || {
+        // SAFETY: NULL or a live handle; out params per the contract.
+        unsafe { bytes_out(auth_ref(auth)?.identity().as_slice(), buf, cap, out_len) }
+    })
+}
+
+/// True when the identity is null. NULL gives true. Qt: identity().isNull().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_psk_auth_identity_is_null(auth: *const qssl_psk_auth_t) -> bool {
+    boundary::value("qssl_psk_auth_identity_is_null", true, || {
+        // SAFETY: NULL or a live handle.
+        Ok(unsafe { auth_ref(auth) }?.identity().is_null())
+    })
+}
+
+/// Sets the identity (any length; truncated to the maximum when used).
+/// `(NULL, 0)` is null. Qt: QSslPreSharedKeyAuthenticator::setIdentity().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_psk_auth_set_identity(
+    auth: *mut qssl_psk_auth_t,
+    identity: *const u8,
+    len: usize,
+) -> qssl_status_t {
+    boundary::status("qssl_psk_auth_set_identity", || {
+        // SAFETY: NULL or a live handle; (identity, len) readable.
+        let (a, v) = unsafe {
+            (
+                borrow_mut(auth, "auth")?,
+                opt_bytes_in(identity, len, "identity")?,
+            )
+        };
+        a.0.set_identity(v);
+        Ok(())
+    })
+}
+
+/// The maximum identity length the handshake accepts (255 on OpenSSL 3
+/// clients, 0 on servers and for a default-constructed authenticator).
+/// NULL gives 0. Qt: maximumIdentityLength().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_psk_auth_maximum_identity_length(
+    auth: *const qssl_psk_auth_t,
+) -> i32 {
+    boundary::value("qssl_psk_auth_maximum_identity_length", 0, || {
+        // SAFETY: NULL or a live handle.
+        Ok(unsafe { auth_ref(auth) }?.maximum_identity_length())
+    })
+}
+
+/// Writes the pre-shared key. Qt: QSslPreSharedKeyAuthenticator::preSharedKey().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_psk_auth_pre_shared_key(
+    auth: *const qssl_psk_auth_t,
+    buf: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> qssl_status_t {
+    boundary::status("qssl_psk_auth_pre_shared_key", || {
+        // SAFETY: NULL or a live handle; out params per the contract.
+        unsafe {
+            bytes_out(
+                auth_ref(auth)?.pre_shared_key().as_slice(),
+                buf,
+                cap,
+                out_len,
+            )
+        }
+    })
+}
+
+/// True when the key is null. NULL gives true. Qt: preSharedKey().isNull().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_psk_auth_pre_shared_key_is_null(
+    auth: *const qssl_psk_auth_t,
+) -> bool {
+    boundary::value("qssl_psk_auth_pre_shared_key_is_null", true, || {
+        // SAFETY: NULL or a live handle.
+        Ok(unsafe { auth_ref(auth) }?.pre_shared_key().is_null())
+    })
+}
+
+/// Sets the pre-shared key (copied into memory that is wiped when released;
+/// any length, truncated to the maximum when used). `(NULL, 0)` is null; an
+/// empty key refuses the handshake. Qt: setPreSharedKey().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_psk_auth_set_pre_shared_key(
+    auth: *mut qssl_psk_auth_t,
+    key: *const u8,
+    len: usize,
+) -> qssl_status_t {
+    boundary::status("qssl_psk_auth_set_pre_shared_key", || {
+        // SAFETY: NULL or a live handle.
+        let a = unsafe { borrow_mut(auth, "auth") }?;
+        // Copy straight from the caller's buffer into wiped storage: no
+        // intermediate copy of the key is made.
+        let secret = if key.is_null() && len == 0 {
+            SecretBytes::null()
+        } else {
+            // SAFETY: (key, len) readable per the caller's guarantee.
+            SecretBytes::new(unsafe { slice_in(key, len, "key") }?)
+        };
+        a.0.set_pre_shared_key(secret);
+        Ok(())
+    })
+}
+
+/// The maximum key length the handshake accepts (512 on OpenSSL 3; 0 for a
+/// default-constructed authenticator). NULL gives 0. Qt: maximumPreSharedKeyLength().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_psk_auth_maximum_pre_shared_key_length(
+    auth: *const qssl_psk_auth_t,
+) -> i32 {
+    boundary::value("qssl_psk_auth_maximum_pre_shared_key_length", 0, || {
+        // SAFETY: NULL or a live handle.
+        Ok(unsafe { auth_ref(auth) }?.maximum_pre_shared_key_length())
+    })
+}

@@ -203,3 +203,18 @@ pub fn supported_ciphers() -> Arc<[Cipher]> {
 pub fn default_ciphers() -> Arc<[Cipher]> {
     lists().default.clone()
 }
+
+/// `QSslConfiguration::setCiphers(const QString &)` (Qt 6) without the
+/// configuration: splits `ciphers` on ':', skips empty segments, looks each
+/// name up as [`Cipher::from_name`] does (exact, case-sensitive, first match
+/// in [`supported_ciphers`]), silently drops names that do not resolve and
+/// keeps duplicates and order. `"AES256-SHA:BOGUS::AES256-SHA"` gives
+/// `[AES256-SHA, AES256-SHA]`; `"NOPE"` gives an empty list.
+pub fn parse_cipher_string(ciphers: &str) -> Vec<Cipher> {
+    let supported = supported_ciphers();
+    ciphers
+        .split(':')
+        .filter(|name| !name.is_empty())
+        .filter_map(|name| supported.iter().find(|c| c.name() == name).cloned())
+        .collect()
+}

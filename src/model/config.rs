@@ -1,1 +1,655 @@
+//! `QSslConfiguration`: the settings of a TLS endpoint and, after a
+//! handshake, the session state. Implicitly shared with copy-on-write.
 
+use std::collections::BTreeMap;
+use std::sync::{Arc, LazyLock, RwLock};
+
+use crate::Error;
+use crate::model::bytes::OptBytes;
+use crate::model::cert::Certificate;
+use crate::model::cipher::{self, Cipher};
+use crate::model::curve::EllipticCurve;
+use crate::model::dh::DhParams;
+use crate::model::enums::{npn_status, protocol, ssl_option, verify_mode};
+use crate::model::key::Key;
+use crate::model::psk::PskAuthenticator;
+
+/// A typed value of the backend configuration map (a QVariant in Qt).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BackendValue {
+    /// Bytes (QByteArray).
+    Bytes(OptBytes),
+    /// An integer.
+    Int(i64),
+    /// A boolean.
+    Bool(bool),
+    /// Text (QString).
+    Text(String),
+}
+
+/// The backend configuration: option name to value, ordered by name.
+pub type BackendConfig = BTreeMap<Vec<u8>, BackendValue>;
+
+/// Handles PSK authentication requests during handshakes (the application's
+/// callback). Returning `Err` aborts the handshake.
+pub trait PskHandler: Send + Sync {
+    /// Fills in identity and key on `auth`.
+    fn authenticate(&self, auth: &mut PskAuthenticator) -> Result<(), String>;
+}
+
+/// What the user sets.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Settings {
+    pub protocol: i32,
+    pub peer_verify_mode: i32,
+    pub peer_verify_depth: i32,
+    pub local_certificate_chain: Arc<[Certificate]>,
+    pub private_key: Key,
+    pub ciphers: Arc<[Cipher]>,
+    pub ca_certificates: Arc<[Certificate]>,
+    /// Hidden in Qt: trust the system roots (loaded on demand). Cleared by the
+    /// CA list setters, never set again.
+    pub allow_root_cert_on_demand_loading: bool,
+    pub ssl_options: u32,
+    pub elliptic_curves: Arc<[EllipticCurve]>,
+    pub dh_params: DhParams,
+    pub backend_config: Arc<BackendConfig>,
+    pub session_ticket: OptBytes,
+    pub session_ticket_lifetime_hint: i32,
+    pub psk_identity_hint: OptBytes,
+    pub allowed_next_protocols: Arc<[OptBytes]>,
+    pub dtls_cookie_verification_enabled: bool,
+    pub ocsp_stapling_enabled: bool,
+    pub handshake_must_interrupt_on_error: bool,
+    pub missing_certificate_is_fatal: bool,
+}
+
+/// What a handshake reports.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct SessionState {
+    pub next_negotiated_protocol: OptBytes,
+    pub next_protocol_negotiation_status: i32,
+    pub peer_certificate: Certificate,
+    pub peer_certificate_chain: Arc<[Certificate]>,
+    pub session_cipher: Cipher,
+    pub session_protocol: i32,
+    pub ephemeral_server_key: Key,
+}
+
+#[derive(Clone)]
+pub(crate) struct ConfigData {
+    pub settings: Settings,
+    pub state: SessionState,
+    /// Hidden in Qt: whether the last handshake resumed a session. Not part of `==`.
+    pub peer_session_shared: bool,
+    /// The PSK callback; shared by copies, not part of `==` or `is_null`.
+    pub psk_handler: Option<Arc<dyn PskHandler>>,
+    /// The OpenSSL contexts built from this data (a detached copy starts empty).
+    pub ctx_cache: crate::engine::context::ContextCache,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            protocol: protocol::SECURE_PROTOCOLS,
+            peer_verify_mode: verify_mode::AUTO_VERIFY_PEER,
+            peer_verify_depth: 0,
+            local_certificate_chain: empty(),
+            private_key: Key::null(),
+            ciphers: empty(),
+            ca_certificates: empty(),
+            allow_root_cert_on_demand_loading: true,
+            ssl_options: ssl_option::DEFAULT,
+            elliptic_curves: empty(),
+            dh_params: DhParams::default_parameters(),
+            backend_config: Arc::default(),
+            session_ticket: OptBytes::Null,
+            session_ticket_lifetime_hint: -1,
+            psk_identity_hint: OptBytes::Null,
+            allowed_next_protocols: empty(),
+            dtls_cookie_verification_enabled: true,
+            ocsp_stapling_enabled: false,
+            handshake_must_interrupt_on_error: false,
+            missing_certificate_is_fatal: false,
+        }
+    }
+}
+
+impl Default for SessionState {
+    fn default() -> Self {
+        SessionState {
+            next_negotiated_protocol: OptBytes::Null,
+            next_protocol_negotiation_status: npn_status::NONE,
+            peer_certificate: Certificate::null(),
+            peer_certificate_chain: empty(),
+            session_cipher: Cipher::null(),
+            session_protocol: protocol::UNKNOWN_PROTOCOL,
+            ephemeral_server_key: Key::null(),
+        }
+    }
+}
+
+fn empty<T>() -> Arc<[T]> {
+    Arc::from(Vec::new())
+}
+
+/// A TLS configuration (QSslConfiguration). `Clone` is Qt's copy: O(1), the
+/// data shared; every setter detaches first, so a change never shows through
+/// another copy. Getters take `&self` and never detach.
+#[derive(Clone)]
+pub struct SslConfiguration {
+    d: Arc<ConfigData>,
+}
+
+static EMPTY_DATA: LazyLock<Arc<ConfigData>> = LazyLock::new(|| {
+    Arc::new(ConfigData {
+        settings: Settings::default(),
+        state: SessionState::default(),
+        peer_session_shared: false,
+        psk_handler: None,
+        ctx_cache: Default::default(),
+    })
+});
+
+impl Default for SslConfiguration {
+    /// A default-constructed configuration (null). All default-constructed
+    /// configurations share one immutable data block until written.
+    fn default() -> Self {
+        SslConfiguration {
+            d: EMPTY_DATA.clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for SslConfiguration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SslConfiguration")
+            .field("settings", &self.d.settings)
+            .field("state", &self.d.state)
+            .finish()
+    }
+}
+
+impl PartialEq for SslConfiguration {
+    /// Qt's `==`: identity first, then every setting and state field (not the
+    /// hidden session-shared flag, not the PSK callback). Lists compare
+    /// pointers first, then elements in order.
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.d, &other.d)
+            || (self.d.settings == other.d.settings && self.d.state == other.d.state)
+    }
+}
+
+impl SslConfiguration {
+    /// A default-constructed (null) configuration.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Write access: detaches a shared data block (copy-on-write) and drops
+    /// the contexts built from the old settings. Live connections keep
+    /// their own references to the contexts they use.
+    fn d_mut(&mut self) -> &mut ConfigData {
+        let d = Arc::make_mut(&mut self.d);
+        d.ctx_cache = Default::default();
+        d
+    }
+
+    pub(crate) fn context_cache(&self) -> &crate::engine::context::ContextCache {
+        &self.d.ctx_cache
+    }
+
+    /// How many OpenSSL contexts this configuration's data has built (0, 1 or
+    /// 2: one per side). Copies share them until a write detaches.
+    pub fn contexts_built(&self) -> usize {
+        self.d.ctx_cache.built()
+    }
+
+    pub(crate) fn settings(&self) -> &Settings {
+        &self.d.settings
+    }
+
+    pub(crate) fn state_mut(&mut self) -> &mut SessionState {
+        &mut self.d_mut().state
+    }
+
+    /// True when both share the same data block (no detach happened since the copy).
+    pub fn shares_data_with(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.d, &other.d)
+    }
+
+    /// Qt's `isNull()`: every field in Qt's isNull set still has its default.
+    /// The DTLS cookie flag, the session cipher and protocol do not count;
+    /// byte values count as set when non-null, even if empty.
+    pub fn is_null(&self) -> bool {
+        let s = &self.d.settings;
+        let t = &self.d.state;
+        let d = Settings::default();
+        s.protocol == d.protocol
+            && s.peer_verify_mode == d.peer_verify_mode
+            && s.peer_verify_depth == d.peer_verify_depth
+            && s.local_certificate_chain.is_empty()
+            && s.private_key.is_null()
+            && s.ciphers.is_empty()
+            && s.ca_certificates.is_empty()
+            && s.allow_root_cert_on_demand_loading
+            && s.ssl_options == d.ssl_options
+            && s.elliptic_curves.is_empty()
+            && s.dh_params == d.dh_params
+            && s.backend_config.is_empty()
+            && s.session_ticket.is_null()
+            && s.session_ticket_lifetime_hint == -1
+            && s.psk_identity_hint.is_null()
+            && s.allowed_next_protocols.is_empty()
+            && !s.ocsp_stapling_enabled
+            && !s.handshake_must_interrupt_on_error
+            && !s.missing_certificate_is_fatal
+            && t.next_negotiated_protocol.is_null()
+            && t.next_protocol_negotiation_status == npn_status::NONE
+            && t.peer_certificate.is_null()
+            && t.peer_certificate_chain.is_empty()
+            && t.ephemeral_server_key.is_null()
+    }
+
+    // ---- protocol and verification -------------------------------------
+
+    /// The protocol (default SecureProtocols).
+    pub fn protocol(&self) -> i32 {
+        self.d.settings.protocol
+    }
+
+    /// Sets the protocol, stored verbatim (checked when a handshake starts).
+    pub fn set_protocol(&mut self, p: i32) {
+        self.d_mut().settings.protocol = p;
+    }
+
+    /// The peer verify mode (default AutoVerifyPeer).
+    pub fn peer_verify_mode(&self) -> i32 {
+        self.d.settings.peer_verify_mode
+    }
+
+    /// Sets the peer verify mode.
+    pub fn set_peer_verify_mode(&mut self, m: i32) {
+        self.d_mut().settings.peer_verify_mode = m;
+    }
+
+    /// The maximum verification depth (0 = unlimited).
+    pub fn peer_verify_depth(&self) -> i32 {
+        self.d.settings.peer_verify_depth
+    }
+
+    /// Sets the depth; a negative depth is refused and the value kept, as Qt does.
+    pub fn set_peer_verify_depth(&mut self, depth: i32) -> Result<(), Error> {
+        if depth < 0 {
+            return Err(Error::invalid(format!(
+                "peer verify depth must not be negative (got {depth}); the value {} is kept",
+                self.peer_verify_depth()
+            )));
+        }
+        self.d_mut().settings.peer_verify_depth = depth;
+        Ok(())
+    }
+
+    // ---- local identity --------------------------------------------------
+
+    /// The local certificate chain, leaf first.
+    pub fn local_certificate_chain(&self) -> &Arc<[Certificate]> {
+        &self.d.settings.local_certificate_chain
+    }
+
+    /// Sets the local chain, stored verbatim.
+    pub fn set_local_certificate_chain(&mut self, chain: Arc<[Certificate]>) {
+        self.d_mut().settings.local_certificate_chain = chain;
+    }
+
+    /// The leaf of the local chain, or the null certificate.
+    pub fn local_certificate(&self) -> Certificate {
+        self.d
+            .settings
+            .local_certificate_chain
+            .first()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Replaces the whole chain with `[cert]`, even when `cert` is null.
+    pub fn set_local_certificate(&mut self, cert: Certificate) {
+        self.d_mut().settings.local_certificate_chain = Arc::from(vec![cert]);
+    }
+
+    /// The private key.
+    pub fn private_key(&self) -> &Key {
+        &self.d.settings.private_key
+    }
+
+    /// Sets the private key.
+    pub fn set_private_key(&mut self, key: Key) {
+        self.d_mut().settings.private_key = key;
+    }
+
+    // ---- ciphers -----------------------------------------------------------
+
+    /// The ciphers (empty = the default list at handshake time).
+    pub fn ciphers(&self) -> &Arc<[Cipher]> {
+        &self.d.settings.ciphers
+    }
+
+    /// Sets the ciphers verbatim (order and duplicates kept).
+    pub fn set_ciphers(&mut self, ciphers: Arc<[Cipher]>) {
+        self.d_mut().settings.ciphers = ciphers;
+    }
+
+    /// Qt 6's `setCiphers(QString)`: split on ':', empty names skipped,
+    /// unknown names dropped, duplicates kept.
+    pub fn set_ciphers_string(&mut self, s: &str) {
+        self.set_ciphers(cipher::parse_cipher_string(s).into());
+    }
+
+    /// `supportedCiphers()`.
+    pub fn supported_ciphers() -> Arc<[Cipher]> {
+        cipher::supported_ciphers()
+    }
+
+    // ---- CA certificates ---------------------------------------------------
+
+    /// The CA certificates set on this configuration.
+    pub fn ca_certificates(&self) -> &Arc<[Certificate]> {
+        &self.d.settings.ca_certificates
+    }
+
+    /// Replaces the CA list and stops trusting the system roots.
+    pub fn set_ca_certificates(&mut self, certs: Arc<[Certificate]>) {
+        let s = &mut self.d_mut().settings;
+        s.ca_certificates = certs;
+        s.allow_root_cert_on_demand_loading = false;
+    }
+
+    /// Appends one CA (no duplicate check) and stops trusting the system roots.
+    pub fn add_ca_certificate(&mut self, cert: Certificate) {
+        self.add_ca_certificates(&[cert]);
+    }
+
+    /// Appends CAs (no duplicate check) and stops trusting the system roots.
+    pub fn add_ca_certificates(&mut self, certs: &[Certificate]) {
+        let s = &mut self.d_mut().settings;
+        let mut v: Vec<Certificate> = s.ca_certificates.to_vec();
+        v.extend_from_slice(certs);
+        s.ca_certificates = v.into();
+        s.allow_root_cert_on_demand_loading = false;
+    }
+
+    /// `addCaCertificates(path, format, syntax)`: appends what the path
+    /// pattern finds and returns true, or returns false and changes nothing.
+    /// Unlike the list overloads, it keeps trusting the system roots (Qt).
+    pub fn add_ca_certificates_from_path(
+        &mut self,
+        path: &str,
+        format: i32,
+        syntax: i32,
+    ) -> Result<bool, Error> {
+        let found = Certificate::from_path(path, format, syntax)?;
+        if found.is_empty() {
+            return Ok(false);
+        }
+        let s = &mut self.d_mut().settings;
+        let mut v: Vec<Certificate> = s.ca_certificates.to_vec();
+        v.extend(found);
+        s.ca_certificates = v.into();
+        Ok(true)
+    }
+
+    /// Whether the system roots are trusted (Qt's hidden
+    /// allowRootCertOnDemandLoading; true until a CA list setter runs).
+    pub fn system_roots_trusted(&self) -> bool {
+        self.d.settings.allow_root_cert_on_demand_loading
+    }
+
+    // ---- options -------------------------------------------------------------
+
+    /// The SSL option mask (default 0x55).
+    pub fn ssl_options(&self) -> u32 {
+        self.d.settings.ssl_options
+    }
+
+    /// Sets (`on`) or clears the given option bits.
+    pub fn set_ssl_option(&mut self, bits: u32, on: bool) {
+        let s = &mut self.d_mut().settings;
+        if on {
+            s.ssl_options |= bits;
+        } else {
+            s.ssl_options &= !bits;
+        }
+    }
+
+    /// True when every given bit is set.
+    pub fn test_ssl_option(&self, bits: u32) -> bool {
+        self.d.settings.ssl_options & bits == bits
+    }
+
+    // ---- curves, DH ----------------------------------------------------------
+
+    /// The curves (empty = OpenSSL's default groups).
+    pub fn elliptic_curves(&self) -> &Arc<[EllipticCurve]> {
+        &self.d.settings.elliptic_curves
+    }
+
+    /// Sets the curves verbatim.
+    pub fn set_elliptic_curves(&mut self, curves: Arc<[EllipticCurve]>) {
+        self.d_mut().settings.elliptic_curves = curves;
+    }
+
+    /// The DH parameters (default: ffdhe2048).
+    pub fn diffie_hellman_parameters(&self) -> &DhParams {
+        &self.d.settings.dh_params
+    }
+
+    /// Sets the DH parameters verbatim (validity is checked at handshake time).
+    pub fn set_diffie_hellman_parameters(&mut self, p: DhParams) {
+        self.d_mut().settings.dh_params = p;
+    }
+
+    // ---- backend configuration ---------------------------------------------
+
+    /// The backend configuration map.
+    pub fn backend_configuration(&self) -> &Arc<BackendConfig> {
+        &self.d.settings.backend_config
+    }
+
+    /// Inserts or replaces one option.
+    pub fn set_backend_configuration_option(&mut self, name: &[u8], value: BackendValue) {
+        Arc::make_mut(&mut self.d_mut().settings.backend_config).insert(name.to_vec(), value);
+    }
+
+    /// Replaces the whole map (empty clears it).
+    pub fn set_backend_configuration(&mut self, map: Arc<BackendConfig>) {
+        self.d_mut().settings.backend_config = map;
+    }
+
+    // ---- sessions, PSK hint, ALPN -------------------------------------------
+
+    /// The session ticket (DER of an OpenSSL session), null until set or captured.
+    pub fn session_ticket(&self) -> &OptBytes {
+        &self.d.settings.session_ticket
+    }
+
+    /// Sets the session ticket (used when session persistence is enabled).
+    pub fn set_session_ticket(&mut self, t: OptBytes) {
+        self.d_mut().settings.session_ticket = t;
+    }
+
+    /// The session ticket's lifetime hint in seconds (-1 until a handshake records one).
+    pub fn session_ticket_life_time_hint(&self) -> i32 {
+        self.d.settings.session_ticket_lifetime_hint
+    }
+
+    /// The PSK identity hint (servers).
+    pub fn pre_shared_key_identity_hint(&self) -> &OptBytes {
+        &self.d.settings.psk_identity_hint
+    }
+
+    /// Sets the PSK identity hint.
+    pub fn set_pre_shared_key_identity_hint(&mut self, h: OptBytes) {
+        self.d_mut().settings.psk_identity_hint = h;
+    }
+
+    /// The ALPN protocols offered / accepted.
+    pub fn allowed_next_protocols(&self) -> &Arc<[OptBytes]> {
+        &self.d.settings.allowed_next_protocols
+    }
+
+    /// Sets the ALPN protocols verbatim (filtered at handshake time).
+    pub fn set_allowed_next_protocols(&mut self, p: Arc<[OptBytes]>) {
+        self.d_mut().settings.allowed_next_protocols = p;
+    }
+
+    /// The negotiated application protocol (null if none).
+    pub fn next_negotiated_protocol(&self) -> &OptBytes {
+        &self.d.state.next_negotiated_protocol
+    }
+
+    /// The ALPN negotiation status.
+    pub fn next_protocol_negotiation_status(&self) -> i32 {
+        self.d.state.next_protocol_negotiation_status
+    }
+
+    // ---- flags -----------------------------------------------------------------
+
+    /// DTLS cookie verification (default true).
+    pub fn dtls_cookie_verification_enabled(&self) -> bool {
+        self.d.settings.dtls_cookie_verification_enabled
+    }
+
+    /// Sets DTLS cookie verification.
+    pub fn set_dtls_cookie_verification_enabled(&mut self, on: bool) {
+        self.d_mut().settings.dtls_cookie_verification_enabled = on;
+    }
+
+    /// OCSP stapling (default false).
+    pub fn ocsp_stapling_enabled(&self) -> bool {
+        self.d.settings.ocsp_stapling_enabled
+    }
+
+    /// Sets OCSP stapling.
+    pub fn set_ocsp_stapling_enabled(&mut self, on: bool) {
+        self.d_mut().settings.ocsp_stapling_enabled = on;
+    }
+
+    /// Report verification errors during the handshake (Qt 6).
+    pub fn handshake_must_interrupt_on_error(&self) -> bool {
+        self.d.settings.handshake_must_interrupt_on_error
+    }
+
+    /// Sets handshakeMustInterruptOnError.
+    pub fn set_handshake_must_interrupt_on_error(&mut self, on: bool) {
+        self.d_mut().settings.handshake_must_interrupt_on_error = on;
+    }
+
+    /// A missing peer certificate aborts the handshake (Qt 6).
+    pub fn missing_certificate_is_fatal(&self) -> bool {
+        self.d.settings.missing_certificate_is_fatal
+    }
+
+    /// Sets missingCertificateIsFatal.
+    pub fn set_missing_certificate_is_fatal(&mut self, on: bool) {
+        self.d_mut().settings.missing_certificate_is_fatal = on;
+    }
+
+    // ---- session state -----------------------------------------------------
+
+    /// The peer's certificate (null before a handshake).
+    pub fn peer_certificate(&self) -> &Certificate {
+        &self.d.state.peer_certificate
+    }
+
+    /// The peer's chain, leaf first.
+    pub fn peer_certificate_chain(&self) -> &Arc<[Certificate]> {
+        &self.d.state.peer_certificate_chain
+    }
+
+    /// The session's cipher (null without a session).
+    pub fn session_cipher(&self) -> &Cipher {
+        &self.d.state.session_cipher
+    }
+
+    /// The session's protocol (-1 without a session).
+    pub fn session_protocol(&self) -> i32 {
+        self.d.state.session_protocol
+    }
+
+    /// The server's ephemeral key (clients only; null otherwise).
+    pub fn ephemeral_server_key(&self) -> &Key {
+        &self.d.state.ephemeral_server_key
+    }
+
+    /// Whether the last handshake resumed a session (Qt keeps this hidden).
+    pub fn session_resumed(&self) -> bool {
+        self.d.peer_session_shared
+    }
+
+    pub(crate) fn set_session_resumed(&mut self, resumed: bool) {
+        self.d_mut().peer_session_shared = resumed;
+    }
+
+    pub(crate) fn set_session_ticket_with_hint(&mut self, ticket: OptBytes, hint: i32) {
+        let s = &mut self.d_mut().settings;
+        s.session_ticket = ticket;
+        s.session_ticket_lifetime_hint = hint;
+    }
+
+    // ---- PSK callback ------------------------------------------------------
+
+    /// The PSK callback registered on this configuration.
+    pub fn psk_handler(&self) -> Option<&Arc<dyn PskHandler>> {
+        self.d.psk_handler.as_ref()
+    }
+
+    /// Registers (or with `None` removes) the PSK callback. Copies made
+    /// before this call keep what they had; copies made after share it.
+    pub fn set_psk_handler(&mut self, h: Option<Arc<dyn PskHandler>>) {
+        self.d_mut().psk_handler = h;
+    }
+
+    // ---- process-wide defaults ----------------------------------------------
+
+    /// `defaultConfiguration()`: shares the global's data.
+    pub fn default_configuration() -> Self {
+        DEFAULTS
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .tls
+            .clone()
+    }
+
+    /// `setDefaultConfiguration(c)`: the global now shares `c`'s data.
+    pub fn set_default_configuration(c: &Self) {
+        DEFAULTS.write().unwrap_or_else(|e| e.into_inner()).tls = c.clone();
+    }
+
+    /// `defaultDtlsConfiguration()`.
+    pub fn default_dtls_configuration() -> Self {
+        DEFAULTS
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .dtls
+            .clone()
+    }
+
+    /// `setDefaultDtlsConfiguration(c)`.
+    pub fn set_default_dtls_configuration(c: &Self) {
+        DEFAULTS.write().unwrap_or_else(|e| e.into_inner()).dtls = c.clone();
+    }
+}
+
+struct Defaults {
+    tls: SslConfiguration,
+    dtls: SslConfiguration,
+}
+
+/// The process-wide defaults, behind a lock that recovers from poisoning.
+static DEFAULTS: LazyLock<RwLock<Defaults>> = LazyLock::new(|| {
+    let mut tls = SslConfiguration::new();
+    tls.set_ciphers(cipher::default_ciphers());
+    let mut dtls = tls.clone();
+    dtls.set_protocol(protocol::DTLS_V1_2_OR_LATER);
+    RwLock::new(Defaults { tls, dtls })
+});

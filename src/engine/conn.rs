@@ -1,0 +1,652 @@
+//! A TLS connection driven by a configuration (the handshake part of
+//! QSslSocket), over a socket or a memory transport.
+
+use std::io::ErrorKind;
+use std::sync::{Arc, Mutex};
+
+use openssl::ssl::{
+    ErrorCode, ShutdownResult, ShutdownState, Ssl, SslStream, SslVerifyMode, SslVersion,
+};
+
+use super::callbacks::{self, Alert, ConnState, SharedState, lock};
+use super::context::context_for;
+use super::transport::{MemoryPipe, Transport};
+use super::verify::{ErrorInputs, collect_errors};
+use crate::Error;
+use crate::error::{openssl_reasons, with_openssl};
+use crate::model::bytes::OptBytes;
+use crate::model::cert::Certificate;
+use crate::model::cipher::Cipher;
+use crate::model::config::{PskHandler, SslConfiguration};
+use crate::model::enums::{npn_status, protocol, ssl_option, verify_mode};
+use crate::model::key::Key;
+use crate::model::ssl_error::SslError;
+
+/// Which side of the handshake.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// SslClientMode.
+    Client,
+    /// SslServerMode.
+    Server,
+}
+
+/// What a non-blocking step needs, or that it is done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// Finished.
+    Done,
+    /// Needs the transport to become readable (or more bytes fed).
+    WantRead,
+    /// Needs the transport to become writable.
+    WantWrite,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    Handshaking,
+    Connected,
+    Failed,
+    Closed,
+}
+
+/// A TLS connection.
+pub struct Connection {
+    stream: SslStream<Transport>,
+    mode: Mode,
+    /// The configuration the connection was made from.
+    config: SslConfiguration,
+    shared: SharedState,
+    peer_verify_name: Option<String>,
+    peer_verify_mode: i32,
+    started: bool,
+    phase: Phase,
+    ignore_all: bool,
+    ignore_list: Vec<SslError>,
+    errors: Vec<SslError>,
+    /// The session state captured at the end of the handshake.
+    session: Option<SslConfiguration>,
+    failure: Option<Error>,
+}
+
+fn ssl_version_to_protocol(v: Option<SslVersion>) -> i32 {
+    match v {
+        Some(SslVersion::TLS1) => protocol::TLS_V1_0,
+        Some(SslVersion::TLS1_1) => protocol::TLS_V1_1,
+        Some(SslVersion::TLS1_2) => protocol::TLS_V1_2,
+        Some(SslVersion::TLS1_3) => protocol::TLS_V1_3,
+        _ => protocol::UNKNOWN_PROTOCOL,
+    }
+}
+
+impl Connection {
+    /// A connection over `transport` from `config` on side `mode`. The
+    /// configuration's context is built (or taken from its cache) now, so a
+    /// bad configuration fails here, before any I/O.
+    pub fn new(config: &SslConfiguration, mode: Mode, transport: Transport) -> Result<Self, Error> {
+        let server = mode == Mode::Server;
+        let ctx = context_for(config, server)?;
+        let mut ssl =
+            Ssl::new(&ctx).map_err(|e| Error::tls("cannot create a TLS session", Some(&e)))?;
+        let state = ConnState {
+            psk_handler: config.psk_handler().cloned(),
+            server_hint: config.pre_shared_key_identity_hint().clone(),
+            ocsp_requested: !server && config.ocsp_stapling_enabled(),
+            ..ConnState::default()
+        };
+        let shared: SharedState = Arc::new(Mutex::new(state));
+        callbacks::attach(&mut ssl, shared.clone());
+        if server {
+            ssl.set_accept_state();
+        } else {
+            ssl.set_connect_state();
+        }
+        let stream = SslStream::new(ssl, transport)
+            .map_err(|e| Error::tls("cannot create a TLS stream", Some(&e)))?;
+        Ok(Connection {
+            stream,
+            mode,
+            config: config.clone(),
+            shared,
+            peer_verify_name: None,
+            peer_verify_mode: config.peer_verify_mode(),
+            started: false,
+            phase: Phase::Handshaking,
+            ignore_all: false,
+            ignore_list: Vec::new(),
+            errors: Vec::new(),
+            session: None,
+            failure: None,
+        })
+    }
+
+    /// The side of this connection.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Sets the name used for SNI and the host-name check (clients).
+    pub fn set_peer_verify_name(&mut self, name: &str) -> Result<(), Error> {
+        self.before_start("the peer verify name")?;
+        self.peer_verify_name = Some(name.to_string());
+        Ok(())
+    }
+
+    /// The peer verify name ("" if none).
+    pub fn peer_verify_name(&self) -> &str {
+        self.peer_verify_name.as_deref().unwrap_or("")
+    }
+
+    /// Overrides the configuration's verify mode for this connection.
+    pub fn set_peer_verify_mode(&mut self, m: i32) -> Result<(), Error> {
+        self.before_start("the peer verify mode")?;
+        self.peer_verify_mode = m;
+        Ok(())
+    }
+
+    /// The effective verify mode.
+    pub fn peer_verify_mode(&self) -> i32 {
+        self.peer_verify_mode
+    }
+
+    /// A PSK handler for this connection only (wins over the configuration's).
+    pub fn set_psk_handler(&mut self, h: Option<Arc<dyn PskHandler>>) -> Result<(), Error> {
+        self.before_start("the PSK callback")?;
+        lock(&self.shared).psk_handler = h.or_else(|| self.config.psk_handler().cloned());
+        Ok(())
+    }
+
+    /// Ignore every SSL error of the coming handshake (Qt's ignoreSslErrors()).
+    pub fn ignore_ssl_errors(&mut self) {
+        self.ignore_all = true;
+    }
+
+    /// Ignore these errors (code, and certificate unless null).
+    pub fn ignore_ssl_errors_list(&mut self, list: Vec<SslError>) {
+        self.ignore_list = list;
+    }
+
+    /// The SSL errors found while verifying the peer (Qt's sslHandshakeErrors()).
+    pub fn ssl_errors(&self) -> &[SslError] {
+        &self.errors
+    }
+
+    /// The last alert this side sent.
+    pub fn alert_sent(&self) -> Option<(i32, i32)> {
+        lock(&self.shared)
+            .alert_sent
+            .map(|a: Alert| (a.level, a.kind))
+    }
+
+    /// The last alert this side received.
+    pub fn alert_received(&self) -> Option<(i32, i32)> {
+        lock(&self.shared)
+            .alert_received
+            .map(|a: Alert| (a.level, a.kind))
+    }
+
+    /// How often the application's PSK callback ran.
+    pub fn psk_callback_calls(&self) -> u32 {
+        lock(&self.shared).psk_calls
+    }
+
+    /// How many session tickets (new sessions) arrived.
+    pub fn session_tickets_received(&self) -> u32 {
+        lock(&self.shared).tickets_received
+    }
+
+    /// True once the handshake succeeded.
+    pub fn is_encrypted(&self) -> bool {
+        matches!(self.phase, Phase::Connected)
+    }
+
+    /// True when the handshake resumed a session.
+    pub fn session_resumed(&self) -> bool {
+        self.session
+            .as_ref()
+            .is_some_and(SslConfiguration::session_resumed)
+    }
+
+    /// The memory transport, if this connection uses one.
+    pub fn memory(&mut self) -> Option<&mut MemoryPipe> {
+        match self.stream.get_mut() {
+            Transport::Memory(p) => Some(p),
+            Transport::Fd(_) => None,
+        }
+    }
+
+    /// The raw OpenSSL session object, for applications that drive OpenSSL themselves.
+    pub fn ssl(&self) -> &openssl::ssl::SslRef {
+        self.stream.ssl()
+    }
+
+    /// Mutable access to the `SSL` inside the stream (the `openssl` crate
+    /// lends only a shared reference).
+    fn ssl_mut(&mut self) -> &mut openssl::ssl::SslRef {
+        use foreign_types::ForeignTypeRef;
+        let p = self.stream.ssl().as_ptr();
+        // SAFETY: `&mut self` gives exclusive access to the stream and so to
+        // its SSL; no other reference to it is alive for the borrow's span.
+        unsafe { openssl::ssl::SslRef::from_ptr_mut(p) }
+    }
+
+    fn before_start(&self, what: &str) -> Result<(), Error> {
+        if self.started {
+            Err(Error::InvalidState(format!(
+                "{what} cannot change after the handshake started"
+            )))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn verifying(&self) -> bool {
+        self.peer_verify_mode == verify_mode::VERIFY_PEER
+            || (self.peer_verify_mode == verify_mode::AUTO_VERIFY_PEER && self.mode == Mode::Client)
+    }
+
+    /// Per-connection set-up before the first handshake step.
+    fn start(&mut self) -> Result<(), Error> {
+        self.started = true;
+        let server = self.mode == Mode::Server;
+        let verifying = self.verifying();
+        let cfg = self.config.clone();
+        let has_psk = {
+            let mut st = lock(&self.shared);
+            st.interrupt_on_error = cfg.handshake_must_interrupt_on_error() && verifying;
+            st.psk_handler.is_some()
+        };
+        let name = self.peer_verify_name.clone();
+        let pvm = self.peer_verify_mode;
+        let ssl = self.ssl_mut();
+        if pvm != cfg.peer_verify_mode() {
+            let mut m = if pvm == verify_mode::VERIFY_NONE {
+                SslVerifyMode::NONE
+            } else {
+                SslVerifyMode::PEER
+            };
+            if pvm != verify_mode::VERIFY_NONE && cfg.missing_certificate_is_fatal() {
+                m |= SslVerifyMode::FAIL_IF_NO_PEER_CERT;
+            }
+            ssl.set_verify(m);
+        }
+        if has_psk {
+            callbacks::install_psk(ssl, server);
+        }
+        if !server {
+            // SNI: the peer verify name, unless an IP literal or disabled.
+            if let Some(n) = name.as_deref() {
+                let n = n.trim_end_matches('.');
+                if !n.is_empty()
+                    && n.parse::<std::net::IpAddr>().is_err()
+                    && !cfg.test_ssl_option(ssl_option::DISABLE_SERVER_NAME_INDICATION)
+                {
+                    ssl.set_hostname(n).map_err(|e| {
+                        Error::invalid(with_openssl(format!("invalid server name '{n}'"), Some(&e)))
+                    })?;
+                }
+            }
+            // Resume from the configured ticket when persistence is enabled.
+            let ticket = cfg.session_ticket();
+            if !ticket.is_empty() && !cfg.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE) {
+                if let Some(sess) = callbacks::session_from_der(ticket.as_slice()) {
+                    // SAFETY: the session was created by the same OpenSSL
+                    // (decoded just now) and is only used with this SSL.
+                    let _ = unsafe { ssl.set_session(&sess) };
+                    crate::ossl::clear_error_queue();
+                }
+            }
+            if cfg.ocsp_stapling_enabled() {
+                callbacks::request_ocsp(ssl)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Maps an OpenSSL error of a handshake, read, write or shutdown step.
+    fn step_error(&mut self, e: openssl::ssl::Error, during: &str) -> Result<Progress, Error> {
+        match e.code() {
+            ErrorCode::WANT_READ => return Ok(Progress::WantRead),
+            ErrorCode::WANT_WRITE => return Ok(Progress::WantWrite),
+            _ => {}
+        }
+        if let Some(io) = e.io_error() {
+            if io.kind() == ErrorKind::WouldBlock {
+                return Ok(if e.code() == ErrorCode::WANT_WRITE {
+                    Progress::WantWrite
+                } else {
+                    Progress::WantRead
+                });
+            }
+        }
+        let st = lock(&self.shared);
+        let mut msg = format!("{during} failed");
+        if let Some(p) = st.psk_error.as_deref() {
+            msg.push_str(&format!(": {p}"));
+        }
+        if let Some(stack) = e.ssl_error() {
+            let r = openssl_reasons(stack);
+            if !r.is_empty() {
+                msg.push_str(&format!(": {r}"));
+            }
+        } else if let Some(io) = e.io_error() {
+            msg.push_str(&format!(": {io}"));
+        } else if e.code() == ErrorCode::SYSCALL || e.code() == ErrorCode::ZERO_RETURN {
+            msg.push_str(": the peer closed the connection");
+        }
+        if let Some(a) = st.alert_sent {
+            msg.push_str(&format!(
+                "; alert sent: {} ({})",
+                crate::ossl::alert_text(a.kind),
+                a.kind
+            ));
+        }
+        if let Some(a) = st.alert_received {
+            msg.push_str(&format!(
+                "; alert received: {} ({})",
+                crate::ossl::alert_text(a.kind),
+                a.kind
+            ));
+        }
+        let refused = st.psk_error.is_some();
+        drop(st);
+        crate::ossl::clear_error_queue();
+        let err = if refused {
+            Error::CallbackRefused(msg)
+        } else if e.code() == ErrorCode::ZERO_RETURN {
+            Error::Closed(msg)
+        } else if e.code() == ErrorCode::SYSCALL && e.io_error().is_some() {
+            Error::Io(msg)
+        } else {
+            Error::Tls(msg)
+        };
+        Err(err)
+    }
+
+    /// Runs the handshake as far as the transport allows.
+    pub fn handshake(&mut self) -> Result<Progress, Error> {
+        match self.phase {
+            Phase::Connected => return Ok(Progress::Done),
+            Phase::Failed => {
+                return Err(self
+                    .failure
+                    .clone()
+                    .unwrap_or_else(|| Error::InvalidState("the handshake failed".into())));
+            }
+            Phase::Closed => return Err(Error::InvalidState("the connection is closed".into())),
+            Phase::Handshaking => {}
+        }
+        if !self.started {
+            if let Err(e) = self.start() {
+                return self.fail(e);
+            }
+        }
+        match self.stream.do_handshake() {
+            Ok(()) => self.finish_handshake(),
+            Err(e) => match self.step_error(e, "TLS handshake") {
+                Ok(p) => Ok(p),
+                Err(e) => {
+                    // Interrupt-on-error: report the verification error that stopped it.
+                    let st = lock(&self.shared);
+                    let interrupted = st.interrupt_on_error && !st.chain_errors.is_empty();
+                    let chain = st.chain_errors.clone();
+                    drop(st);
+                    if interrupted {
+                        self.errors = chain
+                            .into_iter()
+                            .map(|c| SslError::from_x509_verify_error(c.code, c.cert))
+                            .collect();
+                        let e = Error::Verification(format!(
+                            "{e} (handshake interrupted on a verification error)"
+                        ));
+                        return self.fail(e);
+                    }
+                    self.fail(e)
+                }
+            },
+        }
+    }
+
+    fn fail<T>(&mut self, e: Error) -> Result<T, Error> {
+        self.phase = Phase::Failed;
+        self.failure = Some(e.clone());
+        Err(e)
+    }
+
+    /// After a successful handshake: capture the session state, compute the
+    /// SSL errors, and decide (Qt decides after the handshake, §9.1).
+    fn finish_handshake(&mut self) -> Result<Progress, Error> {
+        let server = self.mode == Mode::Server;
+        let alpn_status = lock(&self.shared).alpn_status;
+        let s = capture_state(&self.config, self.stream.ssl(), server, alpn_status);
+        let st = lock(&self.shared);
+        let inputs = ErrorInputs {
+            is_server: server,
+            verifying: self.verifying(),
+            peer_verify_name: self.peer_verify_name.as_deref(),
+            peer_certificate: s.peer_certificate(),
+            chain_errors: &st.chain_errors,
+            ocsp_requested: st.ocsp_requested,
+            ocsp_errors: &st.ocsp_errors,
+            ocsp_seen: st.ocsp_seen,
+        };
+        let errors = collect_errors(&inputs);
+        drop(st);
+        self.session = Some(s);
+        self.errors = errors;
+
+        if self.verifying() && !self.errors.is_empty() && !self.all_ignored() {
+            let list: Vec<String> = self
+                .errors
+                .iter()
+                .map(|e| format!("{} ({})", e.error_string(), e.code))
+                .collect();
+            let e = Error::Verification(format!("peer verification failed: {}", list.join("; ")));
+            return self.fail(e);
+        }
+        self.phase = Phase::Connected;
+        Ok(Progress::Done)
+    }
+
+    fn all_ignored(&self) -> bool {
+        self.ignore_all
+            || self.errors.iter().all(|e| {
+                self.ignore_list.iter().any(|i| {
+                    i.code == e.code && (i.certificate.is_null() || i.certificate == e.certificate)
+                })
+            })
+    }
+
+    /// Reads decrypted bytes; `Ok((Done, n))` with n > 0, or a want state.
+    pub fn read(&mut self, buf: &mut [u8]) -> Result<(Progress, usize), Error> {
+        self.require_connected()?;
+        match self.stream.ssl_read(buf) {
+            Ok(n) => Ok((Progress::Done, n)),
+            Err(e) if e.code() == ErrorCode::ZERO_RETURN => {
+                self.phase = Phase::Closed;
+                Err(Error::Closed(
+                    "the peer closed the TLS connection (close_notify)".into(),
+                ))
+            }
+            Err(e) => match self.step_error(e, "TLS read") {
+                Ok(p) => Ok((p, 0)),
+                Err(Error::Tls(m)) | Err(Error::Io(m))
+                    if m.contains("closed the connection") || m.contains("unexpected eof") =>
+                {
+                    self.phase = Phase::Closed;
+                    Err(Error::Closed(m))
+                }
+                Err(e) => Err(e),
+            },
+        }
+    }
+
+    /// Writes bytes; `Ok((Done, n))` once all `n` are taken, or a want state
+    /// (call again with the same bytes).
+    pub fn write(&mut self, buf: &[u8]) -> Result<(Progress, usize), Error> {
+        self.require_connected()?;
+        if buf.is_empty() {
+            return Ok((Progress::Done, 0));
+        }
+        match self.stream.ssl_write(buf) {
+            Ok(n) => Ok((Progress::Done, n)),
+            Err(e) => self.step_error(e, "TLS write").map(|p| (p, 0)),
+        }
+    }
+
+    /// Sends close_notify (does not wait for the peer's).
+    pub fn shutdown(&mut self) -> Result<Progress, Error> {
+        if !matches!(self.phase, Phase::Connected | Phase::Closed) {
+            return Err(Error::InvalidState(
+                "shutdown needs a completed handshake".into(),
+            ));
+        }
+        match self.stream.shutdown() {
+            Ok(ShutdownResult::Sent) | Ok(ShutdownResult::Received) => {
+                self.phase = Phase::Closed;
+                Ok(Progress::Done)
+            }
+            Err(e) => self.step_error(e, "TLS shutdown"),
+        }
+    }
+
+    /// Decrypted bytes buffered and readable without I/O.
+    pub fn pending(&self) -> usize {
+        self.stream.ssl().pending()
+    }
+
+    fn require_connected(&self) -> Result<(), Error> {
+        match self.phase {
+            Phase::Connected => Ok(()),
+            Phase::Closed => Err(Error::Closed("the connection is closed".into())),
+            Phase::Handshaking => Err(Error::InvalidState(
+                "the handshake has not completed".into(),
+            )),
+            Phase::Failed => Err(Error::InvalidState("the handshake failed".into())),
+        }
+    }
+
+    /// Qt's `sslConfiguration()`: the configuration with the session state
+    /// (peer certificate and chain, cipher, protocol, ALPN, ephemeral key,
+    /// session ticket). Cipher and protocol are live: null/-1 once closed.
+    pub fn ssl_configuration(&self) -> SslConfiguration {
+        let Some(s) = &self.session else {
+            return self.config.clone();
+        };
+        let mut s = s.clone();
+        let latest = lock(&self.shared).new_session.clone();
+        if let Some((der, hint)) = latest {
+            if self.mode == Mode::Client
+                && !self
+                    .config
+                    .test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
+            {
+                s.set_session_ticket_with_hint(OptBytes::from(der), hint);
+            }
+        }
+        if self.phase == Phase::Closed {
+            let st = s.state_mut();
+            st.session_cipher = Cipher::null();
+            st.session_protocol = protocol::UNKNOWN_PROTOCOL;
+        }
+        s
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        // Keep the session resumable: mark it cleanly shut down without
+        // writing to a transport that may be gone.
+        if self.phase == Phase::Connected {
+            self.stream
+                .set_shutdown(ShutdownState::SENT | ShutdownState::RECEIVED);
+        }
+    }
+}
+
+/// The configuration `config` with the session state of a completed
+/// handshake on `ssl` (spec §8): peer certificate and chain (by reference),
+/// cipher, protocol, ALPN outcome, ephemeral server key (clients), resumption,
+/// and the session ticket when persistence is enabled. `alpn_status` is what
+/// the server-side ALPN callback recorded (None when it did not run).
+pub fn capture_state(
+    config: &SslConfiguration,
+    ssl: &openssl::ssl::SslRef,
+    server: bool,
+    alpn_status: i32,
+) -> SslConfiguration {
+    let peer = ssl
+        .peer_certificate()
+        .map(Certificate::from_x509)
+        .unwrap_or_default();
+    let mut chain: Vec<Certificate> = ssl
+        .peer_cert_chain()
+        .map(|s| {
+            s.iter()
+                .map(|x| Certificate::from_x509(x.to_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    if server && !peer.is_null() {
+        chain.insert(0, peer.clone());
+    }
+    let cipher = ssl
+        .current_cipher()
+        .map(|c| {
+            let found = Cipher::from_name(c.name());
+            if found.is_null() {
+                Cipher::from_openssl(c)
+            } else {
+                found
+            }
+        })
+        .unwrap_or_default();
+    let proto = ssl_version_to_protocol(ssl.version2());
+    let resumed = ssl.session_reused();
+    let alpn = ssl.selected_alpn_protocol().map(OptBytes::from);
+    let eph = if server {
+        Key::null()
+    } else {
+        ssl.peer_tmp_key()
+            .ok()
+            .map(Key::from_public_pkey)
+            .unwrap_or_default()
+    };
+    let session_der = if !server && !config.test_ssl_option(ssl_option::DISABLE_SESSION_SHARING) {
+        ssl.session()
+            .map(|s| (s.to_der().ok(), crate::ossl::ticket_lifetime_hint(s)))
+    } else {
+        None
+    };
+    crate::ossl::clear_error_queue();
+
+    let mut status = alpn_status;
+    let mut s = config.clone();
+    {
+        let state = s.state_mut();
+        state.peer_certificate = peer;
+        state.peer_certificate_chain = chain.into();
+        state.session_cipher = cipher;
+        state.session_protocol = proto;
+        state.ephemeral_server_key = eph;
+        let proto_bytes = match (&alpn, status) {
+            (_, npn_status::UNSUPPORTED) => OptBytes::from(&b"http/1.1"[..]),
+            (Some(p), _) if !p.is_empty() => {
+                if !server {
+                    status = npn_status::NEGOTIATED;
+                }
+                p.clone()
+            }
+            _ => OptBytes::Null,
+        };
+        state.next_negotiated_protocol = proto_bytes;
+        state.next_protocol_negotiation_status = status;
+    }
+    s.set_session_resumed(resumed);
+    if !config.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE) {
+        if let Some((der, hint)) = session_der {
+            s.set_session_ticket_with_hint(der.map(OptBytes::from).unwrap_or_default(), hint);
+        }
+    }
+    s
+}

@@ -1,0 +1,344 @@
+//! Building an OpenSSL `SSL_CTX` from a configuration's settings, as Qt does
+//! (spec §7), and caching it on the configuration's immutable shared data.
+
+use std::ffi::CString;
+use std::sync::{Arc, OnceLock};
+
+use openssl::dh::Dh;
+use openssl::ssl::{
+    SslContext, SslContextBuilder, SslMethod, SslMode, SslOptions, SslSessionCacheMode,
+    SslVerifyMode, SslVersion,
+};
+use openssl::x509::store::X509StoreBuilder;
+
+use super::callbacks;
+use crate::Error;
+use crate::error::with_openssl;
+use crate::model::cipher::{self, Cipher};
+use crate::model::config::{BackendValue, Settings, SslConfiguration};
+use crate::model::enums::{protocol, ssl_option, verify_mode};
+use crate::model::system_ca;
+
+/// The contexts built from one configuration's data: one per side, built on
+/// first use, never mutated afterwards. A detached copy starts empty.
+#[derive(Default)]
+pub(crate) struct ContextCache {
+    client: OnceLock<Result<SslContext, Error>>,
+    server: OnceLock<Result<SslContext, Error>>,
+}
+
+impl Clone for ContextCache {
+    /// A copy of the configuration data is a different configuration: it gets
+    /// its own (empty) cache.
+    fn clone(&self) -> Self {
+        ContextCache::default()
+    }
+}
+
+impl ContextCache {
+    /// How many contexts are built (0, 1 or 2).
+    pub(crate) fn built(&self) -> usize {
+        usize::from(self.client.get().is_some()) + usize::from(self.server.get().is_some())
+    }
+}
+
+/// The context for `cfg` on one side, built once and then shared
+/// (`SslContext` clones are reference counts).
+pub(crate) fn context_for(cfg: &SslConfiguration, server: bool) -> Result<SslContext, Error> {
+    let cache = cfg.context_cache();
+    let slot = if server { &cache.server } else { &cache.client };
+    slot.get_or_init(|| {
+        let r = build(cfg.settings(), server);
+        crate::ossl::clear_error_queue();
+        r
+    })
+    .clone()
+}
+
+fn protocol_name(p: i32) -> &'static str {
+    match p {
+        protocol::TLS_V1_0 => "TlsV1_0",
+        protocol::TLS_V1_1 => "TlsV1_1",
+        protocol::TLS_V1_2 => "TlsV1_2",
+        protocol::ANY_PROTOCOL => "AnyProtocol",
+        protocol::SECURE_PROTOCOLS => "SecureProtocols",
+        protocol::TLS_V1_0_OR_LATER => "TlsV1_0OrLater",
+        protocol::TLS_V1_1_OR_LATER => "TlsV1_1OrLater",
+        protocol::TLS_V1_2_OR_LATER => "TlsV1_2OrLater",
+        protocol::DTLS_V1_0 => "DtlsV1_0",
+        protocol::DTLS_V1_0_OR_LATER => "DtlsV1_0OrLater",
+        protocol::DTLS_V1_2 => "DtlsV1_2",
+        protocol::DTLS_V1_2_OR_LATER => "DtlsV1_2OrLater",
+        protocol::TLS_V1_3 => "TlsV1_3",
+        protocol::TLS_V1_3_OR_LATER => "TlsV1_3OrLater",
+        _ => "UnknownProtocol",
+    }
+}
+
+/// Version bounds of a TLS protocol value (spec §7.2, Qt 6 meanings).
+fn version_bounds(p: i32) -> Result<(SslVersion, Option<SslVersion>), Error> {
+    Ok(match p {
+        protocol::TLS_V1_0 => (SslVersion::TLS1, Some(SslVersion::TLS1)),
+        protocol::TLS_V1_1 => (SslVersion::TLS1_1, Some(SslVersion::TLS1_1)),
+        protocol::TLS_V1_2 => (SslVersion::TLS1_2, Some(SslVersion::TLS1_2)),
+        protocol::TLS_V1_3 => (SslVersion::TLS1_3, Some(SslVersion::TLS1_3)),
+        protocol::ANY_PROTOCOL | protocol::TLS_V1_0_OR_LATER => (SslVersion::TLS1, None),
+        protocol::TLS_V1_1_OR_LATER => (SslVersion::TLS1_1, None),
+        protocol::SECURE_PROTOCOLS | protocol::TLS_V1_2_OR_LATER => (SslVersion::TLS1_2, None),
+        protocol::TLS_V1_3_OR_LATER => (SslVersion::TLS1_3, None),
+        other => {
+            return Err(Error::invalid(format!(
+                "protocol {} ({other}) cannot be used on a TLS connection",
+                protocol_name(other)
+            )));
+        }
+    })
+}
+
+fn ctx_err(what: &str) -> impl FnOnce(openssl::error::ErrorStack) -> Error + '_ {
+    move |e| Error::InvalidArgument(with_openssl(what.to_string(), Some(&e)))
+}
+
+/// Builds a context (spec §7.1–7.9, in Qt's order).
+fn build(s: &Settings, server: bool) -> Result<SslContext, Error> {
+    let (min, max) = version_bounds(s.protocol)?;
+    let method = if server {
+        SslMethod::tls_server()
+    } else {
+        SslMethod::tls_client()
+    };
+    let mut b =
+        SslContextBuilder::new(method).map_err(ctx_err("cannot create an OpenSSL context"))?;
+
+    // §7.2 versions and options.
+    b.set_min_proto_version(Some(min))
+        .map_err(ctx_err("cannot set the minimum protocol version"))?;
+    b.set_max_proto_version(max)
+        .map_err(ctx_err("cannot set the maximum protocol version"))?;
+    let mut opts = SslOptions::ALL;
+    let on = |bit: u32| s.ssl_options & bit != 0;
+    if on(ssl_option::DISABLE_EMPTY_FRAGMENTS) {
+        opts |= SslOptions::DONT_INSERT_EMPTY_FRAGMENTS;
+    } else {
+        opts &= !SslOptions::DONT_INSERT_EMPTY_FRAGMENTS;
+    }
+    if !on(ssl_option::DISABLE_LEGACY_RENEGOTIATION) {
+        opts |= SslOptions::ALLOW_UNSAFE_LEGACY_RENEGOTIATION;
+    }
+    if on(ssl_option::DISABLE_SESSION_TICKETS) {
+        opts |= SslOptions::NO_TICKET;
+    }
+    if on(ssl_option::DISABLE_COMPRESSION) {
+        opts |= SslOptions::NO_COMPRESSION;
+    }
+    if !on(ssl_option::DISABLE_SERVER_CIPHER_PREFERENCE) {
+        opts |= SslOptions::CIPHER_SERVER_PREFERENCE;
+    }
+    b.clear_options(
+        SslOptions::DONT_INSERT_EMPTY_FRAGMENTS | SslOptions::ALLOW_UNSAFE_LEGACY_RENEGOTIATION,
+    );
+    b.set_options(opts);
+    b.set_mode(SslMode::RELEASE_BUFFERS | SslMode::ACCEPT_MOVING_WRITE_BUFFER);
+
+    // §7.3 ciphers: split by protocol; each string applied only if non-empty.
+    let list: Arc<[Cipher]> = if s.ciphers.is_empty() {
+        cipher::default_ciphers()
+    } else {
+        s.ciphers.clone()
+    };
+    let (tls13, older): (Vec<&Cipher>, Vec<&Cipher>) = list.iter().partition(|c| {
+        c.protocol() == protocol::TLS_V1_3 || c.protocol() == protocol::TLS_V1_3_OR_LATER
+    });
+    let join = |v: &[&Cipher]| v.iter().map(|c| c.name()).collect::<Vec<_>>().join(":");
+    if tls13.is_empty() && older.is_empty() {
+        return Err(Error::invalid("invalid or empty cipher list"));
+    }
+    if !older.is_empty() {
+        b.set_cipher_list(&join(&older))
+            .map_err(ctx_err("invalid cipher list"))?;
+    }
+    if !tls13.is_empty() {
+        b.set_ciphersuites(&join(&tls13))
+            .map_err(ctx_err("invalid TLS 1.3 cipher suites"))?;
+    }
+
+    // §7.4 trust store: configured CAs that have not expired, plus the shared
+    // system store when the configuration trusts the system roots.
+    let now = now_unix();
+    let cas: Vec<_> = s
+        .ca_certificates
+        .iter()
+        .filter(|c| c.expiry_date().is_none_or(|exp| exp >= now))
+        .filter_map(|c| c.x509().map(|x| x.to_owned()))
+        .collect();
+    if s.allow_root_cert_on_demand_loading && cas.is_empty() {
+        crate::ossl::ctx_share_cert_store(&mut b, system_ca::system_ca().store());
+    } else {
+        let mut store = X509StoreBuilder::new().map_err(ctx_err("cannot create a trust store"))?;
+        for x in cas {
+            let _ = store.add_cert(x); // duplicates are harmless
+        }
+        if s.allow_root_cert_on_demand_loading {
+            for c in system_ca::system_ca().certificates().iter() {
+                if let Some(x) = c.x509() {
+                    let _ = store.add_cert(x.to_owned());
+                }
+            }
+        }
+        crate::ossl::clear_error_queue();
+        b.set_cert_store(store.build());
+    }
+
+    // §7.5 local certificate and key.
+    if let Some(leaf) = s.local_certificate_chain.first().and_then(|c| c.x509()) {
+        let Some(key) = s.private_key.pkey() else {
+            return Err(Error::invalid(
+                "a local certificate is set but no private key",
+            ));
+        };
+        b.set_certificate(leaf)
+            .map_err(ctx_err("cannot use the local certificate"))?;
+        b.set_private_key(key)
+            .map_err(ctx_err("cannot use the private key"))?;
+        b.check_private_key().map_err(ctx_err(
+            "the private key does not match the local certificate",
+        ))?;
+        for c in s.local_certificate_chain.iter().skip(1) {
+            if let Some(x) = c.x509() {
+                b.add_extra_chain_cert(x.to_owned())
+                    .map_err(ctx_err("cannot add a chain certificate"))?;
+            }
+        }
+    } else if !s.private_key.is_null() && server {
+        // A key without a certificate is ignored by Qt too; nothing to do.
+    }
+
+    // §7.6 verification: the callback records errors; the decision is made
+    // after the handshake (or at once when the handshake must interrupt).
+    let mut vmode = if s.peer_verify_mode == verify_mode::VERIFY_NONE {
+        SslVerifyMode::NONE
+    } else {
+        SslVerifyMode::PEER
+    };
+    if s.peer_verify_mode != verify_mode::VERIFY_NONE && s.missing_certificate_is_fatal {
+        vmode |= SslVerifyMode::FAIL_IF_NO_PEER_CERT;
+    }
+    b.set_verify_callback(vmode, callbacks::verify_callback);
+
+    // §7.7 remaining settings.
+    if !server {
+        b.set_session_cache_mode(SslSessionCacheMode::CLIENT | SslSessionCacheMode::NO_INTERNAL);
+        b.set_new_session_callback(callbacks::new_session_callback);
+    }
+    if s.peer_verify_depth != 0 {
+        b.set_verify_depth(s.peer_verify_depth as u32);
+    }
+    if server {
+        if !s.dh_params.is_valid() {
+            return Err(Error::invalid(
+                "the Diffie-Hellman parameters are not valid",
+            ));
+        }
+        if !s.dh_params.der().is_empty() {
+            let dh = Dh::params_from_der(s.dh_params.der())
+                .map_err(ctx_err("cannot decode the DH parameters"))?;
+            b.set_tmp_dh(&dh)
+                .map_err(ctx_err("OpenSSL refused the DH parameters"))?;
+        }
+        let hint = CString::new(s.psk_identity_hint.as_slice().to_vec())
+            .map_err(|_| Error::invalid("the PSK identity hint contains a NUL byte"))?;
+        callbacks::set_psk_identity_hint(&mut b, &hint)?;
+        // A session-id context lets TLS 1.3 PSK and resumption work (Qt never sets one).
+        b.set_session_id_context(b"qssl")
+            .map_err(ctx_err("cannot set the session id context"))?;
+    }
+    if !s.elliptic_curves.is_empty() {
+        let names: Vec<String> = s
+            .elliptic_curves
+            .iter()
+            .map(|c| {
+                openssl::nid::Nid::from_raw(c.0)
+                    .short_name()
+                    .map(str::to_string)
+                    .map_err(|_| Error::invalid(format!("elliptic curve {} has no name", c.0)))
+            })
+            .collect::<Result<_, _>>()?;
+        b.set_groups_list(&names.join(":"))
+            .map_err(ctx_err("OpenSSL refused the elliptic curves"))?;
+    }
+
+    // §11 ALPN.
+    let wire = alpn_wire(s);
+    if !wire.is_empty() {
+        if server {
+            callbacks::set_alpn_select(&mut b, wire);
+        } else {
+            b.set_alpn_protos(&wire)
+                .map_err(ctx_err("cannot set the ALPN protocols"))?;
+        }
+    }
+
+    // OCSP stapling: a client feature (Qt reports an error on servers but
+    // then completes the handshake; qssl refuses cleanly before any I/O).
+    if s.ocsp_stapling_enabled {
+        if server {
+            return Err(Error::Unsupported(
+                "OCSP stapling is supported on clients only (servers cannot staple responses)"
+                    .into(),
+            ));
+        }
+        callbacks::set_ocsp_client(&mut b)?;
+    }
+
+    callbacks::set_info_callback(&mut b);
+
+    // §7.9 backend configuration, applied last.
+    apply_backend_config(&mut b, s, server)?;
+    Ok(b.build())
+}
+
+/// The ALPN wire list: entries of 1..=255 bytes, length-prefixed.
+pub(crate) fn alpn_wire(s: &Settings) -> Vec<u8> {
+    let mut wire = Vec::new();
+    for p in s.allowed_next_protocols.iter() {
+        let p = p.as_slice();
+        if !p.is_empty() && p.len() <= 255 {
+            wire.push(p.len() as u8);
+            wire.extend_from_slice(p);
+        }
+    }
+    wire
+}
+
+fn apply_backend_config(
+    b: &mut SslContextBuilder,
+    s: &Settings,
+    server: bool,
+) -> Result<(), Error> {
+    if s.backend_config.is_empty() {
+        return Ok(());
+    }
+    let mut cmds = Vec::new();
+    for (name, value) in s.backend_config.iter() {
+        let shown = String::from_utf8_lossy(name).into_owned();
+        let BackendValue::Bytes(v) = value else {
+            return Err(Error::invalid(format!(
+                "backend option '{shown}': the value must be bytes (QByteArray), not {value:?}"
+            )));
+        };
+        let n = CString::new(name.clone())
+            .map_err(|_| Error::invalid(format!("backend option '{shown}' contains NUL")))?;
+        let v = CString::new(v.as_slice().to_vec()).map_err(|_| {
+            Error::invalid(format!("backend option '{shown}': the value contains NUL"))
+        })?;
+        cmds.push((shown, n, v));
+    }
+    callbacks::apply_conf_commands(b, server, &cmds)
+}
+
+fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

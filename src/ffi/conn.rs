@@ -1,0 +1,628 @@
+//! `qssl_conn_t`: a TLS connection driven by a configuration (the handshake
+//! part of QSslSocket), over a socket or a memory transport; and the two
+//! bridges for code that drives OpenSSL itself.
+
+use std::ffi::{c_char, c_void};
+use std::sync::Arc;
+
+use super::boundary;
+use super::bytes::{slice_in, str_in, text_out};
+use super::cipher::qssl_cipher_t;
+use super::config::qssl_config_t;
+use super::enums::*;
+use super::handle::{borrow, borrow_mut, free, reset_out, write_out};
+use super::list::{ListStore, array_in};
+use super::psk::{CPskHandler, qssl_psk_callback_t};
+use super::ssl_error::{qssl_ssl_error_list_t, qssl_ssl_error_t};
+use super::status::{QSSL_STATUS_OK, QSSL_STATUS_WANT_READ, QSSL_STATUS_WANT_WRITE, qssl_status_t};
+use crate::Error;
+use crate::engine::conn::{Progress, capture_state};
+use crate::engine::transport::{MemoryPipe, Transport};
+use crate::engine::{Connection, Mode};
+use crate::model::enums::verify_mode;
+
+/// A connection handle. Declared in the header preamble.
+pub struct qssl_conn_t(pub(crate) Connection);
+
+fn mode_in(mode: qssl_ssl_mode_t) -> Result<Mode, Error> {
+    match mode {
+        QSSL_SSL_MODE_SSL_CLIENT_MODE => Ok(Mode::Client),
+        QSSL_SSL_MODE_SSL_SERVER_MODE => Ok(Mode::Server),
+        QSSL_SSL_MODE_UNENCRYPTED_MODE => Err(Error::invalid("UnencryptedMode is not a TLS side")),
+        m => Err(Error::invalid(format!("unknown SSL mode {m}"))),
+    }
+}
+
+fn progress(p: Progress) -> qssl_status_t {
+    match p {
+        Progress::Done => QSSL_STATUS_OK,
+        Progress::WantRead => QSSL_STATUS_WANT_READ,
+        Progress::WantWrite => QSSL_STATUS_WANT_WRITE,
+    }
+}
+
+/// Borrows a connection mutably.
+unsafe fn conn_mut<'a>(conn: *mut qssl_conn_t) -> Result<&'a mut Connection, Error> {
+    // SAFETY: forwarded caller guarantee.
+    Ok(&mut unsafe { borrow_mut(conn, "conn") }?.0)
+}
+
+/// Borrows a connection.
+unsafe fn conn_ref<'a>(conn: *const qssl_conn_t) -> Result<&'a Connection, Error> {
+    // SAFETY: forwarded caller guarantee.
+    Ok(&unsafe { borrow(conn, "conn") }?.0)
+}
+
+/// Creates a connection that reads and writes the socket `fd`, which the
+/// application owns and must keep open (qssl never closes it). Blocking and
+/// non-blocking sockets both work: on a non-blocking socket the calls return
+/// QSSL_STATUS_WANT_READ / WANT_WRITE. The configuration is copied (O(1));
+/// its OpenSSL context is built now, or taken from its cache, so a bad
+/// configuration fails here, before any I/O (for example a DTLS protocol, a
+/// certificate without a key, invalid DH parameters, an unknown backend
+/// option). Free it with qssl_conn_free().
+/// Qt: QSslSocket::setSocketDescriptor() + setSslConfiguration().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_new_fd(
+    cfg: *const qssl_config_t,
+    mode: qssl_ssl_mode_t,
+    fd: i32,
+    out: *mut *mut qssl_conn_t,
+) -> qssl_status_t {
+    boundary::status("qssl_conn_new_fd", || {
+        // SAFETY: NULL or a writable pointer.
+        unsafe { reset_out(out, "out") }?;
+        // SAFETY: NULL or a live configuration.
+        let c = unsafe { borrow(cfg, "cfg") }?;
+        if fd < 0 {
+            return Err(Error::invalid(format!("invalid file descriptor {fd}")));
+        }
+        let conn = Connection::new(&c.0, mode_in(mode)?, Transport::Fd(fd))?;
+        // SAFETY: checked above.
+        unsafe { write_out(out, qssl_conn_t(conn)) };
+        Ok(())
+    })
+}
+
+/// Creates a connection over a memory transport: give it the bytes received
+/// from the peer with qssl_conn_feed(), and send the peer what
+/// qssl_conn_take_output() hands out. Otherwise as qssl_conn_new_fd().
+/// Qt: none (QSslSocket needs a socket).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_new_memory(
+    cfg: *const qssl_config_t,
+    mode: qssl_ssl_mode_t,
+    out: *mut *mut qssl_conn_t,
+) -> qssl_status_t {
+    boundary::status("qssl_conn_new_memory", || {
+        // SAFETY: NULL or a writable pointer.
+        unsafe { reset_out(out, "out") }?;
+        // SAFETY: NULL or a live configuration.
+        let c = unsafe { borrow(cfg, "cfg") }?;
+        let conn = Connection::new(
+            &c.0,
+            mode_in(mode)?,
+            Transport::Memory(MemoryPipe::default()),
+        )?;
+        // SAFETY: checked above.
+        unsafe { write_out(out, qssl_conn_t(conn)) };
+        Ok(())
+    })
+}
+
+/// Frees a connection; NULL is a no-op. It does not send close_notify (call
+/// qssl_conn_shutdown() first for that) but keeps the session resumable.
+/// The socket is not closed. Qt: ~QSslSocket().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_free(conn: *mut qssl_conn_t) {
+    boundary::void("qssl_conn_free", || {
+        // SAFETY: NULL or a handle from qssl, freed once.
+        unsafe { free(conn) };
+        Ok(())
+    })
+}
+
+/// The side of the connection; NULL gives QSSL_SSL_MODE_UNENCRYPTED_MODE.
+/// Qt: QSslSocket::mode().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_mode(conn: *const qssl_conn_t) -> qssl_ssl_mode_t {
+    boundary::value("qssl_conn_mode", QSSL_SSL_MODE_UNENCRYPTED_MODE, || {
+        // SAFETY: NULL or a live handle.
+        Ok(match unsafe { conn_ref(conn) }?.mode() {
+            Mode::Client => QSSL_SSL_MODE_SSL_CLIENT_MODE,
+            Mode::Server => QSSL_SSL_MODE_SSL_SERVER_MODE,
+        })
+    })
+}
+
+/// Sets the name the client sends as SNI and checks the server's certificate
+/// against (a DNS name or an IP literal; IP literals are not sent as SNI).
+/// A verifying client without a name reports HostNameMismatch. Only before
+/// the handshake starts (else INVALID_STATE). Qt: QSslSocket::setPeerVerifyName().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_set_peer_verify_name(
+    conn: *mut qssl_conn_t,
+    name: *const c_char,
+) -> qssl_status_t {
+    boundary::status("qssl_conn_set_peer_verify_name", || {
+        // SAFETY: NULL or a live handle; NULL or a C string.
+        let (c, n) = unsafe { (conn_mut(conn)?, str_in(name, "name")?) };
+        c.set_peer_verify_name(n)
+    })
+}
+
+/// Writes the peer verify name (text out; "" if none). Qt: QSslSocket::peerVerifyName().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_peer_verify_name(
+    conn: *const qssl_conn_t,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> qssl_status_t {
+    boundary::status("qssl_conn_peer_verify_name", || {
+        // SAFETY: NULL or a live handle; out params per the contract.
+        unsafe { text_out(conn_ref(conn)?.peer_verify_name(), buf, cap, out_len) }
+    })
+}
+
+/// Overrides the configuration's peer verify mode for this connection; only
+/// before the handshake starts. Qt: QSslSocket::setPeerVerifyMode().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_set_peer_verify_mode(
+    conn: *mut qssl_conn_t,
+    mode: qssl_peer_verify_mode_t,
+) -> qssl_status_t {
+    boundary::status("qssl_conn_set_peer_verify_mode", || {
+        // SAFETY: NULL or a live handle.
+        let c = unsafe { conn_mut(conn) }?;
+        if !(verify_mode::VERIFY_NONE..=verify_mode::AUTO_VERIFY_PEER).contains(&mode) {
+            return Err(Error::invalid(format!("unknown peer verify mode {mode}")));
+        }
+        c.set_peer_verify_mode(mode)
+    })
+}
+
+/// The effective peer verify mode; NULL gives AUTO_VERIFY_PEER.
+/// Qt: QSslSocket::peerVerifyMode().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_peer_verify_mode(
+    conn: *const qssl_conn_t,
+) -> qssl_peer_verify_mode_t {
+    // SAFETY: NULL or a live handle.
+    boundary::value(
+        "qssl_conn_peer_verify_mode",
+        QSSL_PEER_VERIFY_MODE_AUTO_VERIFY_PEER,
+        || Ok(unsafe { conn_ref(conn) }?.peer_verify_mode()),
+    )
+}
+
+/// Registers a PSK callback for this connection only; it takes precedence
+/// over the configuration's. `callback` NULL falls back to the
+/// configuration's. `user_data_free` runs exactly once (see
+/// qssl_config_set_psk_callback()). Only before the handshake starts.
+/// Qt: QSslSocket::preSharedKeyAuthenticationRequired.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_set_psk_callback(
+    conn: *mut qssl_conn_t,
+    callback: qssl_psk_callback_t,
+    user_data: *mut c_void,
+    user_data_free: Option<unsafe extern "C" fn(*mut c_void)>,
+) -> qssl_status_t {
+    boundary::status("qssl_conn_set_psk_callback", || {
+        let handler = CPskHandler::new(callback, user_data, user_data_free);
+        // SAFETY: NULL or a live handle.
+        let c = unsafe { conn_mut(conn) }?;
+        c.set_psk_handler(handler.map(|h| Arc::new(h) as _))
+    })
+}
+
+/// Runs the handshake as far as the transport allows: QSSL_STATUS_OK when
+/// done, WANT_READ / WANT_WRITE to be called again when the socket is ready
+/// (or, on a memory transport, after feeding bytes / taking output), or an
+/// error: QSSL_STATUS_TLS (handshake failure, alert), VERIFICATION_FAILED
+/// (the peer's certificate did not verify and the errors were not ignored;
+/// see qssl_conn_ssl_errors()), CALLBACK_REFUSED (the PSK callback refused),
+/// IO, CLOSED. The message names the cause and the alert sent or received.
+/// Qt: QSslSocket::startClientEncryption() / startServerEncryption().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_handshake(conn: *mut qssl_conn_t) -> qssl_status_t {
+    boundary::status_code("qssl_conn_handshake", || {
+        // SAFETY: NULL or a live handle.
+        Ok(progress(unsafe { conn_mut(conn) }?.handshake()?))
+    })
+}
+
+/// Reads up to `cap` decrypted bytes into `buf`; `*out_read` receives how many
+/// (0 unless QSSL_STATUS_OK). Returns OK, WANT_READ / WANT_WRITE, CLOSED once
+/// the peer closed (close_notify or end of file), INVALID_STATE before the
+/// handshake completed, or an error. Qt: QSslSocket::read().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_read(
+    conn: *mut qssl_conn_t,
+    buf: *mut u8,
+    cap: usize,
+    out_read: *mut usize,
+) -> qssl_status_t {
+    boundary::status_code("qssl_conn_read", || {
+        if out_read.is_null() {
+            return Err(Error::NullArgument("out_read"));
+        }
+        // SAFETY: checked non-NULL.
+        unsafe { *out_read = 0 };
+        // SAFETY: NULL or a live handle.
+        let c = unsafe { conn_mut(conn) }?;
+        if cap == 0 {
+            return Err(Error::invalid("cap is 0"));
+        }
+        if buf.is_null() {
+            return Err(Error::NullArgument("buf"));
+        }
+        // SAFETY: buf is valid for cap bytes per the caller.
+        let dst = unsafe { std::slice::from_raw_parts_mut(buf, cap) };
+        let (p, n) = c.read(dst)?;
+        // SAFETY: checked non-NULL.
+        unsafe { *out_read = n };
+        Ok(progress(p))
+    })
+}
+
+/// Encrypts and sends `(data, len)`; `*out_written` receives `len` on OK, 0
+/// otherwise. On WANT_READ / WANT_WRITE call again with the same bytes.
+/// Qt: QSslSocket::write().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_write(
+    conn: *mut qssl_conn_t,
+    data: *const u8,
+    len: usize,
+    out_written: *mut usize,
+) -> qssl_status_t {
+    boundary::status_code("qssl_conn_write", || {
+        if out_written.is_null() {
+            return Err(Error::NullArgument("out_written"));
+        }
+        // SAFETY: checked non-NULL.
+        unsafe { *out_written = 0 };
+        // SAFETY: NULL or a live handle; (data, len) readable.
+        let (c, d) = unsafe { (conn_mut(conn)?, slice_in(data, len, "data")?) };
+        let (p, n) = c.write(d)?;
+        // SAFETY: checked non-NULL.
+        unsafe { *out_written = n };
+        Ok(progress(p))
+    })
+}
+
+/// Sends close_notify (without waiting for the peer's). Returns OK, WANT_*,
+/// or INVALID_STATE before a completed handshake. Qt: QSslSocket::disconnectFromHost().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_shutdown(conn: *mut qssl_conn_t) -> qssl_status_t {
+    boundary::status_code("qssl_conn_shutdown", || {
+        // SAFETY: NULL or a live handle.
+        Ok(progress(unsafe { conn_mut(conn) }?.shutdown()?))
+    })
+}
+
+/// Decrypted bytes readable without I/O; 0 for NULL. Qt: QSslSocket::bytesAvailable().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_pending(conn: *const qssl_conn_t) -> usize {
+    boundary::value("qssl_conn_pending", 0, || {
+        // SAFETY: NULL or a live handle.
+        Ok(unsafe { conn_ref(conn) }?.pending())
+    })
+}
+
+/// Memory transport: hands qssl `(data, len)` received from the peer.
+/// INVALID_STATE on a socket connection. Qt: none.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_feed(
+    conn: *mut qssl_conn_t,
+    data: *const u8,
+    len: usize,
+) -> qssl_status_t {
+    boundary::status("qssl_conn_feed", || {
+        // SAFETY: NULL or a live handle; (data, len) readable.
+        let (c, d) = unsafe { (conn_mut(conn)?, slice_in(data, len, "data")?) };
+        let p = c
+            .memory()
+            .ok_or_else(|| Error::InvalidState("not a memory connection".into()))?;
+        p.inbound.extend(d);
+        Ok(())
+    })
+}
+
+/// Memory transport: the peer closed its side; reads past the fed bytes see
+/// end of file. Qt: none.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_feed_eof(conn: *mut qssl_conn_t) -> qssl_status_t {
+    boundary::status("qssl_conn_feed_eof", || {
+        // SAFETY: NULL or a live handle.
+        let c = unsafe { conn_mut(conn) }?;
+        let p = c
+            .memory()
+            .ok_or_else(|| Error::InvalidState("not a memory connection".into()))?;
+        p.eof = true;
+        Ok(())
+    })
+}
+
+/// Memory transport: bytes waiting to be sent to the peer; 0 for NULL or a
+/// socket connection. Qt: none.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_pending_output(conn: *mut qssl_conn_t) -> usize {
+    boundary::value("qssl_conn_pending_output", 0, || {
+        // SAFETY: NULL or a live handle.
+        let c = unsafe { conn_mut(conn) }?;
+        Ok(c.memory().map_or(0, |p| p.outbound.len()))
+    })
+}
+
+/// Memory transport: moves up to `cap` bytes waiting for the peer into `buf`
+/// and writes the count to `*out_len` (a stream, so unlike value getters it
+/// takes what fits rather than failing with BUFFER_TOO_SMALL). Qt: none.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_take_output(
+    conn: *mut qssl_conn_t,
+    buf: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> qssl_status_t {
+    boundary::status("qssl_conn_take_output", || {
+        if out_len.is_null() {
+            return Err(Error::NullArgument("out_len"));
+        }
+        // SAFETY: checked non-NULL.
+        unsafe { *out_len = 0 };
+        // SAFETY: NULL or a live handle.
+        let c = unsafe { conn_mut(conn) }?;
+        let p = c
+            .memory()
+            .ok_or_else(|| Error::InvalidState("not a memory connection".into()))?;
+        let n = p.outbound.len().min(cap);
+        if n > 0 && buf.is_null() {
+            return Err(Error::NullArgument("buf"));
+        }
+        for (i, b) in p.outbound.drain(..n).enumerate() {
+            // SAFETY: buf is valid for cap >= n bytes.
+            unsafe { *buf.add(i) = b };
+        }
+        // SAFETY: checked non-NULL.
+        unsafe { *out_len = n };
+        Ok(())
+    })
+}
+
+/// The SSL errors found while verifying the peer, in Qt's order (host name
+/// and missing certificate first, then chain errors). Also filled when the
+/// errors were ignored or the side does not verify. NULL gives NULL.
+/// Qt: QSslSocket::sslHandshakeErrors().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_ssl_errors(
+    conn: *const qssl_conn_t,
+) -> *mut qssl_ssl_error_list_t {
+    boundary::pointer("qssl_conn_ssl_errors", || {
+        // SAFETY: NULL or a live handle.
+        let v = unsafe { conn_ref(conn) }?.ssl_errors().to_vec();
+        Ok(super::handle::into_raw(qssl_ssl_error_list_t(
+            ListStore::new(v.into()),
+        )))
+    })
+}
+
+/// Ignore every SSL error in the coming handshake (it then succeeds despite
+/// verification errors, which qssl_conn_ssl_errors() still lists).
+/// Qt: QSslSocket::ignoreSslErrors().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_ignore_ssl_errors(conn: *mut qssl_conn_t) -> qssl_status_t {
+    boundary::status("qssl_conn_ignore_ssl_errors", || {
+        // SAFETY: NULL or a live handle.
+        unsafe { conn_mut(conn) }?.ignore_ssl_errors();
+        Ok(())
+    })
+}
+
+/// Ignore exactly these errors: an error is ignored when one entry has its
+/// code and either a null certificate or the same certificate. The handshake
+/// fails if any other error occurs. Qt: QSslSocket::ignoreSslErrors(const QList<QSslError> &).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_ignore_ssl_errors_list(
+    conn: *mut qssl_conn_t,
+    errors: *const *const qssl_ssl_error_t,
+    n: usize,
+) -> qssl_status_t {
+    boundary::status("qssl_conn_ignore_ssl_errors_list", || {
+        // SAFETY: NULL or a live handle; `errors` holds n handles.
+        let (c, v) = unsafe {
+            (
+                conn_mut(conn)?,
+                array_in::<_, qssl_ssl_error_t>(errors, n, "errors")?,
+            )
+        };
+        c.ignore_ssl_errors_list(v);
+        Ok(())
+    })
+}
+
+/// True once the handshake succeeded; false for NULL. Qt: QSslSocket::isEncrypted().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_is_encrypted(conn: *const qssl_conn_t) -> bool {
+    boundary::value("qssl_conn_is_encrypted", false, || {
+        // SAFETY: NULL or a live handle.
+        Ok(unsafe { conn_ref(conn) }?.is_encrypted())
+    })
+}
+
+/// True when the handshake resumed a session (from a session ticket set on
+/// the configuration). No public Qt counterpart (Qt keeps it hidden).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_session_resumed(conn: *const qssl_conn_t) -> bool {
+    boundary::value("qssl_conn_session_resumed", false, || {
+        // SAFETY: NULL or a live handle.
+        Ok(unsafe { conn_ref(conn) }?.session_resumed())
+    })
+}
+
+/// The connection's configuration with the session state of the handshake:
+/// peer certificate and chain (shared, not copied), session cipher and
+/// protocol (null / -1 once the connection is closed), the negotiated
+/// application protocol and status, the ephemeral server key (clients) and,
+/// when session persistence is enabled, the latest session ticket with its
+/// lifetime hint (TLS 1.3 tickets arrive after the handshake, with the first
+/// read). Free it with qssl_config_free(). Qt: QSslSocket::sslConfiguration().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_ssl_configuration(
+    conn: *const qssl_conn_t,
+) -> *mut qssl_config_t {
+    boundary::pointer("qssl_conn_ssl_configuration", || {
+        // SAFETY: NULL or a live handle.
+        let c = unsafe { conn_ref(conn) }?;
+        Ok(super::handle::into_raw(qssl_config_t(
+            c.ssl_configuration(),
+        )))
+    })
+}
+
+/// The session's cipher (a null cipher before the handshake or after close).
+/// Qt: QSslSocket::sessionCipher().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_session_cipher(conn: *const qssl_conn_t) -> *mut qssl_cipher_t {
+    boundary::pointer("qssl_conn_session_cipher", || {
+        // SAFETY: NULL or a live handle.
+        let c = unsafe { conn_ref(conn) }?;
+        Ok(super::handle::into_raw(qssl_cipher_t(
+            c.ssl_configuration().session_cipher().clone(),
+        )))
+    })
+}
+
+/// The session's protocol (-1 before the handshake or after close).
+/// Qt: QSslSocket::sessionProtocol().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_session_protocol(
+    conn: *const qssl_conn_t,
+) -> qssl_ssl_protocol_t {
+    boundary::value(
+        "qssl_conn_session_protocol",
+        QSSL_SSL_PROTOCOL_UNKNOWN_PROTOCOL,
+        || {
+            // SAFETY: NULL or a live handle.
+            Ok(unsafe { conn_ref(conn) }?
+                .ssl_configuration()
+                .session_protocol())
+        },
+    )
+}
+
+/// The last alert this side sent: writes its level and type (the TLS alert
+/// code) and returns true, or returns false if none was sent.
+/// Qt: QSslSocket::alertSent (a signal).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_alert_sent(
+    conn: *const qssl_conn_t,
+    level: *mut qssl_alert_level_t,
+    kind: *mut qssl_alert_type_t,
+) -> bool {
+    boundary::value("qssl_conn_alert_sent", false, || {
+        // SAFETY: NULL or a live handle; out pointers may be NULL.
+        unsafe { alert_out(conn_ref(conn)?.alert_sent(), level, kind) }
+    })
+}
+
+/// The last alert this side received (see qssl_conn_alert_sent()).
+/// Qt: QSslSocket::alertReceived (a signal).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_alert_received(
+    conn: *const qssl_conn_t,
+    level: *mut qssl_alert_level_t,
+    kind: *mut qssl_alert_type_t,
+) -> bool {
+    boundary::value("qssl_conn_alert_received", false, || {
+        // SAFETY: NULL or a live handle; out pointers may be NULL.
+        unsafe { alert_out(conn_ref(conn)?.alert_received(), level, kind) }
+    })
+}
+
+/// Writes an alert to optional out pointers.
+///
+/// # Safety
+/// `level` and `kind` must be NULL or writable.
+unsafe fn alert_out(a: Option<(i32, i32)>, level: *mut i32, kind: *mut i32) -> Result<bool, Error> {
+    let Some((l, k)) = a else { return Ok(false) };
+    // OpenSSL's level: 1 warning, 2 fatal; Qt's: 0 warning, 1 fatal, 2 unknown.
+    let qt_level = match l {
+        1 => QSSL_ALERT_LEVEL_WARNING,
+        2 => QSSL_ALERT_LEVEL_FATAL,
+        _ => QSSL_ALERT_LEVEL_UNKNOWN,
+    };
+    // SAFETY: NULL-checked; writable per the caller.
+    unsafe {
+        if !level.is_null() {
+            *level = qt_level;
+        }
+        if !kind.is_null() {
+            *kind = k & 0xff;
+        }
+    }
+    Ok(true)
+}
+
+// ---- bridges for code that drives OpenSSL itself ---------------------------------
+
+/// Gives the OpenSSL `SSL_CTX*` that qssl builds from `cfg` for `mode` (built
+/// once per configuration and shared), with a reference taken for the caller:
+/// release it with OpenSSL's SSL_CTX_free(). Lets Boost.Asio, libcurl
+/// (CURLOPT_SSL_CTX_FUNCTION's peer) or libevent use a qssl configuration.
+/// Its verify callback fails closed on SSLs that qssl did not create; the
+/// host name is not checked unless you set it (SSL_set1_host). The pointer is
+/// typed `void *` so this header needs no OpenSSL header. Errors: as
+/// qssl_conn_new_memory(). Qt: none.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_config_openssl_context(
+    cfg: *const qssl_config_t,
+    mode: qssl_ssl_mode_t,
+    out_ssl_ctx: *mut *mut c_void,
+) -> qssl_status_t {
+    boundary::status("qssl_config_openssl_context", || {
+        // SAFETY: NULL or writable.
+        unsafe { reset_out(out_ssl_ctx, "out_ssl_ctx") }?;
+        // SAFETY: NULL or a live configuration.
+        let c = unsafe { borrow(cfg, "cfg") }?;
+        let server = mode_in(mode)? == Mode::Server;
+        let ctx = crate::engine::context::context_for(&c.0, server)?;
+        use foreign_types::ForeignType;
+        let raw = ctx.as_ptr();
+        std::mem::forget(ctx); // the caller owns this reference now
+        // SAFETY: checked non-NULL above.
+        unsafe { *out_ssl_ctx = raw.cast() };
+        Ok(())
+    })
+}
+
+/// Fills `cfg`'s session state from an OpenSSL `SSL*` whose handshake the
+/// application completed itself (peer certificate and chain, cipher,
+/// protocol, ALPN result, ephemeral server key, session ticket when
+/// persistence is enabled), as qssl_conn_ssl_configuration() would.
+/// `ssl` is borrowed and not changed. Qt: none.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_config_set_session_state_from_openssl(
+    cfg: *mut qssl_config_t,
+    mode: qssl_ssl_mode_t,
+    ssl: *const c_void,
+) -> qssl_status_t {
+    boundary::status("qssl_config_set_session_state_from_openssl", || {
+        // SAFETY: NULL or a live configuration.
+        let c = unsafe { borrow_mut(cfg, "cfg") }?;
+        if ssl.is_null() {
+            return Err(Error::NullArgument("ssl"));
+        }
+        let server = mode_in(mode)? == Mode::Server;
+        use foreign_types::ForeignTypeRef;
+        // SAFETY: the caller passes a live SSL* for the duration of the call.
+        let ssl = unsafe { openssl::ssl::SslRef::from_ptr(ssl.cast_mut().cast()) };
+        let status = if ssl.selected_alpn_protocol().is_some_and(|p| !p.is_empty()) {
+            1
+        } else {
+            0
+        };
+        c.0 = capture_state(&c.0, ssl, server, status);
+        Ok(())
+    })
+}

@@ -1,0 +1,486 @@
+//! Real handshakes between two qssl endpoints over the memory transport.
+
+use std::sync::{Arc, Mutex};
+
+use openssl::pkey::PKey;
+use qssl::Error;
+use qssl::engine::conn::Progress;
+use qssl::engine::transport::{MemoryPipe, Transport};
+use qssl::engine::{Connection, Mode};
+use qssl::model::bytes::{OptBytes, SecretBytes};
+use qssl::model::cert::Certificate;
+use qssl::model::config::{PskHandler, SslConfiguration};
+use qssl::model::enums::{encoding, key_type, protocol, ssl_option, verify_mode};
+use qssl::model::key::Key;
+use qssl::model::psk::PskAuthenticator;
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+fn cert(name: &str) -> Certificate {
+    Certificate::from_data(&fixture(name), encoding::PEM).remove(0)
+}
+
+fn key(name: &str) -> Key {
+    Key::from_pkey(
+        PKey::private_key_from_pem(&fixture(name)).unwrap(),
+        key_type::PRIVATE_KEY,
+    )
+}
+
+fn server_config() -> SslConfiguration {
+    let mut c = SslConfiguration::default_configuration();
+    c.set_local_certificate(cert("server.pem"));
+    c.set_private_key(key("server-key.pem"));
+    c
+}
+
+fn client_config() -> SslConfiguration {
+    let mut c = SslConfiguration::default_configuration();
+    c.set_ca_certificates(Arc::from(vec![cert("ca.pem")]));
+    c
+}
+
+fn mem() -> Transport {
+    Transport::Memory(MemoryPipe::default())
+}
+
+/// Moves bytes between the two memory transports.
+fn shuttle(a: &mut Connection, b: &mut Connection) -> bool {
+    let out_a: Vec<u8> = a.memory().unwrap().outbound.drain(..).collect();
+    let out_b: Vec<u8> = b.memory().unwrap().outbound.drain(..).collect();
+    let moved = !out_a.is_empty() || !out_b.is_empty();
+    b.memory().unwrap().inbound.extend(out_a);
+    a.memory().unwrap().inbound.extend(out_b);
+    moved
+}
+
+/// Runs both handshakes to completion or failure.
+fn handshake(
+    client: &mut Connection,
+    server: &mut Connection,
+) -> (Result<(), Error>, Result<(), Error>) {
+    let (mut rc, mut rs) = (None, None);
+    for _ in 0..100 {
+        if rc.is_none() {
+            match client.handshake() {
+                Ok(Progress::Done) => rc = Some(Ok(())),
+                Ok(_) => {}
+                Err(e) => rc = Some(Err(e)),
+            }
+        }
+        if rs.is_none() {
+            match server.handshake() {
+                Ok(Progress::Done) => rs = Some(Ok(())),
+                Ok(_) => {}
+                Err(e) => rs = Some(Err(e)),
+            }
+        }
+        let moved = shuttle(client, server);
+        if rc.is_some() && rs.is_some() && !moved {
+            break;
+        }
+        if !moved && (rc.is_some() || rs.is_some()) {
+            // One side finished or failed and nothing moves: the other is stuck.
+            if rc.is_none() {
+                rc = Some(Err(Error::Tls("client stalled".into())));
+            }
+            if rs.is_none() {
+                rs = Some(Err(Error::Tls("server stalled".into())));
+            }
+        }
+    }
+    (
+        rc.unwrap_or(Err(Error::Tls("client timed out".into()))),
+        rs.unwrap_or(Err(Error::Tls("server timed out".into()))),
+    )
+}
+
+fn pair(c: &SslConfiguration, s: &SslConfiguration) -> (Connection, Connection) {
+    let mut client = Connection::new(c, Mode::Client, mem()).unwrap();
+    client.set_peer_verify_name("localhost").unwrap();
+    let server = Connection::new(s, Mode::Server, mem()).unwrap();
+    (client, server)
+}
+
+#[test]
+fn tls13_certificate_handshake_and_state() {
+    let (mut c, mut s) = pair(&client_config(), &server_config());
+    let (rc, rs) = handshake(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    let cs = c.ssl_configuration();
+    assert_eq!(cs.session_protocol(), protocol::TLS_V1_3);
+    assert_eq!(cs.session_cipher().name(), "TLS_AES_256_GCM_SHA384");
+    assert_eq!(cs.peer_certificate(), &cert("server.pem"));
+    assert_eq!(cs.peer_certificate_chain().len(), 1);
+    assert_eq!(cs.ephemeral_server_key().algorithm(), 0, "X25519 is Opaque");
+    assert!(!cs.ephemeral_server_key().is_null());
+    let ss = s.ssl_configuration();
+    assert!(ss.ephemeral_server_key().is_null());
+    assert!(
+        ss.peer_certificate().is_null(),
+        "client sent no certificate"
+    );
+    assert!(c.ssl_errors().is_empty(), "{:?}", c.ssl_errors());
+
+    // Application data both ways.
+    c.write(b"ping").unwrap();
+    shuttle(&mut c, &mut s);
+    let mut buf = [0u8; 16];
+    let (_, n) = s.read(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"ping");
+    s.write(b"pong").unwrap();
+    shuttle(&mut c, &mut s);
+    let (_, n) = c.read(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"pong");
+}
+
+#[test]
+fn context_is_built_once_per_configuration() {
+    let cc = client_config();
+    let sc = server_config();
+    for _ in 0..3 {
+        let (mut c, mut s) = pair(&cc, &sc);
+        let (rc, rs) = handshake(&mut c, &mut s);
+        rc.unwrap();
+        rs.unwrap();
+    }
+    assert_eq!(cc.contexts_built(), 1);
+    assert_eq!(sc.contexts_built(), 1);
+    let mut detached = cc.clone();
+    detached.set_peer_verify_depth(5).unwrap();
+    assert_eq!(
+        detached.contexts_built(),
+        0,
+        "a detached copy builds its own"
+    );
+}
+
+#[test]
+fn untrusted_and_hostname_errors() {
+    // Client trusting nothing: SelfSigned... no, the server's chain is
+    // unknown: UnableToGetLocalIssuerCertificate / UnableToVerifyFirstCertificate.
+    let mut cc = SslConfiguration::default_configuration();
+    cc.set_ca_certificates(Arc::from(vec![]));
+    let (mut c, mut s) = pair(&cc, &server_config());
+    let (rc, _) = handshake(&mut c, &mut s);
+    assert!(matches!(rc, Err(Error::Verification(_))), "{rc:?}");
+    let codes: Vec<i32> = c.ssl_errors().iter().map(|e| e.code).collect();
+    assert!(
+        codes.contains(&20) || codes.contains(&11) || codes.contains(&12),
+        "{codes:?}"
+    );
+
+    // Wrong host name: HostNameMismatch (22) only.
+    let mut c = Connection::new(&client_config(), Mode::Client, mem()).unwrap();
+    c.set_peer_verify_name("otherhost").unwrap();
+    let mut s = Connection::new(&server_config(), Mode::Server, mem()).unwrap();
+    let (rc, _) = handshake(&mut c, &mut s);
+    assert!(matches!(rc, Err(Error::Verification(_))), "{rc:?}");
+    let codes: Vec<i32> = c.ssl_errors().iter().map(|e| e.code).collect();
+    assert_eq!(codes, [22]);
+
+    // Self-signed server, ignored errors: succeeds, errors still reported.
+    let mut sc = SslConfiguration::default_configuration();
+    sc.set_local_certificate(cert("selfsigned.pem"));
+    sc.set_private_key(key("selfsigned-key.pem"));
+    let (mut c, mut s) = pair(&client_config(), &sc);
+    c.ignore_ssl_errors();
+    let (rc, rs) = handshake(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    let codes: Vec<i32> = c.ssl_errors().iter().map(|e| e.code).collect();
+    assert_eq!(codes, [9]);
+}
+
+#[test]
+fn protocol_matrix() {
+    // (server, client) -> negotiated or None for failure (spec App. B).
+    let cases = [
+        (protocol::ANY_PROTOCOL, protocol::ANY_PROTOCOL, Some(12)),
+        (
+            protocol::SECURE_PROTOCOLS,
+            protocol::SECURE_PROTOCOLS,
+            Some(12),
+        ),
+        (protocol::TLS_V1_2_OR_LATER, protocol::TLS_V1_2, Some(2)),
+        (protocol::TLS_V1_2_OR_LATER, protocol::TLS_V1_3, Some(12)),
+        (protocol::TLS_V1_3_OR_LATER, protocol::TLS_V1_2, None),
+        (protocol::TLS_V1_3_OR_LATER, protocol::TLS_V1_3, Some(12)),
+        (protocol::TLS_V1_0_OR_LATER, protocol::TLS_V1_2, Some(2)),
+        (protocol::TLS_V1_2, protocol::ANY_PROTOCOL, Some(2)),
+        (protocol::TLS_V1_0, protocol::SECURE_PROTOCOLS, None),
+        (protocol::SECURE_PROTOCOLS, protocol::TLS_V1_0, None),
+    ];
+    for (sp, cp, want) in cases {
+        let mut sc = server_config();
+        sc.set_protocol(sp);
+        let mut cc = client_config();
+        cc.set_protocol(cp);
+        let (mut c, mut s) = pair(&cc, &sc);
+        let (rc, rs) = handshake(&mut c, &mut s);
+        match want {
+            Some(p) => {
+                assert!(rc.is_ok() && rs.is_ok(), "{sp}/{cp}: {rc:?} {rs:?}");
+                assert_eq!(c.ssl_configuration().session_protocol(), p, "{sp}/{cp}");
+            }
+            None => assert!(rc.is_err(), "{sp}/{cp} should fail"),
+        }
+    }
+}
+
+#[test]
+fn dtls_and_unknown_protocols_refused_before_io() {
+    for p in [
+        protocol::DTLS_V1_2,
+        protocol::DTLS_V1_2_OR_LATER,
+        protocol::UNKNOWN_PROTOCOL,
+    ] {
+        let mut cc = client_config();
+        cc.set_protocol(p);
+        let e = Connection::new(&cc, Mode::Client, mem())
+            .err()
+            .expect("refused");
+        assert!(
+            e.to_string().contains("cannot be used on a TLS connection"),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn alpn_cases() {
+    let set = |c: &mut SslConfiguration, l: &[&[u8]]| {
+        c.set_allowed_next_protocols(
+            l.iter()
+                .map(|p| OptBytes::from(*p))
+                .collect::<Vec<_>>()
+                .into(),
+        )
+    };
+    // Client order wins.
+    let mut sc = server_config();
+    set(&mut sc, &[b"h2", b"http/1.1"]);
+    let mut cc = client_config();
+    set(&mut cc, &[b"http/1.1", b"h2"]);
+    let (mut c, mut s) = pair(&cc, &sc);
+    let (rc, rs) = handshake(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    for conf in [c.ssl_configuration(), s.ssl_configuration()] {
+        assert_eq!(conf.next_protocol_negotiation_status(), 1);
+        assert_eq!(conf.next_negotiated_protocol().as_slice(), b"http/1.1");
+    }
+    // No overlap: handshake succeeds; server Unsupported; client None.
+    let mut cc = client_config();
+    set(&mut cc, &[b"spdy/3"]);
+    let (mut c, mut s) = pair(&cc, &sc);
+    let (rc, rs) = handshake(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    assert_eq!(s.ssl_configuration().next_protocol_negotiation_status(), 2);
+    assert_eq!(c.ssl_configuration().next_protocol_negotiation_status(), 0);
+    assert!(c.ssl_configuration().next_negotiated_protocol().is_null());
+    // Client-only ALPN: status 0 both sides.
+    let (mut c, mut s) = pair(&cc, &server_config());
+    let (rc, rs) = handshake(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    assert_eq!(c.ssl_configuration().next_protocol_negotiation_status(), 0);
+    assert_eq!(s.ssl_configuration().next_protocol_negotiation_status(), 0);
+}
+
+struct Psk {
+    identity: Vec<u8>,
+    key: Vec<u8>,
+    seen: Mutex<Vec<(OptBytes, OptBytes, i32, i32)>>,
+}
+
+impl PskHandler for Psk {
+    fn authenticate(&self, auth: &mut PskAuthenticator) -> Result<(), String> {
+        self.seen.lock().unwrap().push((
+            auth.identity_hint().clone(),
+            auth.identity().clone(),
+            auth.maximum_identity_length(),
+            auth.maximum_pre_shared_key_length(),
+        ));
+        auth.set_identity(OptBytes::from(&self.identity[..]));
+        auth.set_pre_shared_key(SecretBytes::new(&self.key));
+        Ok(())
+    }
+}
+
+fn psk(identity: &[u8], key: &[u8]) -> Arc<Psk> {
+    Arc::new(Psk {
+        identity: identity.to_vec(),
+        key: key.to_vec(),
+        seen: Mutex::new(vec![]),
+    })
+}
+
+fn psk_pair(
+    proto: i32,
+    ciphers: &str,
+    ck: &[u8],
+    sk: &[u8],
+) -> (
+    Connection,
+    Connection,
+    Arc<Psk>,
+    Arc<Psk>,
+    Result<(), Error>,
+    Result<(), Error>,
+) {
+    let ch = psk(b"Client_identity", ck);
+    let sh = psk(b"ignored", sk);
+    let mut cc = SslConfiguration::default_configuration();
+    cc.set_protocol(proto);
+    cc.set_peer_verify_mode(verify_mode::VERIFY_NONE);
+    cc.set_ciphers_string(ciphers);
+    cc.set_psk_handler(Some(ch.clone()));
+    let mut sc = SslConfiguration::default_configuration();
+    sc.set_protocol(proto);
+    sc.set_ciphers_string(ciphers);
+    sc.set_pre_shared_key_identity_hint(OptBytes::from(&b"QtTestServerHint"[..]));
+    sc.set_psk_handler(Some(sh.clone()));
+    let mut c = Connection::new(&cc, Mode::Client, mem()).unwrap();
+    let mut s = Connection::new(&sc, Mode::Server, mem()).unwrap();
+    let (rc, rs) = handshake(&mut c, &mut s);
+    (c, s, ch, sh, rc, rs)
+}
+
+#[test]
+fn psk_tls12() {
+    let (c, s, ch, sh, rc, rs) = psk_pair(
+        protocol::TLS_V1_2,
+        "PSK-AES256-CBC-SHA",
+        b"\x1a\x2b\x3c\x4d\x5e\x6f",
+        b"\x1a\x2b\x3c\x4d\x5e\x6f",
+    );
+    rc.unwrap();
+    rs.unwrap();
+    let seen = ch.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].0.as_slice(), b"QtTestServerHint");
+    assert_eq!((seen[0].2, seen[0].3), (255, 512));
+    let sseen = sh.seen.lock().unwrap().clone();
+    assert_eq!(sseen.len(), 1);
+    assert_eq!(sseen[0].1.as_slice(), b"Client_identity");
+    assert_eq!((sseen[0].2, sseen[0].3), (0, 512));
+    assert_eq!(
+        c.ssl_configuration().session_cipher().name(),
+        "PSK-AES256-CBC-SHA"
+    );
+    assert_eq!(s.ssl_configuration().session_protocol(), protocol::TLS_V1_2);
+    assert!(c.ssl_configuration().ephemeral_server_key().is_null());
+}
+
+#[test]
+fn psk_tls12_wrong_key_and_empty_key() {
+    let (c, s, _, _, rc, rs) =
+        psk_pair(protocol::TLS_V1_2, "PSK-AES256-CBC-SHA", b"right", b"wrong");
+    assert!(rc.is_err() && rs.is_err());
+    assert_eq!(
+        s.alert_sent(),
+        Some((2, 20)),
+        "bad_record_mac from the server"
+    );
+    assert_eq!(c.alert_received(), Some((2, 20)));
+    let (_, s, _, _, rc, rs) = psk_pair(protocol::TLS_V1_2, "PSK-AES256-CBC-SHA", b"key", b"");
+    assert!(rc.is_err() && rs.is_err());
+    assert_eq!(
+        s.alert_sent().map(|a| a.1),
+        Some(115),
+        "unknown_psk_identity"
+    );
+}
+
+#[test]
+fn psk_tls13_sha256_and_sha384() {
+    for suite in ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"] {
+        let (c, s, ch, sh, rc, rs) = psk_pair(
+            protocol::TLS_V1_3,
+            suite,
+            b"0123456789abcdef",
+            b"0123456789abcdef",
+        );
+        rc.unwrap_or_else(|e| panic!("{suite}: client {e}"));
+        rs.unwrap_or_else(|e| panic!("{suite}: server {e}"));
+        assert_eq!(c.ssl_configuration().session_protocol(), protocol::TLS_V1_3);
+        assert_eq!(c.ssl_configuration().session_cipher().name(), suite);
+        assert_eq!(ch.seen.lock().unwrap().len(), 1);
+        let sseen = sh.seen.lock().unwrap().clone();
+        assert_eq!(sseen[0].1.as_slice(), b"Client_identity");
+        assert!(s.is_encrypted());
+    }
+}
+
+#[test]
+fn session_resumption_from_ticket() {
+    let sc = server_config();
+    let mut cc = client_config();
+    cc.set_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE, false);
+    let (mut c, mut s) = pair(&cc, &sc);
+    let (rc, rs) = handshake(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    // TLS 1.3 tickets arrive after the handshake; reading pulls them in.
+    s.write(b"x").unwrap();
+    shuttle(&mut c, &mut s);
+    let mut buf = [0u8; 8];
+    let _ = c.read(&mut buf).unwrap();
+    let saved = c.ssl_configuration();
+    assert!(c.session_tickets_received() >= 1);
+    assert!(!saved.session_ticket().is_empty());
+    assert_eq!(saved.session_ticket_life_time_hint(), 7200);
+    assert!(!c.session_resumed());
+
+    let mut c2 = Connection::new(&saved, Mode::Client, mem()).unwrap();
+    c2.set_peer_verify_name("localhost").unwrap();
+    let mut s2 = Connection::new(&sc, Mode::Server, mem()).unwrap();
+    let (rc, rs) = handshake(&mut c2, &mut s2);
+    rc.unwrap();
+    rs.unwrap();
+    assert!(c2.session_resumed(), "resumed from the saved ticket");
+
+    // Persistence disabled (default): no ticket, hint -1.
+    let (mut c, mut s) = pair(&client_config(), &sc);
+    let (rc, rs) = handshake(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    assert!(c.ssl_configuration().session_ticket().is_empty());
+    assert_eq!(c.ssl_configuration().session_ticket_life_time_hint(), -1);
+}
+
+#[test]
+fn configuration_errors_are_clear() {
+    let mut sc = SslConfiguration::default_configuration();
+    sc.set_local_certificate(cert("server.pem"));
+    let e = Connection::new(&sc, Mode::Server, mem()).err().unwrap();
+    assert!(e.to_string().contains("no private key"), "{e}");
+    sc.set_private_key(key("server-ec-key.pem"));
+    let e = Connection::new(&sc, Mode::Server, mem()).err().unwrap();
+    assert!(e.to_string().contains("does not match"), "{e}");
+    let mut sc = server_config();
+    sc.set_backend_configuration_option(
+        b"NoSuchCommand",
+        qssl::model::config::BackendValue::Bytes(OptBytes::from(&b"1"[..])),
+    );
+    let e = Connection::new(&sc, Mode::Server, mem()).err().unwrap();
+    assert!(e.to_string().contains("NoSuchCommand"), "{e}");
+}
+
+#[test]
+fn writing_to_a_sole_owner_drops_its_cached_context() {
+    let mut cc = client_config();
+    let _ = Connection::new(&cc, Mode::Client, mem()).unwrap();
+    assert_eq!(cc.contexts_built(), 1);
+    cc.set_protocol(protocol::TLS_V1_3);
+    assert_eq!(cc.contexts_built(), 0);
+}
