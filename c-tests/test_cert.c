@@ -563,3 +563,51 @@ TEST_CASE(bad_enum_values) {
     CHECK_ERROR(qssl_cert_to_pem(c, NULL, 0, NULL), QSSL_STATUS_NULL_ARGUMENT, "out_len");
     qssl_cert_free(c);
 }
+
+/* The error codes of a verify() result, as "9" or "22,9"; frees the list. */
+static void codes_of(qssl_ssl_error_list_t *list, char *buf, size_t cap) {
+    buf[0] = '\0';
+    size_t n = qssl_ssl_error_list_len(list);
+    for (size_t i = 0; i < n; i++) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, cap - used, "%s%d", i ? "," : "",
+                 (int)qssl_ssl_error_error(qssl_ssl_error_list_get(list, i)));
+    }
+    qssl_ssl_error_list_free(list);
+}
+
+TEST_CASE(verify_like_qt) {
+    qssl_cert_t *ss = load_cert("selfsigned.pem");
+    CHECK(ss != NULL);
+    const qssl_cert_t *chain[1] = {ss};
+    qssl_ssl_error_list_t *errs = NULL;
+    char codes[64];
+    CHECK_OK(qssl_cert_verify(chain, 1, "localhost", &errs));
+    /* The error concerns the self-signed leaf. */
+    qssl_cert_t *concerned = qssl_ssl_error_certificate(qssl_ssl_error_list_get(errs, 0));
+    CHECK(qssl_cert_equal(concerned, ss));
+    qssl_cert_free(concerned);
+    codes_of(errs, codes, sizeof codes);
+    CHECK_EQ_STR(codes, "9");
+    CHECK_OK(qssl_cert_verify(chain, 1, "otherhost", &errs));
+    codes_of(errs, codes, sizeof codes);
+    CHECK_EQ_STR(codes, "22,9");
+    CHECK_OK(qssl_cert_verify(chain, 1, NULL, &errs));
+    codes_of(errs, codes, sizeof codes);
+    CHECK_EQ_STR(codes, "9");
+    CHECK_OK(qssl_cert_verify(NULL, 0, "x", &errs));
+    codes_of(errs, codes, sizeof codes);
+    CHECK_EQ_STR(codes, "-1");
+    /* Bad arguments. */
+    errs = (qssl_ssl_error_list_t *)1;
+    CHECK_ERROR(qssl_cert_verify(NULL, 2, "x", &errs), QSSL_STATUS_NULL_ARGUMENT, "chain");
+    CHECK(errs == NULL);
+    const qssl_cert_t *holes[2] = {ss, NULL};
+    CHECK_ERROR(qssl_cert_verify(holes, 2, "x", &errs), QSSL_STATUS_INVALID_ARGUMENT,
+                "chain[1] is NULL");
+    const char bad_utf8[] = {'h', (char)0xff, 0};
+    CHECK_ERROR(qssl_cert_verify(chain, 1, bad_utf8, &errs), QSSL_STATUS_INVALID_ARGUMENT,
+                "UTF-8");
+    CHECK_ERROR(qssl_cert_verify(chain, 1, "x", NULL), QSSL_STATUS_NULL_ARGUMENT, "out");
+    qssl_cert_free(ss);
+}

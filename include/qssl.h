@@ -1547,6 +1547,25 @@ qssl_bytes_list_t *qssl_cert_subject_alternative_names(const qssl_cert_t *cert,
 qssl_key_t *qssl_cert_public_key(const qssl_cert_t *cert);
 
 /**
+ * Verifies a certificate chain `(chain, n)` (leaf first, then untrusted
+ * intermediates) against the default configuration's CA certificates plus
+ * the system roots (expired roots left out), and checks `host_name` (UTF-8;
+ * NULL or "" skips the check). Writes Qt's error list to `*out` (set to
+ * NULL first; free with qssl_ssl_error_list_free()): a host-name mismatch
+ * first, then every chain error in OpenSSL's order with the chain's
+ * certificate at that depth (null beyond the given chain). An empty list
+ * means the chain is trusted. An empty chain gives one UnspecifiedError, as
+ * in Qt. The default configuration is not modified. Errors:
+ * QSSL_STATUS_NULL_ARGUMENT (NULL `out`, NULL `chain` with `n > 0`),
+ * QSSL_STATUS_INVALID_ARGUMENT (a NULL element, `host_name` not UTF-8).
+ * Qt: QSslCertificate::verify()
+ */
+qssl_status_t qssl_cert_verify(const qssl_cert_t *const *chain,
+                               size_t n,
+                               const char *host_name,
+                               qssl_ssl_error_list_t **out);
+
+/**
  * Creates a list of `n` certificates from `items` (each shared, O(1) per
  * item); free it with qssl_cert_list_free(). NULL on error: `items` NULL
  * with `n > 0`, or a NULL element (QSSL_STATUS_INVALID_ARGUMENT recorded).

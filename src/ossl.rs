@@ -284,6 +284,10 @@ mod certkey {
 
     unsafe extern "C" {
         fn OPENSSL_cleanse(ptr: *mut c_void, len: usize);
+        fn X509_STORE_CTX_set_verify_cb(
+            ctx: *mut openssl_sys::X509_STORE_CTX,
+            cb: Option<unsafe extern "C" fn(c_int, *mut openssl_sys::X509_STORE_CTX) -> c_int>,
+        );
     }
 
     /// Overwrites `buf` with zeros in a way the optimiser may not remove.
@@ -593,5 +597,56 @@ mod certkey {
             return Err(ErrorStack::get());
         }
         Ok(Pkcs12Parts { key, cert, ca })
+    }
+
+    thread_local! {
+        /// Errors the verify callback collects during one `verify_collecting`.
+        static VERIFY_ERRORS: std::cell::RefCell<Vec<(i32, i32)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+
+    /// Verify callback: records every error with its depth and continues,
+    /// as Qt's `qt_X509Callback` does.
+    unsafe extern "C" fn collect_verify_errors(
+        ok: c_int,
+        ctx: *mut openssl_sys::X509_STORE_CTX,
+    ) -> c_int {
+        if ok == 0 && !ctx.is_null() {
+            // SAFETY: OpenSSL passes the live store context being verified.
+            let (code, depth) = unsafe {
+                (
+                    openssl_sys::X509_STORE_CTX_get_error(ctx),
+                    openssl_sys::X509_STORE_CTX_get_error_depth(ctx),
+                )
+            };
+            let _ = VERIFY_ERRORS.try_with(|v| {
+                if let Ok(mut v) = v.try_borrow_mut() {
+                    v.push((code, depth));
+                }
+            });
+        }
+        1
+    }
+
+    /// Runs `X509_verify_cert` for `leaf` with `chain` as untrusted
+    /// intermediates against `store`, continuing past every error, and
+    /// returns the (X509_V_ERR code, depth) pairs in the order OpenSSL
+    /// reported them.
+    pub(crate) fn verify_collecting(
+        store: &openssl::x509::store::X509StoreRef,
+        leaf: &openssl::x509::X509Ref,
+        chain: &openssl::stack::StackRef<X509>,
+    ) -> Result<Vec<(i32, i32)>, ErrorStack> {
+        VERIFY_ERRORS.with(|v| v.borrow_mut().clear());
+        let mut ctx = openssl::x509::X509StoreContext::new()?;
+        ctx.init(store, leaf, chain, |c| {
+            // SAFETY: `c` is the initialised store context; the callback is a
+            // plain function that never unwinds.
+            unsafe { X509_STORE_CTX_set_verify_cb(c.as_ptr(), Some(collect_verify_errors)) };
+            // The verdict is ignored: the collected errors are the result.
+            let _ = c.verify_cert();
+            Ok(())
+        })?;
+        Ok(VERIFY_ERRORS.with(|v| std::mem::take(&mut *v.borrow_mut())))
     }
 }

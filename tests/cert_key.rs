@@ -786,3 +786,208 @@ fn regex_engine_basics() {
     assert!(regex_full_match("(a|b)+c?", "abba"));
     assert!(!regex_full_match("[", "["));
 }
+
+/// Builds a self-signed certificate with the given subject entries and
+/// subject alternative names (OpenSSL config syntax), for name-handling
+/// cases the fixtures do not cover.
+fn make_cert(subject: &[(&str, &str)], san: Option<&str>) -> Certificate {
+    use openssl::hash::MessageDigest;
+    use openssl::pkey::PKey;
+    use openssl::x509::{X509, X509NameBuilder, extension::SubjectAlternativeName};
+    let key = PKey::private_key_from_pem(&fixture("server-ec-key.pem")).unwrap();
+    let mut name = X509NameBuilder::new().unwrap();
+    for (k, v) in subject {
+        name.append_entry_by_text(k, v).unwrap();
+    }
+    let name = name.build();
+    let mut b = X509::builder().unwrap();
+    b.set_version(2).unwrap();
+    b.set_subject_name(&name).unwrap();
+    b.set_issuer_name(&name).unwrap();
+    b.set_pubkey(&key).unwrap();
+    let serial = openssl::bn::BigNum::from_u32(0)
+        .unwrap()
+        .to_asn1_integer()
+        .unwrap();
+    b.set_serial_number(&serial).unwrap();
+    b.set_not_before(&openssl::asn1::Asn1Time::from_unix(86_400).unwrap())
+        .unwrap();
+    b.set_not_after(&openssl::asn1::Asn1Time::from_unix(172_800).unwrap())
+        .unwrap();
+    if let Some(san) = san {
+        let mut ext = SubjectAlternativeName::new();
+        for part in san.split(',') {
+            let (kind, value) = part.split_once(':').unwrap();
+            match kind {
+                "DNS" => ext.dns(value),
+                "IP" => ext.ip(value),
+                "email" => ext.email(value),
+                "URI" => ext.uri(value),
+                _ => panic!("{kind}"),
+            };
+        }
+        let ext = ext.build(&b.x509v3_context(None, None)).unwrap();
+        b.append_extension(ext).unwrap();
+    }
+    b.sign(&key, MessageDigest::sha256()).unwrap();
+    Certificate::from_x509(b.build())
+}
+
+#[test]
+fn cert_repeated_attributes_and_display_name_fallback() {
+    let c = make_cert(
+        &[
+            ("C", "NO"),
+            ("O", "org"),
+            ("OU", "first"),
+            ("OU", "second"),
+            ("1.2.3.4.5", "custom"),
+        ],
+        None,
+    );
+    // Qt's multimap: newest first.
+    assert_eq!(
+        c.subject_info(subject_info::ORGANIZATIONAL_UNIT_NAME)
+            .unwrap(),
+        vec!["second", "first"]
+    );
+    // No CN: O is the display name.
+    assert_eq!(c.subject_display_name(), "org");
+    // Unknown attributes are named by their dotted OID; sorted bytewise.
+    let attrs: Vec<String> = c
+        .subject_info_attributes()
+        .into_iter()
+        .map(|a| String::from_utf8(a).unwrap())
+        .collect();
+    assert_eq!(attrs, ["1.2.3.4.5", "C", "O", "OU"]);
+    assert_eq!(c.subject_info_by_attribute(b"1.2.3.4.5"), vec!["custom"]);
+    // Serial 0 is written as Qt writes the stored byte.
+    assert_eq!(c.serial_number(), "00");
+    assert_eq!(
+        (c.effective_date(), c.expiry_date()),
+        (Some(86_400), Some(172_800))
+    );
+    assert!(c.is_self_signed());
+    // Only OU: OU is the display name; nothing: empty.
+    assert_eq!(
+        make_cert(&[("OU", "unit")], None).subject_display_name(),
+        "unit"
+    );
+    assert_eq!(make_cert(&[("C", "NO")], None).subject_display_name(), "");
+    // UTF-8 values come back as text.
+    assert_eq!(
+        make_cert(&[("CN", "blåbær")], None).subject_display_name(),
+        "blåbær"
+    );
+}
+
+#[test]
+fn cert_alternative_names_ip_text_and_other_kinds() {
+    let c = make_cert(
+        &[("CN", "x")],
+        Some("IP:2001:db8:0:0:1:0:0:1,IP:::ffff:10.0.0.1,URI:https://x/,DNS:a,DNS:b,email:e@x"),
+    );
+    assert_eq!(
+        c.subject_alternative_names_of(alt_name::IP_ADDRESS)
+            .unwrap(),
+        vec!["::ffff:10.0.0.1", "2001:db8::1:0:0:1"]
+    );
+    // URIs are not reported, as in Qt.
+    assert_eq!(
+        c.subject_alternative_names(),
+        vec![
+            (alt_name::EMAIL, "e@x".to_string()),
+            (alt_name::DNS, "b".to_string()),
+            (alt_name::DNS, "a".to_string()),
+            (alt_name::IP_ADDRESS, "::ffff:10.0.0.1".to_string()),
+            (alt_name::IP_ADDRESS, "2001:db8::1:0:0:1".to_string()),
+        ]
+    );
+    // EC public key from the certificate.
+    let k = c.public_key();
+    assert_eq!((k.algorithm(), k.length()), (key_algorithm::EC, 256));
+}
+
+#[test]
+fn key_from_public_pkey_and_opaque_public() {
+    use openssl::pkey::PKey;
+    let ed = PKey::private_key_from_pem(&fixture("ed25519-key.pem")).unwrap();
+    let pub_der = ed.public_key_to_der().unwrap();
+    let k = Key::from_public_pkey(PKey::public_key_from_der(&pub_der).unwrap());
+    assert_eq!(
+        (k.algorithm(), k.key_type(), k.length()),
+        (key_algorithm::OPAQUE, key_type::PUBLIC_KEY, -1)
+    );
+    // Opaque public keys load from SubjectPublicKeyInfo as well.
+    let loaded = Key::from_der(&pub_der, key_algorithm::OPAQUE, key_type::PUBLIC_KEY, b"").unwrap();
+    assert_eq!(loaded.algorithm(), key_algorithm::OPAQUE);
+    assert_ne!(loaded, k, "opaque keys compare by identity");
+    let rsa = Key::from_public_pkey(PKey::public_key_from_pem(&fixture("server-pub.pem")).unwrap());
+    assert_eq!(rsa, server().public_key());
+}
+
+#[test]
+fn verify_like_qt() {
+    use qssl::model::config::SslConfiguration;
+    use qssl::model::ssl_error::code;
+    let codes =
+        |v: Vec<qssl::model::ssl_error::SslError>| v.iter().map(|e| e.error()).collect::<Vec<_>>();
+    // Appendix A: cert.verify(selfSigned, localhost) = 9; otherhost = 22, 9.
+    let ss = Certificate::from_pem(&fixture("selfsigned.pem")).unwrap();
+    let e = Certificate::verify(std::slice::from_ref(&ss), "localhost");
+    assert_eq!(codes(e.clone()), vec![code::SELF_SIGNED_CERTIFICATE]);
+    assert_eq!(e[0].certificate(), &ss);
+    assert_eq!(
+        codes(Certificate::verify(std::slice::from_ref(&ss), "otherhost")),
+        vec![code::HOST_NAME_MISMATCH, code::SELF_SIGNED_CERTIFICATE]
+    );
+    // No host name: no host check.
+    assert_eq!(
+        codes(Certificate::verify(std::slice::from_ref(&ss), "")),
+        vec![code::SELF_SIGNED_CERTIFICATE]
+    );
+    // Empty chain and a null leaf: one UnspecifiedError.
+    assert_eq!(
+        codes(Certificate::verify(&[], "x")),
+        vec![code::UNSPECIFIED_ERROR]
+    );
+    assert_eq!(
+        codes(Certificate::verify(&[Certificate::null()], "")),
+        vec![code::UNSPECIFIED_ERROR]
+    );
+
+    // The server leaf, untrusted, then trusted through the default
+    // configuration (restored afterwards; only this test touches it).
+    let leaf = server();
+    let untrusted = Certificate::verify(std::slice::from_ref(&leaf), "localhost");
+    assert!(
+        untrusted
+            .iter()
+            .any(|e| e.error() == code::UNABLE_TO_GET_LOCAL_ISSUER_CERTIFICATE),
+        "{untrusted:?}"
+    );
+    let saved = SslConfiguration::default_configuration();
+    let mut cfg = saved.clone();
+    cfg.add_ca_certificate(Certificate::from_pem(&fixture("ca.pem")).unwrap());
+    SslConfiguration::set_default_configuration(&cfg);
+    let trusted = Certificate::verify(std::slice::from_ref(&leaf), "localhost");
+    let wrong_host = Certificate::verify(std::slice::from_ref(&leaf), "example.org");
+    let by_ip = Certificate::verify(std::slice::from_ref(&leaf), "127.0.0.1");
+    // Chain through the intermediate, given as untrusted intermediate.
+    let chained = Certificate::from_data(&fixture("chained-chain.pem"), encoding::PEM);
+    let chain_ok = Certificate::verify(&chained, "chained.localhost");
+    let chain_missing = Certificate::verify(&chained[..1], "chained.localhost");
+    let expired = Certificate::verify(
+        &[Certificate::from_pem(&fixture("expired.pem")).unwrap()],
+        "localhost",
+    );
+    SslConfiguration::set_default_configuration(&saved);
+    assert!(trusted.is_empty(), "{trusted:?}");
+    assert_eq!(codes(wrong_host), vec![code::HOST_NAME_MISMATCH]);
+    assert!(by_ip.is_empty(), "{by_ip:?}");
+    assert!(chain_ok.is_empty(), "{chain_ok:?}");
+    assert!(!chain_missing.is_empty());
+    assert!(codes(expired).contains(&code::CERTIFICATE_EXPIRED));
+    // verify() did not modify the default configuration.
+    assert_eq!(SslConfiguration::default_configuration(), saved);
+}

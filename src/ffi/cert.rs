@@ -18,6 +18,7 @@ use super::enums::{
 use super::handle::{borrow, borrow_mut, free, into_raw, reset_out, write_out};
 use super::key::qssl_key_t;
 use super::list::{ListStore, array_in};
+use super::ssl_error::qssl_ssl_error_list_t;
 use super::status::qssl_status_t;
 use crate::Error;
 use crate::model::bytes::OptBytes;
@@ -706,6 +707,46 @@ pub unsafe extern "C" fn qssl_cert_public_key(cert: *const qssl_cert_t) -> *mut 
         // SAFETY: NULL or a live certificate handle.
         let c = unsafe { borrow(cert, "cert") }?;
         Ok(into_raw(qssl_key_t(c.0.public_key())))
+    })
+}
+
+/// Verifies a certificate chain `(chain, n)` (leaf first, then untrusted
+/// intermediates) against the default configuration's CA certificates plus
+/// the system roots (expired roots left out), and checks `host_name` (UTF-8;
+/// NULL or "" skips the check). Writes Qt's error list to `*out` (set to
+/// NULL first; free with qssl_ssl_error_list_free()): a host-name mismatch
+/// first, then every chain error in OpenSSL's order with the chain's
+/// certificate at that depth (null beyond the given chain). An empty list
+/// means the chain is trusted. An empty chain gives one UnspecifiedError, as
+/// in Qt. The default configuration is not modified. Errors:
+/// QSSL_STATUS_NULL_ARGUMENT (NULL `out`, NULL `chain` with `n > 0`),
+/// QSSL_STATUS_INVALID_ARGUMENT (a NULL element, `host_name` not UTF-8).
+/// Qt: QSslCertificate::verify()
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_cert_verify(
+    chain: *const *const qssl_cert_t,
+    n: usize,
+    host_name: *const c_char,
+    out: *mut *mut qssl_ssl_error_list_t,
+) -> qssl_status_t {
+    boundary::status("qssl_cert_verify", || {
+        // SAFETY: `out` NULL or writable; `chain` NULL (n == 0) or n handle
+        // pointers; `host_name` NULL or a C string.
+        unsafe {
+            reset_out(out, "out")?;
+            let certs: Vec<Certificate> = array_in(chain, n, "chain")?;
+            let host = if host_name.is_null() {
+                ""
+            } else {
+                str_in(host_name, "host_name")?
+            };
+            let errors = Certificate::verify(&certs, host);
+            write_out(
+                out,
+                qssl_ssl_error_list_t(ListStore::new(Arc::from(errors))),
+            );
+        }
+        Ok(())
     })
 }
 
