@@ -324,19 +324,17 @@ fn psk(identity: &[u8], key: &[u8]) -> Arc<Psk> {
     })
 }
 
-fn psk_pair(
-    proto: i32,
-    ciphers: &str,
-    ck: &[u8],
-    sk: &[u8],
-) -> (
+/// Both connections, both handlers, both handshake results.
+type PskRun = (
     Connection,
     Connection,
     Arc<Psk>,
     Arc<Psk>,
     Result<(), Error>,
     Result<(), Error>,
-) {
+);
+
+fn psk_pair(proto: i32, ciphers: &str, ck: &[u8], sk: &[u8]) -> PskRun {
     let ch = psk(b"Client_identity", ck);
     let sh = psk(b"ignored", sk);
     let mut cc = SslConfiguration::default_configuration();

@@ -198,8 +198,9 @@ fn build(s: &Settings, server: bool) -> Result<SslContext, Error> {
         };
         b.set_certificate(leaf)
             .map_err(ctx_err("cannot use the local certificate"))?;
-        b.set_private_key(key)
-            .map_err(ctx_err("cannot use the private key"))?;
+        b.set_private_key(key).map_err(ctx_err(
+            "the private key does not match the local certificate (or cannot be used)",
+        ))?;
         b.check_private_key().map_err(ctx_err(
             "the private key does not match the local certificate",
         ))?;

@@ -50,11 +50,6 @@ impl qssl_bytes_list_t {
         )
     }
 
-    /// The shared items.
-    pub(crate) fn items(&self) -> &Arc<[OptBytes]> {
-        &self.items
-    }
-
     fn arrays(&self) -> &Arrays {
         self.arrays.get_or_init(|| {
             let storage: Vec<Box<[u8]>> = self
