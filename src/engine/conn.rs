@@ -69,6 +69,21 @@ pub struct Connection {
     failure: Option<Error>,
 }
 
+/// The name of a TLS alert. OpenSSL 3.0's table predates the TLS 1.3
+/// alerts and calls them "unknown"; those are named here.
+fn alert_name(kind: i32) -> String {
+    let text = crate::ossl::alert_text(kind);
+    if text != "unknown" {
+        return text;
+    }
+    match kind {
+        109 => "missing extension".into(),
+        116 => "certificate required".into(),
+        120 => "no application protocol".into(),
+        _ => text,
+    }
+}
+
 fn ssl_version_to_protocol(v: Option<SslVersion>) -> i32 {
     match v {
         Some(SslVersion::TLS1) => protocol::TLS_V1_0,
@@ -337,14 +352,14 @@ impl Connection {
         if let Some(a) = st.alert_sent {
             msg.push_str(&format!(
                 "; alert sent: {} ({})",
-                crate::ossl::alert_text(a.kind),
+                alert_name(a.kind),
                 a.kind
             ));
         }
         if let Some(a) = st.alert_received {
             msg.push_str(&format!(
                 "; alert received: {} ({})",
-                crate::ossl::alert_text(a.kind),
+                alert_name(a.kind),
                 a.kind
             ));
         }

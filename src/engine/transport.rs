@@ -7,7 +7,8 @@ use std::io::{self, Read, Write};
 use std::os::fd::RawFd;
 
 /// A transport. `Read`/`Write` report `WouldBlock` when a non-blocking
-/// socket or an empty memory pipe cannot make progress.
+/// socket or an empty memory pipe cannot make progress, and `TimedOut` when
+/// the receive/send time-out of a blocking socket expires.
 #[derive(Debug)]
 pub enum Transport {
     /// A socket the application owns; never closed by qssl.
@@ -39,7 +40,7 @@ impl Read for Transport {
                 }
                 let e = io::Error::last_os_error();
                 if e.kind() != io::ErrorKind::Interrupted {
-                    return Err(e);
+                    return Err(timed_out_if_blocking(*fd, e, "receive", "SO_RCVTIMEO"));
                 }
             },
             Transport::Memory(p) => {
@@ -80,7 +81,7 @@ impl Write for Transport {
                 }
                 let e = io::Error::last_os_error();
                 if e.kind() != io::ErrorKind::Interrupted {
-                    return Err(e);
+                    return Err(timed_out_if_blocking(*fd, e, "send", "SO_SNDTIMEO"));
                 }
             },
             Transport::Memory(p) => {
@@ -93,4 +94,24 @@ impl Write for Transport {
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
+}
+
+/// EAGAIN on a *blocking* socket means its receive or send time-out
+/// (SO_RCVTIMEO / SO_SNDTIMEO) expired. Reported as `WouldBlock` it would
+/// become a want-read/want-write state that a blocking caller cannot act on,
+/// so it becomes a `TimedOut` error (a failed step) instead. Non-blocking
+/// descriptors keep `WouldBlock`.
+fn timed_out_if_blocking(fd: RawFd, e: io::Error, what: &str, option: &str) -> io::Error {
+    if e.kind() != io::ErrorKind::WouldBlock {
+        return e;
+    }
+    // SAFETY: F_GETFL only reads the descriptor's status flags.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if flags < 0 || flags & libc::O_NONBLOCK != 0 {
+        return e;
+    }
+    io::Error::new(
+        io::ErrorKind::TimedOut,
+        format!("timed out: the socket's {what} time-out ({option}) expired"),
+    )
 }

@@ -121,11 +121,14 @@ pub(crate) fn check_ocsp(ssl: &SslRef) -> Vec<i32> {
         crate::ossl::clear_error_queue();
         return vec![code::OCSP_RESPONSE_CANNOT_BE_TRUSTED];
     }
-    // The issuer: the next certificate in the chain, or a trusted one.
+    // The issuer: a later certificate of the peer's chain that issued the
+    // leaf (`a.issued(b)` is "a issued b"). Only the chain the peer sent is
+    // searched (not the trust store), so a server that sends its leaf alone
+    // gives OcspResponseCertIdUnknown.
     let issuer = chain
         .iter()
         .skip(1)
-        .find(|c| leaf.issued(c) == openssl::x509::X509VerifyResult::OK);
+        .find(|c| c.issued(&leaf) == openssl::x509::X509VerifyResult::OK);
     let Some(issuer) = issuer else {
         return vec![code::OCSP_RESPONSE_CERT_ID_UNKNOWN];
     };
