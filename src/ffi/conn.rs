@@ -56,7 +56,10 @@ unsafe fn conn_ref<'a>(conn: *const qssl_conn_t) -> Result<&'a Connection, Error
 /// Creates a connection that reads and writes the socket `fd`, which the
 /// application owns and must keep open (qssl never closes it). Blocking and
 /// non-blocking sockets both work: on a non-blocking socket the calls return
-/// QSSL_STATUS_WANT_READ / WANT_WRITE. The configuration is copied (O(1));
+/// QSSL_STATUS_WANT_READ / WANT_WRITE. On a blocking
+/// socket with a receive or send time-out (SO_RCVTIMEO / SO_SNDTIMEO), an
+/// expired time-out fails the step with QSSL_STATUS_IO ("timed out"); the
+/// failure sticks. The configuration is copied (O(1));
 /// its OpenSSL context is built now, or taken from its cache, so a bad
 /// configuration fails here, before any I/O (for example a DTLS protocol, a
 /// certificate without a key, invalid DH parameters, an unknown backend
