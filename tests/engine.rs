@@ -482,3 +482,246 @@ fn writing_to_a_sole_owner_drops_its_cached_context() {
     cc.set_protocol(protocol::TLS_V1_3);
     assert_eq!(cc.contexts_built(), 0);
 }
+
+fn names(list: &[&str]) -> String {
+    list.join(":")
+}
+
+#[test]
+fn server_cipher_preference_and_its_option() {
+    let (a, b) = ("TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256");
+    let mut sc = server_config();
+    sc.set_ciphers_string(&names(&[a, b]));
+    let mut cc = client_config();
+    cc.set_ciphers_string(&names(&[b, a]));
+    let (mut c, mut s) = pair(&cc, &sc);
+    let (rc, rs) = handshake(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    assert_eq!(
+        c.ssl_configuration().session_cipher().name(),
+        a,
+        "server order wins"
+    );
+    sc.set_ssl_option(ssl_option::DISABLE_SERVER_CIPHER_PREFERENCE, true);
+    let (mut c, mut s) = pair(&cc, &sc);
+    let (rc, rs) = handshake(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    assert_eq!(
+        c.ssl_configuration().session_cipher().name(),
+        b,
+        "client order wins"
+    );
+}
+
+#[test]
+fn qt_cipher_split_leaves_the_other_version_default() {
+    // A TLS 1.2-only list on the server still negotiates TLS 1.3 (spec §7.3).
+    let mut sc = server_config();
+    sc.set_ciphers_string("ECDHE-RSA-AES128-GCM-SHA256");
+    let (mut c, mut s) = pair(&client_config(), &sc);
+    let (rc, rs) = handshake(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    assert_eq!(c.ssl_configuration().session_protocol(), protocol::TLS_V1_3);
+    // A TLS 1.3-only server list with a TLS 1.2 client gives an ECDHE suite.
+    let mut sc = server_config();
+    sc.set_ciphers_string("TLS_CHACHA20_POLY1305_SHA256");
+    let mut cc = client_config();
+    cc.set_protocol(protocol::TLS_V1_2);
+    let (mut c, mut s) = pair(&cc, &sc);
+    let (rc, rs) = handshake(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    assert_eq!(c.ssl_configuration().session_protocol(), protocol::TLS_V1_2);
+    assert!(
+        c.ssl_configuration()
+            .session_cipher()
+            .name()
+            .starts_with("ECDHE-")
+    );
+}
+
+#[test]
+fn ephemeral_key_kinds_follow_curves_and_dh() {
+    use qssl::model::curve::EllipticCurve;
+    // TLS 1.3 with the curve list [prime256v1]: Ec/256.
+    let mut sc = server_config();
+    sc.set_elliptic_curves(Arc::from(vec![EllipticCurve(
+        openssl::nid::Nid::X9_62_PRIME256V1.as_raw(),
+    )]));
+    let (mut c, mut s) = pair(&client_config(), &sc);
+    let (rc, rs) = handshake(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    let k = c.ssl_configuration().ephemeral_server_key().clone();
+    assert_eq!((k.algorithm(), k.length()), (3, 256));
+    assert!(
+        s.ssl_configuration().ephemeral_server_key().is_null(),
+        "servers report none"
+    );
+    // TLS 1.2 DHE with the default parameters (ffdhe2048): Dh/2048.
+    let mut sc = server_config();
+    sc.set_protocol(protocol::TLS_V1_2);
+    sc.set_ciphers_string("DHE-RSA-AES256-GCM-SHA384");
+    let (mut c, mut s) = pair(&client_config(), &sc);
+    let (rc, rs) = handshake(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    let k = c.ssl_configuration().ephemeral_server_key().clone();
+    assert_eq!((k.algorithm(), k.length()), (4, 2048));
+    assert_eq!(
+        c.ssl_configuration().session_cipher().name(),
+        "DHE-RSA-AES256-GCM-SHA384"
+    );
+    // Empty DH parameters: DHE is unavailable, "no shared cipher".
+    sc.set_diffie_hellman_parameters(qssl::model::dh::DhParams::empty());
+    let (mut c, mut s) = pair(&client_config(), &sc);
+    let (rc, rs) = handshake(&mut c, &mut s);
+    assert!(rc.is_err());
+    assert!(rs.unwrap_err().to_string().contains("no shared cipher"));
+}
+
+#[test]
+fn interrupt_on_error_stops_the_handshake() {
+    let mut sc = SslConfiguration::default_configuration();
+    sc.set_local_certificate(cert("selfsigned.pem"));
+    sc.set_private_key(key("selfsigned-key.pem"));
+    let mut cc = client_config();
+    cc.set_handshake_must_interrupt_on_error(true);
+    let (mut c, mut s) = pair(&cc, &sc);
+    let (rc, _) = handshake(&mut c, &mut s);
+    assert!(matches!(rc, Err(Error::Verification(_))), "{rc:?}");
+    assert_eq!(
+        c.ssl_errors().iter().map(|e| e.code).collect::<Vec<_>>(),
+        [9]
+    );
+    assert_eq!(c.alert_sent().map(|a| a.1), Some(48), "unknown_ca");
+}
+
+#[test]
+fn client_certificates_optional_and_verified() {
+    let mut cc = client_config();
+    cc.set_local_certificate(cert("client.pem"));
+    cc.set_private_key(key("client-key.pem"));
+    // AutoVerifyPeer on a server = QueryPeer: asks for the certificate,
+    // reports its errors, never fails on them (the server trusts no CA here).
+    let mut sc = server_config();
+    sc.set_ca_certificates(Arc::from(vec![]));
+    let (mut c, mut s) = pair(&cc, &sc);
+    let (rc, rs) = handshake(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    assert_eq!(
+        s.ssl_configuration().peer_certificate(),
+        &cert("client.pem")
+    );
+    // The chain starts with the leaf (prepended on servers, as Qt does); the
+    // client's OpenSSL also sends the CA it builds the chain from.
+    assert_eq!(
+        s.ssl_configuration().peer_certificate_chain()[0],
+        cert("client.pem")
+    );
+    assert!(!s.ssl_errors().is_empty(), "errors reported, not fatal");
+    // VerifyPeer with the right CA: succeeds without errors.
+    let mut sc = server_config();
+    sc.set_peer_verify_mode(verify_mode::VERIFY_PEER);
+    sc.set_ca_certificates(Arc::from(vec![cert("ca.pem")]));
+    let (mut c, mut s) = pair(&cc, &sc);
+    let (rc, rs) = handshake(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    assert!(s.ssl_errors().is_empty(), "{:?}", s.ssl_errors());
+    // VerifyPeer, client without a certificate: NoPeerCertificate (21).
+    let (mut c, mut s) = pair(&client_config(), &sc);
+    let (_, rs) = handshake(&mut c, &mut s);
+    assert!(matches!(rs, Err(Error::Verification(_))), "{rs:?}");
+    assert_eq!(
+        s.ssl_errors().iter().map(|e| e.code).collect::<Vec<_>>(),
+        [21]
+    );
+}
+
+#[test]
+fn verify_depth_limits_the_chain() {
+    // OpenSSL's depth counts certificates above the leaf, the trust anchor at
+    // depth + 1: depth 1 admits leaf <- intermediate <- root, not one more.
+    let deep = |leaf: &str, key_name: &str, inters: &[&str]| {
+        let mut sc = SslConfiguration::default_configuration();
+        let mut chain = vec![cert(leaf)];
+        chain.extend(inters.iter().map(|n| cert(n)));
+        sc.set_local_certificate_chain(Arc::from(chain));
+        sc.set_private_key(key(key_name));
+        sc
+    };
+    let three = deep("chained.pem", "chained-key.pem", &["inter.pem"]);
+    let four = deep("deep.pem", "deep-key.pem", &["inter2.pem", "inter.pem"]);
+    let run = |sc: &SslConfiguration, depth: i32| {
+        let mut cc = client_config();
+        cc.set_peer_verify_depth(depth).unwrap();
+        let (mut c, mut s) = pair(&cc, sc);
+        let (rc, _) = handshake(&mut c, &mut s);
+        rc
+    };
+    assert!(run(&three, 0).is_ok(), "0 is unlimited");
+    assert!(run(&three, 1).is_ok());
+    assert!(run(&four, 0).is_ok());
+    assert!(run(&four, 2).is_ok());
+    let e = run(&four, 1).unwrap_err();
+    assert!(matches!(e, Error::Verification(_)), "{e}");
+}
+
+#[test]
+fn session_state_from_an_ssl_the_application_drove() {
+    use qssl::ffi::config::qssl_config_t;
+    use qssl::ffi::conn::{
+        qssl_config_openssl_context, qssl_config_set_session_state_from_openssl,
+    };
+    use std::ffi::c_void;
+    // Drive a raw OpenSSL client from qssl's context against a qssl server.
+    let cc = client_config();
+    let mut raw_ctx: *mut c_void = std::ptr::null_mut();
+    let cfg_handle = qssl_config_t::from_configuration(cc.clone());
+    // SAFETY: valid handle and out pointer.
+    let st = unsafe { qssl_config_openssl_context(&cfg_handle, 1, &mut raw_ctx) };
+    assert_eq!(st, 0);
+    // SAFETY: qssl handed us a referenced SSL_CTX*; wrap it to free it on drop.
+    let ctx = unsafe {
+        <openssl::ssl::SslContext as foreign_types::ForeignType>::from_ptr(raw_ctx.cast())
+    };
+    let mut ssl = openssl::ssl::Ssl::new(&ctx).unwrap();
+    ssl.set_hostname("localhost").unwrap();
+    ssl.param_mut().set_host("localhost").unwrap();
+    let (client_end, server_end) = std::os::unix::net::UnixStream::pair().unwrap();
+    use std::os::fd::AsRawFd;
+    let sc = server_config();
+    let srv = std::thread::spawn(move || {
+        let mut s =
+            Connection::new(&sc, Mode::Server, Transport::Fd(server_end.as_raw_fd())).unwrap();
+        let r = s.handshake();
+        drop(s);
+        drop(server_end);
+        r
+    });
+    let stream = ssl
+        .connect(client_end)
+        .expect("raw OpenSSL client handshake");
+    assert!(matches!(srv.join().unwrap(), Ok(Progress::Done)));
+    let mut state = qssl_config_t::from_configuration(cc);
+    // SAFETY: valid handle and a live SSL*.
+    let st = unsafe {
+        qssl_config_set_session_state_from_openssl(
+            &mut state,
+            1,
+            foreign_types::ForeignTypeRef::as_ptr(stream.ssl()).cast(),
+        )
+    };
+    assert_eq!(st, 0);
+    assert_eq!(state.configuration().session_protocol(), protocol::TLS_V1_3);
+    assert_eq!(
+        state.configuration().peer_certificate(),
+        &cert("server.pem")
+    );
+    assert!(!state.configuration().session_cipher().is_null());
+}

@@ -24,6 +24,18 @@ use crate::model::enums::{encoding, pattern_syntax, protocol, ssl_option, verify
 /// A configuration handle. Declared in the header preamble.
 pub struct qssl_config_t(pub(crate) SslConfiguration);
 
+impl qssl_config_t {
+    /// Wraps a Rust configuration as a handle (for Rust code mixing the two APIs).
+    pub fn from_configuration(c: SslConfiguration) -> Self {
+        qssl_config_t(c)
+    }
+
+    /// The Rust configuration behind a handle.
+    pub fn configuration(&self) -> &SslConfiguration {
+        &self.0
+    }
+}
+
 /// A backend configuration map handle. Declared in the header preamble.
 pub struct qssl_backend_config_t(pub(crate) Arc<BackendConfig>);
 
