@@ -1830,16 +1830,17 @@ void qssl_config_free(qssl_config_t *cfg);
 /**
  * Qt's `==`: true when both share data, or every setting and session field
  * is equal (byte values: null equals empty). The PSK callback is not
- * compared. Two NULLs are equal; NULL and a handle are not.
+ * compared. NULL is not equal to anything (false, with a last-error message).
  * Qt: QSslConfiguration::operator==().
  */
 bool qssl_config_equal(const qssl_config_t *a, const qssl_config_t *b);
 
 /**
- * Swaps the contents of two configurations in O(1). Errors: NULL argument.
+ * Swaps the contents of two configurations in O(1). A NULL argument is
+ * recorded as an error and nothing happens.
  * Qt: QSslConfiguration::swap().
  */
-qssl_status_t qssl_config_swap(qssl_config_t *a, qssl_config_t *b);
+void qssl_config_swap(qssl_config_t *a, qssl_config_t *b);
 
 /**
  * True when every field Qt counts still has its default (see docs/API.md;
@@ -3085,14 +3086,15 @@ void qssl_psk_auth_free(qssl_psk_auth_t *auth);
 
 /**
  * Qt's `==`: identity hint, identity, key and both maxima (null bytes equal
- * empty ones). Two NULLs are equal. Qt: operator==(QSslPreSharedKeyAuthenticator).
+ * empty ones). NULL is not equal to anything. Qt: operator==(QSslPreSharedKeyAuthenticator).
  */
 bool qssl_psk_auth_equal(const qssl_psk_auth_t *a, const qssl_psk_auth_t *b);
 
 /**
- * Swaps two authenticators in O(1). Qt: QSslPreSharedKeyAuthenticator::swap().
+ * Swaps two authenticators in O(1); a NULL argument is recorded as an error
+ * and nothing happens. Qt: QSslPreSharedKeyAuthenticator::swap().
  */
-qssl_status_t qssl_psk_auth_swap(qssl_psk_auth_t *a, qssl_psk_auth_t *b);
+void qssl_psk_auth_swap(qssl_psk_auth_t *a, qssl_psk_auth_t *b);
 
 /**
  * Writes the identity hint: on a client the server's hint (an owned copy,

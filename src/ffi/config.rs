@@ -119,7 +119,7 @@ pub unsafe extern "C" fn qssl_config_free(cfg: *mut qssl_config_t) {
 
 /// Qt's `==`: true when both share data, or every setting and session field
 /// is equal (byte values: null equals empty). The PSK callback is not
-/// compared. Two NULLs are equal; NULL and a handle are not.
+/// compared. NULL is not equal to anything (false, with a last-error message).
 /// Qt: QSslConfiguration::operator==().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_equal(
@@ -128,21 +128,19 @@ pub unsafe extern "C" fn qssl_config_equal(
 ) -> bool {
     boundary::value("qssl_config_equal", false, || {
         if a.is_null() || b.is_null() {
-            return Ok(a.is_null() && b.is_null());
+            return Err(Error::NullArgument(if a.is_null() { "a" } else { "b" }));
         }
         // SAFETY: both non-NULL live handles.
         Ok(unsafe { cfg_ref(a)? == cfg_ref(b)? })
     })
 }
 
-/// Swaps the contents of two configurations in O(1). Errors: NULL argument.
+/// Swaps the contents of two configurations in O(1). A NULL argument is
+/// recorded as an error and nothing happens.
 /// Qt: QSslConfiguration::swap().
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn qssl_config_swap(
-    a: *mut qssl_config_t,
-    b: *mut qssl_config_t,
-) -> qssl_status_t {
-    boundary::status("qssl_config_swap", || {
+pub unsafe extern "C" fn qssl_config_swap(a: *mut qssl_config_t, b: *mut qssl_config_t) {
+    boundary::void("qssl_config_swap", || {
         if a == b {
             // SAFETY: NULL or a live handle; swapping with itself is a no-op.
             unsafe { cfg_mut(a) }?;

@@ -129,7 +129,7 @@ pub unsafe extern "C" fn qssl_psk_auth_free(auth: *mut qssl_psk_auth_t) {
 }
 
 /// Qt's `==`: identity hint, identity, key and both maxima (null bytes equal
-/// empty ones). Two NULLs are equal. Qt: operator==(QSslPreSharedKeyAuthenticator).
+/// empty ones). NULL is not equal to anything. Qt: operator==(QSslPreSharedKeyAuthenticator).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_equal(
     a: *const qssl_psk_auth_t,
@@ -137,20 +137,18 @@ pub unsafe extern "C" fn qssl_psk_auth_equal(
 ) -> bool {
     boundary::value("qssl_psk_auth_equal", false, || {
         if a.is_null() || b.is_null() {
-            return Ok(a.is_null() && b.is_null());
+            return Err(Error::NullArgument(if a.is_null() { "a" } else { "b" }));
         }
         // SAFETY: both non-NULL live handles.
         Ok(unsafe { auth_ref(a)? == auth_ref(b)? })
     })
 }
 
-/// Swaps two authenticators in O(1). Qt: QSslPreSharedKeyAuthenticator::swap().
+/// Swaps two authenticators in O(1); a NULL argument is recorded as an error
+/// and nothing happens. Qt: QSslPreSharedKeyAuthenticator::swap().
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn qssl_psk_auth_swap(
-    a: *mut qssl_psk_auth_t,
-    b: *mut qssl_psk_auth_t,
-) -> qssl_status_t {
-    boundary::status("qssl_psk_auth_swap", || {
+pub unsafe extern "C" fn qssl_psk_auth_swap(a: *mut qssl_psk_auth_t, b: *mut qssl_psk_auth_t) {
+    boundary::void("qssl_psk_auth_swap", || {
         if a == b {
             // SAFETY: NULL or a live handle.
             unsafe { borrow_mut(a, "a") }?;
