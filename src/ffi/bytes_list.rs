@@ -92,6 +92,9 @@ pub(crate) unsafe fn bytes_array_in(
     if lens.is_null() {
         return Err(Error::NullArgument("lens"));
     }
+    if n > isize::MAX as usize / std::mem::size_of::<*const u8>() {
+        return Err(Error::invalid(format!("n {n} is too large")));
+    }
     // SAFETY: the caller guarantees n entries in each array.
     let (ptrs, lens) = unsafe {
         (
@@ -188,7 +191,13 @@ pub unsafe extern "C" fn qssl_bytes_list_is_null(
     boundary::value("qssl_bytes_list_is_null", false, || {
         // SAFETY: NULL or a live list.
         let list = unsafe { borrow(list, "list") }?;
-        Ok(list.items.get(index).is_some_and(OptBytes::is_null))
+        let item = list.items.get(index).ok_or_else(|| {
+            Error::invalid(format!(
+                "index {index} is out of range (length {})",
+                list.items.len()
+            ))
+        })?;
+        Ok(item.is_null())
     })
 }
 

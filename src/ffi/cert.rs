@@ -341,11 +341,14 @@ pub unsafe extern "C" fn qssl_cert_import_pkcs12(
         // SAFETY: the out pointers are NULL or writable; `passphrase` is NULL
         // or a C string; (data, len) follows the slice rule.
         unsafe {
+            // Every output is NULL on entry, even when another one is missing.
+            for p in [key.cast::<*mut u8>(), cert.cast(), ca_certificates.cast()] {
+                if !p.is_null() {
+                    *p = std::ptr::null_mut();
+                }
+            }
             reset_out(key, "key")?;
             reset_out(cert, "cert")?;
-            if !ca_certificates.is_null() {
-                *ca_certificates = std::ptr::null_mut();
-            }
             let data = slice_in(data, len, "data")?;
             let pass = if passphrase.is_null() {
                 ""

@@ -571,6 +571,10 @@ pub unsafe extern "C" fn qssl_config_test_ssl_option(
     boundary::value("qssl_config_test_ssl_option", false, || {
         let bits = check_options(option)?;
         if cfg.is_null() {
+            // Answered from the default mask, but recorded like every NULL.
+            super::status::set_last_error(
+                "qssl_config_test_ssl_option: cfg is NULL (answered from the default options)",
+            );
             return Ok(ssl_option::DEFAULT & bits == bits);
         }
         // SAFETY: non-NULL live handle.
@@ -615,14 +619,11 @@ pub unsafe extern "C" fn qssl_config_set_elliptic_curves(
     boundary::status("qssl_config_set_elliptic_curves", || {
         // SAFETY: NULL or a live handle.
         let c = unsafe { cfg_mut(cfg) }?;
+        let bytes = n
+            .checked_mul(std::mem::size_of::<qssl_curve_t>())
+            .ok_or_else(|| Error::invalid(format!("curves: count {n} is too large")))?;
         // SAFETY: (curves, n) is a readable array, or (NULL, 0).
-        let ids = unsafe {
-            slice_in(
-                curves.cast::<u8>(),
-                n * std::mem::size_of::<qssl_curve_t>(),
-                "curves",
-            )
-        }?;
+        let ids = unsafe { slice_in(curves.cast::<u8>(), bytes, "curves") }?;
         let ids: Vec<EllipticCurve> = ids
             .chunks_exact(4)
             .map(|b| EllipticCurve(i32::from_ne_bytes([b[0], b[1], b[2], b[3]])))

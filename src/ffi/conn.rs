@@ -260,6 +260,11 @@ pub unsafe extern "C" fn qssl_conn_read(
         if buf.is_null() {
             return Err(Error::NullArgument("buf"));
         }
+        // No buffer can be larger than isize::MAX bytes: such a cap is a lie
+        // that would make the slice below undefined behaviour.
+        if cap > isize::MAX as usize {
+            return Err(Error::invalid(format!("cap {cap} is too large")));
+        }
         // SAFETY: buf is valid for cap bytes per the caller.
         let dst = unsafe { std::slice::from_raw_parts_mut(buf, cap) };
         let (p, n) = c.read(dst)?;

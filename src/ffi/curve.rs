@@ -141,6 +141,8 @@ pub unsafe extern "C" fn qssl_curve_list_new(
             Vec::new()
         } else if items.is_null() {
             return Err(Error::NullArgument("items"));
+        } else if n > isize::MAX as usize / std::mem::size_of::<qssl_curve_t>() {
+            return Err(Error::invalid(format!("n {n} is too large")));
         } else {
             // SAFETY: non-NULL; the caller guarantees `n` readable values.
             let s = unsafe { std::slice::from_raw_parts(items, n) };
