@@ -2,10 +2,22 @@
 //! Every `unsafe` block here carries its justification.
 
 /// Discards everything on the calling thread's OpenSSL error queue.
+///
+/// Every exported function ends here, so the common case (an empty queue)
+/// is checked first: `ERR_peek_error` reads the queue's ends, while
+/// `ERR_clear_error` always resets all of its slots.
 pub(crate) fn clear_error_queue() {
-    // SAFETY: ERR_clear_error has no preconditions; it only touches the
-    // calling thread's error queue.
-    unsafe { openssl_sys::ERR_clear_error() }
+    // SAFETY: ERR_peek_error and ERR_clear_error have no preconditions; they
+    // only touch the calling thread's error queue.
+    unsafe {
+        if ERR_peek_error() != 0 {
+            openssl_sys::ERR_clear_error();
+        }
+    }
+}
+
+unsafe extern "C" {
+    fn ERR_peek_error() -> std::ffi::c_ulong;
 }
 
 /// The cipher suites an `SSL` object would offer (`SSL_get_ciphers`), as
@@ -649,4 +661,32 @@ mod certkey {
         })?;
         Ok(VERIFY_ERRORS.with(|v| std::mem::take(&mut *v.borrow_mut())))
     }
+}
+
+// ---------------------------------------------------------------------------
+// Sessions (added by the performance work).
+// ---------------------------------------------------------------------------
+
+/// An independent copy of a session (`SSL_SESSION_dup`: the certificates are
+/// shared by reference count, nothing is parsed). A client whose context
+/// caches sessions (`SSL_SESS_CACHE_CLIENT`, which qssl needs for the
+/// new-session callback) marks a TLS 1.3 session it resumed from as used up,
+/// so every connection gets its own copy of the configuration's decoded
+/// ticket. `None` if OpenSSL runs out of memory.
+pub(crate) fn session_dup(s: &openssl::ssl::SslSessionRef) -> Option<openssl::ssl::SslSession> {
+    use foreign_types::{ForeignType, ForeignTypeRef};
+    // SAFETY: `s` is a live session; SSL_SESSION_dup only reads it and
+    // returns a new session with one reference, owned by the result.
+    let p = unsafe { SSL_SESSION_dup(s.as_ptr()) };
+    if p.is_null() {
+        clear_error_queue();
+        None
+    } else {
+        // SAFETY: non-NULL, freshly created, its one reference moves here.
+        Some(unsafe { openssl::ssl::SslSession::from_ptr(p) })
+    }
+}
+
+unsafe extern "C" {
+    fn SSL_SESSION_dup(s: *const openssl_sys::SSL_SESSION) -> *mut openssl_sys::SSL_SESSION;
 }

@@ -49,7 +49,9 @@ pub(crate) struct ConnState {
     pub psk_calls: u32,
     pub psk_error: Option<String>,
     pub alpn_status: i32,
-    pub new_session: Option<(Vec<u8>, i32)>,
+    /// The latest session the client received and its ticket lifetime
+    /// hint; serialised only when the application asks for it.
+    pub new_session: Option<(SslSession, i32)>,
     pub tickets_received: u32,
     pub alert_sent: Option<Alert>,
     pub alert_received: Option<Alert>,
@@ -120,15 +122,14 @@ pub(crate) fn verify_callback(preverify_ok: bool, ctx: &mut X509StoreContextRef)
 // ---- session tickets ------------------------------------------------------------
 
 /// Client contexts: a new session (TLS 1.2 at handshake end, TLS 1.3 tickets
-/// after it) is serialised and kept; each overwrites the previous one.
+/// after it) is kept by reference; each overwrites the previous one. It is
+/// serialised only when the application asks for the configuration.
 pub(crate) fn new_session_callback(ssl: &mut SslRef, session: SslSession) {
     let Some(state) = state_of(ssl) else { return };
     let hint = ossl::ticket_lifetime_hint(&session);
-    if let Ok(der) = session.to_der() {
-        let mut st = lock(&state);
-        st.new_session = Some((der, hint));
-        st.tickets_received += 1;
-    }
+    let mut st = lock(&state);
+    st.new_session = Some((session, hint));
+    st.tickets_received += 1;
 }
 
 // ---- ALPN ------------------------------------------------------------------------

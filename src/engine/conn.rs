@@ -5,11 +5,11 @@ use std::io::ErrorKind;
 use std::sync::{Arc, Mutex};
 
 use openssl::ssl::{
-    ErrorCode, ShutdownResult, ShutdownState, Ssl, SslStream, SslVerifyMode, SslVersion,
+    ErrorCode, ShutdownResult, ShutdownState, Ssl, SslSession, SslStream, SslVerifyMode, SslVersion,
 };
 
 use super::callbacks::{self, Alert, ConnState, SharedState, lock};
-use super::context::context_for;
+use super::context::{context_for, session_for};
 use super::transport::{MemoryPipe, Transport};
 use super::verify::{ErrorInputs, collect_errors};
 use crate::Error;
@@ -66,6 +66,10 @@ pub struct Connection {
     errors: Vec<SslError>,
     /// The session state captured at the end of the handshake.
     session: Option<SslConfiguration>,
+    /// The client's session at the end of the handshake, when session
+    /// sharing and persistence are enabled: serialised into the ticket only
+    /// when `ssl_configuration()` is asked for.
+    handshake_session: Option<(SslSession, i32)>,
     failure: Option<Error>,
 }
 
@@ -131,6 +135,7 @@ impl Connection {
             ignore_list: Vec::new(),
             errors: Vec::new(),
             session: None,
+            handshake_session: None,
             failure: None,
         })
     }
@@ -301,12 +306,14 @@ impl Connection {
                     })?;
                 }
             }
-            // Resume from the configured ticket when persistence is enabled.
-            let ticket = cfg.session_ticket();
-            if !ticket.is_empty() && !cfg.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE) {
-                if let Some(sess) = callbacks::session_from_der(ticket.as_slice()) {
-                    // SAFETY: the session was created by the same OpenSSL
-                    // (decoded just now) and is only used with this SSL.
+            // Resume from the configured ticket when persistence is enabled
+            // (decoded once per configuration, then shared by reference).
+            if !cfg.session_ticket().is_empty()
+                && !cfg.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
+            {
+                if let Some(sess) = session_for(&cfg) {
+                    // SAFETY: this connection's own copy of a session decoded
+                    // by this OpenSSL; SSL_set_session takes a reference.
                     let _ = unsafe { ssl.set_session(&sess) };
                     crate::ossl::clear_error_queue();
                 }
@@ -433,7 +440,9 @@ impl Connection {
     fn finish_handshake(&mut self) -> Result<Progress, Error> {
         let server = self.mode == Mode::Server;
         let alpn_status = lock(&self.shared).alpn_status;
-        let s = capture_state(&self.config, self.stream.ssl(), server, alpn_status);
+        let (s, handshake_session) =
+            capture_state_lazy(&self.config, self.stream.ssl(), server, alpn_status);
+        self.handshake_session = handshake_session;
         let st = lock(&self.shared);
         let inputs = ErrorInputs {
             is_server: server,
@@ -550,14 +559,16 @@ impl Connection {
         };
         let mut s = s.clone();
         let latest = lock(&self.shared).new_session.clone();
-        if let Some((der, hint)) = latest {
-            if self.mode == Mode::Client
-                && !self
-                    .config
-                    .test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
-            {
-                s.set_session_ticket_with_hint(OptBytes::from(der), hint);
+        let persist = self.mode == Mode::Client
+            && !self
+                .config
+                .test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE);
+        match (latest, &self.handshake_session) {
+            (Some((sess, hint)), _) if persist => {
+                s.set_session_ticket_with_hint(session_der(&sess), hint);
             }
+            (_, Some((sess, hint))) => s.set_session_ticket_with_hint(session_der(sess), *hint),
+            _ => {}
         }
         if self.phase == Phase::Closed {
             let st = s.state_mut();
@@ -590,6 +601,30 @@ pub fn capture_state(
     server: bool,
     alpn_status: i32,
 ) -> SslConfiguration {
+    let (mut s, session) = capture_state_lazy(config, ssl, server, alpn_status);
+    if let Some((sess, hint)) = session {
+        s.set_session_ticket_with_hint(session_der(&sess), hint);
+    }
+    s
+}
+
+/// A session serialised for `sessionTicket()` (null if OpenSSL cannot).
+fn session_der(sess: &openssl::ssl::SslSessionRef) -> OptBytes {
+    let der = sess.to_der().ok().map(OptBytes::from).unwrap_or_default();
+    crate::ossl::clear_error_queue();
+    der
+}
+
+/// [`capture_state`] without the session ticket: the session that would
+/// become the ticket (client, session sharing and persistence enabled) is
+/// returned by reference with its lifetime hint, to be serialised only if
+/// the application asks for the configuration.
+pub(crate) fn capture_state_lazy(
+    config: &SslConfiguration,
+    ssl: &openssl::ssl::SslRef,
+    server: bool,
+    alpn_status: i32,
+) -> (SslConfiguration, Option<(SslSession, i32)>) {
     let peer = ssl
         .peer_certificate()
         .map(Certificate::from_x509)
@@ -627,9 +662,12 @@ pub fn capture_state(
             .map(Key::from_public_pkey)
             .unwrap_or_default()
     };
-    let session_der = if !server && !config.test_ssl_option(ssl_option::DISABLE_SESSION_SHARING) {
+    let session = if !server
+        && !config.test_ssl_option(ssl_option::DISABLE_SESSION_SHARING)
+        && !config.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
+    {
         ssl.session()
-            .map(|s| (s.to_der().ok(), crate::ossl::ticket_lifetime_hint(s)))
+            .map(|s| (s.to_owned(), crate::ossl::ticket_lifetime_hint(s)))
     } else {
         None
     };
@@ -658,10 +696,5 @@ pub fn capture_state(
         state.next_protocol_negotiation_status = status;
     }
     s.set_session_resumed(resumed);
-    if !config.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE) {
-        if let Some((der, hint)) = session_der {
-            s.set_session_ticket_with_hint(der.map(OptBytes::from).unwrap_or_default(), hint);
-        }
-    }
-    s
+    (s, session)
 }

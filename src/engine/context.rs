@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use openssl::dh::Dh;
 use openssl::ssl::{
-    SslContext, SslContextBuilder, SslMethod, SslMode, SslOptions, SslSessionCacheMode,
+    SslContext, SslContextBuilder, SslMethod, SslMode, SslOptions, SslSession, SslSessionCacheMode,
     SslVerifyMode, SslVersion,
 };
 use openssl::x509::store::X509StoreBuilder;
@@ -19,10 +19,23 @@ use crate::model::config::{BackendValue, Settings, SslConfiguration};
 use crate::model::enums::{protocol, ssl_option, verify_mode};
 use crate::model::system_ca;
 
-/// The contexts built from one configuration's data: one per side, built on
-/// first use, never mutated afterwards. A detached copy starts empty.
+/// What is built from one configuration's data and then only read: the
+/// OpenSSL contexts (one per side, built on first use) and the decoded
+/// session ticket. A copy that detaches starts empty, except that a change
+/// to the session state or the session ticket only (which never reach a
+/// context) keeps sharing the contexts: a configuration taken from a
+/// connection (`ssl_configuration()`) reuses the contexts of the one the
+/// connection was made from.
 #[derive(Default)]
 pub(crate) struct ContextCache {
+    sides: Arc<ContextSides>,
+    /// The session ticket decoded once (`d2i_SSL_SESSION` parses the peer's
+    /// certificate, so decoding it per connection would cost a full parse).
+    ticket: OnceLock<Option<SslSession>>,
+}
+
+#[derive(Default)]
+struct ContextSides {
     client: OnceLock<Result<SslContext, Error>>,
     server: OnceLock<Result<SslContext, Error>>,
 }
@@ -38,21 +51,51 @@ impl Clone for ContextCache {
 impl ContextCache {
     /// How many contexts are built (0, 1 or 2).
     pub(crate) fn built(&self) -> usize {
-        usize::from(self.client.get().is_some()) + usize::from(self.server.get().is_some())
+        usize::from(self.sides.client.get().is_some())
+            + usize::from(self.sides.server.get().is_some())
+    }
+
+    /// A fresh cache sharing this one's contexts (built or still to be
+    /// built) but not its decoded ticket.
+    pub(crate) fn sharing_contexts(&self) -> Self {
+        ContextCache {
+            sides: self.sides.clone(),
+            ticket: OnceLock::new(),
+        }
     }
 }
 
 /// The context for `cfg` on one side, built once and then shared
 /// (`SslContext` clones are reference counts).
 pub(crate) fn context_for(cfg: &SslConfiguration, server: bool) -> Result<SslContext, Error> {
-    let cache = cfg.context_cache();
-    let slot = if server { &cache.server } else { &cache.client };
+    let sides = &cfg.context_cache().sides;
+    let slot = if server { &sides.server } else { &sides.client };
     slot.get_or_init(|| {
         let r = build(cfg.settings(), server);
         crate::ossl::clear_error_queue();
         r
     })
     .clone()
+}
+
+/// The configuration's session ticket as an OpenSSL session for one
+/// connection: decoded once per configuration (the decoding parses the
+/// peer's certificate), then copied per connection without parsing (see
+/// [`crate::ossl::session_dup`] for why a copy). `None` for a null, empty or
+/// undecodable ticket.
+pub(crate) fn session_for(cfg: &SslConfiguration) -> Option<SslSession> {
+    cfg.context_cache()
+        .ticket
+        .get_or_init(|| {
+            let der = cfg.session_ticket();
+            if der.is_empty() {
+                None
+            } else {
+                callbacks::session_from_der(der.as_slice())
+            }
+        })
+        .as_ref()
+        .and_then(|s| crate::ossl::session_dup(s))
 }
 
 fn protocol_name(p: i32) -> &'static str {

@@ -51,11 +51,7 @@ impl Read for Transport {
                         Err(io::ErrorKind::WouldBlock.into())
                     };
                 }
-                let n = p.inbound.len().min(buf.len());
-                for (dst, src) in buf.iter_mut().zip(p.inbound.drain(..n)) {
-                    *dst = src;
-                }
-                Ok(n)
+                Ok(take_front(&mut p.inbound, buf))
             }
         }
     }
@@ -114,4 +110,18 @@ fn timed_out_if_blocking(fd: RawFd, e: io::Error, what: &str, option: &str) -> i
         io::ErrorKind::TimedOut,
         format!("timed out: the socket's {what} time-out ({option}) expired"),
     )
+}
+
+/// Moves up to `buf.len()` bytes from the front of `q` into `buf` (two
+/// slice copies at most) and returns how many.
+pub(crate) fn take_front(q: &mut VecDeque<u8>, buf: &mut [u8]) -> usize {
+    let n = q.len().min(buf.len());
+    let (a, b) = q.as_slices();
+    let na = a.len().min(n);
+    buf[..na].copy_from_slice(&a[..na]);
+    if n > na {
+        buf[na..n].copy_from_slice(&b[..n - na]);
+    }
+    q.drain(..n);
+    n
 }

@@ -17,7 +17,7 @@ use super::ssl_error::{qssl_ssl_error_list_t, qssl_ssl_error_t};
 use super::status::{QSSL_STATUS_OK, QSSL_STATUS_WANT_READ, QSSL_STATUS_WANT_WRITE, qssl_status_t};
 use crate::Error;
 use crate::engine::conn::{Progress, capture_state};
-use crate::engine::transport::{MemoryPipe, Transport};
+use crate::engine::transport::{MemoryPipe, Transport, take_front};
 use crate::engine::{Connection, Mode};
 use crate::model::enums::verify_mode;
 
@@ -388,9 +388,10 @@ pub unsafe extern "C" fn qssl_conn_take_output(
         if n > 0 && buf.is_null() {
             return Err(Error::NullArgument("buf"));
         }
-        for (i, b) in p.outbound.drain(..n).enumerate() {
-            // SAFETY: buf is valid for cap >= n bytes.
-            unsafe { *buf.add(i) = b };
+        if n > 0 {
+            // SAFETY: buf is non-NULL and valid for cap >= n bytes.
+            let dst = unsafe { std::slice::from_raw_parts_mut(buf, n) };
+            take_front(&mut p.outbound, dst);
         }
         // SAFETY: checked non-NULL.
         unsafe { *out_len = n };

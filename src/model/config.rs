@@ -195,6 +195,18 @@ impl SslConfiguration {
         d
     }
 
+    /// Write access for the session state and the session ticket, which no
+    /// context depends on: detaches like [`Self::d_mut`] but keeps sharing
+    /// the contexts already built (or to be built) from these settings, so a
+    /// configuration taken from a connection builds none of its own. The
+    /// decoded ticket is dropped.
+    fn d_mut_session(&mut self) -> &mut ConfigData {
+        let keep = self.d.ctx_cache.sharing_contexts();
+        let d = Arc::make_mut(&mut self.d);
+        d.ctx_cache = keep;
+        d
+    }
+
     pub(crate) fn context_cache(&self) -> &crate::engine::context::ContextCache {
         &self.d.ctx_cache
     }
@@ -210,7 +222,7 @@ impl SslConfiguration {
     }
 
     pub(crate) fn state_mut(&mut self) -> &mut SessionState {
-        &mut self.d_mut().state
+        &mut self.d_mut_session().state
     }
 
     /// True when both share the same data block (no detach happened since the copy).
@@ -474,7 +486,7 @@ impl SslConfiguration {
 
     /// Sets the session ticket (used when session persistence is enabled).
     pub fn set_session_ticket(&mut self, t: OptBytes) {
-        self.d_mut().settings.session_ticket = t;
+        self.d_mut_session().settings.session_ticket = t;
     }
 
     /// The session ticket's lifetime hint in seconds (-1 until a handshake records one).
@@ -587,11 +599,11 @@ impl SslConfiguration {
     }
 
     pub(crate) fn set_session_resumed(&mut self, resumed: bool) {
-        self.d_mut().peer_session_shared = resumed;
+        self.d_mut_session().peer_session_shared = resumed;
     }
 
     pub(crate) fn set_session_ticket_with_hint(&mut self, ticket: OptBytes, hint: i32) {
-        let s = &mut self.d_mut().settings;
+        let s = &mut self.d_mut_session().settings;
         s.session_ticket = ticket;
         s.session_ticket_lifetime_hint = hint;
     }

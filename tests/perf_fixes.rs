@@ -1,0 +1,238 @@
+//! Behaviour kept by the performance work (benches/, docs/PERFORMANCE.md):
+//! one decoded ticket shared by many resumptions, sessions serialised only
+//! on demand, contexts shared by configurations taken from a connection,
+//! and the memory transport moving bytes in order across wrap-around.
+
+use std::sync::Arc;
+
+use openssl::pkey::PKey;
+use qssl::Error;
+use qssl::engine::conn::Progress;
+use qssl::engine::transport::{MemoryPipe, Transport};
+use qssl::engine::{Connection, Mode};
+use qssl::model::cert::Certificate;
+use qssl::model::config::SslConfiguration;
+use qssl::model::enums::{encoding, key_type, protocol, ssl_option};
+use qssl::model::key::Key;
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+fn cert(name: &str) -> Certificate {
+    Certificate::from_data(&fixture(name), encoding::PEM).remove(0)
+}
+
+fn key(name: &str) -> Key {
+    Key::from_pkey(
+        PKey::private_key_from_pem(&fixture(name)).unwrap(),
+        key_type::PRIVATE_KEY,
+    )
+}
+
+fn server_config() -> SslConfiguration {
+    let mut c = SslConfiguration::default_configuration();
+    c.set_local_certificate(cert("server-ec.pem"));
+    c.set_private_key(key("server-ec-key.pem"));
+    c
+}
+
+fn client_config(persist: bool) -> SslConfiguration {
+    let mut c = SslConfiguration::default_configuration();
+    c.set_ca_certificates(Arc::from(vec![cert("ca.pem")]));
+    if persist {
+        c.set_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE, false);
+    }
+    c
+}
+
+fn mem() -> Transport {
+    Transport::Memory(MemoryPipe::default())
+}
+
+fn shuttle(a: &mut Connection, b: &mut Connection) -> bool {
+    let out_a: Vec<u8> = a.memory().unwrap().outbound.drain(..).collect();
+    let out_b: Vec<u8> = b.memory().unwrap().outbound.drain(..).collect();
+    let moved = !out_a.is_empty() || !out_b.is_empty();
+    b.memory().unwrap().inbound.extend(out_a);
+    a.memory().unwrap().inbound.extend(out_b);
+    moved
+}
+
+fn connect(cc: &SslConfiguration, sc: &SslConfiguration) -> (Connection, Connection) {
+    let mut c = Connection::new(cc, Mode::Client, mem()).unwrap();
+    c.set_peer_verify_name("localhost").unwrap();
+    let mut s = Connection::new(sc, Mode::Server, mem()).unwrap();
+    let (mut cd, mut sd) = (false, false);
+    for _ in 0..100 {
+        if !cd {
+            cd = c.handshake().unwrap() == Progress::Done;
+        }
+        if !sd {
+            sd = s.handshake().unwrap() == Progress::Done;
+        }
+        let moved = shuttle(&mut c, &mut s);
+        if cd && sd && !moved {
+            return (c, s);
+        }
+    }
+    panic!("handshake did not complete");
+}
+
+/// The server writes a byte and the client reads it, which processes the
+/// TLS 1.3 session tickets that follow the handshake.
+fn exchange(c: &mut Connection, s: &mut Connection) {
+    s.write(b"x").unwrap();
+    shuttle(c, s);
+    let mut buf = [0u8; 8];
+    let (_, n) = c.read(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"x");
+}
+
+fn saved_config(sc: &SslConfiguration) -> SslConfiguration {
+    let cc = client_config(true);
+    let (mut c, mut s) = connect(&cc, sc);
+    exchange(&mut c, &mut s);
+    let saved = c.ssl_configuration();
+    assert!(!saved.session_ticket().is_empty());
+    saved
+}
+
+#[test]
+fn one_saved_configuration_resumes_many_connections() {
+    let sc = server_config();
+    let saved = saved_config(&sc);
+    // Connections freed without reading, after reading (new tickets
+    // processed), after a shutdown: the shared ticket stays usable.
+    for i in 0..6 {
+        let (mut c, mut s) = connect(&saved, &sc);
+        assert!(c.session_resumed(), "connection {i} did not resume");
+        match i % 3 {
+            0 => {}
+            1 => exchange(&mut c, &mut s),
+            _ => {
+                exchange(&mut c, &mut s);
+                c.shutdown().unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn tickets_serialised_on_demand_match_what_a_handshake_saw() {
+    let sc = server_config();
+    let saved = saved_config(&sc);
+    // A resumed connection: before reading, its configuration carries the
+    // session it resumed; after reading, the newest ticket.
+    let (mut c, mut s) = connect(&saved, &sc);
+    let before = c.ssl_configuration();
+    assert!(!before.session_ticket().is_empty());
+    exchange(&mut c, &mut s);
+    let after = c.ssl_configuration();
+    assert!(!after.session_ticket().is_empty());
+    assert_ne!(after.session_ticket(), before.session_ticket());
+    assert_eq!(after.session_ticket_life_time_hint(), 7200);
+    // Each works for a new connection.
+    for cfg in [&before, &after] {
+        let (c, _s) = connect(cfg, &sc);
+        assert!(c.session_resumed());
+    }
+    // TLS 1.2: the session arrives at the end of the handshake.
+    let mut cc12 = client_config(true);
+    cc12.set_protocol(protocol::TLS_V1_2);
+    let (c, _s) = connect(&cc12, &sc);
+    let t12 = c.ssl_configuration();
+    assert!(!t12.session_ticket().is_empty());
+    assert_eq!(c.session_tickets_received(), 1);
+    let (c, _s) = connect(&t12, &sc);
+    assert!(c.session_resumed());
+    // Persistence disabled (the default), or sharing disabled: no ticket.
+    let (mut c, mut s) = connect(&client_config(false), &sc);
+    exchange(&mut c, &mut s);
+    assert!(c.ssl_configuration().session_ticket().is_empty());
+    let mut no_sharing = client_config(true);
+    no_sharing.set_ssl_option(ssl_option::DISABLE_SESSION_SHARING, true);
+    let (c, _s) = connect(&no_sharing, &sc);
+    assert!(c.ssl_configuration().session_ticket().is_empty());
+}
+
+#[test]
+fn configuration_from_a_connection_shares_its_contexts() {
+    let sc = server_config();
+    let cc = client_config(true);
+    let (mut c, mut s) = connect(&cc, &sc);
+    exchange(&mut c, &mut s);
+    assert_eq!(cc.contexts_built(), 1);
+    let saved = c.ssl_configuration();
+    assert!(!saved.shares_data_with(&cc));
+    assert_eq!(
+        saved.contexts_built(),
+        1,
+        "the session state reaches no context"
+    );
+    let _ = connect(&saved, &sc);
+    assert_eq!(cc.contexts_built(), 1);
+    // A setting that reaches the context detaches from the shared contexts.
+    let mut changed = saved.clone();
+    changed.set_protocol(protocol::TLS_V1_3);
+    assert_eq!(changed.contexts_built(), 0);
+    assert_eq!(saved.contexts_built(), 1);
+    // Setting a ticket by hand keeps them too, and a garbage ticket gives a
+    // full handshake.
+    let mut garbage = saved.clone();
+    garbage.set_session_ticket(qssl::model::bytes::OptBytes::from(&b"garbage"[..]));
+    assert_eq!(garbage.contexts_built(), 1);
+    let (c, _s) = connect(&garbage, &sc);
+    assert!(!c.session_resumed());
+}
+
+#[test]
+fn memory_transport_keeps_order_across_wraparound() {
+    use std::io::{Read, Write};
+    let mut t = mem();
+    let mut expect = Vec::new();
+    let mut got = Vec::new();
+    let mut next = 0u8;
+    for round in 0..200usize {
+        let chunk: Vec<u8> = (0..(round * 37) % 1500 + 1)
+            .map(|_| {
+                next = next.wrapping_add(1);
+                next
+            })
+            .collect();
+        expect.extend_from_slice(&chunk);
+        if let Transport::Memory(p) = &mut t {
+            p.inbound.extend(&chunk);
+        }
+        let mut buf = vec![0u8; (round * 53) % 2000 + 1];
+        loop {
+            match t.read(&mut buf) {
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+                Err(e) => {
+                    assert_eq!(e.kind(), std::io::ErrorKind::WouldBlock);
+                    break;
+                }
+            }
+            if round % 2 == 0 {
+                break; // leave some behind so the queue wraps
+            }
+        }
+        t.write_all(&chunk).unwrap();
+    }
+    loop {
+        let mut buf = [0u8; 700];
+        match t.read(&mut buf) {
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(_) => break,
+        }
+    }
+    assert_eq!(got, expect);
+    if let Transport::Memory(p) = &t {
+        assert_eq!(p.outbound.iter().copied().collect::<Vec<u8>>(), expect);
+    }
+    let _ = Error::Tls(String::new());
+}
