@@ -222,11 +222,7 @@ fn build(s: &Settings, server: bool) -> Result<SslContext, Error> {
             let _ = store.add_cert(x); // duplicates are harmless
         }
         if s.allow_root_cert_on_demand_loading {
-            for c in system_ca::system_ca().certificates().iter() {
-                if let Some(x) = c.x509() {
-                    let _ = store.add_cert(x.to_owned());
-                }
-            }
+            system_ca::system_ca().add_to(&mut store);
         }
         crate::ossl::clear_error_queue();
         b.set_cert_store(store.build());
