@@ -688,7 +688,8 @@ pub(crate) fn error_stack() -> openssl::error::ErrorStack {
             (std::ptr::null(), 0, std::ptr::null(), std::ptr::null(), 0);
         // SAFETY: all out-pointers are valid locals; the returned pointers
         // are only read before the next call on this thread's queue.
-        let code = unsafe { ERR_get_error_all(&mut file, &mut line, &mut func, &mut data, &mut flags) };
+        let code =
+            unsafe { ERR_get_error_all(&mut file, &mut line, &mut func, &mut data, &mut flags) };
         if code == 0 {
             break;
         }
@@ -711,7 +712,10 @@ pub(crate) fn error_stack() -> openssl::error::ErrorStack {
         let (lib, reason) = if e.code & ERR_SYSTEM_FLAG != 0 {
             (ERR_LIB_SYS, (e.code & !ERR_SYSTEM_FLAG) as c_int)
         } else {
-            (((e.code >> 23) & 0xff) as c_int, (e.code & 0x7f_ffff) as c_int)
+            (
+                ((e.code >> 23) & 0xff) as c_int,
+                (e.code & 0x7f_ffff) as c_int,
+            )
         };
         // SAFETY: file and func are OpenSSL's static location strings (or
         // NULL), still valid; the format takes exactly one C string.

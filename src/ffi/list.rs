@@ -85,7 +85,9 @@ pub(crate) unsafe fn array_in<T: Clone, H>(
         return Err(crate::Error::NullArgument(name));
     }
     if n > isize::MAX as usize / std::mem::size_of::<*const H>() {
-        return Err(crate::Error::invalid(format!("{name}: count {n} is too large")));
+        return Err(crate::Error::invalid(format!(
+            "{name}: count {n} is too large"
+        )));
     }
     // SAFETY: the caller guarantees `items` holds `n` pointers.
     let ptrs = unsafe { std::slice::from_raw_parts(items, n) };
