@@ -59,6 +59,15 @@ pub(crate) struct ConnState {
     pub ocsp_seen: bool,
 }
 
+impl Drop for ConnState {
+    /// The latest serialised session holds the session's secret: wipe it.
+    fn drop(&mut self) {
+        if let Some((der, _)) = &mut self.new_session {
+            ossl::cleanse_vec(der);
+        }
+    }
+}
+
 pub(crate) type SharedState = Arc<Mutex<ConnState>>;
 
 /// Locks a state, recovering from a poisoned lock (a panic elsewhere must
@@ -126,6 +135,9 @@ pub(crate) fn new_session_callback(ssl: &mut SslRef, session: SslSession) {
     let hint = ossl::ticket_lifetime_hint(&session);
     if let Ok(der) = session.to_der() {
         let mut st = lock(&state);
+        if let Some((old, _)) = &mut st.new_session {
+            ossl::cleanse_vec(old);
+        }
         st.new_session = Some((der, hint));
         st.tickets_received += 1;
     }

@@ -103,12 +103,10 @@ impl Connection {
         let ctx = context_for(config, server)?;
         let mut ssl =
             Ssl::new(&ctx).map_err(|e| Error::tls("cannot create a TLS session", Some(&e)))?;
-        let state = ConnState {
-            psk_handler: config.psk_handler().cloned(),
-            server_hint: config.pre_shared_key_identity_hint().clone(),
-            ocsp_requested: !server && config.ocsp_stapling_enabled(),
-            ..ConnState::default()
-        };
+        let mut state = ConnState::default();
+        state.psk_handler = config.psk_handler().cloned();
+        state.server_hint = config.pre_shared_key_identity_hint().clone();
+        state.ocsp_requested = !server && config.ocsp_stapling_enabled();
         let shared: SharedState = Arc::new(Mutex::new(state));
         callbacks::attach(&mut ssl, shared.clone());
         if server {
@@ -549,13 +547,14 @@ impl Connection {
             return self.config.clone();
         };
         let mut s = s.clone();
-        let latest = lock(&self.shared).new_session.clone();
-        if let Some((der, hint)) = latest {
-            if self.mode == Mode::Client
-                && !self
-                    .config
-                    .test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
-            {
+        // Cloned only when kept: the serialised session is a secret.
+        if self.mode == Mode::Client
+            && !self
+                .config
+                .test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
+        {
+            let latest = lock(&self.shared).new_session.clone();
+            if let Some((der, hint)) = latest {
                 s.set_session_ticket_with_hint(OptBytes::from(der), hint);
             }
         }
@@ -627,7 +626,12 @@ pub fn capture_state(
             .map(Key::from_public_pkey)
             .unwrap_or_default()
     };
-    let session_der = if !server && !config.test_ssl_option(ssl_option::DISABLE_SESSION_SHARING) {
+    // The serialised session holds the session's secret (the master secret,
+    // or an external PSK on TLS 1.3): only made when it will be kept.
+    let session_der = if !server
+        && !config.test_ssl_option(ssl_option::DISABLE_SESSION_SHARING)
+        && !config.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
+    {
         ssl.session()
             .map(|s| (s.to_der().ok(), crate::ossl::ticket_lifetime_hint(s)))
     } else {
