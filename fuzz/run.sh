@@ -11,7 +11,8 @@
 #
 # Defaults: 8 seconds per target, all targets (CI). Targets: cert key pkcs12
 # dh ticket ciphers backend path conn_client conn_server. Work files go to
-# build/fuzz/ (the corpora there grow across runs). FUZZ_JOBS=N runs N
+# build/fuzz/ (the corpora there grow across runs). FUZZ_SEED=N fixes
+# libFuzzer's random seed (CI uses 1). FUZZ_JOBS=N runs N
 # processes per target (libFuzzer -fork) for longer runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -112,6 +113,7 @@ for t in "${TARGETS[@]}"; do
   fi
   extra=()
   if [ -n "${FUZZ_JOBS:-}" ]; then extra=(-fork="$FUZZ_JOBS" -ignore_crashes=1); fi
+  if [ -n "${FUZZ_SEED:-}" ]; then extra+=(-seed="$FUZZ_SEED"); fi
   if "$bin" "${opts[@]}" "${extra[@]}" -max_total_time="$SECS" "$corpus" "$OUT/seeds/$t" \
        > "$OUT/$t.log" 2>&1; then
     result=ok

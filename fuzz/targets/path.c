@@ -1,29 +1,35 @@
 /* Path patterns (QSslCertificate::fromPath and addCaCertificates(path)):
  * qssl's own wildcard and regular-expression engine and its directory walk,
  * under a temporary copy of tests/fixtures/pattern. The input is the pattern
- * after "<tmp>/"; the first byte picks the syntax and format. Inputs with
- * ".." are skipped so that the walk stays inside the temporary directory. */
+ * after "<tmp>/d/"; the first byte picks the syntax and format. Inputs with
+ * ".." are skipped so that the walk stays inside the temporary directory.
+ * Qt's rule starts a regular expression's walk one directory above the
+ * pattern's own directory (and a top-level alternation such as "x|.*"
+ * matches every file there), so the fixtures sit in <tmp>/d and the walk can
+ * reach <tmp> at most. */
 #define _GNU_SOURCE
 #include "../common.h"
 #include <unistd.h>
 
-static char root[256];
+static char base[256], root[300];
 
 static void cleanup(void) {
     char cmd[512];
-    if (root[0] == '\0') return;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", root);
+    if (base[0] == '\0') return;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", base);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc;
     (void)argv;
-    snprintf(root, sizeof root, "/tmp/qssl-fuzz-path-XXXXXX");
-    if (mkdtemp(root) == NULL) abort();
-    char cmd[4096 + 600];
-    snprintf(cmd, sizeof cmd, "cp -R '%s/pattern' '%s/' && cp '%s/ca.pem' '%s/server.der' '%s/'",
-             fuzz_fixtures(), root, fuzz_fixtures(), fuzz_fixtures(), root);
+    snprintf(base, sizeof base, "/tmp/qssl-fuzz-path-XXXXXX");
+    if (mkdtemp(base) == NULL) abort();
+    snprintf(root, sizeof root, "%s/d", base);
+    char cmd[4096 + 800];
+    snprintf(cmd, sizeof cmd,
+             "mkdir '%s' && cp -R '%s/pattern' '%s/' && cp '%s/ca.pem' '%s/server.der' '%s/'",
+             root, fuzz_fixtures(), root, fuzz_fixtures(), fuzz_fixtures(), root);
     if (system(cmd) != 0) abort();
     atexit(cleanup);
     return 0;
