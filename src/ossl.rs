@@ -7,17 +7,12 @@
 /// is checked first: `ERR_peek_error` reads the queue's ends, while
 /// `ERR_clear_error` always resets all of its slots.
 pub(crate) fn clear_error_queue() {
-    // SAFETY: ERR_peek_error and ERR_clear_error have no preconditions; they
-    // only touch the calling thread's error queue.
-    unsafe {
-        if ERR_peek_error() != 0 {
-            openssl_sys::ERR_clear_error();
-        }
-    }
-}
-
-unsafe extern "C" {
-    fn ERR_peek_error() -> std::ffi::c_ulong;
+    // SAFETY: ERR_clear_error has no preconditions; it only touches the
+    // calling thread's error queue.
+    // Unconditional: ERR_peek_error() can be 0 while the queue still holds
+    // entries with allocated data (re-raised by `error_stack`), and skipping
+    // the clear then kept those allocations (tests/hostile.rs caught it).
+    unsafe { openssl_sys::ERR_clear_error() }
 }
 
 /// The cipher suites an `SSL` object would offer (`SSL_get_ciphers`), as
@@ -689,4 +684,84 @@ pub(crate) fn session_dup(s: &openssl::ssl::SslSessionRef) -> Option<openssl::ss
 
 unsafe extern "C" {
     fn SSL_SESSION_dup(s: *const openssl_sys::SSL_SESSION) -> *mut openssl_sys::SSL_SESSION;
+}
+
+/// The calling thread's OpenSSL error queue as an `ErrorStack` (the queue is
+/// emptied). `openssl::error::ErrorStack::get` panics when an error's data
+/// text is not UTF-8, and OpenSSL copies caller bytes there (for example the
+/// value of a rejected `SSL_CONF_cmd`), so each entry is first re-raised with
+/// a lossy UTF-8 copy of its text. Found by the backend fuzz target.
+pub(crate) fn error_stack() -> openssl::error::ErrorStack {
+    use std::ffi::{CStr, CString, c_char, c_int, c_ulong};
+
+    unsafe extern "C" {
+        fn ERR_get_error_all(
+            file: *mut *const c_char,
+            line: *mut c_int,
+            func: *mut *const c_char,
+            data: *mut *const c_char,
+            flags: *mut c_int,
+        ) -> c_ulong;
+        fn ERR_new();
+        fn ERR_set_debug(file: *const c_char, line: c_int, func: *const c_char);
+        fn ERR_set_error(lib: c_int, reason: c_int, fmt: *const c_char, ...);
+    }
+    const ERR_TXT_STRING: c_int = 0x02;
+    const ERR_SYSTEM_FLAG: c_ulong = 0x8000_0000;
+    const ERR_LIB_SYS: c_int = 2;
+
+    struct Entry {
+        code: c_ulong,
+        file: *const c_char,
+        line: c_int,
+        func: *const c_char,
+        text: Option<CString>,
+    }
+    let mut entries = Vec::new();
+    loop {
+        let (mut file, mut line, mut func, mut data, mut flags) =
+            (std::ptr::null(), 0, std::ptr::null(), std::ptr::null(), 0);
+        // SAFETY: all out-pointers are valid locals; the returned pointers
+        // are only read before the next call on this thread's queue.
+        let code =
+            unsafe { ERR_get_error_all(&mut file, &mut line, &mut func, &mut data, &mut flags) };
+        if code == 0 {
+            break;
+        }
+        let text = if flags & ERR_TXT_STRING != 0 && !data.is_null() {
+            // SAFETY: OpenSSL's data text is NUL-terminated; copied at once.
+            let bytes = unsafe { CStr::from_ptr(data) }.to_bytes();
+            CString::new(String::from_utf8_lossy(bytes).into_owned()).ok()
+        } else {
+            None
+        };
+        entries.push(Entry {
+            code,
+            file,
+            line,
+            func,
+            text,
+        });
+    }
+    for e in &entries {
+        let (lib, reason) = if e.code & ERR_SYSTEM_FLAG != 0 {
+            (ERR_LIB_SYS, (e.code & !ERR_SYSTEM_FLAG) as c_int)
+        } else {
+            (
+                ((e.code >> 23) & 0xff) as c_int,
+                (e.code & 0x7f_ffff) as c_int,
+            )
+        };
+        // SAFETY: file and func are OpenSSL's static location strings (or
+        // NULL), still valid; the format takes exactly one C string.
+        unsafe {
+            ERR_new();
+            ERR_set_debug(e.file, e.line, e.func);
+            match &e.text {
+                Some(t) => ERR_set_error(lib, reason, c"%s".as_ptr(), t.as_ptr()),
+                None => ERR_set_error(lib, reason, std::ptr::null()),
+            }
+        }
+    }
+    openssl::error::ErrorStack::get()
 }

@@ -233,7 +233,7 @@ pub(crate) fn set_info_callback(b: &mut SslContextBuilder) {
 pub(crate) fn set_psk_identity_hint(b: &mut SslContextBuilder, hint: &CStr) -> Result<(), Error> {
     // SAFETY: live context and NUL-terminated hint; OpenSSL copies it.
     if unsafe { ossl::SSL_CTX_use_psk_identity_hint(b.as_ptr(), hint.as_ptr()) } != 1 {
-        let e = openssl::error::ErrorStack::get();
+        let e = ossl::error_stack();
         return Err(Error::invalid(with_openssl(
             "cannot set the PSK identity hint".into(),
             Some(&e),
@@ -277,7 +277,7 @@ pub(crate) fn apply_conf_commands(
         // SAFETY: live cctx, NUL-terminated strings.
         let rc = unsafe { ossl::SSL_CONF_cmd(cctx, name.as_ptr(), value.as_ptr()) };
         if rc != 2 {
-            let e = openssl::error::ErrorStack::get();
+            let e = ossl::error_stack();
             let why = match rc {
                 1 | 0 => format!(
                     "backend option '{shown}': OpenSSL refused the value '{}'",
@@ -295,7 +295,7 @@ pub(crate) fn apply_conf_commands(
     // SAFETY: live cctx; finish then free exactly once.
     unsafe {
         if result.is_ok() && ossl::SSL_CONF_CTX_finish(cctx) != 1 {
-            let e = openssl::error::ErrorStack::get();
+            let e = ossl::error_stack();
             result = Err(Error::invalid(with_openssl(
                 "backend configuration could not be applied".into(),
                 Some(&e),
