@@ -7,7 +7,11 @@
  * per side, verification on the client (CA = ca.pem, host "localhost") and
  * the same settings qssl applies to its contexts (TLS 1.2 minimum, SSL_OP_ALL
  * with NO_COMPRESSION and CIPHER_SERVER_PREFERENCE, SSL_MODE_RELEASE_BUFFERS,
- * a session-id context on servers). qssl uses one configuration per side,
+ * a session-id context on servers) and the same messages on the wire (a
+ * server asks for a client certificate, as Qt's AutoVerifyPeer does; a TLS
+ * 1.2 PSK server sends an empty hint; --raw-plain drops both). The bytes
+ * each side's handshake moved are printed: they must match. qssl uses one
+ * configuration per side,
  * reused for every connection. Both ends of every handshake are driven
  * non-blocking in this one thread.
  *
@@ -34,7 +38,7 @@
  *
  * Usage:
  *   qssl-bench [--quick] [--case a|NAME]... [--transport memory|tcp|all]
- *              [--rounds N] [--seconds S]
+ *              [--rounds N] [--seconds S] [--raw-plain]
  *   qssl-bench --once CASE --side raw|qssl [--transport T] [-n N]
  *       a warm-up, then exactly N (default 10) handshake pairs inside
  *       measured_handshakes() (for callgrind --toggle-collect).
@@ -256,6 +260,14 @@ static int raw_psk_find_session(SSL *ssl, const unsigned char *identity, size_t 
     return *sess != NULL;
 }
 
+/* The raw baseline puts the same messages on the wire as qssl's defaults
+ * (which are Qt's): a server in AutoVerifyPeer mode asks for a client
+ * certificate (SSL_VERIFY_PEER without FAIL_IF_NO_PEER_CERT; the client has
+ * none and answers with an empty Certificate), and a TLS 1.2 PSK server
+ * sends an empty identity hint. --raw-plain drops both (OpenSSL's own
+ * defaults), to show what they cost. */
+static int raw_plain;
+
 static SSL_CTX *raw_ctx(const struct bcase *k, int server) {
     SSL_CTX *ctx = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method());
     if (!ctx) die("raw: SSL_CTX_new failed%s%s", NULL, NULL);
@@ -277,6 +289,7 @@ static SSL_CTX *raw_ctx(const struct bcase *k, int server) {
 
     if (server) {
         SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"raw", 3);
+        if (!raw_plain) SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
         if (!is_psk(k)) {
             X509 *x = raw_cert(uses_ec_cert(k) ? "server-ec.pem" : "server.pem");
             EVP_PKEY *key = raw_key(uses_ec_cert(k) ? "server-ec-key.pem" : "server-key.pem");
@@ -287,6 +300,7 @@ static SSL_CTX *raw_ctx(const struct bcase *k, int server) {
             EVP_PKEY_free(key);
         } else if (k->kind == K_TLS12_PSK) {
             SSL_CTX_set_psk_server_callback(ctx, raw_psk_server12);
+            if (!raw_plain) SSL_CTX_use_psk_identity_hint(ctx, "");
         } else {
             SSL_CTX_set_psk_find_session_callback(ctx, raw_psk_find_session);
         }
@@ -305,13 +319,16 @@ static SSL_CTX *raw_ctx(const struct bcase *k, int server) {
     return ctx;
 }
 
-/* Moves what `from` wrote into what the peer reads. */
+/* Moves what `from` wrote into what the peer reads; counts the bytes moved
+ * (for the report: both sides must exchange the same messages). */
 static unsigned char xfer[32768];
+static size_t moved_bytes;
 
 static int raw_move(BIO *from, BIO *to) {
     int moved = 0, n;
     while ((n = BIO_read(from, xfer, sizeof xfer)) > 0) {
         BIO_write(to, xfer, n);
+        moved_bytes += (size_t)n;
         moved = 1;
     }
     return moved;
@@ -471,7 +488,9 @@ static void raw_setup(struct bcase *k) {
     }
     /* Record what a handshake negotiates, for the report. */
     SSL *c = NULL;
+    moved_bytes = 0;
     if (!raw_handshake(k, 0, &c, NULL)) die("raw: %s handshake failed%s", k->name, NULL);
+    size_t bytes = moved_bytes;
     EVP_PKEY *tmp = NULL;
     const char *group = "-";
     char gbuf[32];
@@ -484,8 +503,9 @@ static void raw_setup(struct bcase *k) {
         }
         EVP_PKEY_free(tmp);
     }
-    snprintf(k->raw_desc, sizeof k->raw_desc, "%s %s%s%s%s", SSL_get_version(c), SSL_get_cipher_name(c),
-             SSL_session_reused(c) ? " resumed" : "", strcmp(group, "-") ? " " : "", strcmp(group, "-") ? group : "");
+    snprintf(k->raw_desc, sizeof k->raw_desc, "%s %s%s%s%s, %zu B", SSL_get_version(c), SSL_get_cipher_name(c),
+             SSL_session_reused(c) ? " resumed" : "", strcmp(group, "-") ? " " : "", strcmp(group, "-") ? group : "",
+             bytes);
     SSL_set_shutdown(c, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
     SSL_free(c);
 }
@@ -573,6 +593,7 @@ static int q_move(qssl_conn_t *from, qssl_conn_t *to) {
     int moved = 0;
     while (qssl_conn_take_output(from, xfer, sizeof xfer, &n) == QSSL_STATUS_OK && n > 0) {
         qssl_conn_feed(to, xfer, n);
+        moved_bytes += n;
         moved = 1;
     }
     return moved;
@@ -668,14 +689,16 @@ static void q_setup(struct bcase *k) {
         k->qc = saved;
     }
     qssl_conn_t *c = NULL;
+    moved_bytes = 0;
     if (!q_handshake(k, 0, &c, NULL)) die("qssl: %s handshake failed%s", k->name, NULL);
+    size_t bytes = moved_bytes;
     char name[64];
     size_t len = 0;
     qssl_cipher_t *ci = qssl_conn_session_cipher(c);
     qssl_cipher_name(ci, name, sizeof name, &len);
     qssl_cipher_free(ci);
-    snprintf(k->qssl_desc, sizeof k->qssl_desc, "%s %s%s", q_protocol_name(qssl_conn_session_protocol(c)), name,
-             qssl_conn_session_resumed(c) ? " resumed" : "");
+    snprintf(k->qssl_desc, sizeof k->qssl_desc, "%s %s%s, %zu B", q_protocol_name(qssl_conn_session_protocol(c)),
+             name, qssl_conn_session_resumed(c) ? " resumed" : "", bytes);
     qssl_conn_free(c);
 }
 
@@ -781,6 +804,7 @@ static int run_memory(struct bcase *k, long n) {
 
 static void usage(void) {
     printf("usage: qssl-bench [--quick] [--case C]... [--transport memory|tcp|all] [--rounds N] [--seconds S]\n"
+           "                  [--raw-plain]   (raw without the Qt-default CertificateRequest and empty PSK hint)\n"
            "       qssl-bench --once C --side raw|qssl [--transport memory|tcp] [-n N]\n"
            "       qssl-bench --memory [N] [--case C]\n"
            "cases:\n");
@@ -843,6 +867,8 @@ int main(int argc, char **argv) {
         } else if (!strcmp(a, "-n") && next) {
             once_n = atoi(next);
             i++;
+        } else if (!strcmp(a, "--raw-plain")) {
+            raw_plain = 1;
         } else if (!strcmp(a, "--memory")) {
             memory = 10000;
             if (next && next[0] >= '0' && next[0] <= '9') {

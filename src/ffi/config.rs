@@ -88,7 +88,7 @@ pub extern "C" fn qssl_config_new() -> *mut qssl_config_t {
 /// Qt: QSslConfiguration::QSslConfiguration(const QSslConfiguration &).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_copy(cfg: *const qssl_config_t) -> *mut qssl_config_t {
-    boundary::pointer("qssl_config_copy", || {
+    boundary::pointer_pure("qssl_config_copy", || {
         // SAFETY: NULL or a live handle.
         Ok(into_raw(qssl_config_t(unsafe { cfg_ref(cfg) }?.clone())))
     })
@@ -98,7 +98,7 @@ pub unsafe extern "C" fn qssl_config_copy(cfg: *const qssl_config_t) -> *mut qss
 /// Qt: QSslConfiguration::~QSslConfiguration().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_free(cfg: *mut qssl_config_t) {
-    boundary::void("qssl_config_free", || {
+    boundary::void_pure("qssl_config_free", || {
         // SAFETY: NULL or a handle from qssl, freed once.
         unsafe { free(cfg) };
         Ok(())
@@ -130,7 +130,7 @@ pub unsafe extern "C" fn qssl_config_swap(
     a: *mut qssl_config_t,
     b: *mut qssl_config_t,
 ) -> qssl_status_t {
-    boundary::status("qssl_config_swap", || {
+    boundary::status_pure("qssl_config_swap", || {
         if a == b {
             // SAFETY: NULL or a live handle; swapping with itself is a no-op.
             unsafe { cfg_mut(a) }?;
@@ -162,7 +162,7 @@ pub unsafe extern "C" fn qssl_config_is_null(cfg: *const qssl_config_t) -> bool 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_protocol(cfg: *const qssl_config_t) -> qssl_ssl_protocol_t {
     // SAFETY: NULL or a live handle.
-    boundary::value(
+    boundary::value_pure(
         "qssl_config_protocol",
         QSSL_SSL_PROTOCOL_SECURE_PROTOCOLS,
         || Ok(unsafe { cfg_ref(cfg) }?.protocol()),
@@ -177,7 +177,7 @@ pub unsafe extern "C" fn qssl_config_set_protocol(
     cfg: *mut qssl_config_t,
     protocol: qssl_ssl_protocol_t,
 ) -> qssl_status_t {
-    boundary::status("qssl_config_set_protocol", || {
+    boundary::status_pure("qssl_config_set_protocol", || {
         // SAFETY: NULL or a live handle.
         let c = unsafe { cfg_mut(cfg) }?;
         c.set_protocol(check_protocol(protocol)?);
@@ -192,7 +192,7 @@ pub unsafe extern "C" fn qssl_config_peer_verify_mode(
     cfg: *const qssl_config_t,
 ) -> qssl_peer_verify_mode_t {
     // SAFETY: NULL or a live handle.
-    boundary::value(
+    boundary::value_pure(
         "qssl_config_peer_verify_mode",
         QSSL_PEER_VERIFY_MODE_AUTO_VERIFY_PEER,
         || Ok(unsafe { cfg_ref(cfg) }?.peer_verify_mode()),
@@ -206,7 +206,7 @@ pub unsafe extern "C" fn qssl_config_set_peer_verify_mode(
     cfg: *mut qssl_config_t,
     mode: qssl_peer_verify_mode_t,
 ) -> qssl_status_t {
-    boundary::status("qssl_config_set_peer_verify_mode", || {
+    boundary::status_pure("qssl_config_set_peer_verify_mode", || {
         // SAFETY: NULL or a live handle.
         let c = unsafe { cfg_mut(cfg) }?;
         c.set_peer_verify_mode(check_verify_mode(mode)?);
@@ -218,7 +218,7 @@ pub unsafe extern "C" fn qssl_config_set_peer_verify_mode(
 /// Qt: QSslConfiguration::peerVerifyDepth().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_peer_verify_depth(cfg: *const qssl_config_t) -> i32 {
-    boundary::value("qssl_config_peer_verify_depth", 0, || {
+    boundary::value_pure("qssl_config_peer_verify_depth", 0, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { cfg_ref(cfg) }?.peer_verify_depth())
     })
@@ -232,7 +232,7 @@ pub unsafe extern "C" fn qssl_config_set_peer_verify_depth(
     cfg: *mut qssl_config_t,
     depth: i32,
 ) -> qssl_status_t {
-    boundary::status("qssl_config_set_peer_verify_depth", || {
+    boundary::status_pure("qssl_config_set_peer_verify_depth", || {
         // SAFETY: NULL or a live handle.
         unsafe { cfg_mut(cfg) }?.set_peer_verify_depth(depth)
     })
@@ -542,7 +542,7 @@ pub unsafe extern "C" fn qssl_config_set_ssl_option(
     option: qssl_ssl_options_t,
     on: bool,
 ) -> qssl_status_t {
-    boundary::status("qssl_config_set_ssl_option", || {
+    boundary::status_pure("qssl_config_set_ssl_option", || {
         // SAFETY: NULL or a live handle.
         let c = unsafe { cfg_mut(cfg) }?;
         c.set_ssl_option(check_options(option)?, on);
@@ -558,7 +558,7 @@ pub unsafe extern "C" fn qssl_config_test_ssl_option(
     cfg: *const qssl_config_t,
     option: qssl_ssl_options_t,
 ) -> bool {
-    boundary::value("qssl_config_test_ssl_option", false, || {
+    boundary::value_pure("qssl_config_test_ssl_option", false, || {
         let bits = check_options(option)?;
         if cfg.is_null() {
             return Ok(ssl_option::DEFAULT & bits == bits);
@@ -572,7 +572,7 @@ pub unsafe extern "C" fn qssl_config_test_ssl_option(
 /// No Qt counterpart (Qt keeps the mask private; use testSslOption).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_ssl_options(cfg: *const qssl_config_t) -> qssl_ssl_options_t {
-    boundary::value("qssl_config_ssl_options", ssl_option::DEFAULT, || {
+    boundary::value_pure("qssl_config_ssl_options", ssl_option::DEFAULT, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { cfg_ref(cfg) }?.ssl_options())
     })
@@ -1082,7 +1082,7 @@ pub unsafe extern "C" fn qssl_config_session_ticket(
 /// to empty. NULL gives true. Qt: QSslConfiguration::sessionTicket().isNull().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_session_ticket_is_null(cfg: *const qssl_config_t) -> bool {
-    boundary::value("qssl_config_session_ticket_is_null", true, || {
+    boundary::value_pure("qssl_config_session_ticket_is_null", true, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { cfg_ref(cfg) }?.session_ticket().is_null())
     })
@@ -1112,7 +1112,7 @@ pub unsafe extern "C" fn qssl_config_set_session_ticket(
 pub unsafe extern "C" fn qssl_config_session_ticket_life_time_hint(
     cfg: *const qssl_config_t,
 ) -> i32 {
-    boundary::value("qssl_config_session_ticket_life_time_hint", -1, || {
+    boundary::value_pure("qssl_config_session_ticket_life_time_hint", -1, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { cfg_ref(cfg) }?.session_ticket_life_time_hint())
     })
@@ -1234,7 +1234,7 @@ pub unsafe extern "C" fn qssl_config_next_negotiated_protocol(
 pub unsafe extern "C" fn qssl_config_next_negotiated_protocol_is_null(
     cfg: *const qssl_config_t,
 ) -> bool {
-    boundary::value("qssl_config_next_negotiated_protocol_is_null", true, || {
+    boundary::value_pure("qssl_config_next_negotiated_protocol_is_null", true, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { cfg_ref(cfg) }?
             .next_negotiated_protocol()
@@ -1248,7 +1248,7 @@ pub unsafe extern "C" fn qssl_config_next_negotiated_protocol_is_null(
 pub unsafe extern "C" fn qssl_config_next_protocol_negotiation_status(
     cfg: *const qssl_config_t,
 ) -> qssl_next_protocol_negotiation_status_t {
-    boundary::value("qssl_config_next_protocol_negotiation_status", 0, || {
+    boundary::value_pure("qssl_config_next_protocol_negotiation_status", 0, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { cfg_ref(cfg) }?.next_protocol_negotiation_status())
     })
@@ -1262,7 +1262,7 @@ pub unsafe extern "C" fn qssl_config_next_protocol_negotiation_status(
 pub unsafe extern "C" fn qssl_config_dtls_cookie_verification_enabled(
     cfg: *const qssl_config_t,
 ) -> bool {
-    boundary::value("qssl_config_dtls_cookie_verification_enabled", true, || {
+    boundary::value_pure("qssl_config_dtls_cookie_verification_enabled", true, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { cfg_ref(cfg) }?.dtls_cookie_verification_enabled())
     })
@@ -1275,7 +1275,7 @@ pub unsafe extern "C" fn qssl_config_set_dtls_cookie_verification_enabled(
     cfg: *mut qssl_config_t,
     enable: bool,
 ) -> qssl_status_t {
-    boundary::status("qssl_config_set_dtls_cookie_verification_enabled", || {
+    boundary::status_pure("qssl_config_set_dtls_cookie_verification_enabled", || {
         // SAFETY: NULL or a live handle.
         unsafe { cfg_mut(cfg) }?.set_dtls_cookie_verification_enabled(enable);
         Ok(())
@@ -1286,7 +1286,7 @@ pub unsafe extern "C" fn qssl_config_set_dtls_cookie_verification_enabled(
 /// Qt: QSslConfiguration::ocspStaplingEnabled().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_ocsp_stapling_enabled(cfg: *const qssl_config_t) -> bool {
-    boundary::value("qssl_config_ocsp_stapling_enabled", false, || {
+    boundary::value_pure("qssl_config_ocsp_stapling_enabled", false, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { cfg_ref(cfg) }?.ocsp_stapling_enabled())
     })
@@ -1299,7 +1299,7 @@ pub unsafe extern "C" fn qssl_config_set_ocsp_stapling_enabled(
     cfg: *mut qssl_config_t,
     enable: bool,
 ) -> qssl_status_t {
-    boundary::status("qssl_config_set_ocsp_stapling_enabled", || {
+    boundary::status_pure("qssl_config_set_ocsp_stapling_enabled", || {
         // SAFETY: NULL or a live handle.
         unsafe { cfg_mut(cfg) }?.set_ocsp_stapling_enabled(enable);
         Ok(())
@@ -1313,7 +1313,7 @@ pub unsafe extern "C" fn qssl_config_handshake_must_interrupt_on_error(
     cfg: *const qssl_config_t,
 ) -> bool {
     // SAFETY: NULL or a live handle.
-    boundary::value(
+    boundary::value_pure(
         "qssl_config_handshake_must_interrupt_on_error",
         false,
         || Ok(unsafe { cfg_ref(cfg) }?.handshake_must_interrupt_on_error()),
@@ -1326,7 +1326,7 @@ pub unsafe extern "C" fn qssl_config_set_handshake_must_interrupt_on_error(
     cfg: *mut qssl_config_t,
     interrupt: bool,
 ) -> qssl_status_t {
-    boundary::status("qssl_config_set_handshake_must_interrupt_on_error", || {
+    boundary::status_pure("qssl_config_set_handshake_must_interrupt_on_error", || {
         // SAFETY: NULL or a live handle.
         unsafe { cfg_mut(cfg) }?.set_handshake_must_interrupt_on_error(interrupt);
         Ok(())
@@ -1339,7 +1339,7 @@ pub unsafe extern "C" fn qssl_config_set_handshake_must_interrupt_on_error(
 pub unsafe extern "C" fn qssl_config_missing_certificate_is_fatal(
     cfg: *const qssl_config_t,
 ) -> bool {
-    boundary::value("qssl_config_missing_certificate_is_fatal", false, || {
+    boundary::value_pure("qssl_config_missing_certificate_is_fatal", false, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { cfg_ref(cfg) }?.missing_certificate_is_fatal())
     })
@@ -1351,7 +1351,7 @@ pub unsafe extern "C" fn qssl_config_set_missing_certificate_is_fatal(
     cfg: *mut qssl_config_t,
     fatal: bool,
 ) -> qssl_status_t {
-    boundary::status("qssl_config_set_missing_certificate_is_fatal", || {
+    boundary::status_pure("qssl_config_set_missing_certificate_is_fatal", || {
         // SAFETY: NULL or a live handle.
         unsafe { cfg_mut(cfg) }?.set_missing_certificate_is_fatal(fatal);
         Ok(())
@@ -1409,7 +1409,7 @@ pub unsafe extern "C" fn qssl_config_session_protocol(
     cfg: *const qssl_config_t,
 ) -> qssl_ssl_protocol_t {
     // SAFETY: NULL or a live handle.
-    boundary::value(
+    boundary::value_pure(
         "qssl_config_session_protocol",
         QSSL_SSL_PROTOCOL_UNKNOWN_PROTOCOL,
         || Ok(unsafe { cfg_ref(cfg) }?.session_protocol()),

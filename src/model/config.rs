@@ -38,7 +38,7 @@ pub trait PskHandler: Send + Sync {
 }
 
 /// What the user sets.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub(crate) struct Settings {
     pub protocol: i32,
     pub peer_verify_mode: i32,
@@ -65,7 +65,7 @@ pub(crate) struct Settings {
 }
 
 /// What a handshake reports.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub(crate) struct SessionState {
     pub next_negotiated_protocol: OptBytes,
     pub next_protocol_negotiation_status: i32,
@@ -74,6 +74,85 @@ pub(crate) struct SessionState {
     pub session_cipher: Cipher,
     pub session_protocol: i32,
     pub ephemeral_server_key: Key,
+}
+
+/// `Arc`s compare by pointer first: the standard library does so only for
+/// sized `T: Eq`, not for the shared slices a configuration holds, and two
+/// configurations usually share most of them (copies, defaults).
+fn arc_eq<T: PartialEq + ?Sized>(a: &Arc<T>, b: &Arc<T>) -> bool {
+    Arc::ptr_eq(a, b) || **a == **b
+}
+
+impl PartialEq for Settings {
+    /// Every field (the destructuring makes a new field a compile error
+    /// until it is compared here); scalars first, shared lists by pointer
+    /// first.
+    fn eq(&self, o: &Self) -> bool {
+        let Settings {
+            protocol,
+            peer_verify_mode,
+            peer_verify_depth,
+            local_certificate_chain,
+            private_key,
+            ciphers,
+            ca_certificates,
+            allow_root_cert_on_demand_loading,
+            ssl_options,
+            elliptic_curves,
+            dh_params,
+            backend_config,
+            session_ticket,
+            session_ticket_lifetime_hint,
+            psk_identity_hint,
+            allowed_next_protocols,
+            dtls_cookie_verification_enabled,
+            ocsp_stapling_enabled,
+            handshake_must_interrupt_on_error,
+            missing_certificate_is_fatal,
+        } = self;
+        *protocol == o.protocol
+            && *peer_verify_mode == o.peer_verify_mode
+            && *peer_verify_depth == o.peer_verify_depth
+            && *allow_root_cert_on_demand_loading == o.allow_root_cert_on_demand_loading
+            && *ssl_options == o.ssl_options
+            && *session_ticket_lifetime_hint == o.session_ticket_lifetime_hint
+            && *dtls_cookie_verification_enabled == o.dtls_cookie_verification_enabled
+            && *ocsp_stapling_enabled == o.ocsp_stapling_enabled
+            && *handshake_must_interrupt_on_error == o.handshake_must_interrupt_on_error
+            && *missing_certificate_is_fatal == o.missing_certificate_is_fatal
+            && arc_eq(local_certificate_chain, &o.local_certificate_chain)
+            && *private_key == o.private_key
+            && arc_eq(ciphers, &o.ciphers)
+            && arc_eq(ca_certificates, &o.ca_certificates)
+            && arc_eq(elliptic_curves, &o.elliptic_curves)
+            && *dh_params == o.dh_params
+            && arc_eq(backend_config, &o.backend_config)
+            && *session_ticket == o.session_ticket
+            && *psk_identity_hint == o.psk_identity_hint
+            && arc_eq(allowed_next_protocols, &o.allowed_next_protocols)
+    }
+}
+
+impl PartialEq for SessionState {
+    /// Every field, as for [`Settings`].
+    fn eq(&self, o: &Self) -> bool {
+        let SessionState {
+            next_negotiated_protocol,
+            next_protocol_negotiation_status,
+            peer_certificate,
+            peer_certificate_chain,
+            session_cipher,
+            session_protocol,
+            ephemeral_server_key,
+        } = self;
+        *next_protocol_negotiation_status == o.next_protocol_negotiation_status
+            && *session_protocol == o.session_protocol
+            && *next_negotiated_protocol == o.next_negotiated_protocol
+            && *peer_certificate == o.peer_certificate
+            && arc_eq(peer_certificate_chain, &o.peer_certificate_chain)
+            && *session_cipher == o.session_cipher
+            && *ephemeral_server_key == o.ephemeral_server_key
+    }
 }
 
 #[derive(Clone)]
