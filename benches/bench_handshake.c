@@ -21,7 +21,11 @@
  *           (BIO_read/BIO_write, qssl_conn_take_output/qssl_conn_feed).
  *   tcp     a fresh loopback TCP connection (127.0.0.1, TCP_NODELAY,
  *           SO_LINGER 0) per handshake; raw: SSL_set_fd; qssl: qssl_conn_new_fd.
- *           The connect/accept is inside the timed loop for both.
+ *           The connect/accept is inside the timed loop for both. Loopback
+ *           delivery is asynchronous on some kernels (a VM here): the
+ *           figures then include waiting in poll(), for both sides alike.
+ *   unix    socketpair(AF_UNIX, SOCK_STREAM) per handshake (synchronous
+ *           delivery, the same socket code paths as tcp otherwise).
  *
  * Cases:
  *   a tls13-ecdsa   TLS 1.3, x25519, ECDSA P-256 (server-ec.pem)
@@ -37,7 +41,7 @@
  *                   the ticket, persistence enabled)
  *
  * Usage:
- *   qssl-bench [--quick] [--case a|NAME]... [--transport memory|tcp|all]
+ *   qssl-bench [--quick] [--case a|NAME]... [--transport memory|tcp|unix|all]
  *              [--rounds N] [--seconds S] [--raw-plain]
  *   qssl-bench --once CASE --side raw|qssl [--transport T] [-n N]
  *       a warm-up, then exactly N (default 10) handshake pairs inside
@@ -376,6 +380,23 @@ static void tcp_pair(int *cfd, int *sfd) {
     *sfd = s;
 }
 
+static void unix_pair(int *cfd, int *sfd) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) die("socketpair: %s%s", strerror(errno), NULL);
+    for (int i = 0; i < 2; i++) fcntl(sv[i], F_SETFL, fcntl(sv[i], F_GETFL) | O_NONBLOCK);
+    *cfd = sv[0];
+    *sfd = sv[1];
+}
+
+/* Transports: 0 memory, 1 loopback TCP, 2 AF_UNIX socketpair. */
+enum { T_MEMORY = 0, T_TCP = 1, T_UNIX = 2, NTRANSPORTS = 3 };
+static const char *transport_name[] = {"memory", "tcp", "unix"};
+
+static void socket_pair(int transport, int *cfd, int *sfd) {
+    if (transport == T_TCP) tcp_pair(cfd, sfd);
+    else unix_pair(cfd, sfd);
+}
+
 /* Both sides wait for bytes: wait until one of them can read. */
 static void wait_readable(int cfd, int cdone, int sfd, int sdone) {
     struct pollfd p[2] = {{cfd, POLLIN, 0}, {sfd, POLLIN, 0}};
@@ -388,13 +409,14 @@ static void wait_readable(int cfd, int cdone, int sfd, int sdone) {
 
 /* Runs one handshake pair. With `keep`, the connected client SSL is handed
  * back (its socket, if any, in *keep_fd) and only the server is freed. */
-static int raw_handshake(struct bcase *k, int tcp, SSL **keep, int *keep_fd) {
+static int raw_handshake(struct bcase *k, int transport, SSL **keep, int *keep_fd) {
+    int tcp = transport != T_MEMORY; /* a socket transport */
     SSL *c = SSL_new(k->rc), *s = SSL_new(k->rs);
     int cfd = -1, sfd = -1, ok = 0, cd = 0, sd = 0;
     BIO *c_in = NULL, *c_out = NULL, *s_in = NULL, *s_out = NULL;
     if (!c || !s) die("raw: SSL_new failed%s%s", NULL, NULL);
     if (tcp) {
-        tcp_pair(&cfd, &sfd);
+        socket_pair(transport, &cfd, &sfd);
         SSL_set_fd(c, cfd);
         SSL_set_fd(s, sfd);
     } else {
@@ -599,11 +621,12 @@ static int q_move(qssl_conn_t *from, qssl_conn_t *to) {
     return moved;
 }
 
-static int q_handshake(struct bcase *k, int tcp, qssl_conn_t **keep, int *keep_fd) {
+static int q_handshake(struct bcase *k, int transport, qssl_conn_t **keep, int *keep_fd) {
+    int tcp = transport != T_MEMORY; /* a socket transport */
     qssl_conn_t *c = NULL, *s = NULL;
     int cfd = -1, sfd = -1, ok = 0, cd = 0, sd = 0;
     if (tcp) {
-        tcp_pair(&cfd, &sfd);
+        socket_pair(transport, &cfd, &sfd);
         qcheck(qssl_conn_new_fd(k->qc, QSSL_SSL_MODE_SSL_CLIENT_MODE, cfd, &c), "client connection");
         qcheck(qssl_conn_new_fd(k->qs, QSSL_SSL_MODE_SSL_SERVER_MODE, sfd, &s), "server connection");
     } else {
@@ -707,16 +730,16 @@ static void q_setup(struct bcase *k) {
 enum side { RAW = 0, QSSL = 1 };
 static const char *side_name[] = {"raw", "qssl"};
 
-static int one(struct bcase *k, enum side side, int tcp) {
-    return side == RAW ? raw_handshake(k, tcp, NULL, NULL) : q_handshake(k, tcp, NULL, NULL);
+static int one(struct bcase *k, enum side side, int transport) {
+    return side == RAW ? raw_handshake(k, transport, NULL, NULL) : q_handshake(k, transport, NULL, NULL);
 }
 
 /* Handshakes per second over at least `secs` seconds. */
-static double run_for(struct bcase *k, enum side side, int tcp, double secs) {
+static double run_for(struct bcase *k, enum side side, int transport, double secs) {
     long n = 0;
     double t0 = now_s(), t;
     do {
-        if (!one(k, side, tcp)) die("%s: %s handshake failed", side_name[side], k->name);
+        if (!one(k, side, transport)) die("%s: %s handshake failed", side_name[side], k->name);
         n++;
         t = now_s();
     } while (t - t0 < secs);
@@ -724,9 +747,9 @@ static double run_for(struct bcase *k, enum side side, int tcp, double secs) {
 }
 
 /* Exactly n handshake pairs: the region callgrind counts (--toggle-collect). */
-__attribute__((noinline)) int measured_handshakes(struct bcase *k, enum side side, int tcp, int n) {
+__attribute__((noinline)) int measured_handshakes(struct bcase *k, enum side side, int transport, int n) {
     int ok = 0;
-    for (int i = 0; i < n; i++) ok += one(k, side, tcp);
+    for (int i = 0; i < n; i++) ok += one(k, side, transport);
     return ok;
 }
 
@@ -803,9 +826,9 @@ static int run_memory(struct bcase *k, long n) {
 /* ---- main --------------------------------------------------------------- */
 
 static void usage(void) {
-    printf("usage: qssl-bench [--quick] [--case C]... [--transport memory|tcp|all] [--rounds N] [--seconds S]\n"
+    printf("usage: qssl-bench [--quick] [--case C]... [--transport memory|tcp|unix|all] [--rounds N] [--seconds S]\n"
            "                  [--raw-plain]   (raw without the Qt-default CertificateRequest and empty PSK hint)\n"
-           "       qssl-bench --once C --side raw|qssl [--transport memory|tcp] [-n N]\n"
+           "       qssl-bench --once C --side raw|qssl [--transport memory|tcp|unix] [-n N]\n"
            "       qssl-bench --memory [N] [--case C]\n"
            "cases:\n");
     for (int i = 0; i < NCASES; i++) printf("  %c  %-14s %s\n", cases[i].letter, cases[i].name, cases[i].title);
@@ -833,7 +856,7 @@ static void print_env(void) {
 }
 
 int main(int argc, char **argv) {
-    int rounds = 7, want[NCASES] = {0}, any_case = 0, transports = 3, once_n = 10;
+    int rounds = 7, want[NCASES] = {0}, any_case = 0, transports = 7, once_n = 10;
     double secs = 0.5;
     const char *once = NULL, *side_s = NULL;
     long memory = 0;
@@ -848,7 +871,11 @@ int main(int argc, char **argv) {
             any_case = 1;
             i++;
         } else if (!strcmp(a, "--transport") && next) {
-            transports = !strcmp(next, "memory") ? 1 : !strcmp(next, "tcp") ? 2 : !strcmp(next, "all") ? 3 : 0;
+            transports = !strcmp(next, "memory") ? 1
+                         : !strcmp(next, "tcp")  ? 2
+                         : !strcmp(next, "unix") ? 4
+                         : !strcmp(next, "all")  ? 7
+                                                 : 0;
             if (!transports) die("unknown transport '%s'%s", next, NULL);
             i++;
         } else if (!strcmp(a, "--rounds") && next) {
@@ -891,12 +918,12 @@ int main(int argc, char **argv) {
         struct bcase *k = find_case(once);
         if (!side_s || (strcmp(side_s, "raw") && strcmp(side_s, "qssl"))) die("--once needs --side raw|qssl%s%s", NULL, NULL);
         enum side side = strcmp(side_s, "raw") ? QSSL : RAW;
-        int tcp = transports == 2;
+        int t = transports == 2 ? T_TCP : transports == 4 ? T_UNIX : T_MEMORY;
         if (side == RAW) raw_setup(k);
         else q_setup(k);
-        for (int i = 0; i < 3; i++) one(k, side, tcp); /* warm-up */
-        int ok = measured_handshakes(k, side, tcp, once_n);
-        printf("%s %s %s: %d/%d handshakes\n", side_s, k->name, tcp ? "tcp" : "memory", ok, once_n);
+        for (int i = 0; i < 3; i++) one(k, side, t); /* warm-up */
+        int ok = measured_handshakes(k, side, t, once_n);
+        printf("%s %s %s: %d/%d handshakes\n", side_s, k->name, transport_name[t], ok, once_n);
         return ok == once_n ? 0 : 1;
     }
 
@@ -925,22 +952,22 @@ int main(int argc, char **argv) {
     for (int i = 0; i < NCASES; i++) {
         if (any_case && !want[i]) continue;
         struct bcase *k = &cases[i];
-        for (int tcp = 0; tcp < 2; tcp++) {
-            if (!(transports & (1 << tcp))) continue;
+        for (int t = 0; t < NTRANSPORTS; t++) {
+            if (!(transports & (1 << t))) continue;
             double r[2][64], ratio[64];
-            run_for(k, RAW, tcp, secs / 4); /* warm-up */
-            run_for(k, QSSL, tcp, secs / 4);
+            run_for(k, RAW, t, secs / 4); /* warm-up */
+            run_for(k, QSSL, t, secs / 4);
             for (int rd = 0; rd < rounds; rd++) {
                 enum side first = rd % 2 ? QSSL : RAW;
-                r[first][rd] = run_for(k, first, tcp, secs);
-                r[!first][rd] = run_for(k, (enum side) !first, tcp, secs);
+                r[first][rd] = run_for(k, first, t, secs);
+                r[!first][rd] = run_for(k, (enum side) !first, t, secs);
                 ratio[rd] = r[QSSL][rd] / r[RAW][rd];
                 if (tty)
                     fprintf(stderr, "\r\033[K[%c %s] round %d/%d: raw %.0f/s qssl %.0f/s (%.3f)", k->letter,
-                            tcp ? "tcp" : "memory", rd + 1, rounds, r[RAW][rd], r[QSSL][rd], ratio[rd]);
+                            transport_name[t], rd + 1, rounds, r[RAW][rd], r[QSSL][rd], ratio[rd]);
                 else
                     fprintf(stderr, "[%c %s] round %d/%d: raw %.0f/s qssl %.0f/s (%.3f)\n", k->letter,
-                            tcp ? "tcp" : "memory", rd + 1, rounds, r[RAW][rd], r[QSSL][rd], ratio[rd]);
+                            transport_name[t], rd + 1, rounds, r[RAW][rd], r[QSSL][rd], ratio[rd]);
             }
             if (tty) fprintf(stderr, "\r\033[K");
             char rs[64], qs[64], title[64];
@@ -949,7 +976,7 @@ int main(int argc, char **argv) {
                      vmax(r[RAW], rounds));
             snprintf(qs, sizeof qs, "%.0f (%.0f-%.0f)", median(r[QSSL], rounds), vmin(r[QSSL], rounds),
                      vmax(r[QSSL], rounds));
-            printf("%-40s %-7s %23s %23s %8.3f %7.3f-%.3f\n", title, tcp ? "tcp" : "memory", rs, qs,
+            printf("%-40s %-7s %23s %23s %8.3f %7.3f-%.3f\n", title, transport_name[t], rs, qs,
                    median(r[QSSL], rounds) / median(r[RAW], rounds), vmin(ratio, rounds), vmax(ratio, rounds));
             fflush(stdout);
         }
