@@ -12,9 +12,8 @@
  * server asks for a client certificate, as Qt's AutoVerifyPeer does; a TLS
  * 1.2 PSK server sends an empty hint; --raw-plain drops both). The bytes
  * each side's handshake moved are printed: they must match. qssl uses one
- * configuration per side,
- * reused for every connection. Both ends of every handshake are driven
- * non-blocking in this one thread.
+ * configuration per side, reused for every connection. Both ends of every
+ * handshake are driven non-blocking in this one thread.
  *
  * Transports:
  *   memory  raw: two memory BIOs per SSL; qssl: qssl_conn_new_memory. In both
