@@ -7,7 +7,8 @@
 # callgrind counts only that function (--toggle-collect), so setup is not
 # counted and the figure is instructions per pair = total / N.
 #
-# usage: benches/callgrind.sh [-n N] [--transport memory|tcp] [--keep DIR] [--plain] [CASE...]
+# usage: benches/callgrind.sh [-n N] [--transport memory|tcp|unix] [--keep DIR] [--plain] [CASE...]
+#        benches/callgrind.sh --micro   (instructions per value-type operation, qssl-micro --once)
 #   CASE: a-f or names (default: all). --keep DIR keeps the callgrind.out.*
 #   files for `callgrind_annotate --inclusive=yes DIR/callgrind.out.a.qssl`.
 #   --plain adds a column for raw OpenSSL with its own defaults (no
@@ -19,6 +20,7 @@ n=10
 transport=memory
 keep=""
 plain=""
+micro=""
 cases=""
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -26,7 +28,8 @@ while [ $# -gt 0 ]; do
         --transport) transport="$2"; shift 2 ;;
         --keep) keep="$2"; shift 2 ;;
         --plain) plain=1; shift ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        --micro) micro=1; shift ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) cases="$cases $1"; shift ;;
     esac
 done
@@ -54,6 +57,18 @@ else
     trap 'rm -rf "$out"' EXIT
 fi
 
+if [ -n "$micro" ]; then
+    m="$(dirname "$bench")/qssl-micro"
+    [ -x "$m" ] || { echo "callgrind.sh: $m not found" >&2; exit 2; }
+    echo "instructions per operation through the C ABI (valgrind --tool=callgrind, 1000 operations after a warm-up)"
+    for op in copy copy-set equal-shared equal-separate default new system-ca psk-copy psk-set-key; do
+        f="$out/callgrind.out.micro.$op"
+        valgrind --tool=callgrind --callgrind-out-file="$f" --toggle-collect=measured_op \
+            "$m" --once "$op" -n 1000 >"$out/log.micro.$op" 2>&1 || { cat "$out/log.micro.$op" >&2; exit 1; }
+        awk -v op="$op" '/^(summary|totals):/ { printf "%-16s %10.1f\n", op, $2 / 1000; exit }' "$f"
+    done
+    exit 0
+fi
 echo "instructions per handshake pair (valgrind --tool=callgrind, $transport transport, N=$n pairs after a warm-up)"
 if [ -n "$plain" ]; then
     printf '%-16s %14s %14s %9s %14s %9s\n' case raw qssl qssl/raw raw-plain qssl/plain
