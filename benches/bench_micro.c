@@ -5,6 +5,9 @@
  * 20), --runs times (default 9), and reports the median (and the minimum)
  * of the per-run averages. Timing: clock_gettime(CLOCK_MONOTONIC).
  *
+ * --once OP [-n N] runs N operations inside measured_op() (for callgrind:
+ * benches/callgrind.sh --micro prints instructions per operation).
+ *
  * The 145 CA certificates: the system CA list (qssl_config_system_ca_
  * certificates) plus ca.pem, padded from the fixtures if the system has
  * fewer. "shared" gives both configurations the same handle array (the
@@ -104,7 +107,11 @@ struct measure {
     void (*fn)(long);
     const char *target;
     double target_ns;
+    const char *id; /* for --once */
 };
+
+/* Exactly n operations: the region callgrind counts (--toggle-collect). */
+__attribute__((noinline)) void measured_op(void (*fn)(long), long n) { fn(n); }
 
 static int g_runs = 9;
 static double g_ms = 20;
@@ -190,8 +197,15 @@ static double detached_config_bytes(void) {
 }
 
 int main(int argc, char **argv) {
+    const char *once = NULL;
+    long once_n = 1000;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--quick")) {
+        if (!strcmp(argv[i], "--once") && i + 1 < argc) {
+            once = argv[++i];
+        } else if (!strcmp(argv[i], "-n") && i + 1 < argc) {
+            once_n = atol(argv[++i]);
+            if (once_n < 1) once_n = 1;
+        } else if (!strcmp(argv[i], "--quick")) {
             g_runs = 5;
             g_ms = 5;
         } else if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
@@ -200,12 +214,14 @@ int main(int argc, char **argv) {
         } else if (!strcmp(argv[i], "--ms") && i + 1 < argc) {
             g_ms = atof(argv[++i]);
         } else {
-            printf("usage: qssl-micro [--quick] [--runs N] [--ms MS]\n");
+            printf("usage: qssl-micro [--quick] [--runs N] [--ms MS]\n"
+                   "       qssl-micro --once OP [-n N]   (N operations in measured_op(), for callgrind)\n");
             return strcmp(argv[i], "--help") ? 2 : 0;
         }
     }
-    printf("qssl %s, %s; median (min) of %d runs of ~%.0f ms, ns per operation through the C ABI\n", qssl_version(),
-           qssl_openssl_version(), g_runs, g_ms);
+    if (!once)
+        printf("qssl %s, %s; median (min) of %d runs of ~%.0f ms, ns per operation through the C ABI\n",
+               qssl_version(), qssl_openssl_version(), g_runs, g_ms);
 
     /* First call of the system CA list: reads and parses the system store. */
     double t0 = now_ns();
@@ -250,18 +266,33 @@ int main(int argc, char **argv) {
     g_auth_own = qssl_psk_auth_new();
 
     const struct measure ms[] = {
-        {"config copy + free", op_config_copy_free, "<= 25 ns", 25},
-        {"config copy + set_peer_verify_depth (detach) + free", op_config_copy_set_free, "<= 100 ns", 100},
-        {"config_equal, 145 CAs, same certificate objects", op_equal_shared, "<= 1000 ns", 1000},
-        {"config_equal, 145 CAs, parsed separately", op_equal_separate, "(content compare)", 0},
-        {"config_default_configuration + free", op_default_free, "", 0},
-        {"config_new + free", op_new_free, "", 0},
-        {"system_ca_certificates + list free (repeated)", op_system_ca, "<= 1000 ns", 1000},
-        {"psk_auth copy + free", op_psk_copy_free, "", 0},
-        {"psk_auth_set_pre_shared_key (32 bytes)", op_psk_set_key, "", 0},
+        {"config copy + free", op_config_copy_free, "<= 25 ns", 25, "copy"},
+        {"config copy + set_peer_verify_depth (detach) + free", op_config_copy_set_free, "<= 100 ns", 100, "copy-set"},
+        {"config_equal, 145 CAs, same certificate objects", op_equal_shared, "<= 1000 ns", 1000, "equal-shared"},
+        {"config_equal, 145 CAs, parsed separately", op_equal_separate, "(content compare)", 0, "equal-separate"},
+        {"config_default_configuration + free", op_default_free, "", 0, "default"},
+        {"config_new + free", op_new_free, "", 0, "new"},
+        {"system_ca_certificates + list free (repeated)", op_system_ca, "<= 1000 ns", 1000, "system-ca"},
+        {"psk_auth copy + free", op_psk_copy_free, "", 0, "psk-copy"},
+        {"psk_auth_set_pre_shared_key (32 bytes)", op_psk_set_key, "", 0, "psk-set-key"},
     };
+    const size_t nms = sizeof ms / sizeof ms[0];
+    if (once) {
+        for (size_t i = 0; i < nms; i++) {
+            if (strcmp(once, ms[i].id) == 0) {
+                ms[i].fn(16); /* warm-up */
+                measured_op(ms[i].fn, once_n);
+                printf("%s: %ld operations\n", ms[i].id, once_n);
+                return 0;
+            }
+        }
+        fprintf(stderr, "qssl-micro: unknown operation '%s'; one of:", once);
+        for (size_t i = 0; i < nms; i++) fprintf(stderr, " %s", ms[i].id);
+        fprintf(stderr, "\n");
+        return 2;
+    }
     printf("\n%-56s %12s %12s   %s\n", "operation", "median ns", "min ns", "target");
-    for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
+    for (size_t i = 0; i < nms; i++) {
         double med = 0, min = 0;
         measure(&ms[i], &med, &min);
         const char *verdict = ms[i].target_ns == 0 ? "" : med <= ms[i].target_ns ? "  met" : "  NOT met";

@@ -7,22 +7,29 @@
 # callgrind counts only that function (--toggle-collect), so setup is not
 # counted and the figure is instructions per pair = total / N.
 #
-# usage: benches/callgrind.sh [-n N] [--transport memory|tcp] [--keep DIR] [CASE...]
+# usage: benches/callgrind.sh [-n N] [--transport memory|tcp|unix] [--keep DIR] [--plain] [CASE...]
+#        benches/callgrind.sh --micro   (instructions per value-type operation, qssl-micro --once)
 #   CASE: a-f or names (default: all). --keep DIR keeps the callgrind.out.*
 #   files for `callgrind_annotate --inclusive=yes DIR/callgrind.out.a.qssl`.
+#   --plain adds a column for raw OpenSSL with its own defaults (no
+#   CertificateRequest from servers, no empty PSK hint; qssl-bench --raw-plain).
 #   QSSL_BENCH=path/to/qssl-bench overrides where the program is looked for.
 set -eu
 
 n=10
 transport=memory
 keep=""
+plain=""
+micro=""
 cases=""
 while [ $# -gt 0 ]; do
     case "$1" in
         -n) n="$2"; shift 2 ;;
         --transport) transport="$2"; shift 2 ;;
         --keep) keep="$2"; shift 2 ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        --plain) plain=1; shift ;;
+        --micro) micro=1; shift ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) cases="$cases $1"; shift ;;
     esac
 done
@@ -50,23 +57,46 @@ else
     trap 'rm -rf "$out"' EXIT
 fi
 
-echo "instructions per handshake pair (valgrind --tool=callgrind, $transport transport, N=$n pairs after a warm-up)"
-printf '%-16s %14s %14s %9s\n' case raw qssl qssl/raw
-for c in $cases; do
-    ir_raw=""; ir_qssl=""
-    for side in raw qssl; do
-        f="$out/callgrind.out.$c.$side"
-        if ! valgrind --tool=callgrind --callgrind-out-file="$f" --toggle-collect=measured_handshakes \
-                "$bench" --once "$c" --side "$side" --transport "$transport" -n "$n" \
-                >"$out/log.$c.$side" 2>&1; then
-            echo "callgrind.sh: $side $c failed; see below" >&2
-            cat "$out/log.$c.$side" >&2
-            exit 1
-        fi
-        total=$(awk '/^(summary|totals):/ { print $2; exit }' "$f")
-        if [ "$side" = raw ]; then ir_raw=$total; else ir_qssl=$total; fi
+if [ -n "$micro" ]; then
+    m="$(dirname "$bench")/qssl-micro"
+    [ -x "$m" ] || { echo "callgrind.sh: $m not found" >&2; exit 2; }
+    echo "instructions per operation through the C ABI (valgrind --tool=callgrind, 1000 operations after a warm-up)"
+    for op in copy copy-set equal-shared equal-separate default new system-ca psk-copy psk-set-key; do
+        f="$out/callgrind.out.micro.$op"
+        valgrind --tool=callgrind --callgrind-out-file="$f" --toggle-collect=measured_op \
+            "$m" --once "$op" -n 1000 >"$out/log.micro.$op" 2>&1 || { cat "$out/log.micro.$op" >&2; exit 1; }
+        awk -v op="$op" '/^(summary|totals):/ { printf "%-16s %10.1f\n", op, $2 / 1000; exit }' "$f"
     done
-    awk -v c="$c" -v r="$ir_raw" -v q="$ir_qssl" -v n="$n" \
-        'BEGIN { printf "%-16s %14.0f %14.0f %9.4f\n", c, r / n, q / n, q / r }'
+    exit 0
+fi
+echo "instructions per handshake pair (valgrind --tool=callgrind, $transport transport, N=$n pairs after a warm-up)"
+if [ -n "$plain" ]; then
+    printf '%-16s %14s %14s %9s %14s %9s\n' case raw qssl qssl/raw raw-plain qssl/plain
+else
+    printf '%-16s %14s %14s %9s\n' case raw qssl qssl/raw
+fi
+count() { # case side extra-args... -> prints total Ir
+    c=$1; side=$2; tag=$3; shift 3
+    f="$out/callgrind.out.$c.$tag"
+    if ! valgrind --tool=callgrind --callgrind-out-file="$f" --toggle-collect=measured_handshakes \
+            "$bench" --once "$c" --side "$side" --transport "$transport" -n "$n" "$@" \
+            >"$out/log.$c.$tag" 2>&1; then
+        echo "callgrind.sh: $tag $c failed:" >&2
+        cat "$out/log.$c.$tag" >&2
+        exit 1
+    fi
+    awk '/^(summary|totals):/ { print $2; exit }' "$f"
+}
+for c in $cases; do
+    ir_raw=$(count "$c" raw raw)
+    ir_qssl=$(count "$c" qssl qssl)
+    if [ -n "$plain" ]; then
+        ir_plain=$(count "$c" raw raw-plain --raw-plain)
+        awk -v c="$c" -v r="$ir_raw" -v q="$ir_qssl" -v p="$ir_plain" -v n="$n" \
+            'BEGIN { printf "%-16s %14.0f %14.0f %9.4f %14.0f %9.4f\n", c, r / n, q / n, q / r, p / n, q / p }'
+    else
+        awk -v c="$c" -v r="$ir_raw" -v q="$ir_qssl" -v n="$n" \
+            'BEGIN { printf "%-16s %14.0f %14.0f %9.4f\n", c, r / n, q / n, q / r }'
+    fi
 done
 [ -z "$keep" ] || echo "callgrind outputs kept in $keep (callgrind_annotate $keep/callgrind.out.<case>.<side>)"

@@ -236,3 +236,71 @@ fn memory_transport_keeps_order_across_wraparound() {
     }
     let _ = Error::Tls(String::new());
 }
+
+#[test]
+fn equality_shortcuts_keep_qt_semantics() {
+    use qssl::model::bytes::OptBytes;
+    use qssl::model::cipher::Cipher;
+
+    let bundle = fixture("two-certs.pem");
+    let list_a: Arc<[Certificate]> = Certificate::from_data(&bundle, encoding::PEM).into();
+    let list_b: Arc<[Certificate]> = Certificate::from_data(&bundle, encoding::PEM).into();
+    assert_eq!(list_a.len(), 2);
+
+    // Same certificate objects in two distinct lists: equal.
+    let mut a = SslConfiguration::default_configuration();
+    let mut b = SslConfiguration::default_configuration();
+    a.set_ca_certificates(Arc::from(list_a.to_vec()));
+    b.set_ca_certificates(Arc::from(list_a.to_vec()));
+    assert!(a == b);
+    // Parsed separately: equal by content.
+    let mut c = SslConfiguration::default_configuration();
+    c.set_ca_certificates(list_b.clone());
+    assert!(a == c);
+    // Another certificate, or another order: unequal.
+    let mut d = SslConfiguration::default_configuration();
+    d.set_ca_certificates(Arc::from(vec![list_a[1].clone(), list_a[0].clone()]));
+    assert!(a != d);
+    let mut e = SslConfiguration::default_configuration();
+    e.set_ca_certificates(Arc::from(vec![list_a[0].clone(), cert("server-ec.pem")]));
+    assert!(a != e);
+    // A scalar difference with everything else shared: unequal.
+    let mut f = a.clone();
+    f.set_peer_verify_depth(2).unwrap();
+    assert!(a != f);
+    // Session ticket: shared bytes equal, other bytes not, null == empty.
+    let mut g = a.clone();
+    g.set_session_ticket(OptBytes::from(&b"abc"[..]));
+    let mut h = a.clone();
+    h.set_session_ticket(g.session_ticket().clone());
+    assert!(g == h);
+    h.set_session_ticket(OptBytes::from(&b"abd"[..]));
+    assert!(g != h);
+    let mut n = a.clone();
+    n.set_session_ticket(OptBytes::from(&b""[..]));
+    assert!(n == a, "empty equals null");
+
+    // Certificates: a copy equals; a different certificate does not.
+    assert_eq!(list_a[0], list_a[0].clone());
+    assert_eq!(list_a[0], list_b[0]);
+    assert_ne!(list_a[0], list_a[1]);
+    assert_ne!(list_a[0], Certificate::null());
+
+    // Keys: the same object equals itself; as a public key it does not
+    // equal the private key; parsed twice it equals by content.
+    let k1 = key("server-key.pem");
+    let k2 = key("server-key.pem");
+    assert!(k1 == k1.clone());
+    assert!(k1 == k2);
+    assert!(k1 != key("server-ec-key.pem"));
+    let public = cert("server.pem").public_key();
+    assert!(public != k1);
+
+    // Ciphers: copies equal; by name and protocol otherwise.
+    let x = Cipher::from_name("TLS_AES_128_GCM_SHA256");
+    let y = Cipher::from_name("TLS_AES_256_GCM_SHA384");
+    assert!(!x.is_null() && !y.is_null());
+    assert!(x == x.clone());
+    assert!(x != y);
+    assert!(Cipher::null() == Cipher::null());
+}

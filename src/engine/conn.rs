@@ -107,10 +107,12 @@ impl Connection {
         let ctx = context_for(config, server)?;
         let mut ssl =
             Ssl::new(&ctx).map_err(|e| Error::tls("cannot create a TLS session", Some(&e)))?;
-        let mut state = ConnState::default();
-        state.psk_handler = config.psk_handler().cloned();
-        state.server_hint = config.pre_shared_key_identity_hint().clone();
-        state.ocsp_requested = !server && config.ocsp_stapling_enabled();
+        let state = ConnState {
+            psk_handler: config.psk_handler().cloned(),
+            server_hint: config.pre_shared_key_identity_hint().clone(),
+            ocsp_requested: !server && config.ocsp_stapling_enabled(),
+            ..ConnState::default()
+        };
         let shared: SharedState = Arc::new(Mutex::new(state));
         callbacks::attach(&mut ssl, shared.clone());
         if server {

@@ -28,7 +28,8 @@ use crate::model::system_ca;
 /// connection was made from.
 #[derive(Default)]
 pub(crate) struct ContextCache {
-    sides: Arc<ContextSides>,
+    /// Allocated on first use, so a detach allocates nothing for it.
+    sides: OnceLock<Arc<ContextSides>>,
     /// The session ticket decoded once (`d2i_SSL_SESSION` parses the peer's
     /// certificate, so decoding it per connection would cost a full parse).
     ticket: OnceLock<Option<SslSession>>,
@@ -49,17 +50,22 @@ impl Clone for ContextCache {
 }
 
 impl ContextCache {
+    fn sides(&self) -> &Arc<ContextSides> {
+        self.sides.get_or_init(Arc::default)
+    }
+
     /// How many contexts are built (0, 1 or 2).
     pub(crate) fn built(&self) -> usize {
-        usize::from(self.sides.client.get().is_some())
-            + usize::from(self.sides.server.get().is_some())
+        self.sides.get().map_or(0, |s| {
+            usize::from(s.client.get().is_some()) + usize::from(s.server.get().is_some())
+        })
     }
 
     /// A fresh cache sharing this one's contexts (built or still to be
     /// built) but not its decoded ticket.
     pub(crate) fn sharing_contexts(&self) -> Self {
         ContextCache {
-            sides: self.sides.clone(),
+            sides: OnceLock::from(self.sides().clone()),
             ticket: OnceLock::new(),
         }
     }
@@ -68,7 +74,7 @@ impl ContextCache {
 /// The context for `cfg` on one side, built once and then shared
 /// (`SslContext` clones are reference counts).
 pub(crate) fn context_for(cfg: &SslConfiguration, server: bool) -> Result<SslContext, Error> {
-    let sides = &cfg.context_cache().sides;
+    let sides = cfg.context_cache().sides();
     let slot = if server { &sides.server } else { &sides.client };
     slot.get_or_init(|| {
         let r = build(cfg.settings(), server);

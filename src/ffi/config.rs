@@ -100,7 +100,7 @@ pub extern "C" fn qssl_config_new() -> *mut qssl_config_t {
 /// Qt: QSslConfiguration::QSslConfiguration(const QSslConfiguration &).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_copy(cfg: *const qssl_config_t) -> *mut qssl_config_t {
-    boundary::pointer("qssl_config_copy", || {
+    boundary::pointer_pure("qssl_config_copy", || {
         // SAFETY: NULL or a live handle.
         Ok(into_raw(qssl_config_t(unsafe { cfg_ref(cfg) }?.clone())))
     })
@@ -110,7 +110,7 @@ pub unsafe extern "C" fn qssl_config_copy(cfg: *const qssl_config_t) -> *mut qss
 /// Qt: QSslConfiguration::~QSslConfiguration().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_free(cfg: *mut qssl_config_t) {
-    boundary::void("qssl_config_free", || {
+    boundary::void_pure("qssl_config_free", || {
         // SAFETY: NULL or a handle from qssl, freed once.
         unsafe { free(cfg) };
         Ok(())
@@ -172,7 +172,7 @@ pub unsafe extern "C" fn qssl_config_is_null(cfg: *const qssl_config_t) -> bool 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_protocol(cfg: *const qssl_config_t) -> qssl_ssl_protocol_t {
     // SAFETY: NULL or a live handle.
-    boundary::value(
+    boundary::value_pure(
         "qssl_config_protocol",
         QSSL_SSL_PROTOCOL_SECURE_PROTOCOLS,
         || Ok(unsafe { cfg_ref(cfg) }?.protocol()),
@@ -187,7 +187,7 @@ pub unsafe extern "C" fn qssl_config_set_protocol(
     cfg: *mut qssl_config_t,
     protocol: qssl_ssl_protocol_t,
 ) -> qssl_status_t {
-    boundary::status("qssl_config_set_protocol", || {
+    boundary::status_pure("qssl_config_set_protocol", || {
         // SAFETY: NULL or a live handle.
         let c = unsafe { cfg_mut(cfg) }?;
         c.set_protocol(check_protocol(protocol)?);
@@ -202,7 +202,7 @@ pub unsafe extern "C" fn qssl_config_peer_verify_mode(
     cfg: *const qssl_config_t,
 ) -> qssl_peer_verify_mode_t {
     // SAFETY: NULL or a live handle.
-    boundary::value(
+    boundary::value_pure(
         "qssl_config_peer_verify_mode",
         QSSL_PEER_VERIFY_MODE_AUTO_VERIFY_PEER,
         || Ok(unsafe { cfg_ref(cfg) }?.peer_verify_mode()),
@@ -216,7 +216,7 @@ pub unsafe extern "C" fn qssl_config_set_peer_verify_mode(
     cfg: *mut qssl_config_t,
     mode: qssl_peer_verify_mode_t,
 ) -> qssl_status_t {
-    boundary::status("qssl_config_set_peer_verify_mode", || {
+    boundary::status_pure("qssl_config_set_peer_verify_mode", || {
         // SAFETY: NULL or a live handle.
         let c = unsafe { cfg_mut(cfg) }?;
         c.set_peer_verify_mode(check_verify_mode(mode)?);
@@ -228,7 +228,7 @@ pub unsafe extern "C" fn qssl_config_set_peer_verify_mode(
 /// Qt: QSslConfiguration::peerVerifyDepth().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_peer_verify_depth(cfg: *const qssl_config_t) -> i32 {
-    boundary::value("qssl_config_peer_verify_depth", 0, || {
+    boundary::value_pure("qssl_config_peer_verify_depth", 0, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { cfg_ref(cfg) }?.peer_verify_depth())
     })
@@ -242,7 +242,7 @@ pub unsafe extern "C" fn qssl_config_set_peer_verify_depth(
     cfg: *mut qssl_config_t,
     depth: i32,
 ) -> qssl_status_t {
-    boundary::status("qssl_config_set_peer_verify_depth", || {
+    boundary::status_pure("qssl_config_set_peer_verify_depth", || {
         // SAFETY: NULL or a live handle.
         unsafe { cfg_mut(cfg) }?.set_peer_verify_depth(depth)
     })
@@ -552,7 +552,7 @@ pub unsafe extern "C" fn qssl_config_set_ssl_option(
     option: qssl_ssl_options_t,
     on: bool,
 ) -> qssl_status_t {
-    boundary::status("qssl_config_set_ssl_option", || {
+    boundary::status_pure("qssl_config_set_ssl_option", || {
         // SAFETY: NULL or a live handle.
         let c = unsafe { cfg_mut(cfg) }?;
         c.set_ssl_option(check_options(option)?, on);
@@ -568,7 +568,7 @@ pub unsafe extern "C" fn qssl_config_test_ssl_option(
     cfg: *const qssl_config_t,
     option: qssl_ssl_options_t,
 ) -> bool {
-    boundary::value("qssl_config_test_ssl_option", false, || {
+    boundary::value_pure("qssl_config_test_ssl_option", false, || {
         let bits = check_options(option)?;
         if cfg.is_null() {
             // Answered from the default mask, but recorded like every NULL.
@@ -586,7 +586,7 @@ pub unsafe extern "C" fn qssl_config_test_ssl_option(
 /// No Qt counterpart (Qt keeps the mask private; use testSslOption).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_ssl_options(cfg: *const qssl_config_t) -> qssl_ssl_options_t {
-    boundary::value("qssl_config_ssl_options", ssl_option::DEFAULT, || {
+    boundary::value_pure("qssl_config_ssl_options", ssl_option::DEFAULT, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { cfg_ref(cfg) }?.ssl_options())
     })
@@ -1093,7 +1093,7 @@ pub unsafe extern "C" fn qssl_config_session_ticket(
 /// to empty. NULL gives true. Qt: QSslConfiguration::sessionTicket().isNull().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_session_ticket_is_null(cfg: *const qssl_config_t) -> bool {
-    boundary::value("qssl_config_session_ticket_is_null", true, || {
+    boundary::value_pure("qssl_config_session_ticket_is_null", true, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { cfg_ref(cfg) }?.session_ticket().is_null())
     })
@@ -1123,7 +1123,7 @@ pub unsafe extern "C" fn qssl_config_set_session_ticket(
 pub unsafe extern "C" fn qssl_config_session_ticket_life_time_hint(
     cfg: *const qssl_config_t,
 ) -> i32 {
-    boundary::value("qssl_config_session_ticket_life_time_hint", -1, || {
+    boundary::value_pure("qssl_config_session_ticket_life_time_hint", -1, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { cfg_ref(cfg) }?.session_ticket_life_time_hint())
     })
@@ -1245,7 +1245,7 @@ pub unsafe extern "C" fn qssl_config_next_negotiated_protocol(
 pub unsafe extern "C" fn qssl_config_next_negotiated_protocol_is_null(
     cfg: *const qssl_config_t,
 ) -> bool {
-    boundary::value("qssl_config_next_negotiated_protocol_is_null", true, || {
+    boundary::value_pure("qssl_config_next_negotiated_protocol_is_null", true, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { cfg_ref(cfg) }?
             .next_negotiated_protocol()
@@ -1259,7 +1259,7 @@ pub unsafe extern "C" fn qssl_config_next_negotiated_protocol_is_null(
 pub unsafe extern "C" fn qssl_config_next_protocol_negotiation_status(
     cfg: *const qssl_config_t,
 ) -> qssl_next_protocol_negotiation_status_t {
-    boundary::value("qssl_config_next_protocol_negotiation_status", 0, || {
+    boundary::value_pure("qssl_config_next_protocol_negotiation_status", 0, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { cfg_ref(cfg) }?.next_protocol_negotiation_status())
     })
@@ -1273,7 +1273,7 @@ pub unsafe extern "C" fn qssl_config_next_protocol_negotiation_status(
 pub unsafe extern "C" fn qssl_config_dtls_cookie_verification_enabled(
     cfg: *const qssl_config_t,
 ) -> bool {
-    boundary::value("qssl_config_dtls_cookie_verification_enabled", true, || {
+    boundary::value_pure("qssl_config_dtls_cookie_verification_enabled", true, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { cfg_ref(cfg) }?.dtls_cookie_verification_enabled())
     })
@@ -1286,7 +1286,7 @@ pub unsafe extern "C" fn qssl_config_set_dtls_cookie_verification_enabled(
     cfg: *mut qssl_config_t,
     enable: bool,
 ) -> qssl_status_t {
-    boundary::status("qssl_config_set_dtls_cookie_verification_enabled", || {
+    boundary::status_pure("qssl_config_set_dtls_cookie_verification_enabled", || {
         // SAFETY: NULL or a live handle.
         unsafe { cfg_mut(cfg) }?.set_dtls_cookie_verification_enabled(enable);
         Ok(())
@@ -1297,7 +1297,7 @@ pub unsafe extern "C" fn qssl_config_set_dtls_cookie_verification_enabled(
 /// Qt: QSslConfiguration::ocspStaplingEnabled().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_ocsp_stapling_enabled(cfg: *const qssl_config_t) -> bool {
-    boundary::value("qssl_config_ocsp_stapling_enabled", false, || {
+    boundary::value_pure("qssl_config_ocsp_stapling_enabled", false, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { cfg_ref(cfg) }?.ocsp_stapling_enabled())
     })
@@ -1310,7 +1310,7 @@ pub unsafe extern "C" fn qssl_config_set_ocsp_stapling_enabled(
     cfg: *mut qssl_config_t,
     enable: bool,
 ) -> qssl_status_t {
-    boundary::status("qssl_config_set_ocsp_stapling_enabled", || {
+    boundary::status_pure("qssl_config_set_ocsp_stapling_enabled", || {
         // SAFETY: NULL or a live handle.
         unsafe { cfg_mut(cfg) }?.set_ocsp_stapling_enabled(enable);
         Ok(())
@@ -1324,7 +1324,7 @@ pub unsafe extern "C" fn qssl_config_handshake_must_interrupt_on_error(
     cfg: *const qssl_config_t,
 ) -> bool {
     // SAFETY: NULL or a live handle.
-    boundary::value(
+    boundary::value_pure(
         "qssl_config_handshake_must_interrupt_on_error",
         false,
         || Ok(unsafe { cfg_ref(cfg) }?.handshake_must_interrupt_on_error()),
@@ -1337,7 +1337,7 @@ pub unsafe extern "C" fn qssl_config_set_handshake_must_interrupt_on_error(
     cfg: *mut qssl_config_t,
     interrupt: bool,
 ) -> qssl_status_t {
-    boundary::status("qssl_config_set_handshake_must_interrupt_on_error", || {
+    boundary::status_pure("qssl_config_set_handshake_must_interrupt_on_error", || {
         // SAFETY: NULL or a live handle.
         unsafe { cfg_mut(cfg) }?.set_handshake_must_interrupt_on_error(interrupt);
         Ok(())
@@ -1350,7 +1350,7 @@ pub unsafe extern "C" fn qssl_config_set_handshake_must_interrupt_on_error(
 pub unsafe extern "C" fn qssl_config_missing_certificate_is_fatal(
     cfg: *const qssl_config_t,
 ) -> bool {
-    boundary::value("qssl_config_missing_certificate_is_fatal", false, || {
+    boundary::value_pure("qssl_config_missing_certificate_is_fatal", false, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { cfg_ref(cfg) }?.missing_certificate_is_fatal())
     })
@@ -1362,7 +1362,7 @@ pub unsafe extern "C" fn qssl_config_set_missing_certificate_is_fatal(
     cfg: *mut qssl_config_t,
     fatal: bool,
 ) -> qssl_status_t {
-    boundary::status("qssl_config_set_missing_certificate_is_fatal", || {
+    boundary::status_pure("qssl_config_set_missing_certificate_is_fatal", || {
         // SAFETY: NULL or a live handle.
         unsafe { cfg_mut(cfg) }?.set_missing_certificate_is_fatal(fatal);
         Ok(())
@@ -1420,7 +1420,7 @@ pub unsafe extern "C" fn qssl_config_session_protocol(
     cfg: *const qssl_config_t,
 ) -> qssl_ssl_protocol_t {
     // SAFETY: NULL or a live handle.
-    boundary::value(
+    boundary::value_pure(
         "qssl_config_session_protocol",
         QSSL_SSL_PROTOCOL_UNKNOWN_PROTOCOL,
         || Ok(unsafe { cfg_ref(cfg) }?.session_protocol()),

@@ -99,7 +99,7 @@ unsafe fn auth_ref<'a>(auth: *const qssl_psk_auth_t) -> Result<&'a PskAuthentica
 /// Qt: QSslPreSharedKeyAuthenticator::QSslPreSharedKeyAuthenticator().
 #[unsafe(no_mangle)]
 pub extern "C" fn qssl_psk_auth_new() -> *mut qssl_psk_auth_t {
-    boundary::pointer("qssl_psk_auth_new", || {
+    boundary::pointer_pure("qssl_psk_auth_new", || {
         Ok(into_raw(qssl_psk_auth_t(PskAuthenticator::new())))
     })
 }
@@ -108,7 +108,7 @@ pub extern "C" fn qssl_psk_auth_new() -> *mut qssl_psk_auth_t {
 /// Qt: QSslPreSharedKeyAuthenticator(const QSslPreSharedKeyAuthenticator &).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_copy(auth: *const qssl_psk_auth_t) -> *mut qssl_psk_auth_t {
-    boundary::pointer("qssl_psk_auth_copy", || {
+    boundary::pointer_pure("qssl_psk_auth_copy", || {
         // SAFETY: NULL or a live handle.
         Ok(into_raw(qssl_psk_auth_t(
             unsafe { auth_ref(auth) }?.clone(),
@@ -121,7 +121,7 @@ pub unsafe extern "C" fn qssl_psk_auth_copy(auth: *const qssl_psk_auth_t) -> *mu
 /// Qt: ~QSslPreSharedKeyAuthenticator().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_free(auth: *mut qssl_psk_auth_t) {
-    boundary::void("qssl_psk_auth_free", || {
+    boundary::void_pure("qssl_psk_auth_free", || {
         // SAFETY: NULL or a handle from qssl, freed once.
         unsafe { free(auth) };
         Ok(())
@@ -135,7 +135,7 @@ pub unsafe extern "C" fn qssl_psk_auth_equal(
     a: *const qssl_psk_auth_t,
     b: *const qssl_psk_auth_t,
 ) -> bool {
-    boundary::value("qssl_psk_auth_equal", false, || {
+    boundary::value_pure("qssl_psk_auth_equal", false, || {
         if a.is_null() || b.is_null() {
             return Err(Error::NullArgument(if a.is_null() { "a" } else { "b" }));
         }
@@ -171,7 +171,7 @@ pub unsafe extern "C" fn qssl_psk_auth_identity_hint(
     cap: usize,
     out_len: *mut usize,
 ) -> qssl_status_t {
-    boundary::status("qssl_psk_auth_identity_hint", || {
+    boundary::status_pure("qssl_psk_auth_identity_hint", || {
         // SAFETY: NULL or a live handle; out params per the contract.
         unsafe {
             bytes_out(
@@ -188,7 +188,7 @@ pub unsafe extern "C" fn qssl_psk_auth_identity_hint(
 /// Qt: identityHint().isNull().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_identity_hint_is_null(auth: *const qssl_psk_auth_t) -> bool {
-    boundary::value("qssl_psk_auth_identity_hint_is_null", true, || {
+    boundary::value_pure("qssl_psk_auth_identity_hint_is_null", true, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { auth_ref(auth) }?.identity_hint().is_null())
     })
@@ -203,7 +203,7 @@ pub unsafe extern "C" fn qssl_psk_auth_identity(
     cap: usize,
     out_len: *mut usize,
 ) -> qssl_status_t {
-    boundary::status("qssl_psk_auth_identity", || {
+    boundary::status_pure("qssl_psk_auth_identity", || {
         // SAFETY: NULL or a live handle; out params per the contract.
         unsafe { bytes_out(auth_ref(auth)?.identity().as_slice(), buf, cap, out_len) }
     })
@@ -212,7 +212,7 @@ pub unsafe extern "C" fn qssl_psk_auth_identity(
 /// True when the identity is null. NULL gives true. Qt: identity().isNull().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_identity_is_null(auth: *const qssl_psk_auth_t) -> bool {
-    boundary::value("qssl_psk_auth_identity_is_null", true, || {
+    boundary::value_pure("qssl_psk_auth_identity_is_null", true, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { auth_ref(auth) }?.identity().is_null())
     })
@@ -226,7 +226,7 @@ pub unsafe extern "C" fn qssl_psk_auth_set_identity(
     identity: *const u8,
     len: usize,
 ) -> qssl_status_t {
-    boundary::status("qssl_psk_auth_set_identity", || {
+    boundary::status_pure("qssl_psk_auth_set_identity", || {
         // SAFETY: NULL or a live handle; (identity, len) readable.
         let (a, v) = unsafe {
             (
@@ -246,7 +246,7 @@ pub unsafe extern "C" fn qssl_psk_auth_set_identity(
 pub unsafe extern "C" fn qssl_psk_auth_maximum_identity_length(
     auth: *const qssl_psk_auth_t,
 ) -> i32 {
-    boundary::value("qssl_psk_auth_maximum_identity_length", 0, || {
+    boundary::value_pure("qssl_psk_auth_maximum_identity_length", 0, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { auth_ref(auth) }?.maximum_identity_length())
     })
@@ -260,7 +260,7 @@ pub unsafe extern "C" fn qssl_psk_auth_pre_shared_key(
     cap: usize,
     out_len: *mut usize,
 ) -> qssl_status_t {
-    boundary::status("qssl_psk_auth_pre_shared_key", || {
+    boundary::status_pure("qssl_psk_auth_pre_shared_key", || {
         // SAFETY: NULL or a live handle; out params per the contract.
         unsafe {
             bytes_out(
@@ -278,7 +278,7 @@ pub unsafe extern "C" fn qssl_psk_auth_pre_shared_key(
 pub unsafe extern "C" fn qssl_psk_auth_pre_shared_key_is_null(
     auth: *const qssl_psk_auth_t,
 ) -> bool {
-    boundary::value("qssl_psk_auth_pre_shared_key_is_null", true, || {
+    boundary::value_pure("qssl_psk_auth_pre_shared_key_is_null", true, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { auth_ref(auth) }?.pre_shared_key().is_null())
     })
@@ -293,7 +293,7 @@ pub unsafe extern "C" fn qssl_psk_auth_set_pre_shared_key(
     key: *const u8,
     len: usize,
 ) -> qssl_status_t {
-    boundary::status("qssl_psk_auth_set_pre_shared_key", || {
+    boundary::status_pure("qssl_psk_auth_set_pre_shared_key", || {
         // SAFETY: NULL or a live handle.
         let a = unsafe { borrow_mut(auth, "auth") }?;
         // Copy straight from the caller's buffer into wiped storage: no
@@ -315,7 +315,7 @@ pub unsafe extern "C" fn qssl_psk_auth_set_pre_shared_key(
 pub unsafe extern "C" fn qssl_psk_auth_maximum_pre_shared_key_length(
     auth: *const qssl_psk_auth_t,
 ) -> i32 {
-    boundary::value("qssl_psk_auth_maximum_pre_shared_key_length", 0, || {
+    boundary::value_pure("qssl_psk_auth_maximum_pre_shared_key_length", 0, || {
         // SAFETY: NULL or a live handle.
         Ok(unsafe { auth_ref(auth) }?.maximum_pre_shared_key_length())
     })

@@ -52,7 +52,14 @@ impl From<Vec<u8>> for OptBytes {
 }
 
 impl PartialEq for OptBytes {
+    /// Null equals empty; shared bytes (copies of one value) are equal
+    /// without comparing them.
     fn eq(&self, other: &Self) -> bool {
+        if let (OptBytes::Value(a), OptBytes::Value(b)) = (self, other) {
+            if Arc::ptr_eq(a, b) {
+                return true;
+            }
+        }
         self.as_slice() == other.as_slice()
     }
 }

@@ -1045,11 +1045,16 @@ fn is_bad_passphrase(e: &ErrorStack) -> bool {
 }
 
 impl PartialEq for Certificate {
-    /// Qt's `==`: both null, or `X509_cmp` says equal.
+    /// Qt's `==`: both null, or `X509_cmp` says equal. Copies share one
+    /// OpenSSL object, so the same object is equal without `X509_cmp`
+    /// (lists built from the same handles compare in a pointer test each).
     fn eq(&self, other: &Self) -> bool {
         match (&self.x509, &other.x509) {
             (None, None) => true,
-            (Some(a), Some(b)) => a.as_ref() == b.as_ref(),
+            (Some(a), Some(b)) => {
+                let (a, b): (&X509Ref, &X509Ref) = (a, b);
+                std::ptr::eq(a, b) || a == b
+            }
             _ => false,
         }
     }

@@ -141,8 +141,14 @@ fn protocol_from_string(s: &str) -> i32 {
 }
 
 impl PartialEq for Cipher {
-    /// Qt compares name and protocol only; null equals null.
+    /// Qt compares name and protocol only; null equals null. Copies share
+    /// their data and are equal without comparing names.
     fn eq(&self, other: &Self) -> bool {
+        if let (Some(a), Some(b)) = (&self.inner, &other.inner) {
+            if Arc::ptr_eq(a, b) {
+                return true;
+            }
+        }
         self.name() == other.name() && self.protocol() == other.protocol()
     }
 }

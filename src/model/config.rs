@@ -37,35 +37,60 @@ pub trait PskHandler: Send + Sync {
     fn authenticate(&self, auth: &mut PskAuthenticator) -> Result<(), String>;
 }
 
-/// What the user sets.
-#[derive(Clone, Debug, PartialEq)]
+/// What the user sets. Scalars are held inline; the lists and blobs, which
+/// are set rarely and shared by every copy, sit behind one more `Arc`
+/// ([`SharedSettings`], reached through `Deref`/`DerefMut`), so detaching a
+/// configuration to change a scalar takes one reference there instead of
+/// one per list (each is an atomic operation of several nanoseconds).
+#[derive(Clone, Debug)]
 pub(crate) struct Settings {
     pub protocol: i32,
     pub peer_verify_mode: i32,
     pub peer_verify_depth: i32,
-    pub local_certificate_chain: Arc<[Certificate]>,
-    pub private_key: Key,
-    pub ciphers: Arc<[Cipher]>,
-    pub ca_certificates: Arc<[Certificate]>,
     /// Hidden in Qt: trust the system roots (loaded on demand). Cleared by the
     /// CA list setters, never set again.
     pub allow_root_cert_on_demand_loading: bool,
     pub ssl_options: u32,
-    pub elliptic_curves: Arc<[EllipticCurve]>,
-    pub dh_params: DhParams,
-    pub backend_config: Arc<BackendConfig>,
     pub session_ticket: OptBytes,
     pub session_ticket_lifetime_hint: i32,
-    pub psk_identity_hint: OptBytes,
-    pub allowed_next_protocols: Arc<[OptBytes]>,
     pub dtls_cookie_verification_enabled: bool,
     pub ocsp_stapling_enabled: bool,
     pub handshake_must_interrupt_on_error: bool,
     pub missing_certificate_is_fatal: bool,
+    /// The lists and blobs; copied on write (`DerefMut` detaches them).
+    shared: Arc<SharedSettings>,
+}
+
+/// The list and blob settings (see [`Settings`]).
+#[derive(Clone, Debug)]
+pub(crate) struct SharedSettings {
+    pub local_certificate_chain: Arc<[Certificate]>,
+    pub private_key: Key,
+    pub ciphers: Arc<[Cipher]>,
+    pub ca_certificates: Arc<[Certificate]>,
+    pub elliptic_curves: Arc<[EllipticCurve]>,
+    pub dh_params: DhParams,
+    pub backend_config: Arc<BackendConfig>,
+    pub psk_identity_hint: OptBytes,
+    pub allowed_next_protocols: Arc<[OptBytes]>,
+}
+
+impl std::ops::Deref for Settings {
+    type Target = SharedSettings;
+    fn deref(&self) -> &SharedSettings {
+        &self.shared
+    }
+}
+
+impl std::ops::DerefMut for Settings {
+    /// Write access to a list or blob: detaches the shared part first.
+    fn deref_mut(&mut self) -> &mut SharedSettings {
+        Arc::make_mut(&mut self.shared)
+    }
 }
 
 /// What a handshake reports.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub(crate) struct SessionState {
     pub next_negotiated_protocol: OptBytes,
     pub next_protocol_negotiation_status: i32,
@@ -74,6 +99,95 @@ pub(crate) struct SessionState {
     pub session_cipher: Cipher,
     pub session_protocol: i32,
     pub ephemeral_server_key: Key,
+}
+
+/// `Arc`s compare by pointer first: the standard library does so only for
+/// sized `T: Eq`, not for the shared slices a configuration holds, and two
+/// configurations usually share most of them (copies, defaults).
+fn arc_eq<T: PartialEq + ?Sized>(a: &Arc<T>, b: &Arc<T>) -> bool {
+    Arc::ptr_eq(a, b) || **a == **b
+}
+
+impl PartialEq for Settings {
+    /// Every field (the destructuring makes a new field a compile error
+    /// until it is compared here); scalars first, shared parts by pointer
+    /// first.
+    fn eq(&self, o: &Self) -> bool {
+        let Settings {
+            protocol,
+            peer_verify_mode,
+            peer_verify_depth,
+            allow_root_cert_on_demand_loading,
+            ssl_options,
+            session_ticket,
+            session_ticket_lifetime_hint,
+            dtls_cookie_verification_enabled,
+            ocsp_stapling_enabled,
+            handshake_must_interrupt_on_error,
+            missing_certificate_is_fatal,
+            shared,
+        } = self;
+        *protocol == o.protocol
+            && *peer_verify_mode == o.peer_verify_mode
+            && *peer_verify_depth == o.peer_verify_depth
+            && *allow_root_cert_on_demand_loading == o.allow_root_cert_on_demand_loading
+            && *ssl_options == o.ssl_options
+            && *session_ticket_lifetime_hint == o.session_ticket_lifetime_hint
+            && *dtls_cookie_verification_enabled == o.dtls_cookie_verification_enabled
+            && *ocsp_stapling_enabled == o.ocsp_stapling_enabled
+            && *handshake_must_interrupt_on_error == o.handshake_must_interrupt_on_error
+            && *missing_certificate_is_fatal == o.missing_certificate_is_fatal
+            && *session_ticket == o.session_ticket
+            && arc_eq(shared, &o.shared)
+    }
+}
+
+impl PartialEq for SharedSettings {
+    /// Every field, as for [`Settings`].
+    fn eq(&self, o: &Self) -> bool {
+        let SharedSettings {
+            local_certificate_chain,
+            private_key,
+            ciphers,
+            ca_certificates,
+            elliptic_curves,
+            dh_params,
+            backend_config,
+            psk_identity_hint,
+            allowed_next_protocols,
+        } = self;
+        arc_eq(local_certificate_chain, &o.local_certificate_chain)
+            && *private_key == o.private_key
+            && arc_eq(ciphers, &o.ciphers)
+            && arc_eq(ca_certificates, &o.ca_certificates)
+            && arc_eq(elliptic_curves, &o.elliptic_curves)
+            && *dh_params == o.dh_params
+            && arc_eq(backend_config, &o.backend_config)
+            && *psk_identity_hint == o.psk_identity_hint
+            && arc_eq(allowed_next_protocols, &o.allowed_next_protocols)
+    }
+}
+
+impl PartialEq for SessionState {
+    /// Every field, as for [`Settings`].
+    fn eq(&self, o: &Self) -> bool {
+        let SessionState {
+            next_negotiated_protocol,
+            next_protocol_negotiation_status,
+            peer_certificate,
+            peer_certificate_chain,
+            session_cipher,
+            session_protocol,
+            ephemeral_server_key,
+        } = self;
+        *next_protocol_negotiation_status == o.next_protocol_negotiation_status
+            && *session_protocol == o.session_protocol
+            && *next_negotiated_protocol == o.next_negotiated_protocol
+            && *peer_certificate == o.peer_certificate
+            && arc_eq(peer_certificate_chain, &o.peer_certificate_chain)
+            && *session_cipher == o.session_cipher
+            && *ephemeral_server_key == o.ephemeral_server_key
+    }
 }
 
 #[derive(Clone)]
@@ -94,23 +208,25 @@ impl Default for Settings {
             protocol: protocol::SECURE_PROTOCOLS,
             peer_verify_mode: verify_mode::AUTO_VERIFY_PEER,
             peer_verify_depth: 0,
-            local_certificate_chain: empty(),
-            private_key: Key::null(),
-            ciphers: empty(),
-            ca_certificates: empty(),
             allow_root_cert_on_demand_loading: true,
             ssl_options: ssl_option::DEFAULT,
-            elliptic_curves: empty(),
-            dh_params: DhParams::default_parameters(),
-            backend_config: Arc::default(),
             session_ticket: OptBytes::Null,
             session_ticket_lifetime_hint: -1,
-            psk_identity_hint: OptBytes::Null,
-            allowed_next_protocols: empty(),
             dtls_cookie_verification_enabled: true,
             ocsp_stapling_enabled: false,
             handshake_must_interrupt_on_error: false,
             missing_certificate_is_fatal: false,
+            shared: Arc::new(SharedSettings {
+                local_certificate_chain: empty(),
+                private_key: Key::null(),
+                ciphers: empty(),
+                ca_certificates: empty(),
+                elliptic_curves: empty(),
+                dh_params: DhParams::default_parameters(),
+                backend_config: Arc::default(),
+                psk_identity_hint: OptBytes::Null,
+                allowed_next_protocols: empty(),
+            }),
         }
     }
 }

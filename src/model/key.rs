@@ -463,12 +463,15 @@ impl PartialEq for Key {
             (Some(a), Some(b)) => (a, b),
             _ => return false,
         };
-        if a.algorithm != b.algorithm || a.key_type != b.key_type || self.length() != other.length()
-        {
+        if a.algorithm != b.algorithm || a.key_type != b.key_type {
             return false;
         }
-        if a.algorithm == key_algorithm::OPAQUE {
-            return a.pkey.as_ptr() == b.pkey.as_ptr();
+        // Copies share one OpenSSL object: equal without encoding it.
+        if a.pkey.as_ptr() == b.pkey.as_ptr() {
+            return true;
+        }
+        if a.algorithm == key_algorithm::OPAQUE || self.length() != other.length() {
+            return false;
         }
         match (self.to_der(b""), other.to_der(b"")) {
             (Ok(x), Ok(y)) => x[..] == y[..],
