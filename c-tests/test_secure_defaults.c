@@ -42,15 +42,22 @@ static qssl_key_t *load_key(const char *name) {
     return k;
 }
 
-/* The default configuration with a certificate and key (server side). */
+/* The default configuration with a certificate and key (server side). Its CA
+ * list is set to ca.pem: a server that does not ask for client certificates
+ * never uses it, and it spares loading the system store, which takes seconds
+ * under valgrind. */
 static qssl_config_t *server_config(const char *cert_name, const char *key_name) {
     qssl_config_t *c = qssl_config_default_configuration();
     qssl_cert_t *cert = load_cert(cert_name);
     qssl_key_t *key = load_key(key_name);
+    qssl_cert_t *ca = load_cert("ca.pem");
+    const qssl_cert_t *cas[] = {ca};
     qssl_config_set_local_certificate(c, cert);
     qssl_config_set_private_key(c, key);
+    qssl_config_set_ca_certificates(c, cas, 1);
     qssl_cert_free(cert);
     qssl_key_free(key);
+    qssl_cert_free(ca);
     return c;
 }
 
@@ -162,6 +169,18 @@ static qssl_status_t run_against_raw(qssl_conn_t *q, raw_peer *p) {
     return st;
 }
 
+/* Makes this process's "system roots" the self-signed localhost certificate
+ * alone (SSL_CERT_FILE is read when the store is first loaded). Tests of the
+ * untouched default use it: the outcome no longer depends on the machine's
+ * store, and it spares parsing that store (seconds under valgrind). */
+static void small_system_store(void) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/selfsigned.pem", qtest_fixtures());
+    setenv("SSL_CERT_FILE", path, 1);
+    setenv("SSL_CERT_DIR", "/nonexistent-qssl-test-dir", 1);
+    qssl_config_reload_system_ca_certificates(NULL);
+}
+
 /* ---- TLS 1.2 minimum ---------------------------------------------------------- */
 
 TEST_CASE(default_protocol_is_tls12_or_later) {
@@ -189,8 +208,12 @@ TEST_CASE(server_refuses_tls11_client) {
     qssl_config_free(sc);
 }
 
+static qssl_config_t *client_trusting_ca(void);
+
 TEST_CASE(client_refuses_tls11_server) {
-    qssl_config_t *cc = qssl_config_default_configuration();
+    /* The default plus a CA list (protocol refusal does not depend on trust;
+     * the list spares loading the system store). */
+    qssl_config_t *cc = client_trusting_ca();
     qssl_conn_t *c = NULL;
     CHECK_OK(qssl_conn_new_memory(cc, QSSL_SSL_MODE_SSL_CLIENT_MODE, &c));
     qssl_conn_set_peer_verify_name(c, "localhost");
@@ -223,6 +246,7 @@ TEST_CASE(raw_peer_control_tls12) {
 /* ---- verification on by default --------------------------------------------- */
 
 TEST_CASE(client_verifies_peer_by_default) {
+    small_system_store();
     qssl_config_t *d = qssl_config_default_configuration();
     CHECK_EQ_INT(qssl_config_peer_verify_mode(d), QSSL_PEER_VERIFY_MODE_AUTO_VERIFY_PEER);
     /* server.pem is issued by the test CA, which the default does not trust. */
@@ -400,6 +424,8 @@ TEST_CASE(server_refuses_weak_only_client) {
 }
 
 /* ---- CVE-2023-34410: the default's CA list replaces the system roots ---------- */
+/* The "system roots" of this process: the self-signed localhost certificate
+ * alone (small_system_store). */
 
 static qssl_status_t connect_default_to(const char *cert_name, const char *key_name) {
     qssl_config_t *cc = qssl_config_default_configuration();
@@ -414,12 +440,7 @@ static qssl_status_t connect_default_to(const char *cert_name, const char *key_n
 }
 
 TEST_CASE(default_ca_list_replaces_system_roots) {
-    /* The "system roots" of this process: the self-signed localhost
-     * certificate alone (SSL_CERT_FILE is read when the store is loaded). */
-    char path[4096];
-    snprintf(path, sizeof path, "%s/selfsigned.pem", qtest_fixtures());
-    setenv("SSL_CERT_FILE", path, 1);
-    setenv("SSL_CERT_DIR", "/nonexistent-qssl-test-dir", 1);
+    small_system_store();
     size_t count = 0;
     CHECK_OK(qssl_config_reload_system_ca_certificates(&count));
     CHECK_EQ_INT(count, 1);
@@ -454,6 +475,7 @@ TEST_CASE(legacy_renegotiation_and_compression_off) {
     qssl_config_free(d);
     /* The OpenSSL context a default client builds has compression off and
      * does not allow unsafe legacy renegotiation. */
+    small_system_store();
     qssl_config_t *cc = qssl_config_default_configuration();
     void *ctx = NULL;
     CHECK_OK(qssl_config_openssl_context(cc, QSSL_SSL_MODE_SSL_CLIENT_MODE, &ctx));

@@ -13,8 +13,10 @@
  * leave output buffers untouched on failure, and never crash. The suite runs
  * under ASan+UBSan and valgrind too.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <openssl/ssl.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "qtest.h"
 
@@ -44,6 +46,8 @@ typedef struct {
 static struct {
     unsigned char *pem, *der, *p12, *key_pem, *key_der, *dh_pem;
     size_t pem_len, der_len, p12_len, key_pem_len, key_der_len, dh_pem_len;
+    qssl_cert_t *cert;
+    qssl_key_t *key;
 } sweep_fx;
 
 static uint8_t sweep_buf[65536];
@@ -186,12 +190,25 @@ static unsigned char *sweep_fixture(const char *name, size_t *len) {
 
 static void sweep_load_fixtures(void) {
     if (sweep_fx.pem != NULL) return;
+    /* A one-certificate "system store": the calls that read the system roots
+     * (verify, system_ca_certificates, reload) take the same paths, without
+     * parsing the machine's whole store each time (seconds under valgrind). */
+    static char store[4096];
+    snprintf(store, sizeof store, "%s/ca.pem", qtest_fixtures());
+    setenv("SSL_CERT_FILE", store, 1);
+    setenv("SSL_CERT_DIR", "/nonexistent-qssl-sweep", 1);
     sweep_fx.pem = sweep_fixture("server.pem", &sweep_fx.pem_len);
     sweep_fx.der = sweep_fixture("server.der", &sweep_fx.der_len);
     sweep_fx.p12 = sweep_fixture("server.p12", &sweep_fx.p12_len);
     sweep_fx.key_pem = sweep_fixture("server-key.pem", &sweep_fx.key_pem_len);
     sweep_fx.key_der = sweep_fixture("server-key.der", &sweep_fx.key_der_len);
     sweep_fx.dh_pem = sweep_fixture("dh-ffdhe2048.pem", &sweep_fx.dh_pem_len);
+    if (qssl_cert_from_pem(sweep_fx.pem, sweep_fx.pem_len, &sweep_fx.cert) != QSSL_STATUS_OK ||
+        qssl_key_from_pem(sweep_fx.key_pem, sweep_fx.key_pem_len, QSSL_KEY_ALGORITHM_RSA,
+                          QSSL_KEY_TYPE_PRIVATE_KEY, NULL, 0, &sweep_fx.key) != QSSL_STATUS_OK) {
+        fprintf(stderr, "sweep set-up failed: %s\n", qssl_last_error_message());
+        exit(2);
+    }
     snprintf(sweep_fixture_path, sizeof sweep_fixture_path, "%s/server.pem", qtest_fixtures());
     snprintf(sweep_key_path, sizeof sweep_key_path, "%s/server-key.pem", qtest_fixtures());
 }
@@ -203,6 +220,8 @@ static void sweep_free_fixtures(void) {
     free(sweep_fx.key_pem);
     free(sweep_fx.key_der);
     free(sweep_fx.dh_pem);
+    qssl_cert_free(sweep_fx.cert);
+    qssl_key_free(sweep_fx.key);
     memset(&sweep_fx, 0, sizeof sweep_fx);
 }
 
@@ -226,12 +245,18 @@ static void sweep_ctx_init(sweep_ctx *c) {
     memset(c->long_text, 'a', sizeof c->long_text - 1);
     c->long_text[sizeof c->long_text - 1] = '\0';
 
+    /* The default with a CA list, so that the connections made from it do not
+     * load the system store (seconds under valgrind). */
     c->cfg[0] = qssl_config_default_configuration();
+    const qssl_cert_t *cas[] = {sweep_fx.cert};
+    qssl_config_set_ca_certificates(c->cfg[0], cas, 1);
     c->cfg[1] = qssl_config_new();
     for (int i = 0; i < 2; i++) {
-        if (qssl_cert_from_pem(c->pem, c->pem_len, &c->cert[i]) != QSSL_STATUS_OK ||
-            qssl_key_from_pem(c->key_pem, c->key_pem_len, QSSL_KEY_ALGORITHM_RSA,
-                              QSSL_KEY_TYPE_PRIVATE_KEY, NULL, 0, &c->key[i]) != QSSL_STATUS_OK) {
+        /* Copies of handles parsed once per process (O(1); a call that
+         * changes a handle, such as _clear or _swap, changes only the copy). */
+        c->cert[i] = qssl_cert_copy(sweep_fx.cert);
+        c->key[i] = qssl_key_copy(sweep_fx.key);
+        if (c->cert[i] == NULL || c->key[i] == NULL) {
             fprintf(stderr, "sweep set-up failed: %s\n", qssl_last_error_message());
             exit(2);
         }
