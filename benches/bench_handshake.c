@@ -42,7 +42,7 @@
  *
  * Usage:
  *   qssl-bench [--quick] [--case a|NAME]... [--transport memory|tcp|unix|all]
- *              [--rounds N] [--seconds S] [--raw-plain]
+ *              [--rounds N] [--seconds S] [--raw-plain] [--aa]
  *   qssl-bench --once CASE --side raw|qssl [--transport T] [-n N]
  *       a warm-up, then exactly N (default 10) handshake pairs inside
  *       measured_handshakes() (for callgrind --toggle-collect).
@@ -730,8 +730,13 @@ static void q_setup(struct bcase *k) {
 enum side { RAW = 0, QSSL = 1 };
 static const char *side_name[] = {"raw", "qssl"};
 
+/* --aa: the "qssl" column runs raw OpenSSL too (an A/A run: how far from
+ * 1.000 the harness itself puts two identical sides). */
+static int aa_mode;
+
 static int one(struct bcase *k, enum side side, int transport) {
-    return side == RAW ? raw_handshake(k, transport, NULL, NULL) : q_handshake(k, transport, NULL, NULL);
+    if (side == RAW || aa_mode) return raw_handshake(k, transport, NULL, NULL);
+    return q_handshake(k, transport, NULL, NULL);
 }
 
 /* Handshakes per second over at least `secs` seconds. */
@@ -852,6 +857,7 @@ static int run_memory(struct bcase *k, long n) {
 static void usage(void) {
     printf("usage: qssl-bench [--quick] [--case C]... [--transport memory|tcp|unix|all] [--rounds N] [--seconds S]\n"
            "                  [--raw-plain]   (raw without the Qt-default CertificateRequest and empty PSK hint)\n"
+           "                  [--aa]          (A/A run: both columns raw OpenSSL, to see the harness's own bias)\n"
            "       qssl-bench --once C --side raw|qssl [--transport memory|tcp|unix] [-n N]\n"
            "       qssl-bench --memory [N] [--case C]\n"
            "cases:\n");
@@ -918,6 +924,8 @@ int main(int argc, char **argv) {
         } else if (!strcmp(a, "-n") && next) {
             once_n = atoi(next);
             i++;
+        } else if (!strcmp(a, "--aa")) {
+            aa_mode = 1;
         } else if (!strcmp(a, "--raw-plain")) {
             raw_plain = 1;
         } else if (!strcmp(a, "--memory")) {
