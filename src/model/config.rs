@@ -190,10 +190,52 @@ impl PartialEq for SessionState {
     }
 }
 
+/// The session state, allocated only when a handshake writes it: the many
+/// configurations that never see a handshake share one static default and
+/// copy nothing for it (each reference held is an atomic operation on copy
+/// and drop).
+#[derive(Clone, Default)]
+pub(crate) struct StateBox(Option<Arc<SessionState>>);
+
+static DEFAULT_STATE: LazyLock<SessionState> = LazyLock::new(SessionState::default);
+
+impl std::ops::Deref for StateBox {
+    type Target = SessionState;
+    fn deref(&self) -> &SessionState {
+        self.0.as_deref().unwrap_or(&DEFAULT_STATE)
+    }
+}
+
+impl std::ops::DerefMut for StateBox {
+    /// Write access: allocates the state on first write, detaches it if shared.
+    fn deref_mut(&mut self) -> &mut SessionState {
+        Arc::make_mut(
+            self.0
+                .get_or_insert_with(|| Arc::new(SessionState::default())),
+        )
+    }
+}
+
+impl PartialEq for StateBox {
+    fn eq(&self, o: &Self) -> bool {
+        match (&self.0, &o.0) {
+            (None, None) => true,
+            (Some(a), Some(b)) if Arc::ptr_eq(a, b) => true,
+            _ => **self == **o,
+        }
+    }
+}
+
+impl std::fmt::Debug for StateBox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
 #[derive(Clone)]
 pub(crate) struct ConfigData {
     pub settings: Settings,
-    pub state: SessionState,
+    pub state: StateBox,
     /// Hidden in Qt: whether the last handshake resumed a session. Not part of `==`.
     pub peer_session_shared: bool,
     /// The PSK callback; shared by copies, not part of `==` or `is_null`.
@@ -260,7 +302,7 @@ pub struct SslConfiguration {
 static EMPTY_DATA: LazyLock<Arc<ConfigData>> = LazyLock::new(|| {
     Arc::new(ConfigData {
         settings: Settings::default(),
-        state: SessionState::default(),
+        state: StateBox::default(),
         peer_session_shared: false,
         psk_handler: None,
         ctx_cache: Default::default(),
