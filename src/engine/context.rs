@@ -85,23 +85,30 @@ pub(crate) fn context_for(cfg: &SslConfiguration, server: bool) -> Result<SslCon
 }
 
 /// The configuration's session ticket as an OpenSSL session for one
-/// connection: decoded once per configuration (the decoding parses the
-/// peer's certificate), then copied per connection without parsing (see
-/// [`crate::ossl::session_dup`] for why a copy). `None` for a null, empty or
+/// connection, decoded once per configuration (the decoding parses the
+/// peer's certificate). A TLS 1.3 session loses its id (see
+/// [`crate::ossl::session_clear_id`]) and is then shared by every connection
+/// resuming from it; an older session is copied per connection without
+/// parsing (see [`crate::ossl::session_dup`]). `None` for a null, empty or
 /// undecodable ticket.
 pub(crate) fn session_for(cfg: &SslConfiguration) -> Option<SslSession> {
-    cfg.context_cache()
-        .ticket
-        .get_or_init(|| {
-            let der = cfg.session_ticket();
-            if der.is_empty() {
-                None
-            } else {
-                callbacks::session_from_der(der.as_slice())
-            }
-        })
-        .as_ref()
-        .and_then(|s| crate::ossl::session_dup(s))
+    let cached = cfg.context_cache().ticket.get_or_init(|| {
+        let der = cfg.session_ticket();
+        if der.is_empty() {
+            return None;
+        }
+        let mut sess = callbacks::session_from_der(der.as_slice())?;
+        if sess.protocol_version() == SslVersion::TLS1_3 {
+            crate::ossl::session_clear_id(&mut sess);
+        }
+        Some(sess)
+    });
+    let sess = cached.as_ref()?;
+    if sess.protocol_version() == SslVersion::TLS1_3 {
+        Some(sess.clone())
+    } else {
+        crate::ossl::session_dup(sess)
+    }
 }
 
 fn protocol_name(p: i32) -> &'static str {
