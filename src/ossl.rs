@@ -1,11 +1,8 @@
 //! Direct calls into `openssl-sys` where the `openssl` crate has no safe wrapper.
 //! Every `unsafe` block here carries its justification.
 
-/// Discards everything on the calling thread's OpenSSL error queue.
-///
-/// Every exported function ends here, so the common case (an empty queue)
-/// is checked first: `ERR_peek_error` reads the queue's ends, while
-/// `ERR_clear_error` always resets all of its slots.
+/// Discards everything on the calling thread's OpenSSL error queue. Exports
+/// that never touch OpenSSL skip it (the `*_pure` boundary helpers).
 pub(crate) fn clear_error_queue() {
     // SAFETY: ERR_clear_error has no preconditions; it only touches the
     // calling thread's error queue.
