@@ -725,3 +725,22 @@ fn session_state_from_an_ssl_the_application_drove() {
     );
     assert!(!state.configuration().session_cipher().is_null());
 }
+
+#[test]
+fn psk_tls13_out_of_the_box_with_default_lists() {
+    // Default cipher lists on both sides, TLS 1.3, no certificates.
+    let ch = psk(b"Client_identity", b"0123456789abcdef");
+    let sh = psk(b"ignored", b"0123456789abcdef");
+    let mut cc = SslConfiguration::default_configuration();
+    cc.set_peer_verify_mode(verify_mode::VERIFY_NONE);
+    cc.set_psk_handler(Some(ch.clone()));
+    let mut sc = SslConfiguration::default_configuration();
+    sc.set_psk_handler(Some(sh.clone()));
+    let mut c = Connection::new(&cc, Mode::Client, mem()).unwrap();
+    let mut s = Connection::new(&sc, Mode::Server, mem()).unwrap();
+    let (rc, rs) = handshake(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    assert_eq!(c.ssl_configuration().session_protocol(), protocol::TLS_V1_3);
+    assert_eq!(sh.seen.lock().unwrap()[0].1.as_slice(), b"Client_identity");
+}

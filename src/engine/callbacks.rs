@@ -440,20 +440,37 @@ unsafe fn psk_session(
     }
 }
 
-/// The TLS 1.3 suite whose hash the client's PSK is bound to: with `md`
-/// given, a suite with that hash; else the first TLS 1.3 suite it offers.
+/// The TLS 1.3 suite whose hash the client's PSK is bound to. With `md`
+/// given (after a HelloRetryRequest), a suite with that hash. Otherwise the
+/// first SHA-256 suite the client offers, else its first TLS 1.3 suite:
+/// an OpenSSL server with PSK callbacks prefers SHA-256 suites, and SHA-256
+/// is what OpenSSL's and GnuTLS's tools use for external PSKs, so this works
+/// out of the box with default lists; a list without SHA-256 suites (for
+/// example only TLS_AES_256_GCM_SHA384) binds the PSK to SHA-384.
 fn tls13_cipher_for(
     ssl: &SslRef,
     md: *const openssl_sys::EVP_MD,
 ) -> *const openssl_sys::SSL_CIPHER {
-    for c in ossl::ssl_ciphers(ssl) {
-        // SAFETY: c is a live SSL_CIPHER owned by the SSL's list.
-        let digest = unsafe { ossl::SSL_CIPHER_get_handshake_digest(c.as_ptr()) };
-        if c.version() == "TLSv1.3" && (md.is_null() || digest == md) {
-            return c.as_ptr();
+    let tls13: Vec<_> = ossl::ssl_ciphers(ssl)
+        .into_iter()
+        .filter(|c| c.version() == "TLSv1.3")
+        .collect();
+    if !md.is_null() {
+        for c in &tls13 {
+            // SAFETY: c is a live SSL_CIPHER owned by the SSL's list.
+            let digest = unsafe { ossl::SSL_CIPHER_get_handshake_digest(c.as_ptr()) };
+            if digest == md {
+                return c.as_ptr();
+            }
         }
+        return std::ptr::null();
     }
-    std::ptr::null()
+    // TLS 1.3 suite names end with their hash.
+    tls13
+        .iter()
+        .find(|c| c.name().ends_with("_SHA256"))
+        .or_else(|| tls13.first())
+        .map_or(std::ptr::null(), |c| c.as_ptr())
 }
 
 unsafe extern "C" fn psk_use_session_cb(
