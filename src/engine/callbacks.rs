@@ -48,6 +48,9 @@ pub(crate) struct ConnState {
     pub psk_answer: Option<(Vec<u8>, SecretBytes)>,
     pub psk_calls: u32,
     pub psk_error: Option<String>,
+    /// The application's callback itself refused (non-zero return): abort,
+    /// rather than merely offering or accepting no PSK.
+    pub psk_refused: bool,
     pub alpn_status: i32,
     /// The latest session the client received and its ticket lifetime
     /// hint; serialised only when the application asks for it.
@@ -318,7 +321,9 @@ fn ask_handler(state: &SharedState, mut auth: PskAuthenticator) -> Option<(Vec<u
     let max_key = auth.maximum_pre_shared_key_length().max(0) as usize;
     match handler.authenticate(&mut auth) {
         Err(e) => {
-            lock(state).psk_error = Some(e);
+            let mut st = lock(state);
+            st.psk_error = Some(e);
+            st.psk_refused = true;
             None
         }
         Ok(()) => {
@@ -499,15 +504,7 @@ unsafe extern "C" fn psk_use_session_cb(
             ossl::PSK_MAX_PSK_LEN,
         ) else {
             // Refused or empty: offer no PSK; abort only if the callback said so.
-            return if lock(&state)
-                .psk_error
-                .as_deref()
-                .is_some_and(|e| e.contains("returned"))
-            {
-                0
-            } else {
-                1
-            };
+            return if lock(&state).psk_refused { 0 } else { 1 };
         };
         let cipher = tls13_cipher_for(ssl_ref, md);
         if cipher.is_null() {
@@ -561,15 +558,7 @@ unsafe extern "C" fn psk_find_session_cb(
         let hint = lock(&state).server_hint.clone();
         let auth = PskAuthenticator::for_handshake(hint, id, 0, ossl::PSK_MAX_PSK_LEN as i32);
         let Some((_, key)) = ask_handler(&state, auth) else {
-            return if lock(&state)
-                .psk_error
-                .as_deref()
-                .is_some_and(|e| e.contains("returned"))
-            {
-                0
-            } else {
-                1
-            };
+            return if lock(&state).psk_refused { 0 } else { 1 };
         };
         // SAFETY: the live SSL; the pending cipher is the one negotiated.
         let cipher = unsafe { ossl::SSL_get_pending_cipher(ssl) };

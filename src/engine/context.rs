@@ -262,8 +262,6 @@ fn build(s: &Settings, server: bool) -> Result<SslContext, Error> {
                     .map_err(ctx_err("cannot add a chain certificate"))?;
             }
         }
-    } else if !s.private_key.is_null() && server {
-        // A key without a certificate is ignored by Qt too; nothing to do.
     }
 
     // §7.6 verification: the callback records errors; the decision is made
