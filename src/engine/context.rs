@@ -77,7 +77,8 @@ pub(crate) fn context_for(cfg: &SslConfiguration, server: bool) -> Result<SslCon
     let sides = cfg.context_cache().sides();
     let slot = if server { &sides.server } else { &sides.client };
     slot.get_or_init(|| {
-        let r = build(cfg.settings(), server);
+        let r = build(cfg.settings(), server)
+            .and_then(|ctx| super::server::attach(ctx, cfg.server_extras(), server));
         crate::ossl::clear_error_queue();
         r
     })

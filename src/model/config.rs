@@ -240,6 +240,8 @@ pub(crate) struct ConfigData {
     pub peer_session_shared: bool,
     /// The PSK callback; shared by copies, not part of `==` or `is_null`.
     pub psk_handler: Option<Arc<dyn PskHandler>>,
+    /// Beyond Qt: SNI, ticket keys, key log; shared by copies, not part of `==`.
+    pub server_extras: Option<Arc<crate::model::server::ServerExtras>>,
     /// The OpenSSL contexts built from this data (a detached copy starts empty).
     pub ctx_cache: crate::engine::context::ContextCache,
 }
@@ -305,6 +307,7 @@ static EMPTY_DATA: LazyLock<Arc<ConfigData>> = LazyLock::new(|| {
         state: StateBox::default(),
         peer_session_shared: false,
         psk_handler: None,
+        server_extras: None,
         ctx_cache: Default::default(),
     })
 });
@@ -777,6 +780,28 @@ impl SslConfiguration {
     /// before this call keep what they had; copies made after share it.
     pub fn set_psk_handler(&mut self, h: Option<Arc<dyn PskHandler>>) {
         self.d_mut().psk_handler = h;
+    }
+
+    // ---- beyond Qt: SNI, ticket keys, key log (src/model/server.rs) ----------
+
+    /// The server extras (SNI, ticket keys, key log), if any is set.
+    pub fn server_extras(&self) -> Option<&Arc<crate::model::server::ServerExtras>> {
+        self.d.server_extras.as_ref()
+    }
+
+    /// Changes the server extras; the contexts are rebuilt for the next
+    /// connection (connections already made keep theirs).
+    pub fn update_server_extras(
+        &mut self,
+        f: impl FnOnce(&mut crate::model::server::ServerExtras),
+    ) {
+        let mut x = self.d.server_extras.as_deref().cloned().unwrap_or_default();
+        f(&mut x);
+        self.d_mut().server_extras = if x.is_empty() {
+            None
+        } else {
+            Some(Arc::new(x))
+        };
     }
 
     // ---- process-wide defaults ----------------------------------------------
