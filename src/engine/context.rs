@@ -38,28 +38,26 @@ pub(crate) fn context_for(cfg: &SslConfiguration, server: bool) -> Result<SslCon
 }
 
 /// The configuration's session ticket as an OpenSSL session for one
-/// connection, decoded once per ticket (the decoding parses the
-/// peer's certificate). A TLS 1.3 session loses its id (see
-/// [`crate::ossl::session_clear_id`]) and is then shared by every connection
-/// resuming from it; an older session is copied per connection without
-/// parsing (see [`crate::ossl::session_dup`]). `None` for a null, empty or
-/// undecodable ticket.
+/// connection: decoded once per ticket (the decoding parses the
+/// peer's certificate), then copied per connection without parsing (see
+/// [`crate::ossl::session_dup`]). `None` for a null, empty or undecodable
+/// ticket.
+///
+/// Each connection needs its own copy, TLS 1.3 included: when the server
+/// refuses the offered session, an OpenSSL client writes the new handshake
+/// into the session it was given unless that session has an id (then it
+/// starts a new one), and a client cache marks a session with an id as used
+/// up after a fatal alert. A shared session would therefore either carry
+/// the refused ticket into the new session state (and race between
+/// connections) or be spoiled for every later connection by one failure.
 pub(crate) fn session_for(cfg: &SslConfiguration) -> Option<SslSession> {
     let sess = cfg.ticket().decoded(|der| {
         if der.is_empty() {
             return None;
         }
-        let mut sess = callbacks::session_from_der(der)?;
-        if sess.protocol_version() == SslVersion::TLS1_3 {
-            crate::ossl::session_clear_id(&mut sess);
-        }
-        Some(sess)
+        callbacks::session_from_der(der)
     })?;
-    if sess.protocol_version() == SslVersion::TLS1_3 {
-        Some(sess.clone())
-    } else {
-        crate::ossl::session_dup(sess)
-    }
+    crate::ossl::session_dup(sess)
 }
 
 /// Whether a configured CA certificate goes into the trust store at `now`:
