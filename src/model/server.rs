@@ -290,6 +290,24 @@ pub struct ServerExtras {
     pub keylog: Option<Arc<dyn KeylogHandler>>,
 }
 
+impl std::fmt::Debug for ServerExtras {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the key bytes.
+        f.debug_struct("ServerExtras")
+            .field("sni_handler", &self.sni_handler.is_some())
+            .field(
+                "sni_entries",
+                &self.sni_table.as_ref().map(|t| t.entries.len()),
+            )
+            .field(
+                "ticket_keys",
+                &self.ticket_keys.as_ref().map(|k| k.keys.len()),
+            )
+            .field("keylog", &self.keylog.is_some())
+            .finish()
+    }
+}
+
 impl ServerExtras {
     /// True when nothing is set.
     pub fn is_empty(&self) -> bool {
