@@ -660,11 +660,10 @@ mod certkey {
 // ---------------------------------------------------------------------------
 
 /// An independent copy of a session (`SSL_SESSION_dup`: the certificates are
-/// shared by reference count, nothing is parsed). A client whose context
-/// caches sessions (`SSL_SESS_CACHE_CLIENT`, which qssl needs for the
-/// new-session callback) marks a session that has an id as used up when it
-/// is replaced (a renewed TLS 1.2 ticket), so a TLS 1.2 session is copied
-/// per connection. `None` if OpenSSL runs out of memory.
+/// shared by reference count, nothing is parsed), so that what one
+/// connection does to its session (OpenSSL marks it used up, or writes a
+/// refused TLS 1.3 resumption's new handshake into it) never reaches
+/// another. `None` if OpenSSL runs out of memory.
 pub(crate) fn session_dup(s: &openssl::ssl::SslSessionRef) -> Option<openssl::ssl::SslSession> {
     use foreign_types::{ForeignType, ForeignTypeRef};
     // SAFETY: `s` is a live session; SSL_SESSION_dup only reads it and
@@ -679,28 +678,8 @@ pub(crate) fn session_dup(s: &openssl::ssl::SslSessionRef) -> Option<openssl::ss
     }
 }
 
-/// Clears a session's id. A client offers a TLS 1.3 session by its ticket
-/// alone (the ClientHello's legacy session id is random), so the id of a
-/// TLS 1.3 client session only names it in caches; without one, OpenSSL's
-/// client cache never marks the session used up (`SSL_CTX_remove_session`
-/// skips sessions without an id), and one decoded session can serve every
-/// connection resuming from it, as an application using OpenSSL directly
-/// shares one `SSL_SESSION`.
-pub(crate) fn session_clear_id(s: &mut openssl::ssl::SslSessionRef) {
-    use foreign_types::ForeignTypeRef;
-    let none = [0u8; 1];
-    // SAFETY: live session owned by the caller; a length of 0 copies nothing
-    // from the (valid) pointer.
-    unsafe { SSL_SESSION_set1_id(s.as_ptr(), none.as_ptr(), 0) };
-}
-
 unsafe extern "C" {
     fn SSL_SESSION_dup(s: *const openssl_sys::SSL_SESSION) -> *mut openssl_sys::SSL_SESSION;
-    fn SSL_SESSION_set1_id(
-        s: *mut openssl_sys::SSL_SESSION,
-        sid: *const u8,
-        sid_len: std::ffi::c_uint,
-    ) -> std::ffi::c_int;
 }
 
 /// The calling thread's OpenSSL error queue as an `ErrorStack` (the queue is
