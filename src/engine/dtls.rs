@@ -25,7 +25,7 @@ use foreign_types::ForeignTypeRef;
 use openssl::hash::MessageDigest;
 use openssl::pkey::PKey;
 use openssl::sign::Signer;
-use openssl::ssl::{Ssl, SslContext, SslContextBuilder, SslMethod, SslOptions, SslVersion};
+use openssl::ssl::{Ssl, SslContext, SslContextBuilder, SslMethod, SslVersion};
 use openssl_sys as sys;
 
 use super::callbacks::{self, ConnState, SharedState, lock};
@@ -606,12 +606,13 @@ pub(crate) fn method(dtls: bool, server: bool) -> SslMethod {
     }
 }
 
-/// DTLS-only context settings: cookie exchange on servers that verify
-/// cookies (spec §7.7).
-pub(crate) fn configure_context(b: &mut SslContextBuilder, cookies: bool, server: bool) {
-    if server && cookies {
+/// DTLS-only context settings: the cookie callbacks on servers. They run
+/// only when a cookie exchange happens: a server `Dtls` that verifies
+/// cookies (the configuration's dtlsCookieVerificationEnabled) starts from
+/// the client's hello through DTLSv1_listen, and the verifier always does.
+pub(crate) fn configure_context(b: &mut SslContextBuilder, server: bool) {
+    if server {
         install_cookie_callbacks(b);
-        b.set_options(SslOptions::COOKIE_EXCHANGE);
     }
 }
 
@@ -1661,7 +1662,7 @@ fn listen_context() -> Result<SslContext, Error> {
                 .map_err(|e| Error::tls("cannot create a DTLS context", Some(&e)))?;
             b.set_min_proto_version(Some(SslVersion::DTLS1))
                 .map_err(|e| Error::tls("cannot set the DTLS versions", Some(&e)))?;
-            configure_context(&mut b, true, true);
+            configure_context(&mut b, true);
             Ok(b.build())
         })();
         crate::ossl::clear_error_queue();
