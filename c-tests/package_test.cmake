@@ -44,18 +44,28 @@ endif()
 get_filename_component(pcdir "${pcs}" DIRECTORY)
 get_filename_component(libdir "${libs}" DIRECTORY)
 
+# readme_block(marker out): the first ```c block after `marker` in README.md.
+function(readme_block marker out)
+  file(READ "${SOURCE_DIR}/README.md" readme)
+  string(FIND "${readme}" "${marker}" at)
+  if(at LESS 0)
+    message(FATAL_ERROR "README.md has no \"${marker}\"")
+  endif()
+  string(SUBSTRING "${readme}" ${at} -1 readme)
+  string(FIND "${readme}" "```c\n" start)
+  math(EXPR start "${start} + 5")
+  string(SUBSTRING "${readme}" ${start} -1 program)
+  string(FIND "${program}" "```" end)
+  string(SUBSTRING "${program}" 0 ${end} program)
+  set(${out} "${program}" PARENT_SCOPE)
+endfunction()
+
 # The README's first program, verbatim.
-file(READ "${SOURCE_DIR}/README.md" readme)
-string(FIND "${readme}" "A first program:" at)
-if(at LESS 0)
-  message(FATAL_ERROR "README.md has no \"A first program:\"")
-endif()
-string(SUBSTRING "${readme}" ${at} -1 readme)
-string(REGEX MATCH "```c\n(.*)" _ "${readme}")
-set(program "${CMAKE_MATCH_1}")
-string(FIND "${program}" "```" end)
-string(SUBSTRING "${program}" 0 ${end} program)
+readme_block("A first program:" program)
 file(WRITE "${WORK_DIR}/first/main.c" "${program}")
+# The README's client: it must compile cleanly against the package.
+readme_block("## A TLS client in C" client)
+file(WRITE "${WORK_DIR}/first/client.c" "${client}")
 
 # pkg-config, with the .pc found in the scratch root and nothing redefined.
 set(ENV{PKG_CONFIG_PATH} "${pcdir}")
@@ -70,6 +80,7 @@ run(${CMAKE_COMMAND} -E env "LD_LIBRARY_PATH=${libdir}" "${WORK_DIR}/first-pc")
 if(NOT LAST_OUTPUT MATCHES "^qssl [0-9]")
   message(FATAL_ERROR "the README program printed: ${LAST_OUTPUT}")
 endif()
+run(cc -std=c11 -Wall -Wextra -Werror -c "${WORK_DIR}/first/client.c" ${flags} -o "${WORK_DIR}/client.o")
 
 # find_package, with the scratch root as the prefix path.
 file(WRITE "${WORK_DIR}/first/CMakeLists.txt"
