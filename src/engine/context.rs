@@ -31,7 +31,8 @@ pub(crate) fn context_for(cfg: &SslConfiguration, server: bool) -> Result<SslCon
         .contexts()
         .get_or_build(ContextKind::tls(server), || {
             let now = now_unix();
-            let r = build(inputs, server, now);
+            let r = build(inputs, server, now)
+                .and_then(|ctx| super::server::attach(ctx, inputs.server_extras.as_ref(), server));
             crate::ossl::clear_error_queue();
             (r, trusted_until(inputs, now))
         })

@@ -29,4 +29,5 @@ pub mod curve;
 pub mod dh;
 pub mod key;
 pub mod psk;
+pub mod server;
 pub mod ssl_error;
