@@ -94,6 +94,8 @@ fn ssl_version_to_protocol(v: Option<SslVersion>) -> i32 {
         Some(SslVersion::TLS1_1) => protocol::TLS_V1_1,
         Some(SslVersion::TLS1_2) => protocol::TLS_V1_2,
         Some(SslVersion::TLS1_3) => protocol::TLS_V1_3,
+        Some(SslVersion::DTLS1) => protocol::DTLS_V1_0,
+        Some(SslVersion::DTLS1_2) => protocol::DTLS_V1_2,
         _ => protocol::UNKNOWN_PROTOCOL,
     }
 }
@@ -104,6 +106,13 @@ impl Connection {
     /// bad configuration fails here, before any I/O.
     pub fn new(config: &SslConfiguration, mode: Mode, transport: Transport) -> Result<Self, Error> {
         let server = mode == Mode::Server;
+        if super::dtls::is_dtls_protocol(config.protocol()) {
+            return Err(Error::invalid(format!(
+                "protocol {} cannot be used on a TLS connection: it is a DTLS protocol \
+                 (use a DTLS connection, qssl_dtls_t)",
+                config.protocol()
+            )));
+        }
         let ctx = context_for(config, server)?;
         let mut ssl =
             Ssl::new(&ctx).map_err(|e| Error::tls("cannot create a TLS session", Some(&e)))?;
