@@ -28,4 +28,5 @@ pub mod curve;
 pub mod dh;
 pub mod key;
 pub mod psk;
+pub mod socket;
 pub mod ssl_error;
