@@ -740,7 +740,9 @@ pub(crate) fn capture_state_lazy(
     } else {
         None
     };
-    crate::ossl::clear_error_queue();
+    // `peer_tmp_key` queues an error when there is no ephemeral key (PSK,
+    // resumption); otherwise nothing is queued and the full clear is skipped.
+    crate::ossl::settle_error_queue();
 
     let mut status = alpn_status;
     let mut s = config.clone();

@@ -10,7 +10,7 @@ use super::bytes::{slice_in, str_in, text_out};
 use super::cipher::qssl_cipher_t;
 use super::config::qssl_config_t;
 use super::enums::*;
-use super::handle::{borrow, borrow_mut, free, reset_out, write_out};
+use super::handle::{borrow, borrow_mut, handle, reset_out, write_out};
 use super::list::{ListStore, array_in};
 use super::psk::{CPskHandler, qssl_psk_callback_t};
 use super::ssl_error::{qssl_ssl_error_list_t, qssl_ssl_error_t};
@@ -21,8 +21,12 @@ use crate::engine::transport::{MemoryPipe, Transport, take_front};
 use crate::engine::{Connection, Mode};
 use crate::model::enums::verify_mode;
 
-/// A connection handle. Declared in the header preamble.
-pub struct qssl_conn_t(pub(crate) Connection);
+handle! {
+    /// A connection handle. Declared in the header preamble.
+    pub struct qssl_conn_t(Connection): Unique {
+        const DROP_QUEUES_ERRORS: bool = true;
+    };
+}
 
 fn mode_in(mode: qssl_ssl_mode_t) -> Result<Mode, Error> {
     match mode {
@@ -118,11 +122,8 @@ pub unsafe extern "C" fn qssl_conn_new_memory(
 /// The socket is not closed. Qt: ~QSslSocket().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_free(conn: *mut qssl_conn_t) {
-    boundary::void("qssl_conn_free", || {
-        // SAFETY: NULL or a handle from qssl, freed once.
-        unsafe { free(conn) };
-        Ok(())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::free("qssl_conn_free", conn) }
 }
 
 /// The side of the connection; NULL gives QSSL_SSL_MODE_UNENCRYPTED_MODE.
@@ -399,7 +400,7 @@ pub unsafe extern "C" fn qssl_conn_feed(
     data: *const u8,
     len: usize,
 ) -> qssl_status_t {
-    boundary::status("qssl_conn_feed", || {
+    boundary::status_pure("qssl_conn_feed", || {
         // SAFETY: NULL or a live handle; (data, len) readable.
         let (c, d) = unsafe { (conn_mut(conn)?, slice_in(data, len, "data")?) };
         let p = c
@@ -414,7 +415,7 @@ pub unsafe extern "C" fn qssl_conn_feed(
 /// end of file. Qt: none.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_feed_eof(conn: *mut qssl_conn_t) -> qssl_status_t {
-    boundary::status("qssl_conn_feed_eof", || {
+    boundary::status_pure("qssl_conn_feed_eof", || {
         // SAFETY: NULL or a live handle.
         let c = unsafe { conn_mut(conn) }?;
         let p = c
@@ -429,7 +430,7 @@ pub unsafe extern "C" fn qssl_conn_feed_eof(conn: *mut qssl_conn_t) -> qssl_stat
 /// socket connection. Qt: none.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_pending_output(conn: *mut qssl_conn_t) -> usize {
-    boundary::value("qssl_conn_pending_output", 0, || {
+    boundary::value_pure("qssl_conn_pending_output", 0, || {
         // SAFETY: NULL or a live handle.
         let c = unsafe { conn_mut(conn) }?;
         Ok(c.memory().map_or(0, |p| p.outbound.len()))
@@ -446,7 +447,7 @@ pub unsafe extern "C" fn qssl_conn_take_output(
     cap: usize,
     out_len: *mut usize,
 ) -> qssl_status_t {
-    boundary::status("qssl_conn_take_output", || {
+    boundary::status_pure("qssl_conn_take_output", || {
         if out_len.is_null() {
             return Err(Error::NullArgument("out_len"));
         }
