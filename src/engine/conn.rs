@@ -98,6 +98,8 @@ fn ssl_version_to_protocol(v: Option<SslVersion>) -> i32 {
         Some(SslVersion::TLS1_1) => protocol::TLS_V1_1,
         Some(SslVersion::TLS1_2) => protocol::TLS_V1_2,
         Some(SslVersion::TLS1_3) => protocol::TLS_V1_3,
+        Some(SslVersion::DTLS1) => protocol::DTLS_V1_0,
+        Some(SslVersion::DTLS1_2) => protocol::DTLS_V1_2,
         _ => protocol::UNKNOWN_PROTOCOL,
     }
 }
@@ -108,6 +110,13 @@ impl Connection {
     /// bad configuration fails here, before any I/O.
     pub fn new(config: &SslConfiguration, mode: Mode, transport: Transport) -> Result<Self, Error> {
         let server = mode == Mode::Server;
+        if super::dtls::is_dtls_protocol(config.protocol()) {
+            return Err(Error::invalid(format!(
+                "protocol {} cannot be used on a TLS connection: it is a DTLS protocol \
+                 (use a DTLS connection, qssl_dtls_t)",
+                config.protocol()
+            )));
+        }
         let ctx = context_for(config, server)?;
         let mut ssl =
             Ssl::new(&ctx).map_err(|e| Error::tls("cannot create a TLS session", Some(&e)))?;
@@ -267,6 +276,22 @@ impl Connection {
         self.session
             .as_ref()
             .is_some_and(SslConfiguration::session_resumed)
+    }
+
+    /// Beyond Qt: the configuration serving this connection: the one SNI
+    /// chose on a server, otherwise the one it was made from.
+    pub fn serving_configuration(&self) -> SslConfiguration {
+        super::server::served_configuration(self.stream.ssl())
+            .unwrap_or_else(|| self.config.clone())
+    }
+
+    /// Beyond Qt: the server name the client asked for (SNI; servers), or
+    /// the one this client sends.
+    pub fn requested_server_name(&self) -> Option<String> {
+        self.stream
+            .ssl()
+            .servername(openssl::ssl::NameType::HOST_NAME)
+            .map(str::to_owned)
     }
 
     /// The memory transport, if this connection uses one.
@@ -491,8 +516,11 @@ impl Connection {
     fn finish_handshake(&mut self) -> Result<Progress, Error> {
         let server = self.mode == Mode::Server;
         let alpn_status = lock(&self.shared).alpn_status;
+        // The configuration that served the connection (SNI may have chosen one).
+        let base = super::server::served_configuration(self.stream.ssl())
+            .unwrap_or_else(|| self.config.clone());
         let (s, handshake_session) =
-            capture_state_lazy(&self.config, self.stream.ssl(), server, alpn_status);
+            capture_state_lazy(&base, self.stream.ssl(), server, alpn_status);
         self.handshake_session = handshake_session;
         let st = lock(&self.shared);
         let inputs = ErrorInputs {
