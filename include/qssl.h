@@ -259,6 +259,16 @@ typedef int32_t (*qssl_sni_callback_t)(void *user_data,
 typedef void (*qssl_keylog_callback_t)(void *user_data, const char *line);
 
 /**
+ * A class a TLS backend may implement (QSsl::ImplementedClass, Qt 6).
+ */
+typedef int32_t qssl_implemented_class_t;
+
+/**
+ * A feature a TLS backend may support (QSsl::SupportedFeature, Qt 6).
+ */
+typedef int32_t qssl_supported_feature_t;
+
+/**
  * The kind of an SSL error (QSslError::SslError).
  */
 typedef int32_t qssl_ssl_error_code_t;
@@ -1162,6 +1172,76 @@ typedef int32_t qssl_ssl_error_code_t;
  * UTF-8 text (QString). Fails at handshake time, as in Qt (only bytes convert).
  */
 #define QSSL_BACKEND_VALUE_TYPE_TEXT 3
+
+/**
+ * QSslKey (QSsl::ImplementedClass::Key).
+ */
+#define QSSL_IMPLEMENTED_CLASS_KEY 0
+
+/**
+ * QSslCertificate (QSsl::ImplementedClass::Certificate).
+ */
+#define QSSL_IMPLEMENTED_CLASS_CERTIFICATE 1
+
+/**
+ * QSslSocket, in qssl the handshake part, `qssl_conn_t` (QSsl::ImplementedClass::Socket).
+ */
+#define QSSL_IMPLEMENTED_CLASS_SOCKET 2
+
+/**
+ * QSslDiffieHellmanParameters (QSsl::ImplementedClass::DiffieHellman).
+ */
+#define QSSL_IMPLEMENTED_CLASS_DIFFIE_HELLMAN 3
+
+/**
+ * QSslEllipticCurve (QSsl::ImplementedClass::EllipticCurve).
+ */
+#define QSSL_IMPLEMENTED_CLASS_ELLIPTIC_CURVE 4
+
+/**
+ * QDtls (QSsl::ImplementedClass::Dtls).
+ */
+#define QSSL_IMPLEMENTED_CLASS_DTLS 5
+
+/**
+ * QDtlsClientVerifier (QSsl::ImplementedClass::DtlsCookie).
+ */
+#define QSSL_IMPLEMENTED_CLASS_DTLS_COOKIE 6
+
+/**
+ * Certificate verification (QSsl::SupportedFeature::CertificateVerification).
+ */
+#define QSSL_SUPPORTED_FEATURE_CERTIFICATE_VERIFICATION 0
+
+/**
+ * ALPN on the client (QSsl::SupportedFeature::ClientSideAlpn).
+ */
+#define QSSL_SUPPORTED_FEATURE_CLIENT_SIDE_ALPN 1
+
+/**
+ * ALPN on the server (QSsl::SupportedFeature::ServerSideAlpn).
+ */
+#define QSSL_SUPPORTED_FEATURE_SERVER_SIDE_ALPN 2
+
+/**
+ * OCSP stapling, requested by a client (QSsl::SupportedFeature::Ocsp).
+ */
+#define QSSL_SUPPORTED_FEATURE_OCSP 3
+
+/**
+ * Pre-shared keys (QSsl::SupportedFeature::Psk).
+ */
+#define QSSL_SUPPORTED_FEATURE_PSK 4
+
+/**
+ * Session tickets (QSsl::SupportedFeature::SessionTicket).
+ */
+#define QSSL_SUPPORTED_FEATURE_SESSION_TICKET 5
+
+/**
+ * Alerts sent and received are reported (QSsl::SupportedFeature::Alerts).
+ */
+#define QSSL_SUPPORTED_FEATURE_ALERTS 6
 
 #ifdef __cplusplus
 extern "C" {
@@ -2521,6 +2601,51 @@ qssl_status_t qssl_conn_set_peer_verify_mode(qssl_conn_t *conn, qssl_peer_verify
 qssl_peer_verify_mode_t qssl_conn_peer_verify_mode(const qssl_conn_t *conn);
 
 /**
+ * Sets the protocol of this connection, replacing its configuration's
+ * (its version bounds win over the configuration's, including bounds set
+ * through the backend configuration); only before the handshake starts.
+ * qssl_conn_ssl_configuration() then reports it.
+ *
+ * Errors: NULL `conn` (NULL_ARGUMENT); a value outside QSsl::SslProtocol,
+ * UnknownProtocol or a DTLS protocol, which a TLS connection cannot use
+ * (INVALID_ARGUMENT; Qt fails the handshake instead); after the handshake
+ * started (INVALID_STATE). The protocol is kept on error.
+ *
+ * Qt: QSslSocket::setProtocol()
+ */
+qssl_status_t qssl_conn_set_protocol(qssl_conn_t *conn, qssl_ssl_protocol_t protocol);
+
+/**
+ * The protocol of this connection: its configuration's unless
+ * qssl_conn_set_protocol() changed it. NULL gives SECURE_PROTOCOLS (Qt's
+ * default).
+ *
+ * Qt: QSslSocket::protocol()
+ */
+qssl_ssl_protocol_t qssl_conn_protocol(const qssl_conn_t *conn);
+
+/**
+ * Sets the peer verify depth of this connection, replacing its
+ * configuration's (0: no limit); only before the handshake starts.
+ * qssl_conn_ssl_configuration() then reports it.
+ *
+ * Errors: NULL `conn` (NULL_ARGUMENT); a negative depth (INVALID_ARGUMENT,
+ * the depth is kept); after the handshake started (INVALID_STATE).
+ *
+ * Qt: QSslSocket::setPeerVerifyDepth()
+ */
+qssl_status_t qssl_conn_set_peer_verify_depth(qssl_conn_t *conn, int32_t depth);
+
+/**
+ * The peer verify depth of this connection: its configuration's unless
+ * qssl_conn_set_peer_verify_depth() changed it. NULL gives 0 (Qt's
+ * default, no limit).
+ *
+ * Qt: QSslSocket::peerVerifyDepth()
+ */
+int32_t qssl_conn_peer_verify_depth(const qssl_conn_t *conn);
+
+/**
  * Registers a PSK callback for this connection only; it takes precedence
  * over the configuration's. `callback` NULL falls back to the
  * configuration's. `user_data_free` runs exactly once (see
@@ -2935,6 +3060,40 @@ qssl_status_t qssl_dh_params_error_string(const qssl_dh_params_t *params,
                                           size_t *out_len);
 
 /**
+ * Writes the parameters as DER (PKCS#3 `DHParameter`, the bytes
+ * qssl_dh_params_from_encoded() takes with QSSL_ENCODING_FORMAT_DER) to
+ * `(buf, cap)`; `*out_len` receives the length. Length 0 for empty or
+ * invalid parameters (they hold no bytes). The default parameters give the
+ * 268 bytes of RFC 7919 ffdhe2048.
+ *
+ * Errors: NULL `params`/`out_len`, or NULL `buf` with enough `cap`
+ * (QSSL_STATUS_NULL_ARGUMENT); `cap < *out_len`
+ * (QSSL_STATUS_BUFFER_TOO_SMALL, nothing written; `buf` may be NULL with
+ * `cap` 0 to ask the size).
+ *
+ * Qt: beyond Qt (QSslDiffieHellmanParameters keeps its encoding private)
+ */
+qssl_status_t qssl_dh_params_to_der(const qssl_dh_params_t *params,
+                                    uint8_t *buf,
+                                    size_t cap,
+                                    size_t *out_len);
+
+/**
+ * Writes the parameters as PEM ("-----BEGIN DH PARAMETERS-----", as
+ * `openssl dhparam` writes them; qssl_dh_params_from_encoded() reads it back
+ * with QSSL_ENCODING_FORMAT_PEM) to `(buf, cap)`; `*out_len` receives the
+ * length (no NUL is written). Length 0 for empty or invalid parameters.
+ *
+ * Errors: as qssl_dh_params_to_der().
+ *
+ * Qt: beyond Qt (QSslDiffieHellmanParameters keeps its encoding private)
+ */
+qssl_status_t qssl_dh_params_to_pem(const qssl_dh_params_t *params,
+                                    uint8_t *buf,
+                                    size_t cap,
+                                    size_t *out_len);
+
+/**
  * Creates a null key: algorithm Opaque, type PublicKey, length -1.
  * Free it with qssl_key_free(). Never NULL except on allocation failure.
  * Qt: QSslKey::QSslKey()
@@ -3318,6 +3477,149 @@ qssl_status_t qssl_conn_requested_server_name(const qssl_conn_t *conn,
                                               char *buf,
                                               size_t cap,
                                               size_t *out_len);
+
+/**
+ * True when TLS is available: OpenSSL initialises and runs with the major
+ * version qssl was built against. Never fails.
+ *
+ * Qt: QSslSocket::supportsSsl()
+ */
+bool qssl_socket_supports_ssl(void);
+
+/**
+ * The version number of the OpenSSL library qssl runs on
+ * (`OpenSSL_version_num()`, `0xMNN00PP0` for OpenSSL 3: 0x30000130 is
+ * 3.0.19). Never fails.
+ *
+ * Qt: QSslSocket::sslLibraryVersionNumber()
+ */
+long qssl_socket_ssl_library_version_number(void);
+
+/**
+ * The version text of the OpenSSL library qssl runs on, for example
+ * "OpenSSL 3.0.19 27 Jan 2026" (the same text as qssl_openssl_version()).
+ * Static; never NULL; never free it.
+ *
+ * Qt: QSslSocket::sslLibraryVersionString()
+ */
+const char *qssl_socket_ssl_library_version_string(void);
+
+/**
+ * The version number of the OpenSSL qssl was built against
+ * (`OPENSSL_VERSION_NUMBER` of its headers). Never fails.
+ *
+ * Qt: QSslSocket::sslLibraryBuildVersionNumber()
+ */
+long qssl_socket_ssl_library_build_version_number(void);
+
+/**
+ * The version text of the OpenSSL qssl was built against
+ * (`OPENSSL_VERSION_TEXT` of its headers, for example
+ * "OpenSSL 3.0.19 27 Jan 2026"). Static; never NULL; never free it.
+ *
+ * Qt: QSslSocket::sslLibraryBuildVersionString()
+ */
+const char *qssl_socket_ssl_library_build_version_string(void);
+
+/**
+ * The name of the active TLS backend: always "openssl", qssl's one
+ * backend. Static; never NULL; never free it.
+ *
+ * Qt: QSslSocket::activeBackend() (Qt 6)
+ */
+const char *qssl_socket_active_backend(void);
+
+/**
+ * The names of the available TLS backends, as a new list of UTF-8
+ * strings: just "openssl". Free with qssl_bytes_list_free(). NULL only if
+ * memory runs out.
+ *
+ * Qt: QSslSocket::availableBackends() (Qt 6)
+ */
+qssl_bytes_list_t *qssl_socket_available_backends(void);
+
+/**
+ * Chooses the TLS backend by name. qssl's one backend is always active, so
+ * this returns true for "openssl" and false for any other name, including
+ * "" (as Qt, which refuses an empty name). NULL or invalid UTF-8: false,
+ * with a last-error message.
+ *
+ * Qt: QSslSocket::setActiveBackend() (Qt 6)
+ */
+bool qssl_socket_set_active_backend(const char *backend_name);
+
+/**
+ * The protocols `backend_name` supports (NULL or "" for the active
+ * backend), in Qt's order for its OpenSSL backend: AnyProtocol,
+ * SecureProtocols, TlsV1_0, TlsV1_0OrLater, TlsV1_1, TlsV1_1OrLater,
+ * TlsV1_2, TlsV1_2OrLater, TlsV1_3, TlsV1_3OrLater (then the DTLS values
+ * once qssl implements DTLS). An unknown backend has none (OK, length 0).
+ * Output in the `(buf, cap, out_len)` shape counted in values; errors:
+ * BUFFER_TOO_SMALL, NULL_ARGUMENT (`out_len`), INVALID_ARGUMENT (name not
+ * UTF-8).
+ *
+ * Qt: QSslSocket::supportedProtocols(const QString &backendName = {}) (Qt 6)
+ */
+qssl_status_t qssl_socket_supported_protocols(const char *backend_name,
+                                              qssl_ssl_protocol_t *buf,
+                                              size_t cap,
+                                              size_t *out_len);
+
+/**
+ * True when `backend_name` (NULL or "" for the active backend) supports
+ * `protocol`. UnknownProtocol is not supported. A value outside
+ * QSsl::SslProtocol, or a name that is not UTF-8: false with a
+ * last-error message (INVALID_ARGUMENT).
+ *
+ * Qt: QSslSocket::isProtocolSupported(QSsl::SslProtocol, const QString &backendName = {}) (Qt 6)
+ */
+bool qssl_socket_is_protocol_supported(qssl_ssl_protocol_t protocol, const char *backend_name);
+
+/**
+ * The classes `backend_name` implements (NULL or "" for the active
+ * backend), in Qt's order: Key, Certificate, Socket, (Dtls, DtlsCookie once
+ * qssl implements DTLS), EllipticCurve, DiffieHellman. An unknown backend
+ * has none. Output and errors as qssl_socket_supported_protocols().
+ *
+ * Qt: QSslSocket::implementedClasses(const QString &backendName = {}) (Qt 6)
+ */
+qssl_status_t qssl_socket_implemented_classes(const char *backend_name,
+                                              qssl_implemented_class_t *buf,
+                                              size_t cap,
+                                              size_t *out_len);
+
+/**
+ * True when `backend_name` (NULL or "" for the active backend) implements
+ * class `cl`. A value outside QSsl::ImplementedClass or a name that is not
+ * UTF-8: false with a last-error message (INVALID_ARGUMENT).
+ *
+ * Qt: QSslSocket::isClassImplemented(QSsl::ImplementedClass, const QString &backendName = {}) (Qt 6)
+ */
+bool qssl_socket_is_class_implemented(qssl_implemented_class_t cl,
+                                      const char *backend_name);
+
+/**
+ * The features `backend_name` supports (NULL or "" for the active
+ * backend): all seven of Qt 6, in order (OCSP stapling as a client; a qssl
+ * server refuses to staple, as Qt's cannot either). An unknown backend has
+ * none. Output and errors as qssl_socket_supported_protocols().
+ *
+ * Qt: QSslSocket::supportedFeatures(const QString &backendName = {}) (Qt 6)
+ */
+qssl_status_t qssl_socket_supported_features(const char *backend_name,
+                                             qssl_supported_feature_t *buf,
+                                             size_t cap,
+                                             size_t *out_len);
+
+/**
+ * True when `backend_name` (NULL or "" for the active backend) supports
+ * feature `ft`. A value outside QSsl::SupportedFeature or a name that is
+ * not UTF-8: false with a last-error message (INVALID_ARGUMENT).
+ *
+ * Qt: QSslSocket::isFeatureSupported(QSsl::SupportedFeature, const QString &backendName = {}) (Qt 6)
+ */
+bool qssl_socket_is_feature_supported(qssl_supported_feature_t ft,
+                                      const char *backend_name);
 
 /**
  * Creates an SSL error of kind `error` (a QSSL_SSL_ERROR_* value) concerning
