@@ -31,4 +31,5 @@ pub mod dtls;
 pub mod key;
 pub mod psk;
 pub mod server;
+pub mod socket;
 pub mod ssl_error;
