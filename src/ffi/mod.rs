@@ -16,6 +16,7 @@ pub mod bytes;
 pub mod bytes_list;
 pub mod enums;
 pub mod handle;
+pub(crate) mod lifecycle;
 pub(crate) mod list;
 pub mod status;
 pub mod version;
