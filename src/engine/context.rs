@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use openssl::dh::Dh;
 use openssl::ssl::{
-    SslContext, SslContextBuilder, SslMethod, SslMode, SslOptions, SslSession, SslSessionCacheMode,
+    SslContext, SslContextBuilder, SslMode, SslOptions, SslSession, SslSessionCacheMode,
     SslVerifyMode, SslVersion,
 };
 use openssl::x509::store::X509StoreBuilder;
@@ -31,7 +31,8 @@ pub(crate) fn context_for(cfg: &SslConfiguration, server: bool) -> Result<SslCon
         .contexts()
         .get_or_build(ContextKind::tls(server), || {
             let now = now_unix();
-            let r = build(inputs, server, now);
+            let r = build(inputs, server, now)
+                .and_then(|ctx| super::server::attach(ctx, inputs.server_extras.as_ref(), server));
             crate::ossl::clear_error_queue();
             (r, trusted_until(inputs, now))
         })
@@ -118,18 +119,32 @@ fn version_bounds(p: i32) -> Result<(SslVersion, Option<SslVersion>), Error> {
     })
 }
 
+/// Ok for a protocol value a TLS connection can use (not DTLS, not unknown).
+pub(crate) fn check_tls_protocol(p: i32) -> Result<(), Error> {
+    version_bounds(p).map(|_| ())
+}
+
+/// Sets the version bounds of protocol `p` on one connection's `SSL`.
+pub(crate) fn set_protocol_bounds(ssl: &mut openssl::ssl::SslRef, p: i32) -> Result<(), Error> {
+    let (min, max) = version_bounds(p)?;
+    ssl.set_min_proto_version(Some(min))
+        .and_then(|()| ssl.set_max_proto_version(max))
+        .map_err(ctx_err("cannot set the connection's protocol versions"))
+}
+
 fn ctx_err(what: &str) -> impl FnOnce(openssl::error::ErrorStack) -> Error + '_ {
     move |e| Error::InvalidArgument(with_openssl(what.to_string(), Some(&e)))
 }
 
 /// Builds a context (spec §7.1–7.9, in Qt's order).
 fn build(s: &Settings, server: bool, now: i64) -> Result<SslContext, Error> {
-    let (min, max) = version_bounds(s.protocol)?;
-    let method = if server {
-        SslMethod::tls_server()
+    let dtls = super::dtls::is_dtls_protocol(s.protocol);
+    let (min, max) = if dtls {
+        super::dtls::version_bounds(s.protocol)?
     } else {
-        SslMethod::tls_client()
+        version_bounds(s.protocol)?
     };
+    let method = super::dtls::method(dtls, server);
     let mut b =
         SslContextBuilder::new(method).map_err(ctx_err("cannot create an OpenSSL context"))?;
 
@@ -184,6 +199,7 @@ fn build(s: &Settings, server: bool, now: i64) -> Result<SslContext, Error> {
         b.set_ciphersuites(&join(&tls13))
             .map_err(ctx_err("invalid TLS 1.3 cipher suites"))?;
     }
+    super::dtls::allow_listed_ccm8(&mut b, &s.ciphers);
 
     // §7.4 trust store: configured CAs that have not expired, plus the shared
     // system store when the configuration trusts the system roots.
@@ -308,6 +324,9 @@ fn build(s: &Settings, server: bool, now: i64) -> Result<SslContext, Error> {
     }
 
     callbacks::set_info_callback(&mut b);
+    if dtls {
+        super::dtls::configure_context(&mut b, server);
+    }
 
     // §7.9 backend configuration, applied last.
     apply_backend_config(&mut b, s, server)?;

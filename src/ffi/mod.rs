@@ -29,4 +29,6 @@ pub mod curve;
 pub mod dh;
 pub mod key;
 pub mod psk;
+pub mod server;
+pub mod socket;
 pub mod ssl_error;
