@@ -129,9 +129,10 @@ pub fn missing_tools_with(names: &[&str], ci: bool) -> bool {
     true
 }
 
-/// True when the environment variable `CI` is set (to anything but "" or "0").
+/// True when the environment variable `CI` is set (to anything but "", "0"
+/// or "false").
 pub fn ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0")
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
 }
 
 // ---- temporary files --------------------------------------------------------------
