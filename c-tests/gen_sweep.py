@@ -64,6 +64,8 @@ ENUMS = {
     "qssl_key_algorithm_t": ("1", ["-5", "999"]),
     "qssl_key_type_t": ("0", ["-5", "999"]),
     "qssl_ssl_error_code_t": ("22", ["-5", "999"]),
+    "qssl_implemented_class_t": ("0", ["-5", "999"]),
+    "qssl_supported_feature_t": ("0", ["-5", "999"]),
 }
 
 # Getters that return a plain value: what they return when the call fails
@@ -108,6 +110,8 @@ DEFAULTS = {
     "qssl_config_session_protocol": "QSSL_SSL_PROTOCOL_UNKNOWN_PROTOCOL",
     "qssl_conn_mode": "QSSL_SSL_MODE_UNENCRYPTED_MODE",
     "qssl_conn_peer_verify_mode": "QSSL_PEER_VERIFY_MODE_AUTO_VERIFY_PEER",
+    "qssl_conn_protocol": "QSSL_SSL_PROTOCOL_SECURE_PROTOCOLS",
+    "qssl_conn_peer_verify_depth": "0",
     "qssl_conn_pending": "0",
     "qssl_conn_pending_output": "0",
     "qssl_conn_is_encrypted": "false",
@@ -141,6 +145,13 @@ DEFAULTS = {
     "qssl_version_number": None,
     "qssl_curve_is_valid": None,
     "qssl_curve_is_tls_named_curve": None,
+    "qssl_socket_supports_ssl": None,
+    "qssl_socket_ssl_library_version_number": None,
+    "qssl_socket_ssl_library_build_version_number": None,
+    "qssl_socket_set_active_backend": "false",
+    "qssl_socket_is_protocol_supported": "false",
+    "qssl_socket_is_class_implemented": "false",
+    "qssl_socket_is_feature_supported": "false",
 }
 
 # Pointer parameters that may be NULL by contract: (function, parameter).
@@ -153,6 +164,8 @@ NULLABLE = {
     ("qssl_config_reload_system_ca_certificates", "out_count"),
     ("qssl_config_set_psk_callback", "callback"),
     ("qssl_conn_set_psk_callback", "callback"),
+    ("qssl_config_set_sni_callback", "callback"),
+    ("qssl_config_set_keylog_callback", "callback"),
     ("qssl_conn_alert_sent", "level"),
     ("qssl_conn_alert_sent", "kind"),
     ("qssl_conn_alert_received", "level"),
@@ -162,6 +175,13 @@ NULLABLE = {
     ("qssl_psk_auth_equal", "b"),
     ("qssl_config_equal", "a"),
     ("qssl_config_equal", "b"),
+    # NULL names the active backend (Qt's default argument).
+    ("qssl_socket_supported_protocols", "backend_name"),
+    ("qssl_socket_is_protocol_supported", "backend_name"),
+    ("qssl_socket_implemented_classes", "backend_name"),
+    ("qssl_socket_is_class_implemented", "backend_name"),
+    ("qssl_socket_supported_features", "backend_name"),
+    ("qssl_socket_is_feature_supported", "backend_name"),
 }
 
 # Text parameters with a meaningful valid value (others get "localhost").
@@ -293,6 +313,11 @@ def classify(fn, params):
         if t in ("uint8_t *", "char *"):
             p.role, p.valid = "buf", ("c.buf" if t == "uint8_t *" else "(char *)c.buf")
             continue
+        if p.name == "buf" and t in ("qssl_ssl_protocol_t *", "qssl_implemented_class_t *",
+                                     "qssl_supported_feature_t *"):
+            # Lists of enum values: the bytes-out shape counted in values.
+            p.role, p.valid = "buf", "(int32_t *)(void *)c.buf"
+            continue
         if t == "size_t":
             if p.name == "cap" and prev is not None and prev.role == "buf":
                 p.role, p.valid = "cap", "sizeof c.buf"
@@ -302,6 +327,10 @@ def classify(fn, params):
                 p.role, p.valid = "len", prev.valid_len
             elif prev is not None and prev.role in ("handle_array", "curve_array", "lens_array"):
                 p.role, p.valid = "count", "2"
+            elif fn in ("qssl_conn_consume_output", "qssl_conn_commit_input") and p.name == "n":
+                p.role, p.valid = "byte_count", "0"
+            elif fn == "qssl_conn_input_space" and p.name == "want":
+                p.role, p.valid = "lend_size", "16"
             else:
                 problems.append(f"{fn}: size_t {p.name} has no known role")
             continue
@@ -320,6 +349,9 @@ def classify(fn, params):
             continue
         if t == "const uint8_t **":
             p.role, p.valid = "out_value", "&c.cdata"
+            continue
+        if t == "uint8_t **":
+            p.role, p.valid = "out_value", "(uint8_t **)&c.cdata"
             continue
         if t == "void **":
             p.role, p.valid = "out_sslctx", "&o_" + p.name
@@ -356,6 +388,12 @@ def classify(fn, params):
             continue
         if t == "qssl_psk_callback_t":
             p.role, p.valid = "callback", "sweep_psk_cb"
+            continue
+        if t == "qssl_sni_callback_t":
+            p.role, p.valid = "callback", "sweep_sni_cb"
+            continue
+        if t == "qssl_keylog_callback_t":
+            p.role, p.valid = "callback", "sweep_keylog_cb"
             continue
         if t == "void *":
             p.role, p.valid = "plain", "NULL"
@@ -447,6 +485,11 @@ def variants(fn, params):
             out.append((f"{p.name} SIZE_MAX", {i: "SIZE_MAX"}, ("fail", "QSSL_STATUS_INVALID_ARGUMENT")))
         elif r == "count":
             out.append((f"{p.name} 0", {i: "0"}, "any"))
+        elif r == "byte_count":
+            out.append((f"{p.name} SIZE_MAX", {i: "SIZE_MAX"}, ("fail", None)))
+        elif r == "lend_size":
+            out.append((f"{p.name} 0", {i: "0"}, "any"))
+            out.append((f"{p.name} SIZE_MAX", {i: "SIZE_MAX"}, ("fail", "QSSL_STATUS_INVALID_ARGUMENT")))
         elif r == "depth":
             out.append((f"{p.name} -1", {i: "-1"}, ("fail", "QSSL_STATUS_INVALID_ARGUMENT")))
             out.append((f"{p.name} INT32_MAX", {i: "INT32_MAX"}, "any"))
