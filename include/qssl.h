@@ -125,6 +125,7 @@ extern "C" {
 /*
  * Sections of this header:
  *   Library: status codes, last error, version
+ *   QSslSocket's static functions: TLS library, backends, protocols (qssl_socket_*)
  *   Byte-string lists: qssl_bytes_list_t (QList<QByteArray>, QStringList)
  *   Certificates: qssl_cert_t (QSslCertificate), qssl_cert_list_t
  *   Keys: qssl_key_t (QSslKey)
@@ -324,6 +325,322 @@ uint32_t qssl_version_number(void);
  * example "OpenSSL 3.0.19 27 Jan 2026". Static; never NULL; never free it.
  */
 const char *qssl_openssl_version(void);
+
+/* ============================================================================================
+ * QSslSocket's static functions: TLS library, backends, protocols (qssl_socket_*)
+ *
+ * Functions:
+ *   qssl_socket_supports_ssl qssl_socket_ssl_library_version_number
+ *   qssl_socket_ssl_library_version_string qssl_socket_ssl_library_build_version_number
+ *   qssl_socket_ssl_library_build_version_string qssl_socket_active_backend
+ *   qssl_socket_available_backends qssl_socket_set_active_backend
+ *   qssl_socket_supported_protocols qssl_socket_is_protocol_supported
+ *   qssl_socket_implemented_classes qssl_socket_is_class_implemented
+ *   qssl_socket_supported_features qssl_socket_is_feature_supported
+ * ============================================================================================ */
+
+/**
+ * A TLS/DTLS protocol version or range, Qt 6 numbering (QSsl::SslProtocol).
+ */
+typedef int32_t qssl_ssl_protocol_t;
+
+/**
+ * TLS 1.0 only (TlsV1_0; deprecated in Qt 6.3, refused by OpenSSL 3's security level in practice).
+ */
+#define QSSL_SSL_PROTOCOL_TLS_V1_0 0
+
+/**
+ * TLS 1.1 only (TlsV1_1; deprecated in Qt 6.3).
+ */
+#define QSSL_SSL_PROTOCOL_TLS_V1_1 1
+
+/**
+ * TLS 1.2 only (TlsV1_2).
+ */
+#define QSSL_SSL_PROTOCOL_TLS_V1_2 2
+
+/**
+ * TLS 1.0 or later (AnyProtocol).
+ */
+#define QSSL_SSL_PROTOCOL_ANY_PROTOCOL 3
+
+/**
+ * The default: TLS 1.2 or later (SecureProtocols).
+ */
+#define QSSL_SSL_PROTOCOL_SECURE_PROTOCOLS 4
+
+/**
+ * TLS 1.0 or later (TlsV1_0OrLater; deprecated in Qt 6.3).
+ */
+#define QSSL_SSL_PROTOCOL_TLS_V1_0_OR_LATER 5
+
+/**
+ * TLS 1.1 or later (TlsV1_1OrLater; deprecated in Qt 6.3).
+ */
+#define QSSL_SSL_PROTOCOL_TLS_V1_1_OR_LATER 6
+
+/**
+ * TLS 1.2 or later (TlsV1_2OrLater).
+ */
+#define QSSL_SSL_PROTOCOL_TLS_V1_2_OR_LATER 7
+
+/**
+ * DTLS 1.0 only (DtlsV1_0; deprecated in Qt 6.3).
+ */
+#define QSSL_SSL_PROTOCOL_DTLS_V1_0 8
+
+/**
+ * DTLS 1.0 or later (DtlsV1_0OrLater; deprecated in Qt 6.3).
+ */
+#define QSSL_SSL_PROTOCOL_DTLS_V1_0_OR_LATER 9
+
+/**
+ * DTLS 1.2 only (DtlsV1_2).
+ */
+#define QSSL_SSL_PROTOCOL_DTLS_V1_2 10
+
+/**
+ * DTLS 1.2 or later (DtlsV1_2OrLater), the DTLS default.
+ */
+#define QSSL_SSL_PROTOCOL_DTLS_V1_2_OR_LATER 11
+
+/**
+ * TLS 1.3 only (TlsV1_3).
+ */
+#define QSSL_SSL_PROTOCOL_TLS_V1_3 12
+
+/**
+ * TLS 1.3 or later (TlsV1_3OrLater).
+ */
+#define QSSL_SSL_PROTOCOL_TLS_V1_3_OR_LATER 13
+
+/**
+ * Unknown protocol or no session (UnknownProtocol).
+ */
+#define QSSL_SSL_PROTOCOL_UNKNOWN_PROTOCOL -1
+
+/**
+ * A class a TLS backend may implement (QSsl::ImplementedClass, Qt 6).
+ */
+typedef int32_t qssl_implemented_class_t;
+
+/**
+ * QSslKey (QSsl::ImplementedClass::Key).
+ */
+#define QSSL_IMPLEMENTED_CLASS_KEY 0
+
+/**
+ * QSslCertificate (QSsl::ImplementedClass::Certificate).
+ */
+#define QSSL_IMPLEMENTED_CLASS_CERTIFICATE 1
+
+/**
+ * QSslSocket, in qssl the handshake part, `qssl_conn_t` (QSsl::ImplementedClass::Socket).
+ */
+#define QSSL_IMPLEMENTED_CLASS_SOCKET 2
+
+/**
+ * QSslDiffieHellmanParameters (QSsl::ImplementedClass::DiffieHellman).
+ */
+#define QSSL_IMPLEMENTED_CLASS_DIFFIE_HELLMAN 3
+
+/**
+ * QSslEllipticCurve (QSsl::ImplementedClass::EllipticCurve).
+ */
+#define QSSL_IMPLEMENTED_CLASS_ELLIPTIC_CURVE 4
+
+/**
+ * QDtls (QSsl::ImplementedClass::Dtls).
+ */
+#define QSSL_IMPLEMENTED_CLASS_DTLS 5
+
+/**
+ * QDtlsClientVerifier (QSsl::ImplementedClass::DtlsCookie).
+ */
+#define QSSL_IMPLEMENTED_CLASS_DTLS_COOKIE 6
+
+/**
+ * A feature a TLS backend may support (QSsl::SupportedFeature, Qt 6).
+ */
+typedef int32_t qssl_supported_feature_t;
+
+/**
+ * Certificate verification (QSsl::SupportedFeature::CertificateVerification).
+ */
+#define QSSL_SUPPORTED_FEATURE_CERTIFICATE_VERIFICATION 0
+
+/**
+ * ALPN on the client (QSsl::SupportedFeature::ClientSideAlpn).
+ */
+#define QSSL_SUPPORTED_FEATURE_CLIENT_SIDE_ALPN 1
+
+/**
+ * ALPN on the server (QSsl::SupportedFeature::ServerSideAlpn).
+ */
+#define QSSL_SUPPORTED_FEATURE_SERVER_SIDE_ALPN 2
+
+/**
+ * OCSP stapling, requested by a client (QSsl::SupportedFeature::Ocsp).
+ */
+#define QSSL_SUPPORTED_FEATURE_OCSP 3
+
+/**
+ * Pre-shared keys (QSsl::SupportedFeature::Psk).
+ */
+#define QSSL_SUPPORTED_FEATURE_PSK 4
+
+/**
+ * Session tickets (QSsl::SupportedFeature::SessionTicket).
+ */
+#define QSSL_SUPPORTED_FEATURE_SESSION_TICKET 5
+
+/**
+ * Alerts sent and received are reported (QSsl::SupportedFeature::Alerts).
+ */
+#define QSSL_SUPPORTED_FEATURE_ALERTS 6
+
+/**
+ * True when TLS is available: OpenSSL initialises and runs with the major
+ * version qssl was built against. Never fails.
+ *
+ * Qt: QSslSocket::supportsSsl()
+ */
+bool qssl_socket_supports_ssl(void);
+
+/**
+ * The version number of the OpenSSL library qssl runs on
+ * (`OpenSSL_version_num()`, `0xMNN00PP0` for OpenSSL 3: 0x30000130 is
+ * 3.0.19). Never fails.
+ *
+ * Qt: QSslSocket::sslLibraryVersionNumber()
+ */
+long qssl_socket_ssl_library_version_number(void);
+
+/**
+ * The version text of the OpenSSL library qssl runs on, for example
+ * "OpenSSL 3.0.19 27 Jan 2026" (the same text as qssl_openssl_version()).
+ * Static; never NULL; never free it.
+ *
+ * Qt: QSslSocket::sslLibraryVersionString()
+ */
+const char *qssl_socket_ssl_library_version_string(void);
+
+/**
+ * The version number of the OpenSSL qssl was built against
+ * (`OPENSSL_VERSION_NUMBER` of its headers). Never fails.
+ *
+ * Qt: QSslSocket::sslLibraryBuildVersionNumber()
+ */
+long qssl_socket_ssl_library_build_version_number(void);
+
+/**
+ * The version text of the OpenSSL qssl was built against
+ * (`OPENSSL_VERSION_TEXT` of its headers, for example
+ * "OpenSSL 3.0.19 27 Jan 2026"). Static; never NULL; never free it.
+ *
+ * Qt: QSslSocket::sslLibraryBuildVersionString()
+ */
+const char *qssl_socket_ssl_library_build_version_string(void);
+
+/**
+ * The name of the active TLS backend: always "openssl", qssl's one
+ * backend. Static; never NULL; never free it.
+ *
+ * Qt: QSslSocket::activeBackend() (Qt 6)
+ */
+const char *qssl_socket_active_backend(void);
+
+/**
+ * The names of the available TLS backends, as a new list of UTF-8
+ * strings: just "openssl". Free with qssl_bytes_list_free(). NULL only if
+ * memory runs out.
+ *
+ * Qt: QSslSocket::availableBackends() (Qt 6)
+ */
+qssl_bytes_list_t *qssl_socket_available_backends(void);
+
+/**
+ * Chooses the TLS backend by name. qssl's one backend is always active, so
+ * this returns true for "openssl" and false for any other name, including
+ * "" (as Qt, which refuses an empty name). NULL or invalid UTF-8: false,
+ * with a last-error message.
+ *
+ * Qt: QSslSocket::setActiveBackend() (Qt 6)
+ */
+bool qssl_socket_set_active_backend(const char *backend_name);
+
+/**
+ * The protocols `backend_name` supports (NULL or "" for the active
+ * backend), in Qt's order for its OpenSSL backend: AnyProtocol,
+ * SecureProtocols, TlsV1_0, TlsV1_0OrLater, TlsV1_1, TlsV1_1OrLater,
+ * TlsV1_2, TlsV1_2OrLater, TlsV1_3, TlsV1_3OrLater (then the DTLS values
+ * once qssl implements DTLS). An unknown backend has none (OK, length 0).
+ * Output in the `(buf, cap, out_len)` shape counted in values; errors:
+ * BUFFER_TOO_SMALL, NULL_ARGUMENT (`out_len`), INVALID_ARGUMENT (name not
+ * UTF-8).
+ *
+ * Qt: QSslSocket::supportedProtocols(const QString &backendName = {}) (Qt 6)
+ */
+qssl_status_t qssl_socket_supported_protocols(const char *backend_name,
+                                              qssl_ssl_protocol_t *buf,
+                                              size_t cap,
+                                              size_t *out_len);
+
+/**
+ * True when `backend_name` (NULL or "" for the active backend) supports
+ * `protocol`. UnknownProtocol is not supported. A value outside
+ * QSsl::SslProtocol, or a name that is not UTF-8: false with a
+ * last-error message (INVALID_ARGUMENT).
+ *
+ * Qt: QSslSocket::isProtocolSupported(QSsl::SslProtocol, const QString &backendName = {}) (Qt 6)
+ */
+bool qssl_socket_is_protocol_supported(qssl_ssl_protocol_t protocol, const char *backend_name);
+
+/**
+ * The classes `backend_name` implements (NULL or "" for the active
+ * backend), in Qt's order: Key, Certificate, Socket, (Dtls, DtlsCookie once
+ * qssl implements DTLS), EllipticCurve, DiffieHellman. An unknown backend
+ * has none. Output and errors as qssl_socket_supported_protocols().
+ *
+ * Qt: QSslSocket::implementedClasses(const QString &backendName = {}) (Qt 6)
+ */
+qssl_status_t qssl_socket_implemented_classes(const char *backend_name,
+                                              qssl_implemented_class_t *buf,
+                                              size_t cap,
+                                              size_t *out_len);
+
+/**
+ * True when `backend_name` (NULL or "" for the active backend) implements
+ * class `cl`. A value outside QSsl::ImplementedClass or a name that is not
+ * UTF-8: false with a last-error message (INVALID_ARGUMENT).
+ *
+ * Qt: QSslSocket::isClassImplemented(QSsl::ImplementedClass, const QString &backendName = {}) (Qt 6)
+ */
+bool qssl_socket_is_class_implemented(qssl_implemented_class_t cl,
+                                      const char *backend_name);
+
+/**
+ * The features `backend_name` supports (NULL or "" for the active
+ * backend): all seven of Qt 6, in order (OCSP stapling as a client; a qssl
+ * server refuses to staple, as Qt's cannot either). An unknown backend has
+ * none. Output and errors as qssl_socket_supported_protocols().
+ *
+ * Qt: QSslSocket::supportedFeatures(const QString &backendName = {}) (Qt 6)
+ */
+qssl_status_t qssl_socket_supported_features(const char *backend_name,
+                                             qssl_supported_feature_t *buf,
+                                             size_t cap,
+                                             size_t *out_len);
+
+/**
+ * True when `backend_name` (NULL or "" for the active backend) supports
+ * feature `ft`. A value outside QSsl::SupportedFeature or a name that is
+ * not UTF-8: false with a last-error message (INVALID_ARGUMENT).
+ *
+ * Qt: QSslSocket::isFeatureSupported(QSsl::SupportedFeature, const QString &backendName = {}) (Qt 6)
+ */
+bool qssl_socket_is_feature_supported(qssl_supported_feature_t ft,
+                                      const char *backend_name);
 
 /* ============================================================================================
  * Byte-string lists: qssl_bytes_list_t (QList<QByteArray>, QStringList)
@@ -1230,86 +1547,6 @@ qssl_status_t qssl_key_to_der(const qssl_key_t *key,
  * ============================================================================================ */
 
 /**
- * A TLS/DTLS protocol version or range, Qt 6 numbering (QSsl::SslProtocol).
- */
-typedef int32_t qssl_ssl_protocol_t;
-
-/**
- * TLS 1.0 only (TlsV1_0; deprecated in Qt 6.3, refused by OpenSSL 3's security level in practice).
- */
-#define QSSL_SSL_PROTOCOL_TLS_V1_0 0
-
-/**
- * TLS 1.1 only (TlsV1_1; deprecated in Qt 6.3).
- */
-#define QSSL_SSL_PROTOCOL_TLS_V1_1 1
-
-/**
- * TLS 1.2 only (TlsV1_2).
- */
-#define QSSL_SSL_PROTOCOL_TLS_V1_2 2
-
-/**
- * TLS 1.0 or later (AnyProtocol).
- */
-#define QSSL_SSL_PROTOCOL_ANY_PROTOCOL 3
-
-/**
- * The default: TLS 1.2 or later (SecureProtocols).
- */
-#define QSSL_SSL_PROTOCOL_SECURE_PROTOCOLS 4
-
-/**
- * TLS 1.0 or later (TlsV1_0OrLater; deprecated in Qt 6.3).
- */
-#define QSSL_SSL_PROTOCOL_TLS_V1_0_OR_LATER 5
-
-/**
- * TLS 1.1 or later (TlsV1_1OrLater; deprecated in Qt 6.3).
- */
-#define QSSL_SSL_PROTOCOL_TLS_V1_1_OR_LATER 6
-
-/**
- * TLS 1.2 or later (TlsV1_2OrLater).
- */
-#define QSSL_SSL_PROTOCOL_TLS_V1_2_OR_LATER 7
-
-/**
- * DTLS 1.0 only (DtlsV1_0; deprecated in Qt 6.3).
- */
-#define QSSL_SSL_PROTOCOL_DTLS_V1_0 8
-
-/**
- * DTLS 1.0 or later (DtlsV1_0OrLater; deprecated in Qt 6.3).
- */
-#define QSSL_SSL_PROTOCOL_DTLS_V1_0_OR_LATER 9
-
-/**
- * DTLS 1.2 only (DtlsV1_2).
- */
-#define QSSL_SSL_PROTOCOL_DTLS_V1_2 10
-
-/**
- * DTLS 1.2 or later (DtlsV1_2OrLater), the DTLS default.
- */
-#define QSSL_SSL_PROTOCOL_DTLS_V1_2_OR_LATER 11
-
-/**
- * TLS 1.3 only (TlsV1_3).
- */
-#define QSSL_SSL_PROTOCOL_TLS_V1_3 12
-
-/**
- * TLS 1.3 or later (TlsV1_3OrLater).
- */
-#define QSSL_SSL_PROTOCOL_TLS_V1_3_OR_LATER 13
-
-/**
- * Unknown protocol or no session (UnknownProtocol).
- */
-#define QSSL_SSL_PROTOCOL_UNKNOWN_PROTOCOL -1
-
-/**
  * Creates a null cipher (isNull true, empty strings, protocol
  * QSSL_SSL_PROTOCOL_UNKNOWN_PROTOCOL, 0 bits). Free it with
  * qssl_cipher_free(). Returns NULL only if memory runs out.
@@ -1645,7 +1882,7 @@ const qssl_curve_t *qssl_curve_list_items(const qssl_curve_list_t *list);
  *   qssl_dh_params_new qssl_dh_params_default_parameters qssl_dh_params_from_encoded
  *   qssl_dh_params_copy qssl_dh_params_free qssl_dh_params_swap qssl_dh_params_equal
  *   qssl_dh_params_is_empty qssl_dh_params_is_valid qssl_dh_params_error
- *   qssl_dh_params_error_string
+ *   qssl_dh_params_error_string qssl_dh_params_to_der qssl_dh_params_to_pem
  * ============================================================================================ */
 
 /**
@@ -1793,6 +2030,40 @@ qssl_status_t qssl_dh_params_error_string(const qssl_dh_params_t *params,
                                           char *buf,
                                           size_t cap,
                                           size_t *out_len);
+
+/**
+ * Writes the parameters as DER (PKCS#3 `DHParameter`, the bytes
+ * qssl_dh_params_from_encoded() takes with QSSL_ENCODING_FORMAT_DER) to
+ * `(buf, cap)`; `*out_len` receives the length. Length 0 for empty or
+ * invalid parameters (they hold no bytes). The default parameters give the
+ * 268 bytes of RFC 7919 ffdhe2048.
+ *
+ * Errors: NULL `params`/`out_len`, or NULL `buf` with enough `cap`
+ * (QSSL_STATUS_NULL_ARGUMENT); `cap < *out_len`
+ * (QSSL_STATUS_BUFFER_TOO_SMALL, nothing written; `buf` may be NULL with
+ * `cap` 0 to ask the size).
+ *
+ * Qt: beyond Qt (QSslDiffieHellmanParameters keeps its encoding private)
+ */
+qssl_status_t qssl_dh_params_to_der(const qssl_dh_params_t *params,
+                                    uint8_t *buf,
+                                    size_t cap,
+                                    size_t *out_len);
+
+/**
+ * Writes the parameters as PEM ("-----BEGIN DH PARAMETERS-----", as
+ * `openssl dhparam` writes them; qssl_dh_params_from_encoded() reads it back
+ * with QSSL_ENCODING_FORMAT_PEM) to `(buf, cap)`; `*out_len` receives the
+ * length (no NUL is written). Length 0 for empty or invalid parameters.
+ *
+ * Errors: as qssl_dh_params_to_der().
+ *
+ * Qt: beyond Qt (QSslDiffieHellmanParameters keeps its encoding private)
+ */
+qssl_status_t qssl_dh_params_to_pem(const qssl_dh_params_t *params,
+                                    uint8_t *buf,
+                                    size_t cap,
+                                    size_t *out_len);
 
 /* ============================================================================================
  * SSL errors: qssl_ssl_error_t (QSslError), qssl_ssl_error_list_t
@@ -3177,13 +3448,14 @@ qssl_status_t qssl_backend_config_insert_text(qssl_backend_config_t *map,
  * Functions:
  *   qssl_conn_new_fd qssl_conn_new_memory qssl_conn_free qssl_conn_mode
  *   qssl_conn_set_peer_verify_name qssl_conn_peer_verify_name qssl_conn_set_peer_verify_mode
- *   qssl_conn_peer_verify_mode qssl_conn_set_psk_callback qssl_conn_handshake qssl_conn_read
- *   qssl_conn_write qssl_conn_shutdown qssl_conn_pending qssl_conn_feed qssl_conn_feed_eof
- *   qssl_conn_pending_output qssl_conn_take_output qssl_conn_ssl_errors
- *   qssl_conn_ignore_ssl_errors qssl_conn_ignore_ssl_errors_list qssl_conn_is_encrypted
- *   qssl_conn_session_resumed qssl_conn_ssl_configuration qssl_conn_session_cipher
- *   qssl_conn_session_protocol qssl_conn_alert_sent qssl_conn_alert_received
- *   qssl_conn_serving_configuration qssl_conn_requested_server_name
+ *   qssl_conn_peer_verify_mode qssl_conn_set_protocol qssl_conn_protocol
+ *   qssl_conn_set_peer_verify_depth qssl_conn_peer_verify_depth qssl_conn_set_psk_callback
+ *   qssl_conn_handshake qssl_conn_read qssl_conn_write qssl_conn_shutdown qssl_conn_pending
+ *   qssl_conn_feed qssl_conn_feed_eof qssl_conn_pending_output qssl_conn_take_output
+ *   qssl_conn_ssl_errors qssl_conn_ignore_ssl_errors qssl_conn_ignore_ssl_errors_list
+ *   qssl_conn_is_encrypted qssl_conn_session_resumed qssl_conn_ssl_configuration
+ *   qssl_conn_session_cipher qssl_conn_session_protocol qssl_conn_alert_sent
+ *   qssl_conn_alert_received qssl_conn_serving_configuration qssl_conn_requested_server_name
  * ============================================================================================ */
 
 /**
@@ -3450,6 +3722,51 @@ qssl_status_t qssl_conn_set_peer_verify_mode(qssl_conn_t *conn, qssl_peer_verify
  * Qt: QSslSocket::peerVerifyMode().
  */
 qssl_peer_verify_mode_t qssl_conn_peer_verify_mode(const qssl_conn_t *conn);
+
+/**
+ * Sets the protocol of this connection, replacing its configuration's
+ * (its version bounds win over the configuration's, including bounds set
+ * through the backend configuration); only before the handshake starts.
+ * qssl_conn_ssl_configuration() then reports it.
+ *
+ * Errors: NULL `conn` (NULL_ARGUMENT); a value outside QSsl::SslProtocol,
+ * UnknownProtocol or a DTLS protocol, which a TLS connection cannot use
+ * (INVALID_ARGUMENT; Qt fails the handshake instead); after the handshake
+ * started (INVALID_STATE). The protocol is kept on error.
+ *
+ * Qt: QSslSocket::setProtocol()
+ */
+qssl_status_t qssl_conn_set_protocol(qssl_conn_t *conn, qssl_ssl_protocol_t protocol);
+
+/**
+ * The protocol of this connection: its configuration's unless
+ * qssl_conn_set_protocol() changed it. NULL gives SECURE_PROTOCOLS (Qt's
+ * default).
+ *
+ * Qt: QSslSocket::protocol()
+ */
+qssl_ssl_protocol_t qssl_conn_protocol(const qssl_conn_t *conn);
+
+/**
+ * Sets the peer verify depth of this connection, replacing its
+ * configuration's (0: no limit); only before the handshake starts.
+ * qssl_conn_ssl_configuration() then reports it.
+ *
+ * Errors: NULL `conn` (NULL_ARGUMENT); a negative depth (INVALID_ARGUMENT,
+ * the depth is kept); after the handshake started (INVALID_STATE).
+ *
+ * Qt: QSslSocket::setPeerVerifyDepth()
+ */
+qssl_status_t qssl_conn_set_peer_verify_depth(qssl_conn_t *conn, int32_t depth);
+
+/**
+ * The peer verify depth of this connection: its configuration's unless
+ * qssl_conn_set_peer_verify_depth() changed it. NULL gives 0 (Qt's
+ * default, no limit).
+ *
+ * Qt: QSslSocket::peerVerifyDepth()
+ */
+int32_t qssl_conn_peer_verify_depth(const qssl_conn_t *conn);
 
 /**
  * Registers a PSK callback for this connection only; it takes precedence

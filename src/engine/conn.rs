@@ -59,6 +59,10 @@ pub struct Connection {
     shared: SharedState,
     peer_verify_name: Option<String>,
     peer_verify_mode: i32,
+    /// This connection's protocol (Qt's QSslSocket::setProtocol).
+    protocol: i32,
+    /// This connection's peer verify depth (QSslSocket::setPeerVerifyDepth).
+    peer_verify_depth: i32,
     started: bool,
     phase: Phase,
     ignore_all: bool,
@@ -138,6 +142,8 @@ impl Connection {
             shared,
             peer_verify_name: None,
             peer_verify_mode: config.peer_verify_mode(),
+            protocol: config.protocol(),
+            peer_verify_depth: config.peer_verify_depth(),
             started: false,
             phase: Phase::Handshaking,
             ignore_all: false,
@@ -176,6 +182,42 @@ impl Connection {
     /// The effective verify mode.
     pub fn peer_verify_mode(&self) -> i32 {
         self.peer_verify_mode
+    }
+
+    /// Overrides the configuration's protocol for this connection (Qt's
+    /// `QSslSocket::setProtocol`): its version bounds replace the
+    /// configuration's, including bounds set through the backend
+    /// configuration. A DTLS or unknown value is refused now, as the
+    /// connection could not start with it.
+    pub fn set_protocol(&mut self, p: i32) -> Result<(), Error> {
+        self.before_start("the protocol")?;
+        super::context::check_tls_protocol(p)?;
+        self.protocol = p;
+        Ok(())
+    }
+
+    /// The effective protocol.
+    pub fn protocol(&self) -> i32 {
+        self.protocol
+    }
+
+    /// Overrides the configuration's peer verify depth for this connection
+    /// (Qt's `QSslSocket::setPeerVerifyDepth`; 0 means no limit). Negative
+    /// depths are refused and the value is kept.
+    pub fn set_peer_verify_depth(&mut self, depth: i32) -> Result<(), Error> {
+        self.before_start("the peer verify depth")?;
+        if depth < 0 {
+            return Err(Error::invalid(format!(
+                "peer verify depth {depth} is negative"
+            )));
+        }
+        self.peer_verify_depth = depth;
+        Ok(())
+    }
+
+    /// The effective peer verify depth.
+    pub fn peer_verify_depth(&self) -> i32 {
+        self.peer_verify_depth
     }
 
     /// A PSK handler for this connection only (wins over the configuration's).
@@ -303,7 +345,16 @@ impl Connection {
         };
         let name = self.peer_verify_name.clone();
         let pvm = self.peer_verify_mode;
+        let (proto, depth) = (self.protocol, self.peer_verify_depth);
         let ssl = self.ssl_mut();
+        if proto != cfg.protocol() {
+            super::context::set_protocol_bounds(ssl, proto)?;
+        }
+        if depth != cfg.peer_verify_depth() {
+            // 0 is Qt's "no limit": back to OpenSSL's default (-1).
+            ssl.param_mut()
+                .set_depth(if depth == 0 { -1 } else { depth });
+        }
         if pvm != cfg.peer_verify_mode() {
             let mut m = if pvm == verify_mode::VERIFY_NONE {
                 SslVerifyMode::NONE
@@ -583,9 +634,9 @@ impl Connection {
     /// session ticket). Cipher and protocol are live: null/-1 once closed.
     pub fn ssl_configuration(&self) -> SslConfiguration {
         let Some(s) = &self.session else {
-            return self.config.clone();
+            return self.with_overrides(self.config.clone());
         };
-        let mut s = s.clone();
+        let mut s = self.with_overrides(s.clone());
         let latest = lock(&self.shared).new_session.clone();
         let persist = self.mode == Mode::Client
             && !self
@@ -604,6 +655,24 @@ impl Connection {
             st.session_protocol = protocol::UNKNOWN_PROTOCOL;
         }
         s
+    }
+}
+
+impl Connection {
+    /// `c` with this connection's own protocol, verify mode and depth, as
+    /// Qt's socket reports them in `sslConfiguration()` (unchanged, and so
+    /// still sharing its cached contexts, when there are none).
+    fn with_overrides(&self, mut c: SslConfiguration) -> SslConfiguration {
+        if c.protocol() != self.protocol {
+            c.set_protocol(self.protocol);
+        }
+        if c.peer_verify_mode() != self.peer_verify_mode {
+            c.set_peer_verify_mode(self.peer_verify_mode);
+        }
+        if c.peer_verify_depth() != self.peer_verify_depth {
+            let _ = c.set_peer_verify_depth(self.peer_verify_depth);
+        }
+        c
     }
 }
 

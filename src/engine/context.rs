@@ -119,6 +119,19 @@ fn version_bounds(p: i32) -> Result<(SslVersion, Option<SslVersion>), Error> {
     })
 }
 
+/// Ok for a protocol value a TLS connection can use (not DTLS, not unknown).
+pub(crate) fn check_tls_protocol(p: i32) -> Result<(), Error> {
+    version_bounds(p).map(|_| ())
+}
+
+/// Sets the version bounds of protocol `p` on one connection's `SSL`.
+pub(crate) fn set_protocol_bounds(ssl: &mut openssl::ssl::SslRef, p: i32) -> Result<(), Error> {
+    let (min, max) = version_bounds(p)?;
+    ssl.set_min_proto_version(Some(min))
+        .and_then(|()| ssl.set_max_proto_version(max))
+        .map_err(ctx_err("cannot set the connection's protocol versions"))
+}
+
 fn ctx_err(what: &str) -> impl FnOnce(openssl::error::ErrorStack) -> Error + '_ {
     move |e| Error::InvalidArgument(with_openssl(what.to_string(), Some(&e)))
 }
