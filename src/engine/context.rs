@@ -31,8 +31,7 @@ pub(crate) fn context_for(cfg: &SslConfiguration, server: bool) -> Result<SslCon
         .contexts()
         .get_or_build(ContextKind::tls(server), || {
             let now = now_unix();
-            let r = build(inputs, server, now)
-                .and_then(|ctx| super::server::attach(ctx, inputs.server_extras.as_ref(), server));
+            let r = build(inputs, server, now);
             crate::ossl::clear_error_queue();
             (r, trusted_until(inputs, now))
         })
@@ -330,7 +329,9 @@ fn build(s: &Settings, server: bool, now: i64) -> Result<SslContext, Error> {
 
     // §7.9 backend configuration, applied last.
     apply_backend_config(&mut b, s, server)?;
-    Ok(b.build())
+    // Beyond Qt (SNI, ticket keys, key log): attached to every context this
+    // builder makes, whatever its method, so DTLS contexts get them too.
+    super::server::attach(b.build(), s.server_extras.as_ref(), server)
 }
 
 /// The ALPN wire list: entries of 1..=255 bytes, length-prefixed.
