@@ -1826,11 +1826,20 @@ public:
     /// QSslSocket::setPeerVerifyDepth()
     void setPeerVerifyDepth(int depth) { config_.setPeerVerifyDepth(depth); }
     /// QSslSocket::peerVerifyDepth()
-    int peerVerifyDepth() const { return sslConfiguration().peerVerifyDepth(); }
+    int peerVerifyDepth() const {
+        return conn_ ? qssl_conn_peer_verify_depth(conn_) : config_.peerVerifyDepth();
+    }
     /// QSslSocket::setPeerVerifyName()
     void setPeerVerifyName(const std::string &hostName) { verifyName_ = hostName; }
     /// QSslSocket::peerVerifyName()
-    std::string peerVerifyName() const { return verifyName_; }
+    std::string peerVerifyName() const {
+        if (!conn_) {
+            return verifyName_;
+        }
+        return detail::bytesOut([&](char *b, std::size_t c, std::size_t *l) {
+            return qssl_conn_peer_verify_name(conn_, b, c, l);
+        });
+    }
     /// QSslSocket::setLocalCertificate()
     void setLocalCertificate(const SslCertificate &certificate) { config_.setLocalCertificate(certificate); }
     /// QSslSocket::localCertificate()
@@ -1842,7 +1851,9 @@ public:
     /// QSslSocket::setProtocol()
     void setProtocol(Ssl::SslProtocol protocol) { config_.setProtocol(protocol); }
     /// QSslSocket::protocol()
-    Ssl::SslProtocol protocol() const { return config_.protocol(); }
+    Ssl::SslProtocol protocol() const {
+        return conn_ ? static_cast<Ssl::SslProtocol>(qssl_conn_protocol(conn_)) : config_.protocol();
+    }
 
     /// QSslSocket's preSharedKeyAuthenticationRequired signal, for this socket
     /// (takes precedence over the configuration's). Set it before the
@@ -1859,7 +1870,7 @@ public:
     void ignoreSslErrors(const std::vector<SslError> &errors) { ignoreList_ = errors; }
 
     /// QSslSocket::mode()
-    SslMode mode() const { return mode_; }
+    SslMode mode() const { return conn_ ? static_cast<SslMode>(qssl_conn_mode(conn_)) : mode_; }
     /// QSslSocket::isEncrypted()
     bool isEncrypted() const { return conn_ && qssl_conn_is_encrypted(conn_); }
     /// True when the handshake resumed a session from a session ticket (beyond Qt).
@@ -2084,6 +2095,10 @@ public:
         }
         return out;
     }
+
+    /// The C connection, borrowed (NULL before the handshake starts), for the
+    /// C functions beyond Qt (qssl_conn_requested_server_name(), ...). Beyond Qt.
+    qssl_conn_t *handle() const { return conn_; }
 
     /// QAbstractSocket::error(): the last error.
     SocketError error() const { return error_; }
@@ -2491,6 +2506,11 @@ public:
         std::int64_t ms = -1;
         qssl_dtls_next_timeout_ms(d_, &ms);
         return ms;
+    }
+    /// Sets the first retransmission time-out (1..60000 ms; default 1000),
+    /// before the handshake. Beyond Qt.
+    bool setInitialTimeoutMs(std::uint32_t ms) {
+        return record(qssl_dtls_set_initial_timeout_ms(d_, ms));
     }
     /// QDtls::resumeHandshake(QUdpSocket *)
     bool resumeHandshake(int socket) { return record(qssl_dtls_resume_handshake(d_, socket)); }
