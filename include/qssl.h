@@ -1009,6 +1009,7 @@ bool qssl_cert_is_null(const qssl_cert_t *cert);
  * certificate this function fails: QSSL_STATUS_PARSE_FAILED "PEM: no
  * certificate found" for empty input, garbage or a block that does not
  * decode; QSSL_STATUS_NULL_ARGUMENT for NULL `out` or (NULL, n > 0).
+ * Free `*out` with qssl_cert_free().
  * Qt: QSslCertificate::QSslCertificate(const QByteArray &, QSsl::Pem)
  */
 qssl_status_t qssl_cert_from_pem(const uint8_t *data, size_t len, qssl_cert_t **out);
@@ -1018,6 +1019,7 @@ qssl_status_t qssl_cert_from_pem(const uint8_t *data, size_t len, qssl_cert_t **
  * into a new handle written to `*out` (set to NULL first). Errors:
  * QSSL_STATUS_PARSE_FAILED "DER: not a certificate" for empty or
  * unparseable input, QSSL_STATUS_NULL_ARGUMENT.
+ * Free `*out` with qssl_cert_free().
  * Qt: QSslCertificate::QSslCertificate(const QByteArray &, QSsl::Der)
  */
 qssl_status_t qssl_cert_from_der(const uint8_t *data, size_t len, qssl_cert_t **out);
@@ -1030,6 +1032,7 @@ qssl_status_t qssl_cert_from_der(const uint8_t *data, size_t len, qssl_cert_t **
  * empty list and QSSL_STATUS_OK, as Qt gives an empty list: PEM text read
  * as DER, DER read as PEM, garbage. Errors: QSSL_STATUS_INVALID_ARGUMENT
  * for an unknown format, QSSL_STATUS_NULL_ARGUMENT.
+ * Free `*out` with qssl_cert_list_free().
  * Qt: QSslCertificate::fromData()
  */
 qssl_status_t qssl_cert_from_data(const uint8_t *data,
@@ -1044,6 +1047,7 @@ qssl_status_t qssl_cert_from_data(const uint8_t *data,
  * the file cannot be read, QSSL_STATUS_PARSE_FAILED if it holds no
  * certificate, QSSL_STATUS_INVALID_ARGUMENT for an unknown format or a
  * path that is not UTF-8, QSSL_STATUS_NULL_ARGUMENT.
+ * Free `*out` with qssl_cert_free().
  * Qt: QSslCertificate::QSslCertificate(QIODevice *, QSsl::EncodingFormat)
  */
 qssl_status_t qssl_cert_from_file(const char *path,
@@ -1067,6 +1071,7 @@ qssl_status_t qssl_cert_from_file(const char *path,
  * QSSL_STATUS_OK, as Qt returns an empty list. Errors:
  * QSSL_STATUS_INVALID_ARGUMENT for unknown format or syntax values or a
  * path that is not UTF-8, QSSL_STATUS_NULL_ARGUMENT.
+ * Free `*out` with qssl_cert_list_free().
  * Qt: QSslCertificate::fromPath()
  */
 qssl_status_t qssl_cert_from_path(const char *path,
@@ -1086,6 +1091,8 @@ qssl_status_t qssl_cert_from_path(const char *path,
  * (a key QSslKey cannot hold, e.g. Ed25519), QSSL_STATUS_INVALID_ARGUMENT
  * (passphrase not UTF-8), QSSL_STATUS_NULL_ARGUMENT (NULL `key` or `cert`,
  * or (NULL, n > 0)).
+ * Free what it writes with qssl_key_free(), qssl_cert_free() and
+ * qssl_cert_list_free().
  * Qt: QSslCertificate::importPkcs12()
  */
 qssl_status_t qssl_cert_import_pkcs12(const uint8_t *data,
@@ -1108,6 +1115,9 @@ qssl_status_t qssl_cert_to_pem(const qssl_cert_t *cert, uint8_t *buf, size_t cap
  * Writes the certificate as DER to `(buf, cap)`, its length to
  * `*out_len`; length 0 for the null certificate. Errors as for
  * qssl_cert_to_pem().
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
  * Qt: QSslCertificate::toDer()
  */
 qssl_status_t qssl_cert_to_der(const qssl_cert_t *cert, uint8_t *buf, size_t cap, size_t *out_len);
@@ -1125,6 +1135,9 @@ qssl_status_t qssl_cert_to_text(const qssl_cert_t *cert, char *buf, size_t cap, 
 /**
  * Writes the X.509 version as text ("3" for a v3 certificate; empty for
  * the null certificate) to `(buf, cap)`. Errors as for qssl_cert_to_text().
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
  * Qt: QSslCertificate::version()
  */
 qssl_status_t qssl_cert_version(const qssl_cert_t *cert, char *buf, size_t cap, size_t *out_len);
@@ -1133,6 +1146,9 @@ qssl_status_t qssl_cert_version(const qssl_cert_t *cert, char *buf, size_t cap, 
  * Writes the serial number as lowercase colon-separated hex
  * ("34:98:21:...") to `(buf, cap)`; empty for the null certificate. Errors
  * as for qssl_cert_to_text().
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
  * Qt: QSslCertificate::serialNumber()
  */
 qssl_status_t qssl_cert_serial_number(const qssl_cert_t *cert,
@@ -1208,12 +1224,14 @@ qssl_bytes_list_t *qssl_cert_subject_info_by_attribute(const qssl_cert_t *cert,
 
 /**
  * As qssl_cert_subject_info(), for the issuer.
+ * Free the list with qssl_bytes_list_free().
  * Qt: QSslCertificate::issuerInfo(SubjectInfo)
  */
 qssl_bytes_list_t *qssl_cert_issuer_info(const qssl_cert_t *cert, qssl_subject_info_t info);
 
 /**
  * As qssl_cert_subject_info_by_attribute(), for the issuer.
+ * Free the list with qssl_bytes_list_free().
  * Qt: QSslCertificate::issuerInfo(const QByteArray &)
  */
 qssl_bytes_list_t *qssl_cert_issuer_info_by_attribute(const qssl_cert_t *cert,
@@ -1230,6 +1248,7 @@ qssl_bytes_list_t *qssl_cert_subject_info_attributes(const qssl_cert_t *cert);
 
 /**
  * As qssl_cert_subject_info_attributes(), for the issuer.
+ * Free the list with qssl_bytes_list_free().
  * Qt: QSslCertificate::issuerInfoAttributes()
  */
 qssl_bytes_list_t *qssl_cert_issuer_info_attributes(const qssl_cert_t *cert);
@@ -1238,6 +1257,9 @@ qssl_bytes_list_t *qssl_cert_issuer_info_attributes(const qssl_cert_t *cert);
  * Writes the subject's common name, else organization, else
  * organizational unit, else "", as NUL-terminated UTF-8 to `(buf, cap)`.
  * Errors as for qssl_cert_to_text().
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
  * Qt: QSslCertificate::subjectDisplayName()
  */
 qssl_status_t qssl_cert_subject_display_name(const qssl_cert_t *cert,
@@ -1247,6 +1269,9 @@ qssl_status_t qssl_cert_subject_display_name(const qssl_cert_t *cert,
 
 /**
  * As qssl_cert_subject_display_name(), for the issuer.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
  * Qt: QSslCertificate::issuerDisplayName()
  */
 qssl_status_t qssl_cert_issuer_display_name(const qssl_cert_t *cert,
@@ -1448,6 +1473,7 @@ void qssl_key_clear(qssl_key_t *key);
  * another algorithm ("key is RSA, not EC"), QSSL_STATUS_BAD_PASSPHRASE for
  * a wrong or missing passphrase, QSSL_STATUS_INVALID_ARGUMENT for unknown
  * enum values, QSSL_STATUS_NULL_ARGUMENT for NULL `out` or (NULL, n > 0).
+ * Free `*out` with qssl_key_free().
  * Qt: QSslKey::QSslKey(const QByteArray &, QSsl::KeyAlgorithm, QSsl::Pem, QSsl::KeyType, const QByteArray &)
  */
 qssl_status_t qssl_key_from_pem(const uint8_t *data,
@@ -1464,6 +1490,10 @@ qssl_status_t qssl_key_from_pem(const uint8_t *data,
  * `passphrase`) or a traditional RSA/EC/DSA structure; public keys:
  * SubjectPublicKeyInfo. Algorithm check and errors as for
  * qssl_key_from_pem().
+ * Errors: QSSL_STATUS_PARSE_FAILED, QSSL_STATUS_BAD_PASSPHRASE,
+ * QSSL_STATUS_INVALID_ARGUMENT, QSSL_STATUS_NULL_ARGUMENT, as for
+ * qssl_key_from_pem().
+ * Free `*out` with qssl_key_free().
  * Qt: QSslKey::QSslKey(const QByteArray &, QSsl::KeyAlgorithm, QSsl::Der, QSsl::KeyType, const QByteArray &)
  */
 qssl_status_t qssl_key_from_der(const uint8_t *data,
@@ -1480,6 +1510,7 @@ qssl_status_t qssl_key_from_der(const uint8_t *data,
  * memory afterwards. Errors: those of the decoders, QSSL_STATUS_IO if the
  * file cannot be read, QSSL_STATUS_INVALID_ARGUMENT for an unknown format
  * or a path that is not UTF-8.
+ * Free `*out` with qssl_key_free().
  * Qt: QSslKey::QSslKey(QIODevice *, QSsl::KeyAlgorithm, QSsl::EncodingFormat, QSsl::KeyType, const QByteArray &)
  */
 qssl_status_t qssl_key_from_file(const char *path,
@@ -1533,6 +1564,9 @@ qssl_status_t qssl_key_to_pem(const qssl_key_t *key,
  * PKCS#8). Length 0 for the null key, Opaque keys, and private keys when a
  * non-empty passphrase is given (Qt offers no encrypted DER). The library's
  * own copy is wiped before returning. Errors as for qssl_key_to_pem().
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
  * Qt: QSslKey::toDer()
  */
 qssl_status_t qssl_key_to_der(const qssl_key_t *key,
@@ -1655,6 +1689,9 @@ qssl_ssl_protocol_t qssl_cipher_protocol(const qssl_cipher_t *cipher);
  * "TLSv1", "SSLv3"; "" for a null cipher). Output and errors as for
  * qssl_cipher_name().
  *
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
  * Qt: QSslCipher::protocolString()
  */
 qssl_status_t qssl_cipher_protocol_string(const qssl_cipher_t *cipher,
@@ -1690,6 +1727,9 @@ qssl_status_t qssl_cipher_authentication_method(const qssl_cipher_t *cipher,
  * "CHACHA20/POLY1305(256)", "AES(128)"; "" for a null cipher). Output and
  * errors as for qssl_cipher_name().
  *
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
  * Qt: QSslCipher::encryptionMethod()
  */
 qssl_status_t qssl_cipher_encryption_method(const qssl_cipher_t *cipher,
@@ -1819,6 +1859,9 @@ qssl_status_t qssl_curve_short_name(qssl_curve_t curve, char *buf, size_t cap, s
  * Writes the curve's OpenSSL long name ("" for 0 or an unknown id). Output
  * and errors as for qssl_curve_short_name().
  *
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
  * Qt: QSslEllipticCurve::longName()
  */
 qssl_status_t qssl_curve_long_name(qssl_curve_t curve, char *buf, size_t cap, size_t *out_len);
@@ -2066,6 +2109,9 @@ qssl_status_t qssl_dh_params_to_der(const qssl_dh_params_t *params,
  *
  * Errors: as qssl_dh_params_to_der().
  *
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
  * Qt: beyond Qt (QSslDiffieHellmanParameters keeps its encoding private)
  */
 qssl_status_t qssl_dh_params_to_pem(const qssl_dh_params_t *params,
@@ -2423,6 +2469,7 @@ qssl_psk_auth_t *qssl_psk_auth_new(void);
 
 /**
  * Copies an authenticator in O(1) (shared until written). NULL gives NULL.
+ * Free it with qssl_psk_auth_free().
  * Qt: QSslPreSharedKeyAuthenticator::QSslPreSharedKeyAuthenticator(const QSslPreSharedKeyAuthenticator &).
  */
 qssl_psk_auth_t *qssl_psk_auth_copy(const qssl_psk_auth_t *auth);
@@ -2450,6 +2497,9 @@ void qssl_psk_auth_swap(qssl_psk_auth_t *a, qssl_psk_auth_t *b);
 /**
  * Writes the identity hint: on a client the server's hint (an owned copy,
  * unlike Qt's view into OpenSSL memory), on a server its own configured hint.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
  * Qt: QSslPreSharedKeyAuthenticator::identityHint().
  */
 qssl_status_t qssl_psk_auth_identity_hint(const qssl_psk_auth_t *auth,
@@ -2465,6 +2515,9 @@ bool qssl_psk_auth_identity_hint_is_null(const qssl_psk_auth_t *auth);
 
 /**
  * Writes the identity (on a server: the client's identity).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
  * Qt: QSslPreSharedKeyAuthenticator::identity().
  */
 qssl_status_t qssl_psk_auth_identity(const qssl_psk_auth_t *auth,
@@ -2480,7 +2533,10 @@ bool qssl_psk_auth_identity_is_null(const qssl_psk_auth_t *auth);
 
 /**
  * Sets the identity (any length; truncated to the maximum when used).
- * `(NULL, 0)` is null. Qt: QSslPreSharedKeyAuthenticator::setIdentity().
+ * `(NULL, 0)` is null.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `auth`, or NULL `identity` with a
+ * non-zero length).
+ * Qt: QSslPreSharedKeyAuthenticator::setIdentity().
  */
 qssl_status_t qssl_psk_auth_set_identity(qssl_psk_auth_t *auth,
                                          const uint8_t *identity,
@@ -2494,7 +2550,11 @@ qssl_status_t qssl_psk_auth_set_identity(qssl_psk_auth_t *auth,
 int32_t qssl_psk_auth_maximum_identity_length(const qssl_psk_auth_t *auth);
 
 /**
- * Writes the pre-shared key. Qt: QSslPreSharedKeyAuthenticator::preSharedKey().
+ * Writes the pre-shared key.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
+ * Qt: QSslPreSharedKeyAuthenticator::preSharedKey().
  */
 qssl_status_t qssl_psk_auth_pre_shared_key(const qssl_psk_auth_t *auth,
                                            uint8_t *buf,
@@ -2510,7 +2570,10 @@ bool qssl_psk_auth_pre_shared_key_is_null(const qssl_psk_auth_t *auth);
 /**
  * Sets the pre-shared key (copied into memory that is wiped when released;
  * any length, truncated to the maximum when used). `(NULL, 0)` is null; an
- * empty key refuses the handshake. Qt: QSslPreSharedKeyAuthenticator::setPreSharedKey().
+ * empty key refuses the handshake.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `auth`, or NULL `key` with a
+ * non-zero length).
+ * Qt: QSslPreSharedKeyAuthenticator::setPreSharedKey().
  */
 qssl_status_t qssl_psk_auth_set_pre_shared_key(qssl_psk_auth_t *auth,
                                                const uint8_t *key,
@@ -2784,6 +2847,7 @@ bool qssl_config_dtls_cookie_verification_enabled(const qssl_config_t *cfg);
 
 /**
  * Sets DTLS cookie verification (stored; qssl has no DTLS transport yet).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
  * Qt: QSslConfiguration::setDtlsCookieVerificationEnabled().
  */
 qssl_status_t qssl_config_set_dtls_cookie_verification_enabled(qssl_config_t *cfg, bool enable);
@@ -2796,7 +2860,9 @@ bool qssl_config_ocsp_stapling_enabled(const qssl_config_t *cfg);
 
 /**
  * Enables OCSP stapling: a client requests and verifies the server's stapled
- * status. Qt: QSslConfiguration::setOcspStaplingEnabled().
+ * status.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
+ * Qt: QSslConfiguration::setOcspStaplingEnabled().
  */
 qssl_status_t qssl_config_set_ocsp_stapling_enabled(qssl_config_t *cfg, bool enable);
 
@@ -2807,7 +2873,9 @@ qssl_status_t qssl_config_set_ocsp_stapling_enabled(qssl_config_t *cfg, bool ena
 bool qssl_config_handshake_must_interrupt_on_error(const qssl_config_t *cfg);
 
 /**
- * Sets handshakeMustInterruptOnError. Qt: QSslConfiguration::setHandshakeMustInterruptOnError().
+ * Sets handshakeMustInterruptOnError.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
+ * Qt: QSslConfiguration::setHandshakeMustInterruptOnError().
  */
 qssl_status_t qssl_config_set_handshake_must_interrupt_on_error(qssl_config_t *cfg, bool interrupt);
 
@@ -2818,7 +2886,9 @@ qssl_status_t qssl_config_set_handshake_must_interrupt_on_error(qssl_config_t *c
 bool qssl_config_missing_certificate_is_fatal(const qssl_config_t *cfg);
 
 /**
- * Sets missingCertificateIsFatal. Qt: QSslConfiguration::setMissingCertificateIsFatal().
+ * Sets missingCertificateIsFatal.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
+ * Qt: QSslConfiguration::setMissingCertificateIsFatal().
  */
 qssl_status_t qssl_config_set_missing_certificate_is_fatal(qssl_config_t *cfg, bool fatal);
 
@@ -2833,18 +2903,21 @@ qssl_config_t *qssl_config_default_configuration(void);
 /**
  * Makes `cfg` the process-wide default (sharing its data; later writes to
  * `cfg` do not leak into the default). Safe from any thread.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
  * Qt: QSslConfiguration::setDefaultConfiguration().
  */
 qssl_status_t qssl_config_set_default_configuration(const qssl_config_t *cfg);
 
 /**
  * The process-wide default DTLS configuration (protocol DtlsV1_2OrLater).
+ * Free it with qssl_config_free().
  * Qt: QSslConfiguration::defaultDtlsConfiguration().
  */
 qssl_config_t *qssl_config_default_dtls_configuration(void);
 
 /**
  * Makes `cfg` the process-wide default DTLS configuration.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
  * Qt: QSslConfiguration::setDefaultDtlsConfiguration().
  */
 qssl_status_t qssl_config_set_default_dtls_configuration(const qssl_config_t *cfg);
@@ -2858,6 +2931,7 @@ qssl_status_t qssl_config_set_default_dtls_configuration(const qssl_config_t *cf
  * registration lets go or it is replaced. `callback` NULL removes the
  * registration. Not part of qssl_config_equal(). The callback may run
  * concurrently when connections on several threads share the configuration.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
  * Qt: QSslSocket::preSharedKeyAuthenticationRequired (a signal in Qt).
  */
 qssl_status_t qssl_config_set_psk_callback(qssl_config_t *cfg,
@@ -2874,7 +2948,10 @@ qssl_cipher_list_t *qssl_config_ciphers(const qssl_config_t *cfg);
 
 /**
  * Sets the cipher list verbatim (order and duplicates kept); `(NULL, 0)`
- * restores "use the default list". Qt: QSslConfiguration::setCiphers(const QList<QSslCipher> &).
+ * restores "use the default list".
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`, or NULL `ciphers` with `n >
+ * 0`), QSSL_STATUS_INVALID_ARGUMENT (a NULL element).
+ * Qt: QSslConfiguration::setCiphers(const QList<QSslCipher> &).
  */
 qssl_status_t qssl_config_set_ciphers(qssl_config_t *cfg,
                                       const qssl_cipher_t *const *ciphers,
@@ -2898,7 +2975,9 @@ qssl_cipher_list_t *qssl_config_supported_ciphers(void);
 
 /**
  * The elliptic curves (empty = OpenSSL's default groups) as an owned list.
- * NULL gives NULL. Qt: QSslConfiguration::ellipticCurves().
+ * NULL gives NULL.
+ * Free it with qssl_curve_list_free().
+ * Qt: QSslConfiguration::ellipticCurves().
  */
 qssl_curve_list_t *qssl_config_elliptic_curves(const qssl_config_t *cfg);
 
@@ -2919,13 +2998,17 @@ qssl_curve_list_t *qssl_config_supported_elliptic_curves(void);
 
 /**
  * The Diffie-Hellman parameters as a new handle (default: RFC 7919
- * ffdhe2048). NULL gives NULL. Qt: QSslConfiguration::diffieHellmanParameters().
+ * ffdhe2048). NULL gives NULL.
+ * Free it with qssl_dh_params_free().
+ * Qt: QSslConfiguration::diffieHellmanParameters().
  */
 qssl_dh_params_t *qssl_config_diffie_hellman_parameters(const qssl_config_t *cfg);
 
 /**
  * Sets the DH parameters verbatim; invalid ones make a server's handshake
- * set-up fail. Qt: QSslConfiguration::setDiffieHellmanParameters().
+ * set-up fail.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `params`).
+ * Qt: QSslConfiguration::setDiffieHellmanParameters().
  */
 qssl_status_t qssl_config_set_diffie_hellman_parameters(qssl_config_t *cfg,
                                                         const qssl_dh_params_t *params);
@@ -2939,7 +3022,9 @@ qssl_backend_config_t *qssl_config_backend_configuration(const qssl_config_t *cf
 
 /**
  * Replaces the whole backend map with `map`'s contents; NULL clears it (Qt's
- * default argument). Qt: QSslConfiguration::setBackendConfiguration().
+ * default argument).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
+ * Qt: QSslConfiguration::setBackendConfiguration().
  */
 qssl_status_t qssl_config_set_backend_configuration(qssl_config_t *cfg,
                                                     const qssl_backend_config_t *map);
@@ -2947,7 +3032,11 @@ qssl_status_t qssl_config_set_backend_configuration(qssl_config_t *cfg,
 /**
  * Sets one backend option to bytes (OpenSSL configuration command `name`,
  * e.g. "MinProtocol" = "TLSv1.3"; applied last when a context is built).
- * `(NULL, 0)` is a null value. Qt: QSslConfiguration::setBackendConfigurationOption().
+ * `(NULL, 0)` is a null value.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `name`, or NULL `value`
+ * with a non-zero length), QSSL_STATUS_INVALID_ARGUMENT (`name` empty or not
+ * UTF-8).
+ * Qt: QSslConfiguration::setBackendConfigurationOption().
  */
 qssl_status_t qssl_config_set_backend_configuration_option_bytes(qssl_config_t *cfg,
                                                                  const char *name,
@@ -2955,21 +3044,30 @@ qssl_status_t qssl_config_set_backend_configuration_option_bytes(qssl_config_t *
                                                                  size_t len);
 
 /**
- * Sets one backend option to an integer. Qt: QSslConfiguration::setBackendConfigurationOption().
+ * Sets one backend option to an integer.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `name`),
+ * QSSL_STATUS_INVALID_ARGUMENT (`name` empty or not UTF-8).
+ * Qt: QSslConfiguration::setBackendConfigurationOption().
  */
 qssl_status_t qssl_config_set_backend_configuration_option_int(qssl_config_t *cfg,
                                                                const char *name,
                                                                int64_t value);
 
 /**
- * Sets one backend option to a boolean. Qt: QSslConfiguration::setBackendConfigurationOption().
+ * Sets one backend option to a boolean.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `name`),
+ * QSSL_STATUS_INVALID_ARGUMENT (`name` empty or not UTF-8).
+ * Qt: QSslConfiguration::setBackendConfigurationOption().
  */
 qssl_status_t qssl_config_set_backend_configuration_option_bool(qssl_config_t *cfg,
                                                                 const char *name,
                                                                 bool value);
 
 /**
- * Sets one backend option to UTF-8 text. Qt: QSslConfiguration::setBackendConfigurationOption().
+ * Sets one backend option to UTF-8 text.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`, `name` or `value`),
+ * QSSL_STATUS_INVALID_ARGUMENT (`name` empty, or `name` or `value` not UTF-8).
+ * Qt: QSslConfiguration::setBackendConfigurationOption().
  */
 qssl_status_t qssl_config_set_backend_configuration_option_text(qssl_config_t *cfg,
                                                                 const char *name,
@@ -2985,6 +3083,7 @@ qssl_cert_t *qssl_config_local_certificate(const qssl_config_t *cfg);
 /**
  * Replaces the whole local chain with `[cert]`, even when `cert` is a null
  * certificate (the configuration then stops being null, as in Qt).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `cert`).
  * Qt: QSslConfiguration::setLocalCertificate().
  */
 qssl_status_t qssl_config_set_local_certificate(qssl_config_t *cfg, const qssl_cert_t *cert);
@@ -3012,6 +3111,7 @@ qssl_key_t *qssl_config_private_key(const qssl_config_t *cfg);
 
 /**
  * Sets the private key (shared with `key`, not copied; a null key clears it).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `key`).
  * Qt: QSslConfiguration::setPrivateKey().
  */
 qssl_status_t qssl_config_set_private_key(qssl_config_t *cfg, const qssl_key_t *key);
@@ -3019,6 +3119,7 @@ qssl_status_t qssl_config_set_private_key(qssl_config_t *cfg, const qssl_key_t *
 /**
  * The CA certificates set on this configuration (not the system roots it may
  * also trust) as an owned snapshot list, O(1). NULL gives NULL.
+ * Free it with qssl_cert_list_free().
  * Qt: QSslConfiguration::caCertificates().
  */
 qssl_cert_list_t *qssl_config_ca_certificates(const qssl_config_t *cfg);
@@ -3026,6 +3127,8 @@ qssl_cert_list_t *qssl_config_ca_certificates(const qssl_config_t *cfg);
 /**
  * Replaces the CA list and stops trusting the system roots, even when the
  * list is empty (irreversible on this configuration, as in Qt).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`, or NULL `certs` with `n >
+ * 0`), QSSL_STATUS_INVALID_ARGUMENT (a NULL element).
  * Qt: QSslConfiguration::setCaCertificates().
  */
 qssl_status_t qssl_config_set_ca_certificates(qssl_config_t *cfg,
@@ -3034,13 +3137,18 @@ qssl_status_t qssl_config_set_ca_certificates(qssl_config_t *cfg,
 
 /**
  * Appends one CA certificate (no duplicate check) and stops trusting the
- * system roots. Qt: QSslConfiguration::addCaCertificate().
+ * system roots.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `cert`).
+ * Qt: QSslConfiguration::addCaCertificate().
  */
 qssl_status_t qssl_config_add_ca_certificate(qssl_config_t *cfg, const qssl_cert_t *cert);
 
 /**
  * Appends CA certificates (no duplicate check) and stops trusting the system
- * roots, even for an empty list. Qt: QSslConfiguration::addCaCertificates(const QList<QSslCertificate> &).
+ * roots, even for an empty list.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`, or NULL `certs` with `n >
+ * 0`), QSSL_STATUS_INVALID_ARGUMENT (a NULL element).
+ * Qt: QSslConfiguration::addCaCertificates(const QList<QSslCertificate> &).
  */
 qssl_status_t qssl_config_add_ca_certificates(qssl_config_t *cfg,
                                               const qssl_cert_t *const *certs,
@@ -3070,6 +3178,8 @@ qssl_cert_list_t *qssl_config_system_ca_certificates(void);
  * Reads the system CA store again (after SSL_CERT_FILE/SSL_CERT_DIR or the
  * OS store changed) and writes the number of certificates to `*out_count`
  * (may be NULL). Contexts already built keep the store they had.
+ * Errors: none (an unreadable store counts 0 certificates); always
+ * QSSL_STATUS_OK.
  * No Qt counterpart (Qt re-reads on every call).
  */
 qssl_status_t qssl_config_reload_system_ca_certificates(size_t *out_count);
@@ -3077,6 +3187,9 @@ qssl_status_t qssl_config_reload_system_ca_certificates(size_t *out_count);
 /**
  * Writes the session ticket (DER of an OpenSSL session) to `(buf, cap)`;
  * `*out_len` receives its length (0 when null or empty).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
  * Qt: QSslConfiguration::sessionTicket().
  */
 qssl_status_t qssl_config_session_ticket(const qssl_config_t *cfg,
@@ -3094,7 +3207,10 @@ bool qssl_config_session_ticket_is_null(const qssl_config_t *cfg);
  * Sets the session ticket (bytes a previous handshake produced); it resumes
  * that session when session persistence is enabled. `(NULL, 0)` is null, a
  * non-NULL empty buffer is empty. Malformed bytes are only detected at
- * handshake time. Qt: QSslConfiguration::setSessionTicket().
+ * handshake time.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`, or NULL `ticket` with a
+ * non-zero length).
+ * Qt: QSslConfiguration::setSessionTicket().
  */
 qssl_status_t qssl_config_set_session_ticket(qssl_config_t *cfg, const uint8_t *data, size_t len);
 
@@ -3105,7 +3221,11 @@ qssl_status_t qssl_config_set_session_ticket(qssl_config_t *cfg, const uint8_t *
 int32_t qssl_config_session_ticket_life_time_hint(const qssl_config_t *cfg);
 
 /**
- * Writes the PSK identity hint (server side). Qt: QSslConfiguration::preSharedKeyIdentityHint().
+ * Writes the PSK identity hint (server side).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
+ * Qt: QSslConfiguration::preSharedKeyIdentityHint().
  */
 qssl_status_t qssl_config_pre_shared_key_identity_hint(const qssl_config_t *cfg,
                                                        uint8_t *buf,
@@ -3128,6 +3248,7 @@ qssl_status_t qssl_config_set_pre_shared_key_identity_hint(qssl_config_t *cfg,
 
 /**
  * The ALPN protocols as an owned list of byte strings. NULL gives NULL.
+ * Free it with qssl_bytes_list_free().
  * Qt: QSslConfiguration::allowedNextProtocols().
  */
 qssl_bytes_list_t *qssl_config_allowed_next_protocols(const qssl_config_t *cfg);
@@ -3136,7 +3257,10 @@ qssl_bytes_list_t *qssl_config_allowed_next_protocols(const qssl_config_t *cfg);
  * Sets the ALPN protocols, `n` byte strings `(protocols[i], lens[i])`, stored
  * verbatim; empty or over-long (> 255 bytes) entries are skipped at handshake
  * time, as in Qt. The pair qssl_bytes_list_data()/qssl_bytes_list_lengths()
- * of a list round-trips. Qt: QSslConfiguration::setAllowedNextProtocols().
+ * of a list round-trips.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`, NULL arrays with `n > 0`, or
+ * a NULL entry with a non-zero length).
+ * Qt: QSslConfiguration::setAllowedNextProtocols().
  */
 qssl_status_t qssl_config_set_allowed_next_protocols(qssl_config_t *cfg,
                                                      const uint8_t *const *protocols,
@@ -3145,6 +3269,9 @@ qssl_status_t qssl_config_set_allowed_next_protocols(qssl_config_t *cfg,
 
 /**
  * Writes the negotiated application protocol (empty when none).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
  * Qt: QSslConfiguration::nextNegotiatedProtocol().
  */
 qssl_status_t qssl_config_next_negotiated_protocol(const qssl_config_t *cfg,
@@ -3167,19 +3294,23 @@ qssl_next_protocol_negotiation_status_t qssl_config_next_protocol_negotiation_st
 /**
  * The peer's certificate after a handshake (a null certificate before), as a
  * new handle sharing the OpenSSL object. NULL gives NULL.
+ * Free it with qssl_cert_free().
  * Qt: QSslConfiguration::peerCertificate().
  */
 qssl_cert_t *qssl_config_peer_certificate(const qssl_config_t *cfg);
 
 /**
  * The peer's certificate chain, leaf first, as an owned list. NULL gives NULL.
+ * Free it with qssl_cert_list_free().
  * Qt: QSslConfiguration::peerCertificateChain().
  */
 qssl_cert_list_t *qssl_config_peer_certificate_chain(const qssl_config_t *cfg);
 
 /**
  * The session's cipher (a null cipher without a session) as a new handle.
- * NULL gives NULL. Qt: QSslConfiguration::sessionCipher().
+ * NULL gives NULL.
+ * Free it with qssl_cipher_free().
+ * Qt: QSslConfiguration::sessionCipher().
  */
 qssl_cipher_t *qssl_config_session_cipher(const qssl_config_t *cfg);
 
@@ -3192,6 +3323,7 @@ qssl_ssl_protocol_t qssl_config_session_protocol(const qssl_config_t *cfg);
 /**
  * The server's ephemeral key (clients only; a null key otherwise). X25519 and
  * X448 keys are Opaque with length -1, as in Qt. NULL gives NULL.
+ * Free it with qssl_key_free().
  * Qt: QSslConfiguration::ephemeralServerKey().
  */
 qssl_key_t *qssl_config_ephemeral_server_key(const qssl_config_t *cfg);
@@ -3204,7 +3336,12 @@ qssl_key_t *qssl_config_ephemeral_server_key(const qssl_config_t *cfg);
  * Its verify callback fails closed on SSLs that qssl did not create; the
  * host name is not checked unless you set it (SSL_set1_host). The pointer is
  * typed `void *` so this header needs no OpenSSL header. Errors: as
- * qssl_conn_new_memory(). Qt: none.
+ * qssl_conn_new_memory().
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `out_ssl_ctx`),
+ * QSSL_STATUS_INVALID_ARGUMENT (unknown `mode`, or settings OpenSSL refuses
+ * when the context is built), QSSL_STATUS_UNSUPPORTED (OCSP stapling on a
+ * server).
+ * Qt: none.
  */
 qssl_status_t qssl_config_openssl_context(const qssl_config_t *cfg,
                                           qssl_ssl_mode_t mode,
@@ -3215,7 +3352,10 @@ qssl_status_t qssl_config_openssl_context(const qssl_config_t *cfg,
  * application completed itself (peer certificate and chain, cipher,
  * protocol, ALPN result, ephemeral server key, session ticket when
  * persistence is enabled), as qssl_conn_ssl_configuration() would.
- * `ssl` is borrowed and not changed. Qt: none.
+ * `ssl` is borrowed and not changed.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `ssl`),
+ * QSSL_STATUS_INVALID_ARGUMENT (unknown `mode`).
+ * Qt: none.
  */
 qssl_status_t qssl_config_set_session_state_from_openssl(qssl_config_t *cfg,
                                                          qssl_ssl_mode_t mode,
@@ -3427,6 +3567,9 @@ qssl_status_t qssl_backend_config_find(const qssl_backend_config_t *map,
 
 /**
  * Inserts or replaces a bytes entry; `(NULL, 0)` is a null value.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `map` or `name`, or NULL `value`
+ * with a non-zero length), QSSL_STATUS_INVALID_ARGUMENT (`name` empty or not
+ * UTF-8).
  */
 qssl_status_t qssl_backend_config_insert_bytes(qssl_backend_config_t *map,
                                                const char *name,
@@ -3435,6 +3578,8 @@ qssl_status_t qssl_backend_config_insert_bytes(qssl_backend_config_t *map,
 
 /**
  * Inserts or replaces an integer entry.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `map` or `name`),
+ * QSSL_STATUS_INVALID_ARGUMENT (`name` empty or not UTF-8).
  */
 qssl_status_t qssl_backend_config_insert_int(qssl_backend_config_t *map,
                                              const char *name,
@@ -3442,6 +3587,8 @@ qssl_status_t qssl_backend_config_insert_int(qssl_backend_config_t *map,
 
 /**
  * Inserts or replaces a boolean entry.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `map` or `name`),
+ * QSSL_STATUS_INVALID_ARGUMENT (`name` empty or not UTF-8).
  */
 qssl_status_t qssl_backend_config_insert_bool(qssl_backend_config_t *map,
                                               const char *name,
@@ -3449,6 +3596,8 @@ qssl_status_t qssl_backend_config_insert_bool(qssl_backend_config_t *map,
 
 /**
  * Inserts or replaces a text entry (UTF-8).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `map`, `name` or `value`),
+ * QSSL_STATUS_INVALID_ARGUMENT (`name` empty, or `name` or `value` not UTF-8).
  */
 qssl_status_t qssl_backend_config_insert_text(qssl_backend_config_t *map,
                                               const char *name,
@@ -3689,6 +3838,11 @@ qssl_status_t qssl_conn_new_fd(const qssl_config_t *cfg,
  * Creates a connection over a memory transport: give it the bytes received
  * from the peer with qssl_conn_feed(), and send the peer what
  * qssl_conn_take_output() hands out. Otherwise as qssl_conn_new_fd().
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `out`),
+ * QSSL_STATUS_INVALID_ARGUMENT (unknown `mode`, or settings OpenSSL refuses
+ * when the context is built), QSSL_STATUS_UNSUPPORTED (OCSP stapling on a
+ * server).
+ * Free `*out` with qssl_conn_free().
  * Qt: none (QSslSocket needs a socket).
  */
 qssl_status_t qssl_conn_new_memory(const qssl_config_t *cfg,
@@ -3717,7 +3871,11 @@ qssl_ssl_mode_t qssl_conn_mode(const qssl_conn_t *conn);
 qssl_status_t qssl_conn_set_peer_verify_name(qssl_conn_t *conn, const char *name);
 
 /**
- * Writes the peer verify name (text out; "" if none). Qt: QSslSocket::peerVerifyName().
+ * Writes the peer verify name (text out; "" if none).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
+ * Qt: QSslSocket::peerVerifyName().
  */
 qssl_status_t qssl_conn_peer_verify_name(const qssl_conn_t *conn,
                                          char *buf,
@@ -3726,7 +3884,11 @@ qssl_status_t qssl_conn_peer_verify_name(const qssl_conn_t *conn,
 
 /**
  * Overrides the configuration's peer verify mode for this connection; only
- * before the handshake starts. Qt: QSslSocket::setPeerVerifyMode().
+ * before the handshake starts.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `conn`),
+ * QSSL_STATUS_INVALID_ARGUMENT (unknown mode), QSSL_STATUS_INVALID_STATE (the
+ * handshake started).
+ * Qt: QSslSocket::setPeerVerifyMode().
  */
 qssl_status_t qssl_conn_set_peer_verify_mode(qssl_conn_t *conn, qssl_peer_verify_mode_t mode);
 
@@ -3786,6 +3948,8 @@ int32_t qssl_conn_peer_verify_depth(const qssl_conn_t *conn);
  * over the configuration's. `callback` NULL falls back to the
  * configuration's. `user_data_free` runs exactly once (see
  * qssl_config_set_psk_callback()). Only before the handshake starts.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `conn`), QSSL_STATUS_INVALID_STATE
+ * (the handshake started).
  * Qt: QSslSocket::preSharedKeyAuthenticationRequired.
  */
 qssl_status_t qssl_conn_set_psk_callback(qssl_conn_t *conn,
@@ -3842,7 +4006,10 @@ qssl_status_t qssl_conn_feed(qssl_conn_t *conn, const uint8_t *data, size_t len)
 
 /**
  * Memory transport: the peer closed its side; reads past the fed bytes see
- * end of file. Qt: none.
+ * end of file.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `conn`), QSSL_STATUS_INVALID_STATE
+ * (not a memory transport).
+ * Qt: none.
  */
 qssl_status_t qssl_conn_feed_eof(qssl_conn_t *conn);
 
@@ -3908,6 +4075,7 @@ qssl_status_t qssl_conn_commit_input(qssl_conn_t *conn, size_t n);
  * The SSL errors found while verifying the peer, in Qt's order (host name
  * and missing certificate first, then chain errors). Also filled when the
  * errors were ignored or the side does not verify. NULL gives NULL.
+ * Free it with qssl_ssl_error_list_free().
  * Qt: QSslSocket::sslHandshakeErrors().
  */
 qssl_ssl_error_list_t *qssl_conn_ssl_errors(const qssl_conn_t *conn);
@@ -3915,6 +4083,7 @@ qssl_ssl_error_list_t *qssl_conn_ssl_errors(const qssl_conn_t *conn);
 /**
  * Ignore every SSL error in the coming handshake (it then succeeds despite
  * verification errors, which qssl_conn_ssl_errors() still lists).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `conn`).
  * Qt: QSslSocket::ignoreSslErrors().
  */
 qssl_status_t qssl_conn_ignore_ssl_errors(qssl_conn_t *conn);
@@ -3922,7 +4091,10 @@ qssl_status_t qssl_conn_ignore_ssl_errors(qssl_conn_t *conn);
 /**
  * Ignore exactly these errors: an error is ignored when one entry has its
  * code and either a null certificate or the same certificate. The handshake
- * fails if any other error occurs. Qt: QSslSocket::ignoreSslErrors(const QList<QSslError> &).
+ * fails if any other error occurs.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `conn`, or NULL `errors` with `n >
+ * 0`), QSSL_STATUS_INVALID_ARGUMENT (a NULL element).
+ * Qt: QSslSocket::ignoreSslErrors(const QList<QSslError> &).
  */
 qssl_status_t qssl_conn_ignore_ssl_errors_list(qssl_conn_t *conn,
                                                const qssl_ssl_error_t *const *errors,
@@ -3952,6 +4124,7 @@ qssl_config_t *qssl_conn_ssl_configuration(const qssl_conn_t *conn);
 
 /**
  * The session's cipher (a null cipher before the handshake or after close).
+ * Free it with qssl_cipher_free().
  * Qt: QSslSocket::sessionCipher().
  */
 qssl_cipher_t *qssl_conn_session_cipher(const qssl_conn_t *conn);
