@@ -3824,20 +3824,21 @@ qssl_psk_auth_t *qssl_psk_auth_new(void);
 
 /**
  * Copies an authenticator in O(1) (shared until written). NULL gives NULL.
- * Qt: QSslPreSharedKeyAuthenticator(const QSslPreSharedKeyAuthenticator &).
+ * Qt: QSslPreSharedKeyAuthenticator::QSslPreSharedKeyAuthenticator(const QSslPreSharedKeyAuthenticator &).
  */
 qssl_psk_auth_t *qssl_psk_auth_copy(const qssl_psk_auth_t *auth);
 
 /**
  * Frees an authenticator; NULL is a no-op. The key bytes are wiped when the
  * last copy goes. Never free the borrowed handle a callback receives.
- * Qt: ~QSslPreSharedKeyAuthenticator().
+ * Qt: QSslPreSharedKeyAuthenticator::~QSslPreSharedKeyAuthenticator().
  */
 void qssl_psk_auth_free(qssl_psk_auth_t *auth);
 
 /**
  * Qt's `==`: identity hint, identity, key and both maxima (null bytes equal
- * empty ones). NULL is not equal to anything. Qt: operator==(QSslPreSharedKeyAuthenticator).
+ * empty ones). NULL is not equal to anything.
+ * Qt: operator==(const QSslPreSharedKeyAuthenticator &, const QSslPreSharedKeyAuthenticator &).
  */
 bool qssl_psk_auth_equal(const qssl_psk_auth_t *a, const qssl_psk_auth_t *b);
 
@@ -3859,7 +3860,7 @@ qssl_status_t qssl_psk_auth_identity_hint(const qssl_psk_auth_t *auth,
 
 /**
  * True when the identity hint is null (no hint). NULL gives true.
- * Qt: identityHint().isNull().
+ * Qt: QSslPreSharedKeyAuthenticator::identityHint().isNull().
  */
 bool qssl_psk_auth_identity_hint_is_null(const qssl_psk_auth_t *auth);
 
@@ -3873,7 +3874,8 @@ qssl_status_t qssl_psk_auth_identity(const qssl_psk_auth_t *auth,
                                      size_t *out_len);
 
 /**
- * True when the identity is null. NULL gives true. Qt: identity().isNull().
+ * True when the identity is null. NULL gives true.
+ * Qt: QSslPreSharedKeyAuthenticator::identity().isNull().
  */
 bool qssl_psk_auth_identity_is_null(const qssl_psk_auth_t *auth);
 
@@ -3888,7 +3890,7 @@ qssl_status_t qssl_psk_auth_set_identity(qssl_psk_auth_t *auth,
 /**
  * The maximum identity length the handshake accepts (255 on OpenSSL 3
  * clients, 0 on servers and for a default-constructed authenticator).
- * NULL gives 0. Qt: maximumIdentityLength().
+ * NULL gives 0. Qt: QSslPreSharedKeyAuthenticator::maximumIdentityLength().
  */
 int32_t qssl_psk_auth_maximum_identity_length(const qssl_psk_auth_t *auth);
 
@@ -3901,14 +3903,15 @@ qssl_status_t qssl_psk_auth_pre_shared_key(const qssl_psk_auth_t *auth,
                                            size_t *out_len);
 
 /**
- * True when the key is null. NULL gives true. Qt: preSharedKey().isNull().
+ * True when the key is null. NULL gives true.
+ * Qt: QSslPreSharedKeyAuthenticator::preSharedKey().isNull().
  */
 bool qssl_psk_auth_pre_shared_key_is_null(const qssl_psk_auth_t *auth);
 
 /**
  * Sets the pre-shared key (copied into memory that is wiped when released;
  * any length, truncated to the maximum when used). `(NULL, 0)` is null; an
- * empty key refuses the handshake. Qt: setPreSharedKey().
+ * empty key refuses the handshake. Qt: QSslPreSharedKeyAuthenticator::setPreSharedKey().
  */
 qssl_status_t qssl_psk_auth_set_pre_shared_key(qssl_psk_auth_t *auth,
                                                const uint8_t *key,
@@ -3916,7 +3919,8 @@ qssl_status_t qssl_psk_auth_set_pre_shared_key(qssl_psk_auth_t *auth,
 
 /**
  * The maximum key length the handshake accepts (512 on OpenSSL 3; 0 for a
- * default-constructed authenticator). NULL gives 0. Qt: maximumPreSharedKeyLength().
+ * default-constructed authenticator). NULL gives 0.
+ * Qt: QSslPreSharedKeyAuthenticator::maximumPreSharedKeyLength().
  */
 int32_t qssl_psk_auth_maximum_pre_shared_key_length(const qssl_psk_auth_t *auth);
 
