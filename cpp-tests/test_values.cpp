@@ -398,6 +398,10 @@ TEST_CASE(dh_members) {
     SslDiffieHellmanParameters junk = SslDiffieHellmanParameters::fromEncoded("junk");
     CHECK(junk.error() == SslDiffieHellmanParameters::InvalidInputDataError);
     CHECK(empty.errorString() == "No error");
+    CHECK(def.toDer().size() == 268);  // RFC 7919 ffdhe2048
+    CHECK(SslDiffieHellmanParameters::fromEncoded(def.toPem()) == def);
+    CHECK(SslDiffieHellmanParameters::fromEncoded(def.toDer(), Ssl::Der) == def);
+    CHECK(empty.toPem().empty() && weak.toDer().empty());
     SslDiffieHellmanParameters copy = def;
     CHECK(copy == def);
     copy.swap(empty);
@@ -447,7 +451,26 @@ TEST_CASE(errors_and_version) {
     CHECK(lastErrorString().find("UTF-8") != std::string::npos);
     CHECK(version() == QSSL_VERSION_STRING);
     CHECK(SslSocket::supportsSsl());
-    CHECK(SslSocket::sslLibraryVersionString().find("OpenSSL") == 0);
+    CHECK(SslSocket::sslLibraryVersionString().find("OpenSSL 3") == 0);
+    CHECK(SslSocket::sslLibraryVersionNumber() >= 0x30000000L);
+    CHECK(SslSocket::sslLibraryBuildVersionString().find("OpenSSL 3") == 0);
+    CHECK(SslSocket::sslLibraryBuildVersionNumber() >= 0x30000000L);
+    CHECK(SslSocket::activeBackend() == "openssl");
+    CHECK(SslSocket::availableBackends() == std::vector<std::string>{"openssl"});
+    CHECK(SslSocket::setActiveBackend("openssl") && !SslSocket::setActiveBackend("schannel"));
+    std::vector<Ssl::SslProtocol> protocols = SslSocket::supportedProtocols();
+    CHECK(protocols.size() >= 10 && protocols[0] == Ssl::AnyProtocol && contains(protocols, Ssl::TlsV1_3));
+    CHECK(SslSocket::supportedProtocols("no-such-backend").empty());
+    CHECK(SslSocket::isProtocolSupported(Ssl::TlsV1_2OrLater));
+    CHECK(!SslSocket::isProtocolSupported(Ssl::UnknownProtocol));
+    CHECK(!SslSocket::isProtocolSupported(Ssl::TlsV1_2, "no-such-backend"));
+    std::vector<Ssl::ImplementedClass> classes = SslSocket::implementedClasses();
+    CHECK(contains(classes, Ssl::ImplementedClass::Socket) && contains(classes, Ssl::ImplementedClass::Key));
+    CHECK(SslSocket::isClassImplemented(Ssl::ImplementedClass::Certificate));
+    std::vector<Ssl::SupportedFeature> features = SslSocket::supportedFeatures();
+    CHECK(features.size() == 7 && features[4] == Ssl::SupportedFeature::Psk);
+    CHECK(SslSocket::isFeatureSupported(Ssl::SupportedFeature::ServerSideAlpn));
+    CHECK(!SslSocket::isFeatureSupported(Ssl::SupportedFeature::Psk, "no-such-backend"));
 }
 
 CXXTEST_MAIN

@@ -165,6 +165,26 @@ enum class AlertType {
     NoApplicationProtocol = QSSL_ALERT_TYPE_NO_APPLICATION_PROTOCOL,
     UnknownAlertMessage = QSSL_ALERT_TYPE_UNKNOWN_ALERT_MESSAGE
 };
+/// QSsl::ImplementedClass (Qt 6)
+enum class ImplementedClass {
+    Key = QSSL_IMPLEMENTED_CLASS_KEY,
+    Certificate = QSSL_IMPLEMENTED_CLASS_CERTIFICATE,
+    Socket = QSSL_IMPLEMENTED_CLASS_SOCKET,
+    DiffieHellman = QSSL_IMPLEMENTED_CLASS_DIFFIE_HELLMAN,
+    EllipticCurve = QSSL_IMPLEMENTED_CLASS_ELLIPTIC_CURVE,
+    Dtls = QSSL_IMPLEMENTED_CLASS_DTLS,
+    DtlsCookie = QSSL_IMPLEMENTED_CLASS_DTLS_COOKIE
+};
+/// QSsl::SupportedFeature (Qt 6)
+enum class SupportedFeature {
+    CertificateVerification = QSSL_SUPPORTED_FEATURE_CERTIFICATE_VERIFICATION,
+    ClientSideAlpn = QSSL_SUPPORTED_FEATURE_CLIENT_SIDE_ALPN,
+    ServerSideAlpn = QSSL_SUPPORTED_FEATURE_SERVER_SIDE_ALPN,
+    Ocsp = QSSL_SUPPORTED_FEATURE_OCSP,
+    Psk = QSSL_SUPPORTED_FEATURE_PSK,
+    SessionTicket = QSSL_SUPPORTED_FEATURE_SESSION_TICKET,
+    Alerts = QSSL_SUPPORTED_FEATURE_ALERTS
+};
 }  // namespace Ssl
 
 /// QCryptographicHash::Algorithm, for SslCertificate::digest().
@@ -345,6 +365,29 @@ std::vector<const typename V::CType *> handles(const std::vector<V> &items) {
     }
     return out;
 }
+
+// An array of int32 enum values out through the "size query, then fill" shape.
+template <class E, class F>
+std::vector<E> valuesOut(F &&f) {
+    std::size_t len = 0;
+    if (f(nullptr, 0, &len) != QSSL_STATUS_BUFFER_TOO_SMALL || len == 0) {
+        return {};
+    }
+    std::vector<std::int32_t> raw(len);
+    std::size_t got = 0;
+    if (f(raw.data(), raw.size(), &got) != QSSL_STATUS_OK || got > raw.size()) {
+        return {};
+    }
+    std::vector<E> out;
+    out.reserve(got);
+    for (std::size_t i = 0; i < got; ++i) {
+        out.push_back(static_cast<E>(raw[i]));
+    }
+    return out;
+}
+
+// NULL for an empty backend name (the active backend).
+inline const char *backendName(const std::string &name) { return name.empty() ? nullptr : name.c_str(); }
 
 // The message of the exception a callback threw on this thread, if any.
 inline std::string &callbackError() {
@@ -848,6 +891,20 @@ public:
     std::string errorString() const {
         return detail::bytesOut([&](char *b, std::size_t c, std::size_t *l) {
             return qssl_dh_params_error_string(d_.get(), b, c, l);
+        });
+    }
+    /// The parameters as PEM ("BEGIN DH PARAMETERS"); empty for empty or
+    /// invalid parameters. Beyond Qt (Qt keeps its encoding private).
+    std::string toPem() const {
+        return detail::bytesOutU8([&](std::uint8_t *b, std::size_t c, std::size_t *l) {
+            return qssl_dh_params_to_pem(d_.get(), b, c, l);
+        });
+    }
+    /// The parameters as DER (PKCS#3); empty for empty or invalid parameters.
+    /// Beyond Qt.
+    std::string toDer() const {
+        return detail::bytesOutU8([&](std::uint8_t *b, std::size_t c, std::size_t *l) {
+            return qssl_dh_params_to_der(d_.get(), b, c, l);
         });
     }
     /// operator==(QSslDiffieHellmanParameters, QSslDiffieHellmanParameters)
@@ -1616,9 +1673,59 @@ public:
     ~SslSocket() { close(); }
 
     /// QSslSocket::supportsSsl()
-    static bool supportsSsl() { return qssl_openssl_version()[0] != '\0'; }
+    static bool supportsSsl() { return qssl_socket_supports_ssl(); }
+    /// QSslSocket::sslLibraryVersionNumber()
+    static long sslLibraryVersionNumber() { return qssl_socket_ssl_library_version_number(); }
     /// QSslSocket::sslLibraryVersionString()
-    static std::string sslLibraryVersionString() { return qssl_openssl_version(); }
+    static std::string sslLibraryVersionString() { return qssl_socket_ssl_library_version_string(); }
+    /// QSslSocket::sslLibraryBuildVersionNumber()
+    static long sslLibraryBuildVersionNumber() { return qssl_socket_ssl_library_build_version_number(); }
+    /// QSslSocket::sslLibraryBuildVersionString()
+    static std::string sslLibraryBuildVersionString() {
+        return qssl_socket_ssl_library_build_version_string();
+    }
+    /// QSslSocket::activeBackend() (Qt 6): "openssl".
+    static std::string activeBackend() { return qssl_socket_active_backend(); }
+    /// QSslSocket::availableBackends() (Qt 6)
+    static std::vector<std::string> availableBackends() {
+        return detail::takeBytesList(qssl_socket_available_backends());
+    }
+    /// QSslSocket::setActiveBackend() (Qt 6): true for "openssl" only.
+    static bool setActiveBackend(const std::string &backendName) {
+        return qssl_socket_set_active_backend(backendName.c_str());
+    }
+    /// QSslSocket::supportedProtocols(const QString &backendName = {}) (Qt 6)
+    static std::vector<Ssl::SslProtocol> supportedProtocols(const std::string &backendName = std::string()) {
+        return detail::valuesOut<Ssl::SslProtocol>([&](std::int32_t *b, std::size_t c, std::size_t *l) {
+            return qssl_socket_supported_protocols(detail::backendName(backendName), b, c, l);
+        });
+    }
+    /// QSslSocket::isProtocolSupported(QSsl::SslProtocol, const QString &backendName = {}) (Qt 6)
+    static bool isProtocolSupported(Ssl::SslProtocol protocol, const std::string &backendName = std::string()) {
+        return qssl_socket_is_protocol_supported(protocol, detail::backendName(backendName));
+    }
+    /// QSslSocket::implementedClasses(const QString &backendName = {}) (Qt 6)
+    static std::vector<Ssl::ImplementedClass> implementedClasses(const std::string &backendName = std::string()) {
+        return detail::valuesOut<Ssl::ImplementedClass>([&](std::int32_t *b, std::size_t c, std::size_t *l) {
+            return qssl_socket_implemented_classes(detail::backendName(backendName), b, c, l);
+        });
+    }
+    /// QSslSocket::isClassImplemented(QSsl::ImplementedClass, const QString &backendName = {}) (Qt 6)
+    static bool isClassImplemented(Ssl::ImplementedClass cl, const std::string &backendName = std::string()) {
+        return qssl_socket_is_class_implemented(static_cast<qssl_implemented_class_t>(cl),
+                                                detail::backendName(backendName));
+    }
+    /// QSslSocket::supportedFeatures(const QString &backendName = {}) (Qt 6)
+    static std::vector<Ssl::SupportedFeature> supportedFeatures(const std::string &backendName = std::string()) {
+        return detail::valuesOut<Ssl::SupportedFeature>([&](std::int32_t *b, std::size_t c, std::size_t *l) {
+            return qssl_socket_supported_features(detail::backendName(backendName), b, c, l);
+        });
+    }
+    /// QSslSocket::isFeatureSupported(QSsl::SupportedFeature, const QString &backendName = {}) (Qt 6)
+    static bool isFeatureSupported(Ssl::SupportedFeature ft, const std::string &backendName = std::string()) {
+        return qssl_socket_is_feature_supported(static_cast<qssl_supported_feature_t>(ft),
+                                                detail::backendName(backendName));
+    }
 
     /// QAbstractSocket::setSocketDescriptor(): use the connected socket `fd`;
     /// the socket owns it from now on and closes it in close() and the
