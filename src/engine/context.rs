@@ -198,7 +198,6 @@ fn build(s: &Settings, server: bool, now: i64) -> Result<SslContext, Error> {
         b.set_ciphersuites(&join(&tls13))
             .map_err(ctx_err("invalid TLS 1.3 cipher suites"))?;
     }
-    super::dtls::allow_listed_ccm8(&mut b, &s.ciphers);
 
     // §7.4 trust store: configured CAs that have not expired, plus the shared
     // system store when the configuration trusts the system roots.
