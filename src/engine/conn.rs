@@ -404,8 +404,15 @@ impl Connection {
     /// Maps an OpenSSL error of a handshake, read, write or shutdown step.
     fn step_error(&mut self, e: openssl::ssl::Error, during: &str) -> Result<Progress, Error> {
         match e.code() {
-            ErrorCode::WANT_READ => return Ok(Progress::WantRead),
-            ErrorCode::WANT_WRITE => return Ok(Progress::WantWrite),
+            // SSL_get_error found the error queue empty to answer these.
+            ErrorCode::WANT_READ => {
+                crate::ossl::note_error_queue_empty();
+                return Ok(Progress::WantRead);
+            }
+            ErrorCode::WANT_WRITE => {
+                crate::ossl::note_error_queue_empty();
+                return Ok(Progress::WantWrite);
+            }
             _ => {}
         }
         if let Some(io) = e.io_error() {
@@ -642,6 +649,11 @@ impl Connection {
             && !self
                 .config
                 .test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE);
+        // Tickets that arrive after the handshake are TLS 1.3's (Qt stores
+        // them from its TLS 1.3-only new-session callback, whatever session
+        // sharing says). A TLS 1.2 session reaches the configuration only
+        // as the handshake's session, so not with session sharing disabled.
+        let latest = latest.filter(|(sess, _)| sess.protocol_version() == SslVersion::TLS1_3);
         match (latest, &self.handshake_session) {
             (Some((sess, hint)), _) if persist => {
                 s.set_session_ticket_with_hint(session_der(&sess), hint);

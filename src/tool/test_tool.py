@@ -274,6 +274,35 @@ def case_against_openssl_s_server():
     check(c["peer_subject"] == "localhost", "peer", c)
 
 
+def openssl_s_server(*args):
+    """openssl s_server -rev on a free port, one connection; returns (process, port)."""
+    srv = subprocess.Popen([need("openssl"), "s_server", "-4", "-accept", "0", "-naccept", "1",
+                            "-rev", *args],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+    while True:
+        line = srv.stdout.readline()
+        check(line, "openssl s_server did not start")
+        if line.startswith("ACCEPT"):
+            return srv, int(line.rsplit(":", 1)[1])
+
+
+def case_psk_against_openssl_s_server():
+    for proto_args, hint in [([], None),
+                             (["--protocol", "tls1.2", "--ciphers", "PSK-AES128-GCM-SHA256"], "hh")]:
+        server_args = ["-tls1_2", "-cipher", "PSK-AES128-GCM-SHA256"] if proto_args else []
+        srv, port = openssl_s_server("-nocert", "-psk", "1a2b3c4d5e6f", "-psk_identity", "alice",
+                                     "-psk_hint", "hh", *server_args)
+        rc, out, err = client(port, "--psk-key", "1a2b3c4d5e6f", "--psk-identity", "alice",
+                              *proto_args, host="127.0.0.1")
+        srv.terminate()
+        srv.communicate()
+        check(rc == 0 and "lssq olleh" in out, f"PSK {proto_args} against s_server", err, repr(out))
+        c = one_json(err, "client")
+        check(c["psk_identity"] == "alice" and c["psk_identity_hint"] == hint, "PSK fields", c)
+        check(c["protocol"] == ("TLSv1.2" if proto_args else "TLSv1.3"), "protocol", c)
+
+
 def case_against_openssl_s_client():
     openssl = need("openssl")
     srv = Server("--cert", fx("server.pem"), "--key", fx("server-key.pem"), "--once",
