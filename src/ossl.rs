@@ -1,15 +1,31 @@
 //! Direct calls into `openssl-sys` where the `openssl` crate has no safe wrapper.
 //! Every `unsafe` block here carries its justification.
 
-/// Discards everything on the calling thread's OpenSSL error queue. Exports
-/// that never touch OpenSSL skip it (the `*_pure` boundary helpers).
+/// Discards everything on the calling thread's OpenSSL error queue, including
+/// the location and text strings that popping an entry (`ERR_get_error`)
+/// leaves in its slot. The boundary calls it only when an error is queued
+/// (`ffi::boundary::settle_error_queue`); code that drains the queue into an
+/// error value calls it afterwards.
 pub(crate) fn clear_error_queue() {
     // SAFETY: ERR_clear_error has no preconditions; it only touches the
     // calling thread's error queue.
-    // Unconditional: ERR_peek_error() can be 0 while the queue still holds
-    // entries with allocated data (re-raised by `error_stack`), and skipping
-    // the clear then kept those allocations (tests/hostile.rs caught it).
     unsafe { openssl_sys::ERR_clear_error() }
+}
+
+/// Leaves the calling thread's OpenSSL error queue empty, cheaply: one
+/// `ERR_peek_error` (about 150 instructions: the thread-state lookup) and the
+/// full [`clear_error_queue`] (about 840: it resets all 16 slots) only when
+/// an error is queued. OpenSSL never queues an error with code 0 (a library
+/// or the system flag is always set), so a peek of 0 is an empty queue.
+pub(crate) fn settle_error_queue() {
+    unsafe extern "C" {
+        fn ERR_peek_error() -> std::ffi::c_ulong;
+    }
+    // SAFETY: ERR_peek_error has no preconditions; it only reads the calling
+    // thread's error queue.
+    if unsafe { ERR_peek_error() } != 0 {
+        clear_error_queue();
+    }
 }
 
 /// The cipher suites an `SSL` object would offer (`SSL_get_ciphers`), as
@@ -698,11 +714,10 @@ mod certkey {
 // ---------------------------------------------------------------------------
 
 /// An independent copy of a session (`SSL_SESSION_dup`: the certificates are
-/// shared by reference count, nothing is parsed). A client whose context
-/// caches sessions (`SSL_SESS_CACHE_CLIENT`, which qssl needs for the
-/// new-session callback) marks a session that has an id as used up when it
-/// is replaced (a renewed TLS 1.2 ticket), so a TLS 1.2 session is copied
-/// per connection. `None` if OpenSSL runs out of memory.
+/// shared by reference count, nothing is parsed), so that what one
+/// connection does to its session (OpenSSL marks it used up, or writes a
+/// refused TLS 1.3 resumption's new handshake into it) never reaches
+/// another. `None` if OpenSSL runs out of memory.
 pub(crate) fn session_dup(s: &openssl::ssl::SslSessionRef) -> Option<openssl::ssl::SslSession> {
     use foreign_types::{ForeignType, ForeignTypeRef};
     // SAFETY: `s` is a live session; SSL_SESSION_dup only reads it and
@@ -717,28 +732,8 @@ pub(crate) fn session_dup(s: &openssl::ssl::SslSessionRef) -> Option<openssl::ss
     }
 }
 
-/// Clears a session's id. A client offers a TLS 1.3 session by its ticket
-/// alone (the ClientHello's legacy session id is random), so the id of a
-/// TLS 1.3 client session only names it in caches; without one, OpenSSL's
-/// client cache never marks the session used up (`SSL_CTX_remove_session`
-/// skips sessions without an id), and one decoded session can serve every
-/// connection resuming from it, as an application using OpenSSL directly
-/// shares one `SSL_SESSION`.
-pub(crate) fn session_clear_id(s: &mut openssl::ssl::SslSessionRef) {
-    use foreign_types::ForeignTypeRef;
-    let none = [0u8; 1];
-    // SAFETY: live session owned by the caller; a length of 0 copies nothing
-    // from the (valid) pointer.
-    unsafe { SSL_SESSION_set1_id(s.as_ptr(), none.as_ptr(), 0) };
-}
-
 unsafe extern "C" {
     fn SSL_SESSION_dup(s: *const openssl_sys::SSL_SESSION) -> *mut openssl_sys::SSL_SESSION;
-    fn SSL_SESSION_set1_id(
-        s: *mut openssl_sys::SSL_SESSION,
-        sid: *const u8,
-        sid_len: std::ffi::c_uint,
-    ) -> std::ffi::c_int;
 }
 
 /// The calling thread's OpenSSL error queue as an `ErrorStack` (the queue is
@@ -818,5 +813,9 @@ pub(crate) fn error_stack() -> openssl::error::ErrorStack {
             }
         }
     }
-    openssl::error::ErrorStack::get()
+    let stack = openssl::error::ErrorStack::get();
+    // Popping leaves each slot's location strings allocated; free them now,
+    // so that a later check of an empty queue has nothing left to clear.
+    clear_error_queue();
+    stack
 }

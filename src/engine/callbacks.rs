@@ -290,7 +290,7 @@ unsafe fn foreign_host_ok(
         store
             .current_cert()
             .map(|c| Certificate::from_x509(c.to_owned()))
-            .is_some_and(|c| super::verify::host_matches(&c, &name))
+            .is_some_and(|c| crate::model::cert::host_matches(&c, &name))
     };
     if !matched {
         // SAFETY: live store context.
@@ -465,8 +465,12 @@ pub(crate) fn set_ssl_info_callback(ssl: &mut SslRef) {
 /// Whose context the callbacks go on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum CtxOwner {
-    /// A context qssl builds (cached for its connections, or exported).
-    Qssl,
+    /// qssl's cached context for its own connections, which install their
+    /// PSK callbacks per `SSL` (the configuration's PSK callback is not part
+    /// of what builds the context).
+    Cached,
+    /// A context built for `qssl_config_openssl_context`.
+    Exported,
     /// A context another library owns (`SSL_CTX_set_*` of its own, such as
     /// libcurl's session and info callbacks, are left alone).
     Foreign,
@@ -484,7 +488,7 @@ pub(crate) fn install_ctx(
 ) -> Result<(), Error> {
     let idx = ctx_index().ok_or_else(|| Error::tls("no OpenSSL ex_data index", None))?;
     let server = data.server;
-    let psk = data.psk_handler.is_some();
+    let psk = data.psk_handler.is_some() && owner != CtxOwner::Cached;
     let alpn = server && !data.alpn_wire.is_empty();
     let ocsp = !server && data.ocsp;
     b.set_ex_data(idx, Arc::new(data));
@@ -513,7 +517,7 @@ pub(crate) fn install_ctx(
             openssl_sys::SSL_CTX_set_tlsext_status_cb(ctx, Some(ocsp_status_cb));
             ossl::ctx_request_ocsp(ctx);
         }
-        if owner == CtxOwner::Qssl {
+        if owner != CtxOwner::Foreign {
             ossl::SSL_CTX_set_info_callback(ctx, Some(info_callback));
             if !server {
                 openssl_sys::SSL_CTX_sess_set_new_cb(ctx, Some(new_session_cb));

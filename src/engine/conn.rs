@@ -313,10 +313,8 @@ impl Connection {
                 && !cfg.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
             {
                 if let Some(sess) = session_for(&cfg) {
-                    // SAFETY: a session decoded by this OpenSSL (TLS 1.3: shared,
-                    // which OpenSSL allows and never changes in place; older:
-                    // this connection's own copy); SSL_set_session takes a
-                    // reference.
+                    // SAFETY: this connection's own copy of a session decoded by
+                    // this OpenSSL; SSL_set_session takes a reference.
                     let _ = unsafe { ssl.set_session(&sess) };
                     crate::ossl::clear_error_queue();
                 }
@@ -727,7 +725,9 @@ pub(crate) fn capture_state_lazy(
     } else {
         None
     };
-    crate::ossl::clear_error_queue();
+    // `peer_tmp_key` queues an error when there is no ephemeral key (PSK,
+    // resumption); otherwise nothing is queued and the full clear is skipped.
+    crate::ossl::settle_error_queue();
 
     let mut status = alpn_status;
     let mut s = config.clone();

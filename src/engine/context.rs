@@ -1,8 +1,8 @@
 //! Building an OpenSSL `SSL_CTX` from a configuration's settings, as Qt does
-//! (spec §7), and caching it on the configuration's immutable shared data.
+//! (spec §7); the configuration caches it (`model::context_inputs`).
 
 use std::ffi::CString;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use openssl::dh::Dh;
 use openssl::ssl::{
@@ -14,83 +14,43 @@ use openssl::x509::store::X509StoreBuilder;
 use super::callbacks::{self, CtxData, CtxOwner};
 use crate::Error;
 use crate::error::with_openssl;
+use crate::model::cert::Certificate;
 use crate::model::cipher::{self, Cipher};
-use crate::model::config::PskHandler;
-use crate::model::config::{BackendValue, Settings, SslConfiguration};
+use crate::model::config::{BackendValue, PskHandler, Settings, SslConfiguration};
+use crate::model::context_inputs::{ContextKind, now_unix};
 use crate::model::enums::{protocol, ssl_option, verify_mode};
 use crate::model::system_ca;
 use std::ffi::c_int;
 
-/// What is built from one configuration's data and then only read: the
-/// OpenSSL contexts (one per side, built on first use) and the decoded
-/// session ticket. A copy that detaches starts empty, except that a change
-/// to the session state or the session ticket only (which never reach a
-/// context) keeps sharing the contexts: a configuration taken from a
-/// connection (`ssl_configuration()`) reuses the contexts of the one the
-/// connection was made from.
-#[derive(Default)]
-pub(crate) struct ContextCache {
-    /// Allocated on first use, so a detach allocates nothing for it.
-    sides: OnceLock<Arc<ContextSides>>,
-    /// The session ticket decoded once (`d2i_SSL_SESSION` parses the peer's
-    /// certificate, so decoding it per connection would cost a full parse).
-    ticket: OnceLock<Option<SslSession>>,
-}
-
-#[derive(Default)]
-struct ContextSides {
-    client: OnceLock<Result<SslContext, Error>>,
-    server: OnceLock<Result<SslContext, Error>>,
-}
-
-impl Clone for ContextCache {
-    /// A copy of the configuration data is a different configuration: it gets
-    /// its own (empty) cache.
-    fn clone(&self) -> Self {
-        ContextCache::default()
-    }
-}
-
-impl ContextCache {
-    fn sides(&self) -> &Arc<ContextSides> {
-        self.sides.get_or_init(Arc::default)
-    }
-
-    /// How many contexts are built (0, 1 or 2).
-    pub(crate) fn built(&self) -> usize {
-        self.sides.get().map_or(0, |s| {
-            usize::from(s.client.get().is_some()) + usize::from(s.server.get().is_some())
-        })
-    }
-
-    /// A fresh cache sharing this one's contexts (built or still to be
-    /// built) but not its decoded ticket.
-    pub(crate) fn sharing_contexts(&self) -> Self {
-        ContextCache {
-            sides: OnceLock::from(self.sides().clone()),
-            ticket: OnceLock::new(),
-        }
-    }
-}
-
 /// The context for `cfg` on one side, built once and then shared
-/// (`SslContext` clones are reference counts).
+/// (`SslContext` clones are reference counts) until a setting that builds
+/// it is written, or until one of the CA certificates it trusts expires
+/// (then it is built again without that CA, as Qt would).
 pub(crate) fn context_for(cfg: &SslConfiguration, server: bool) -> Result<SslContext, Error> {
-    let sides = cfg.context_cache().sides();
-    let slot = if server { &sides.server } else { &sides.client };
-    slot.get_or_init(|| {
-        let r = build(cfg.settings(), cfg.psk_handler().cloned(), server);
-        crate::ossl::clear_error_queue();
-        r
-    })
-    .clone()
+    let inputs = cfg.context_inputs();
+    inputs
+        .contexts()
+        .get_or_build(ContextKind::tls(server), || {
+            let now = now_unix();
+            let r = build(inputs, None, server, now, CtxOwner::Cached);
+            crate::ossl::clear_error_queue();
+            (r, trusted_until(inputs, now))
+        })
 }
 
 /// A context built afresh from `cfg` for one side, shared with no qssl
 /// connection: what `qssl_config_openssl_context` gives out, so nothing the
-/// caller does to it reaches qssl's own connections.
+/// caller does to it reaches qssl's own connections. It carries the
+/// configuration's PSK callback (qssl's cached contexts do not: a qssl
+/// connection installs its PSK callbacks on its own `SSL`).
 pub(crate) fn fresh_context(cfg: &SslConfiguration, server: bool) -> Result<SslContext, Error> {
-    let r = build(cfg.settings(), cfg.psk_handler().cloned(), server);
+    let r = build(
+        cfg.context_inputs(),
+        cfg.psk_handler().cloned(),
+        server,
+        now_unix(),
+        CtxOwner::Exported,
+    );
     crate::ossl::clear_error_queue();
     r
 }
@@ -99,7 +59,7 @@ pub(crate) fn fresh_context(cfg: &SslConfiguration, server: bool) -> Result<SslC
 /// setting the configuration makes (versions, options, ciphers, trust store,
 /// local certificate and key, verification, depth, DH, curves, PSK, ALPN,
 /// OCSP, backend commands), with qssl's callbacks. The context's own
-/// session and info callbacks are left alone.
+/// session-cache mode and session and info callbacks are left alone.
 ///
 /// # Safety
 /// `ctx` must be a live `SSL_CTX`, not used by another thread during the call.
@@ -116,9 +76,10 @@ pub(crate) unsafe fn apply_to_context(
     };
     let r = configure(
         &mut b,
-        cfg.settings(),
+        cfg.context_inputs(),
         cfg.psk_handler().cloned(),
         server,
+        now_unix(),
         CtxOwner::Foreign,
     );
     crate::ossl::clear_error_queue();
@@ -126,30 +87,44 @@ pub(crate) unsafe fn apply_to_context(
 }
 
 /// The configuration's session ticket as an OpenSSL session for one
-/// connection, decoded once per configuration (the decoding parses the
-/// peer's certificate). A TLS 1.3 session loses its id (see
-/// [`crate::ossl::session_clear_id`]) and is then shared by every connection
-/// resuming from it; an older session is copied per connection without
-/// parsing (see [`crate::ossl::session_dup`]). `None` for a null, empty or
-/// undecodable ticket.
+/// connection: decoded once per ticket (the decoding parses the
+/// peer's certificate), then copied per connection without parsing (see
+/// [`crate::ossl::session_dup`]). `None` for a null, empty or undecodable
+/// ticket.
+///
+/// Each connection needs its own copy, TLS 1.3 included: when the server
+/// refuses the offered session, an OpenSSL client writes the new handshake
+/// into the session it was given unless that session has an id (then it
+/// starts a new one), and a client cache marks a session with an id as used
+/// up after a fatal alert. A shared session would therefore either carry
+/// the refused ticket into the new session state (and race between
+/// connections) or be spoiled for every later connection by one failure.
 pub(crate) fn session_for(cfg: &SslConfiguration) -> Option<SslSession> {
-    let cached = cfg.context_cache().ticket.get_or_init(|| {
-        let der = cfg.session_ticket();
+    let sess = cfg.ticket().decoded(|der| {
         if der.is_empty() {
             return None;
         }
-        let mut sess = callbacks::session_from_der(der.as_slice())?;
-        if sess.protocol_version() == SslVersion::TLS1_3 {
-            crate::ossl::session_clear_id(&mut sess);
-        }
-        Some(sess)
-    });
-    let sess = cached.as_ref()?;
-    if sess.protocol_version() == SslVersion::TLS1_3 {
-        Some(sess.clone())
-    } else {
-        crate::ossl::session_dup(sess)
-    }
+        callbacks::session_from_der(der)
+    })?;
+    crate::ossl::session_dup(sess)
+}
+
+/// Whether a configured CA certificate goes into the trust store at `now`:
+/// Qt's rule, the expiry date not passed (a certificate without a readable
+/// expiry date is kept).
+fn ca_trusted_at(c: &Certificate, now: i64) -> bool {
+    c.expiry_date().is_none_or(|exp| exp >= now)
+}
+
+/// The last second at which a context built at `now` still trusts the same
+/// configured CAs: the earliest expiry among those it trusts (`None` when
+/// none expires).
+fn trusted_until(s: &Settings, now: i64) -> Option<i64> {
+    s.ca_certificates
+        .iter()
+        .filter_map(|c| c.expiry_date())
+        .filter(|&exp| exp >= now)
+        .min()
 }
 
 fn protocol_name(p: i32) -> &'static str {
@@ -201,6 +176,8 @@ fn build(
     s: &Settings,
     psk: Option<Arc<dyn PskHandler>>,
     server: bool,
+    now: i64,
+    owner: CtxOwner,
 ) -> Result<SslContext, Error> {
     let method = if server {
         SslMethod::tls_server()
@@ -209,7 +186,7 @@ fn build(
     };
     let mut b =
         SslContextBuilder::new(method).map_err(ctx_err("cannot create an OpenSSL context"))?;
-    configure(&mut b, s, psk, server, CtxOwner::Qssl)?;
+    configure(&mut b, s, psk, server, now, owner)?;
     Ok(b.build())
 }
 
@@ -251,6 +228,7 @@ fn configure(
     s: &Settings,
     psk: Option<Arc<dyn PskHandler>>,
     server: bool,
+    now: i64,
     owner: CtxOwner,
 ) -> Result<(), Error> {
     let (min, max) = version_bounds(s.protocol)?;
@@ -309,11 +287,10 @@ fn configure(
 
     // §7.4 trust store: configured CAs that have not expired, plus the shared
     // system store when the configuration trusts the system roots.
-    let now = now_unix();
     let cas: Vec<_> = s
         .ca_certificates
         .iter()
-        .filter(|c| c.expiry_date().is_none_or(|exp| exp >= now))
+        .filter(|c| ca_trusted_at(c, now))
         .filter_map(|c| c.x509().map(|x| x.to_owned()))
         .collect();
     if s.allow_root_cert_on_demand_loading && cas.is_empty() {
@@ -354,7 +331,7 @@ fn configure(
     }
 
     // §7.7 remaining settings.
-    if !server && owner == CtxOwner::Qssl {
+    if !server && owner != CtxOwner::Foreign {
         b.set_session_cache_mode(SslSessionCacheMode::CLIENT | SslSessionCacheMode::NO_INTERNAL);
     }
     if s.peer_verify_depth != 0 {
@@ -467,11 +444,4 @@ fn apply_backend_config(
         cmds.push((shown, n, v));
     }
     callbacks::apply_conf_commands(b, server, &cmds)
-}
-
-fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }

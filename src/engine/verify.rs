@@ -1,42 +1,14 @@
-//! Turning what the handshake saw into Qt's SSL error list (spec §9.2), the
-//! host-name check, and the OCSP stapling check.
+//! Turning what the handshake saw into Qt's SSL error list (spec §9.2)
+//! and the OCSP stapling check (the host-name check is the certificate's:
+//! `model::cert::host_matches`).
 
-use std::net::IpAddr;
-
-use foreign_types::ForeignTypeRef;
 use openssl::hash::MessageDigest;
 use openssl::ocsp::{OcspCertId, OcspCertStatus, OcspFlag, OcspResponse, OcspResponseStatus};
 use openssl::ssl::SslRef;
 
 use super::callbacks::ChainError;
-use crate::model::cert::Certificate;
+use crate::model::cert::{Certificate, host_matches};
 use crate::model::ssl_error::{SslError, code};
-
-/// True when `name` matches the certificate: IP literals against IP SANs,
-/// names against DNS SANs (wildcards in the left-most label) or, with no DNS
-/// SAN, the common name. OpenSSL's RFC 6125 matcher does the work.
-pub(crate) fn host_matches(cert: &Certificate, name: &str) -> bool {
-    let Some(x) = cert.x509() else { return false };
-    let name = name.trim_end_matches('.');
-    if name.is_empty() {
-        return false;
-    }
-    let c = std::ffi::CString::new(name).unwrap_or_default();
-    // SAFETY: live certificate and NUL-terminated name; the functions only read.
-    unsafe {
-        if name.parse::<IpAddr>().is_ok() {
-            openssl_sys::X509_check_ip_asc(x.as_ptr(), c.as_ptr(), 0) == 1
-        } else {
-            openssl_sys::X509_check_host(
-                x.as_ptr(),
-                c.as_ptr(),
-                name.len(),
-                0,
-                std::ptr::null_mut(),
-            ) == 1
-        }
-    }
-}
 
 /// Qt's error list after a handshake: OCSP errors (when stapling was asked
 /// for and the peer is verified), then for clients the host-name check, then

@@ -326,7 +326,7 @@ pub unsafe extern "C" fn qssl_conn_feed(
     data: *const u8,
     len: usize,
 ) -> qssl_status_t {
-    boundary::status("qssl_conn_feed", || {
+    boundary::status_pure("qssl_conn_feed", || {
         // SAFETY: NULL or a live handle; (data, len) readable.
         let (c, d) = unsafe { (conn_mut(conn)?, slice_in(data, len, "data")?) };
         let p = c
@@ -341,7 +341,7 @@ pub unsafe extern "C" fn qssl_conn_feed(
 /// end of file. Qt: none.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_feed_eof(conn: *mut qssl_conn_t) -> qssl_status_t {
-    boundary::status("qssl_conn_feed_eof", || {
+    boundary::status_pure("qssl_conn_feed_eof", || {
         // SAFETY: NULL or a live handle.
         let c = unsafe { conn_mut(conn) }?;
         let p = c
@@ -356,7 +356,7 @@ pub unsafe extern "C" fn qssl_conn_feed_eof(conn: *mut qssl_conn_t) -> qssl_stat
 /// socket connection. Qt: none.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_pending_output(conn: *mut qssl_conn_t) -> usize {
-    boundary::value("qssl_conn_pending_output", 0, || {
+    boundary::value_pure("qssl_conn_pending_output", 0, || {
         // SAFETY: NULL or a live handle.
         let c = unsafe { conn_mut(conn) }?;
         Ok(c.memory().map_or(0, |p| p.outbound.len()))
@@ -373,7 +373,7 @@ pub unsafe extern "C" fn qssl_conn_take_output(
     cap: usize,
     out_len: *mut usize,
 ) -> qssl_status_t {
-    boundary::status("qssl_conn_take_output", || {
+    boundary::status_pure("qssl_conn_take_output", || {
         if out_len.is_null() {
             return Err(Error::NullArgument("out_len"));
         }

@@ -6,6 +6,7 @@
 //! certificates. `from_path` reproduces Qt's prefix, pattern and directory
 //! walking rules (see [`Certificate::from_path`]).
 
+mod host;
 mod pattern;
 
 use std::collections::HashSet;
@@ -30,6 +31,7 @@ use crate::model::ssl_error::{SslError, code as ssl_code};
 use crate::model::system_ca::system_ca_certificates;
 use crate::ossl;
 
+pub(crate) use host::host_matches;
 pub use pattern_api::*;
 
 /// A certificate, or the null certificate. Clones share the OpenSSL object
@@ -1005,7 +1007,7 @@ impl Certificate {
             return unspecified();
         };
         let mut errors = Vec::with_capacity(found.len() + 1);
-        if !host_name.is_empty() && !crate::engine::verify::host_matches(&chain[0], host_name) {
+        if !host_name.is_empty() && !host_matches(&chain[0], host_name) {
             errors.push(SslError::new(
                 ssl_code::HOST_NAME_MISMATCH,
                 chain[0].clone(),

@@ -8,6 +8,7 @@ use crate::Error;
 use crate::model::bytes::OptBytes;
 use crate::model::cert::Certificate;
 use crate::model::cipher::{self, Cipher};
+use crate::model::context_inputs::{ContextInputs, SessionTicket};
 use crate::model::curve::EllipticCurve;
 use crate::model::dh::DhParams;
 use crate::model::enums::{npn_status, protocol, ssl_option, verify_mode};
@@ -37,8 +38,10 @@ pub trait PskHandler: Send + Sync {
     fn authenticate(&self, auth: &mut PskAuthenticator) -> Result<(), String>;
 }
 
-/// What the user sets. Scalars are held inline; the lists and blobs, which
-/// are set rarely and shared by every copy, sit behind one more `Arc`
+/// What the user sets that builds an OpenSSL context; a setting the context
+/// builder reads belongs here, everything else in [`ConnSettings`]. Held in
+/// a [`ContextInputs`], which drops the contexts built from it on every
+/// write. Scalars are held inline; the lists and blobs, which are set rarely and shared by every copy, sit behind one more `Arc`
 /// ([`SharedSettings`], reached through `Deref`/`DerefMut`), so detaching a
 /// configuration to change a scalar takes one reference there instead of
 /// one per list (each is an atomic operation of several nanoseconds).
@@ -51,11 +54,7 @@ pub(crate) struct Settings {
     /// CA list setters, never set again.
     pub allow_root_cert_on_demand_loading: bool,
     pub ssl_options: u32,
-    pub session_ticket: OptBytes,
-    pub session_ticket_lifetime_hint: i32,
-    pub dtls_cookie_verification_enabled: bool,
     pub ocsp_stapling_enabled: bool,
-    pub handshake_must_interrupt_on_error: bool,
     pub missing_certificate_is_fatal: bool,
     /// The lists and blobs; copied on write (`DerefMut` detaches them).
     shared: Arc<SharedSettings>,
@@ -73,6 +72,27 @@ pub(crate) struct SharedSettings {
     pub backend_config: Arc<BackendConfig>,
     pub psk_identity_hint: OptBytes,
     pub allowed_next_protocols: Arc<[OptBytes]>,
+}
+
+/// What the user sets that no context depends on: read when a connection
+/// is made or during its handshake, or written back by it (the session
+/// ticket). Writing these keeps the contexts.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ConnSettings {
+    /// The session ticket, its lifetime hint and its decoded session.
+    pub session_ticket: SessionTicket,
+    pub dtls_cookie_verification_enabled: bool,
+    pub handshake_must_interrupt_on_error: bool,
+}
+
+impl Default for ConnSettings {
+    fn default() -> Self {
+        ConnSettings {
+            session_ticket: SessionTicket::default(),
+            dtls_cookie_verification_enabled: true,
+            handshake_must_interrupt_on_error: false,
+        }
+    }
 }
 
 impl std::ops::Deref for Settings {
@@ -119,11 +139,7 @@ impl PartialEq for Settings {
             peer_verify_depth,
             allow_root_cert_on_demand_loading,
             ssl_options,
-            session_ticket,
-            session_ticket_lifetime_hint,
-            dtls_cookie_verification_enabled,
             ocsp_stapling_enabled,
-            handshake_must_interrupt_on_error,
             missing_certificate_is_fatal,
             shared,
         } = self;
@@ -132,12 +148,8 @@ impl PartialEq for Settings {
             && *peer_verify_depth == o.peer_verify_depth
             && *allow_root_cert_on_demand_loading == o.allow_root_cert_on_demand_loading
             && *ssl_options == o.ssl_options
-            && *session_ticket_lifetime_hint == o.session_ticket_lifetime_hint
-            && *dtls_cookie_verification_enabled == o.dtls_cookie_verification_enabled
             && *ocsp_stapling_enabled == o.ocsp_stapling_enabled
-            && *handshake_must_interrupt_on_error == o.handshake_must_interrupt_on_error
             && *missing_certificate_is_fatal == o.missing_certificate_is_fatal
-            && *session_ticket == o.session_ticket
             && arc_eq(shared, &o.shared)
     }
 }
@@ -234,14 +246,15 @@ impl std::fmt::Debug for StateBox {
 
 #[derive(Clone)]
 pub(crate) struct ConfigData {
-    pub settings: Settings,
+    /// The settings that build a context, with the contexts built from them.
+    pub ctx: ContextInputs,
+    /// The settings no context depends on.
+    pub conn: ConnSettings,
     pub state: StateBox,
     /// Hidden in Qt: whether the last handshake resumed a session. Not part of `==`.
     pub peer_session_shared: bool,
     /// The PSK callback; shared by copies, not part of `==` or `is_null`.
     pub psk_handler: Option<Arc<dyn PskHandler>>,
-    /// The OpenSSL contexts built from this data (a detached copy starts empty).
-    pub ctx_cache: crate::engine::context::ContextCache,
 }
 
 impl Default for Settings {
@@ -252,11 +265,7 @@ impl Default for Settings {
             peer_verify_depth: 0,
             allow_root_cert_on_demand_loading: true,
             ssl_options: ssl_option::DEFAULT,
-            session_ticket: OptBytes::Null,
-            session_ticket_lifetime_hint: -1,
-            dtls_cookie_verification_enabled: true,
             ocsp_stapling_enabled: false,
-            handshake_must_interrupt_on_error: false,
             missing_certificate_is_fatal: false,
             shared: Arc::new(SharedSettings {
                 local_certificate_chain: empty(),
@@ -301,11 +310,11 @@ pub struct SslConfiguration {
 
 static EMPTY_DATA: LazyLock<Arc<ConfigData>> = LazyLock::new(|| {
     Arc::new(ConfigData {
-        settings: Settings::default(),
+        ctx: ContextInputs::default(),
+        conn: ConnSettings::default(),
         state: StateBox::default(),
         peer_session_shared: false,
         psk_handler: None,
-        ctx_cache: Default::default(),
     })
 });
 
@@ -322,7 +331,8 @@ impl Default for SslConfiguration {
 impl std::fmt::Debug for SslConfiguration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SslConfiguration")
-            .field("settings", &self.d.settings)
+            .field("settings", &self.d.ctx)
+            .field("conn", &self.d.conn)
             .field("state", &self.d.state)
             .finish()
     }
@@ -334,7 +344,9 @@ impl PartialEq for SslConfiguration {
     /// pointers first, then elements in order.
     fn eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.d, &other.d)
-            || (self.d.settings == other.d.settings && self.d.state == other.d.state)
+            || (self.d.ctx == other.d.ctx
+                && self.d.conn == other.d.conn
+                && self.d.state == other.d.state)
     }
 }
 
@@ -344,43 +356,33 @@ impl SslConfiguration {
         Self::default()
     }
 
-    /// Write access: detaches a shared data block (copy-on-write) and drops
-    /// the contexts built from the old settings. Live connections keep
-    /// their own references to the contexts they use.
+    /// Write access: detaches a shared data block (copy-on-write). The
+    /// contexts are shared with the old block and dropped only when a
+    /// setting that builds them is written (`.ctx.write()`); live
+    /// connections keep their own references to the contexts they use.
     fn d_mut(&mut self) -> &mut ConfigData {
-        let d = Arc::make_mut(&mut self.d);
-        d.ctx_cache = Default::default();
-        d
+        Arc::make_mut(&mut self.d)
     }
 
-    /// Write access for the session state and the session ticket, which no
-    /// context depends on: detaches like [`Self::d_mut`] but keeps sharing
-    /// the contexts already built (or to be built) from these settings, so a
-    /// configuration taken from a connection builds none of its own. The
-    /// decoded ticket is dropped.
-    fn d_mut_session(&mut self) -> &mut ConfigData {
-        let keep = self.d.ctx_cache.sharing_contexts();
-        let d = Arc::make_mut(&mut self.d);
-        d.ctx_cache = keep;
-        d
+    /// The settings that build a context, and the contexts built from them.
+    pub(crate) fn context_inputs(&self) -> &ContextInputs {
+        &self.d.ctx
     }
 
-    pub(crate) fn context_cache(&self) -> &crate::engine::context::ContextCache {
-        &self.d.ctx_cache
+    /// The session ticket with its decoded session.
+    pub(crate) fn ticket(&self) -> &SessionTicket {
+        &self.d.conn.session_ticket
     }
 
     /// How many OpenSSL contexts this configuration's data has built (0, 1 or
-    /// 2: one per side). Copies share them until a write detaches.
+    /// 2: one per side). Copies share them until a setting that builds them
+    /// is written.
     pub fn contexts_built(&self) -> usize {
-        self.d.ctx_cache.built()
-    }
-
-    pub(crate) fn settings(&self) -> &Settings {
-        &self.d.settings
+        self.d.ctx.contexts().built()
     }
 
     pub(crate) fn state_mut(&mut self) -> &mut SessionState {
-        &mut self.d_mut_session().state
+        &mut self.d_mut().state
     }
 
     /// True when both share the same data block (no detach happened since the copy).
@@ -392,7 +394,8 @@ impl SslConfiguration {
     /// The DTLS cookie flag, the session cipher and protocol do not count;
     /// byte values count as set when non-null, even if empty.
     pub fn is_null(&self) -> bool {
-        let s = &self.d.settings;
+        let s = &self.d.ctx;
+        let c = &self.d.conn;
         let t = &self.d.state;
         let d = Settings::default();
         s.protocol == d.protocol
@@ -407,12 +410,12 @@ impl SslConfiguration {
             && s.elliptic_curves.is_empty()
             && s.dh_params == d.dh_params
             && s.backend_config.is_empty()
-            && s.session_ticket.is_null()
-            && s.session_ticket_lifetime_hint == -1
+            && c.session_ticket.der().is_null()
+            && c.session_ticket.lifetime_hint() == -1
             && s.psk_identity_hint.is_null()
             && s.allowed_next_protocols.is_empty()
             && !s.ocsp_stapling_enabled
-            && !s.handshake_must_interrupt_on_error
+            && !c.handshake_must_interrupt_on_error
             && !s.missing_certificate_is_fatal
             && t.next_negotiated_protocol.is_null()
             && t.next_protocol_negotiation_status == npn_status::NONE
@@ -425,27 +428,27 @@ impl SslConfiguration {
 
     /// The protocol (default SecureProtocols).
     pub fn protocol(&self) -> i32 {
-        self.d.settings.protocol
+        self.d.ctx.protocol
     }
 
     /// Sets the protocol, stored verbatim (checked when a handshake starts).
     pub fn set_protocol(&mut self, p: i32) {
-        self.d_mut().settings.protocol = p;
+        self.d_mut().ctx.write().protocol = p;
     }
 
     /// The peer verify mode (default AutoVerifyPeer).
     pub fn peer_verify_mode(&self) -> i32 {
-        self.d.settings.peer_verify_mode
+        self.d.ctx.peer_verify_mode
     }
 
     /// Sets the peer verify mode.
     pub fn set_peer_verify_mode(&mut self, m: i32) {
-        self.d_mut().settings.peer_verify_mode = m;
+        self.d_mut().ctx.write().peer_verify_mode = m;
     }
 
     /// The maximum verification depth (0 = unlimited).
     pub fn peer_verify_depth(&self) -> i32 {
-        self.d.settings.peer_verify_depth
+        self.d.ctx.peer_verify_depth
     }
 
     /// Sets the depth; a negative depth is refused and the value kept, as Qt does.
@@ -456,7 +459,7 @@ impl SslConfiguration {
                 self.peer_verify_depth()
             )));
         }
-        self.d_mut().settings.peer_verify_depth = depth;
+        self.d_mut().ctx.write().peer_verify_depth = depth;
         Ok(())
     }
 
@@ -464,18 +467,18 @@ impl SslConfiguration {
 
     /// The local certificate chain, leaf first.
     pub fn local_certificate_chain(&self) -> &Arc<[Certificate]> {
-        &self.d.settings.local_certificate_chain
+        &self.d.ctx.local_certificate_chain
     }
 
     /// Sets the local chain, stored verbatim.
     pub fn set_local_certificate_chain(&mut self, chain: Arc<[Certificate]>) {
-        self.d_mut().settings.local_certificate_chain = chain;
+        self.d_mut().ctx.write().local_certificate_chain = chain;
     }
 
     /// The leaf of the local chain, or the null certificate.
     pub fn local_certificate(&self) -> Certificate {
         self.d
-            .settings
+            .ctx
             .local_certificate_chain
             .first()
             .cloned()
@@ -484,29 +487,29 @@ impl SslConfiguration {
 
     /// Replaces the whole chain with `[cert]`, even when `cert` is null.
     pub fn set_local_certificate(&mut self, cert: Certificate) {
-        self.d_mut().settings.local_certificate_chain = Arc::from(vec![cert]);
+        self.d_mut().ctx.write().local_certificate_chain = Arc::from(vec![cert]);
     }
 
     /// The private key.
     pub fn private_key(&self) -> &Key {
-        &self.d.settings.private_key
+        &self.d.ctx.private_key
     }
 
     /// Sets the private key.
     pub fn set_private_key(&mut self, key: Key) {
-        self.d_mut().settings.private_key = key;
+        self.d_mut().ctx.write().private_key = key;
     }
 
     // ---- ciphers -----------------------------------------------------------
 
     /// The ciphers (empty = the default list at handshake time).
     pub fn ciphers(&self) -> &Arc<[Cipher]> {
-        &self.d.settings.ciphers
+        &self.d.ctx.ciphers
     }
 
     /// Sets the ciphers verbatim (order and duplicates kept).
     pub fn set_ciphers(&mut self, ciphers: Arc<[Cipher]>) {
-        self.d_mut().settings.ciphers = ciphers;
+        self.d_mut().ctx.write().ciphers = ciphers;
     }
 
     /// Qt 6's `setCiphers(QString)`: split on ':', empty names skipped,
@@ -524,12 +527,12 @@ impl SslConfiguration {
 
     /// The CA certificates set on this configuration.
     pub fn ca_certificates(&self) -> &Arc<[Certificate]> {
-        &self.d.settings.ca_certificates
+        &self.d.ctx.ca_certificates
     }
 
     /// Replaces the CA list and stops trusting the system roots.
     pub fn set_ca_certificates(&mut self, certs: Arc<[Certificate]>) {
-        let s = &mut self.d_mut().settings;
+        let s = self.d_mut().ctx.write();
         s.ca_certificates = certs;
         s.allow_root_cert_on_demand_loading = false;
     }
@@ -541,7 +544,7 @@ impl SslConfiguration {
 
     /// Appends CAs (no duplicate check) and stops trusting the system roots.
     pub fn add_ca_certificates(&mut self, certs: &[Certificate]) {
-        let s = &mut self.d_mut().settings;
+        let s = self.d_mut().ctx.write();
         let mut v: Vec<Certificate> = s.ca_certificates.to_vec();
         v.extend_from_slice(certs);
         s.ca_certificates = v.into();
@@ -561,7 +564,7 @@ impl SslConfiguration {
         if found.is_empty() {
             return Ok(false);
         }
-        let s = &mut self.d_mut().settings;
+        let s = self.d_mut().ctx.write();
         let mut v: Vec<Certificate> = s.ca_certificates.to_vec();
         v.extend(found);
         s.ca_certificates = v.into();
@@ -571,19 +574,19 @@ impl SslConfiguration {
     /// Whether the system roots are trusted (Qt's hidden
     /// allowRootCertOnDemandLoading; true until a CA list setter runs).
     pub fn system_roots_trusted(&self) -> bool {
-        self.d.settings.allow_root_cert_on_demand_loading
+        self.d.ctx.allow_root_cert_on_demand_loading
     }
 
     // ---- options -------------------------------------------------------------
 
     /// The SSL option mask (default 0x55).
     pub fn ssl_options(&self) -> u32 {
-        self.d.settings.ssl_options
+        self.d.ctx.ssl_options
     }
 
     /// Sets (`on`) or clears the given option bits.
     pub fn set_ssl_option(&mut self, bits: u32, on: bool) {
-        let s = &mut self.d_mut().settings;
+        let s = self.d_mut().ctx.write();
         if on {
             s.ssl_options |= bits;
         } else {
@@ -593,83 +596,83 @@ impl SslConfiguration {
 
     /// True when every given bit is set.
     pub fn test_ssl_option(&self, bits: u32) -> bool {
-        self.d.settings.ssl_options & bits == bits
+        self.d.ctx.ssl_options & bits == bits
     }
 
     // ---- curves, DH ----------------------------------------------------------
 
     /// The curves (empty = OpenSSL's default groups).
     pub fn elliptic_curves(&self) -> &Arc<[EllipticCurve]> {
-        &self.d.settings.elliptic_curves
+        &self.d.ctx.elliptic_curves
     }
 
     /// Sets the curves verbatim.
     pub fn set_elliptic_curves(&mut self, curves: Arc<[EllipticCurve]>) {
-        self.d_mut().settings.elliptic_curves = curves;
+        self.d_mut().ctx.write().elliptic_curves = curves;
     }
 
     /// The DH parameters (default: ffdhe2048).
     pub fn diffie_hellman_parameters(&self) -> &DhParams {
-        &self.d.settings.dh_params
+        &self.d.ctx.dh_params
     }
 
     /// Sets the DH parameters verbatim (validity is checked at handshake time).
     pub fn set_diffie_hellman_parameters(&mut self, p: DhParams) {
-        self.d_mut().settings.dh_params = p;
+        self.d_mut().ctx.write().dh_params = p;
     }
 
     // ---- backend configuration ---------------------------------------------
 
     /// The backend configuration map.
     pub fn backend_configuration(&self) -> &Arc<BackendConfig> {
-        &self.d.settings.backend_config
+        &self.d.ctx.backend_config
     }
 
     /// Inserts or replaces one option.
     pub fn set_backend_configuration_option(&mut self, name: &[u8], value: BackendValue) {
-        Arc::make_mut(&mut self.d_mut().settings.backend_config).insert(name.to_vec(), value);
+        Arc::make_mut(&mut self.d_mut().ctx.write().backend_config).insert(name.to_vec(), value);
     }
 
     /// Replaces the whole map (empty clears it).
     pub fn set_backend_configuration(&mut self, map: Arc<BackendConfig>) {
-        self.d_mut().settings.backend_config = map;
+        self.d_mut().ctx.write().backend_config = map;
     }
 
     // ---- sessions, PSK hint, ALPN -------------------------------------------
 
     /// The session ticket (DER of an OpenSSL session), null until set or captured.
     pub fn session_ticket(&self) -> &OptBytes {
-        &self.d.settings.session_ticket
+        self.d.conn.session_ticket.der()
     }
 
     /// Sets the session ticket (used when session persistence is enabled).
     pub fn set_session_ticket(&mut self, t: OptBytes) {
-        self.d_mut_session().settings.session_ticket = t;
+        self.d_mut().conn.session_ticket.set_der(t);
     }
 
     /// The session ticket's lifetime hint in seconds (-1 until a handshake records one).
     pub fn session_ticket_life_time_hint(&self) -> i32 {
-        self.d.settings.session_ticket_lifetime_hint
+        self.d.conn.session_ticket.lifetime_hint()
     }
 
     /// The PSK identity hint (servers).
     pub fn pre_shared_key_identity_hint(&self) -> &OptBytes {
-        &self.d.settings.psk_identity_hint
+        &self.d.ctx.psk_identity_hint
     }
 
     /// Sets the PSK identity hint.
     pub fn set_pre_shared_key_identity_hint(&mut self, h: OptBytes) {
-        self.d_mut().settings.psk_identity_hint = h;
+        self.d_mut().ctx.write().psk_identity_hint = h;
     }
 
     /// The ALPN protocols offered / accepted.
     pub fn allowed_next_protocols(&self) -> &Arc<[OptBytes]> {
-        &self.d.settings.allowed_next_protocols
+        &self.d.ctx.allowed_next_protocols
     }
 
     /// Sets the ALPN protocols verbatim (filtered at handshake time).
     pub fn set_allowed_next_protocols(&mut self, p: Arc<[OptBytes]>) {
-        self.d_mut().settings.allowed_next_protocols = p;
+        self.d_mut().ctx.write().allowed_next_protocols = p;
     }
 
     /// The negotiated application protocol (null if none).
@@ -686,42 +689,42 @@ impl SslConfiguration {
 
     /// DTLS cookie verification (default true).
     pub fn dtls_cookie_verification_enabled(&self) -> bool {
-        self.d.settings.dtls_cookie_verification_enabled
+        self.d.conn.dtls_cookie_verification_enabled
     }
 
     /// Sets DTLS cookie verification.
     pub fn set_dtls_cookie_verification_enabled(&mut self, on: bool) {
-        self.d_mut().settings.dtls_cookie_verification_enabled = on;
+        self.d_mut().conn.dtls_cookie_verification_enabled = on;
     }
 
     /// OCSP stapling (default false).
     pub fn ocsp_stapling_enabled(&self) -> bool {
-        self.d.settings.ocsp_stapling_enabled
+        self.d.ctx.ocsp_stapling_enabled
     }
 
     /// Sets OCSP stapling.
     pub fn set_ocsp_stapling_enabled(&mut self, on: bool) {
-        self.d_mut().settings.ocsp_stapling_enabled = on;
+        self.d_mut().ctx.write().ocsp_stapling_enabled = on;
     }
 
     /// Report verification errors during the handshake (Qt 6).
     pub fn handshake_must_interrupt_on_error(&self) -> bool {
-        self.d.settings.handshake_must_interrupt_on_error
+        self.d.conn.handshake_must_interrupt_on_error
     }
 
     /// Sets handshakeMustInterruptOnError.
     pub fn set_handshake_must_interrupt_on_error(&mut self, on: bool) {
-        self.d_mut().settings.handshake_must_interrupt_on_error = on;
+        self.d_mut().conn.handshake_must_interrupt_on_error = on;
     }
 
     /// A missing peer certificate aborts the handshake (Qt 6).
     pub fn missing_certificate_is_fatal(&self) -> bool {
-        self.d.settings.missing_certificate_is_fatal
+        self.d.ctx.missing_certificate_is_fatal
     }
 
     /// Sets missingCertificateIsFatal.
     pub fn set_missing_certificate_is_fatal(&mut self, on: bool) {
-        self.d_mut().settings.missing_certificate_is_fatal = on;
+        self.d_mut().ctx.write().missing_certificate_is_fatal = on;
     }
 
     // ---- session state -----------------------------------------------------
@@ -757,13 +760,11 @@ impl SslConfiguration {
     }
 
     pub(crate) fn set_session_resumed(&mut self, resumed: bool) {
-        self.d_mut_session().peer_session_shared = resumed;
+        self.d_mut().peer_session_shared = resumed;
     }
 
     pub(crate) fn set_session_ticket_with_hint(&mut self, ticket: OptBytes, hint: i32) {
-        let s = &mut self.d_mut_session().settings;
-        s.session_ticket = ticket;
-        s.session_ticket_lifetime_hint = hint;
+        self.d_mut().conn.session_ticket.set(ticket, hint);
     }
 
     // ---- PSK callback ------------------------------------------------------

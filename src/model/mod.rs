@@ -7,6 +7,7 @@ pub mod bytes;
 pub mod cert;
 pub mod cipher;
 pub mod config;
+pub(crate) mod context_inputs;
 pub mod curve;
 pub mod dh;
 pub mod enums;

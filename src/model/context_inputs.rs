@@ -1,0 +1,240 @@
+//! The settings that build an OpenSSL `SSL_CTX`, held together with the
+//! contexts built from them, and the session ticket held together with its
+//! decoded form. Each pair can only be written through a method that drops
+//! what was derived from it, so a stale context or session cannot be reached
+//! by choosing the wrong write path: the choice is made by the type.
+//!
+//! The engine fills the caches (`engine::context`); this module only stores
+//! what it is given and knows nothing about how a context is built.
+
+use std::sync::{Arc, OnceLock, RwLock};
+
+use openssl::ssl::{SslContext, SslSession};
+
+use crate::Error;
+use crate::model::bytes::OptBytes;
+use crate::model::config::Settings;
+
+/// Which context of a configuration: one per side (and per method, when a
+/// new method such as DTLS gets its own contexts, it adds a kind here).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ContextKind {
+    /// A TLS client context.
+    Client = 0,
+    /// A TLS server context.
+    Server = 1,
+}
+
+impl ContextKind {
+    /// How many kinds there are (the size of the cache).
+    const COUNT: usize = 2;
+
+    /// The TLS kind for a side.
+    pub(crate) fn tls(server: bool) -> Self {
+        if server {
+            ContextKind::Server
+        } else {
+            ContextKind::Client
+        }
+    }
+}
+
+/// One built context (or the error building it gave) and the last second
+/// (Unix time, UTC) at which it still matches its settings: the earliest
+/// expiry of the CA certificates it trusts. After that second the context
+/// is built again, so an expired CA stops being trusted as it would be by
+/// Qt, which builds a context per connection.
+struct Entry {
+    built: Result<SslContext, Error>,
+    valid_until: Option<i64>,
+}
+
+/// The contexts built from one set of [`Settings`]. Clones share them
+/// (built or still to be built): a configuration copied and then changed
+/// only in a setting outside [`Settings`] builds no context of its own.
+#[derive(Default)]
+pub(crate) struct ContextCache {
+    /// Allocated on first use, so a detach allocates nothing for it.
+    slots: OnceLock<Arc<[RwLock<Option<Entry>>; ContextKind::COUNT]>>,
+}
+
+impl Clone for ContextCache {
+    /// Shares the contexts, including those not built yet.
+    fn clone(&self) -> Self {
+        ContextCache {
+            slots: OnceLock::from(self.slots().clone()),
+        }
+    }
+}
+
+impl ContextCache {
+    fn slots(&self) -> &Arc<[RwLock<Option<Entry>>; ContextKind::COUNT]> {
+        self.slots.get_or_init(Arc::default)
+    }
+
+    /// How many contexts are built and current.
+    pub(crate) fn built(&self) -> usize {
+        let Some(slots) = self.slots.get() else {
+            return 0;
+        };
+        slots
+            .iter()
+            .filter(|s| s.read().unwrap_or_else(|e| e.into_inner()).is_some())
+            .count()
+    }
+
+    /// The context of `kind`: the cached one while it is current, otherwise
+    /// what `build` returns (with the last second it stays current, `None`
+    /// for always), which is then cached. An error is cached like a context.
+    pub(crate) fn get_or_build(
+        &self,
+        kind: ContextKind,
+        build: impl FnOnce() -> (Result<SslContext, Error>, Option<i64>),
+    ) -> Result<SslContext, Error> {
+        let slot = &self.slots()[kind as usize];
+        let current = |e: &Option<Entry>| match e {
+            Some(Entry {
+                built,
+                valid_until: None,
+            }) => Some(built.clone()),
+            Some(Entry {
+                built,
+                valid_until: Some(t),
+            }) if now_unix() <= *t => Some(built.clone()),
+            _ => None,
+        };
+        if let Some(r) = current(&slot.read().unwrap_or_else(|e| e.into_inner())) {
+            return r;
+        }
+        let mut w = slot.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(r) = current(&w) {
+            return r; // another thread built it meanwhile
+        }
+        let (built, valid_until) = build();
+        *w = Some(Entry {
+            built: built.clone(),
+            valid_until,
+        });
+        built
+    }
+}
+
+/// The settings that build a context, and the contexts built from them.
+/// Read through `Deref`; written only through [`ContextInputs::write`],
+/// which drops the contexts. Clones share the contexts.
+#[derive(Clone, Default)]
+pub(crate) struct ContextInputs {
+    settings: Settings,
+    contexts: ContextCache,
+}
+
+impl ContextInputs {
+    /// Write access to the settings: the contexts built from them are
+    /// dropped first (live connections keep their own references).
+    pub(crate) fn write(&mut self) -> &mut Settings {
+        self.contexts = ContextCache::default();
+        &mut self.settings
+    }
+
+    /// The contexts built from these settings.
+    pub(crate) fn contexts(&self) -> &ContextCache {
+        &self.contexts
+    }
+}
+
+impl std::ops::Deref for ContextInputs {
+    type Target = Settings;
+    fn deref(&self) -> &Settings {
+        &self.settings
+    }
+}
+
+impl PartialEq for ContextInputs {
+    fn eq(&self, o: &Self) -> bool {
+        self.settings == o.settings
+    }
+}
+
+impl std::fmt::Debug for ContextInputs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.settings.fmt(f)
+    }
+}
+
+/// The session ticket (DER of an OpenSSL session), its lifetime hint, and
+/// the session decoded from it once (decoding parses the peer's
+/// certificate). Setting the ticket drops the decoded session; clones share
+/// it.
+#[derive(Clone)]
+pub(crate) struct SessionTicket {
+    der: OptBytes,
+    lifetime_hint: i32,
+    decoded: OnceLock<Option<SslSession>>,
+}
+
+impl Default for SessionTicket {
+    fn default() -> Self {
+        SessionTicket {
+            der: OptBytes::Null,
+            lifetime_hint: -1,
+            decoded: OnceLock::new(),
+        }
+    }
+}
+
+impl SessionTicket {
+    /// The ticket's bytes.
+    pub(crate) fn der(&self) -> &OptBytes {
+        &self.der
+    }
+
+    /// The lifetime hint in seconds (-1 until a handshake records one).
+    pub(crate) fn lifetime_hint(&self) -> i32 {
+        self.lifetime_hint
+    }
+
+    /// Replaces the ticket's bytes (the hint is kept).
+    pub(crate) fn set_der(&mut self, der: OptBytes) {
+        self.der = der;
+        self.decoded = OnceLock::new();
+    }
+
+    /// Replaces the ticket and its hint.
+    pub(crate) fn set(&mut self, der: OptBytes, lifetime_hint: i32) {
+        self.set_der(der);
+        self.lifetime_hint = lifetime_hint;
+    }
+
+    /// The decoded session, decoded by `decode` on first use.
+    pub(crate) fn decoded(
+        &self,
+        decode: impl FnOnce(&[u8]) -> Option<SslSession>,
+    ) -> Option<&SslSession> {
+        self.decoded
+            .get_or_init(|| decode(self.der.as_slice()))
+            .as_ref()
+    }
+}
+
+impl PartialEq for SessionTicket {
+    fn eq(&self, o: &Self) -> bool {
+        self.lifetime_hint == o.lifetime_hint && self.der == o.der
+    }
+}
+
+impl std::fmt::Debug for SessionTicket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionTicket")
+            .field("der", &self.der)
+            .field("lifetime_hint", &self.lifetime_hint)
+            .finish()
+    }
+}
+
+/// Seconds since the Unix epoch (0 if the clock is before it).
+pub(crate) fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
