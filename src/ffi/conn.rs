@@ -648,10 +648,10 @@ pub unsafe extern "C" fn qssl_config_apply_to_openssl_context(
     boundary::status("qssl_config_apply_to_openssl_context", || {
         // SAFETY: NULL or a live configuration.
         let c = unsafe { borrow(cfg, "cfg") }?;
+        let server = mode_in(mode)? == Mode::Server;
         if ssl_ctx.is_null() {
             return Err(Error::NullArgument("ssl_ctx"));
         }
-        let server = mode_in(mode)? == Mode::Server;
         // SAFETY: the caller passes a live SSL_CTX it does not use meanwhile.
         unsafe { crate::engine::context::apply_to_context(&c.0, server, ssl_ctx.cast()) }
     })
