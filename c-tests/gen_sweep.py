@@ -153,6 +153,8 @@ NULLABLE = {
     ("qssl_config_reload_system_ca_certificates", "out_count"),
     ("qssl_config_set_psk_callback", "callback"),
     ("qssl_conn_set_psk_callback", "callback"),
+    ("qssl_config_set_sni_callback", "callback"),
+    ("qssl_config_set_keylog_callback", "callback"),
     ("qssl_conn_alert_sent", "level"),
     ("qssl_conn_alert_sent", "kind"),
     ("qssl_conn_alert_received", "level"),
@@ -356,6 +358,12 @@ def classify(fn, params):
             continue
         if t == "qssl_psk_callback_t":
             p.role, p.valid = "callback", "sweep_psk_cb"
+            continue
+        if t == "qssl_sni_callback_t":
+            p.role, p.valid = "callback", "sweep_sni_cb"
+            continue
+        if t == "qssl_keylog_callback_t":
+            p.role, p.valid = "callback", "sweep_keylog_cb"
             continue
         if t == "void *":
             p.role, p.valid = "plain", "NULL"

@@ -95,7 +95,8 @@ TEST_CASE(null_handles) {
     CHECK(strstr(qssl_last_error_message(), "cert is NULL") != NULL);
     qssl_cert_free(NULL);
     qssl_cert_clear(NULL);
-    qssl_cert_swap(NULL, NULL);
+    qssl_cert_swap(NULL, NULL); /* recorded as an error, as documented */
+    CHECK(strstr(qssl_last_error_message(), "qssl_cert_swap: a is NULL") != NULL);
     CHECK_EQ_INT(qssl_cert_effective_date(NULL), QSSL_CERT_DATE_INVALID);
     CHECK_EQ_INT(qssl_cert_expiry_date(NULL), QSSL_CERT_DATE_INVALID);
     CHECK(!qssl_cert_is_self_signed(NULL));

@@ -146,6 +146,7 @@ TEST_CASE(copy_equal_swap_free) {
     qssl_cipher_swap(c, NULL);
     CHECK_LAST_ERROR("b is NULL");
     qssl_cipher_swap(NULL, NULL);
+    CHECK_LAST_ERROR("qssl_cipher_swap: a is NULL");
     CHECK_EQ_STR(text(qssl_cipher_name, c), "ECDHE-RSA-AES128-GCM-SHA256");
     qssl_cipher_free(NULL);
     qssl_cipher_free(a);

@@ -301,6 +301,9 @@ TEST_CASE(swap) {
     qssl_clear_last_error();
     qssl_config_swap(a, NULL);
     CHECK(strstr(qssl_last_error_message(), "is NULL") != NULL);
+    qssl_clear_last_error();
+    qssl_config_swap(NULL, NULL);
+    CHECK(strstr(qssl_last_error_message(), "qssl_config_swap: a is NULL") != NULL);
     CHECK_EQ_INT(qssl_config_peer_verify_depth(a), 0);
     qssl_config_free(a);
     qssl_config_free(b);

@@ -183,6 +183,7 @@ TEST_CASE(copy_equal_swap_free) {
     qssl_dh_params_swap(NULL, e);
     qssl_dh_params_swap(e, NULL);
     qssl_dh_params_swap(NULL, NULL);
+    CHECK_LAST_ERROR("qssl_dh_params_swap: a is NULL");
     CHECK(!qssl_dh_params_is_empty(e));
     qssl_dh_params_free(NULL);
     qssl_dh_params_free(c);

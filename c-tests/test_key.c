@@ -67,7 +67,8 @@ TEST_CASE(null_handles_give_qt_defaults) {
     CHECK(strstr(qssl_last_error_message(), "key is NULL") != NULL);
     qssl_key_free(NULL);
     qssl_key_clear(NULL);
-    qssl_key_swap(NULL, NULL);
+    qssl_key_swap(NULL, NULL); /* recorded as an error, as documented */
+    CHECK(strstr(qssl_last_error_message(), "qssl_key_swap: a is NULL") != NULL);
     size_t len = 0;
     CHECK_ERROR(qssl_key_to_pem(NULL, NULL, 0, NULL, 0, &len), QSSL_STATUS_NULL_ARGUMENT, "key");
     CHECK_ERROR(qssl_key_to_der(NULL, NULL, 0, NULL, 0, &len), QSSL_STATUS_NULL_ARGUMENT, "key");

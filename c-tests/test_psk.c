@@ -84,6 +84,9 @@ TEST_CASE(bad_input) {
     CHECK_STATUS(qssl_psk_auth_identity(a, NULL, 0, NULL), QSSL_STATUS_NULL_ARGUMENT);
     CHECK_STATUS(qssl_psk_auth_identity(NULL, NULL, 0, &len), QSSL_STATUS_NULL_ARGUMENT);
     qssl_psk_auth_swap(a, NULL); /* recorded, ignored */
+    CHECK(strstr(qssl_last_error_message(), "qssl_psk_auth_swap: b is NULL") != NULL);
+    qssl_psk_auth_swap(NULL, NULL);
+    CHECK(strstr(qssl_last_error_message(), "qssl_psk_auth_swap: a is NULL") != NULL);
     CHECK(qssl_psk_auth_copy(NULL) == NULL);
     CHECK(!qssl_psk_auth_equal(NULL, NULL));
     CHECK(!qssl_psk_auth_equal(a, NULL));

@@ -120,6 +120,7 @@ TEST_CASE(null_arguments) {
     qssl_ssl_error_swap(NULL, e);
     qssl_ssl_error_swap(e, NULL);
     qssl_ssl_error_swap(NULL, NULL);
+    CHECK_LAST_ERROR("qssl_ssl_error_swap: a is NULL");
     CHECK_EQ_INT(qssl_ssl_error_error(e), QSSL_SSL_ERROR_CERTIFICATE_REVOKED);
     char buf[8];
     size_t len = 0;

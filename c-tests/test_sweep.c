@@ -179,6 +179,18 @@ static int32_t sweep_psk_cb(void *user_data, qssl_psk_auth_t *auth) {
     return 0;
 }
 
+static int32_t sweep_sni_cb(void *user_data, const char *server_name, const qssl_config_t **use_config) {
+    (void)user_data;
+    (void)server_name;
+    (void)use_config;
+    return 0;
+}
+
+static void sweep_keylog_cb(void *user_data, const char *line) {
+    (void)user_data;
+    (void)line;
+}
+
 static unsigned char *sweep_fixture(const char *name, size_t *len) {
     unsigned char *p = qtest_read_fixture(name, len);
     if (p == NULL) {

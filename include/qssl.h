@@ -233,6 +233,32 @@ typedef int32_t qssl_key_algorithm_t;
 typedef int32_t qssl_key_type_t;
 
 /**
+ * The SNI callback: called on a server during each handshake, before the
+ * certificate is chosen, with the `user_data` given at registration and
+ * the server name the client asked for (NULL when it sent none; valid only
+ * during the call). To serve the connection with another configuration
+ * (its certificate, chain, key, CA certificates, verification and ALPN
+ * settings), set `*use_config` to it: it is borrowed for the call and
+ * qssl keeps its own reference. Leave `*use_config` NULL to keep the
+ * listening configuration. Return 0 to continue; any other value refuses
+ * the handshake with the `unrecognized_name` alert. The protocol version
+ * and the session ticket keys stay those of the listening configuration.
+ * The callback may run concurrently on several threads.
+ */
+typedef int32_t (*qssl_sni_callback_t)(void *user_data,
+                                       const char *server_name,
+                                       const qssl_config_t **use_config);
+
+/**
+ * The key log callback: receives one line of the NSS key log format (the
+ * `SSLKEYLOGFILE` format Wireshark reads), NUL-terminated, without a
+ * newline, valid only during the call. It returns nothing: OpenSSL cannot
+ * stop a handshake from here. The callback may run concurrently on several
+ * threads.
+ */
+typedef void (*qssl_keylog_callback_t)(void *user_data, const char *line);
+
+/**
  * The kind of an SSL error (QSslError::SslError).
  */
 typedef int32_t qssl_ssl_error_code_t;
@@ -3208,6 +3234,130 @@ qssl_status_t qssl_psk_auth_set_pre_shared_key(qssl_psk_auth_t *auth,
  * default-constructed authenticator). NULL gives 0. Qt: maximumPreSharedKeyLength().
  */
 int32_t qssl_psk_auth_maximum_pre_shared_key_length(const qssl_psk_auth_t *auth);
+
+/**
+ * Registers the SNI callback on a server configuration (see
+ * qssl_sni_callback_t): every connection made from it, and every copy made
+ * afterwards, asks it which configuration serves the client's requested
+ * name. It takes precedence over the name table
+ * (qssl_config_add_sni_entry()). `user_data_free`, if not NULL, is called
+ * exactly once with `user_data` when the last holder of the registration
+ * lets go or it is replaced (also when this call fails). `callback` NULL
+ * removes the registration. Not part of qssl_config_equal(); client
+ * configurations ignore it. Beyond Qt.
+ */
+qssl_status_t qssl_config_set_sni_callback(qssl_config_t *cfg,
+                                           qssl_sni_callback_t callback,
+                                           void *user_data,
+                                           void (*user_data_free)(void*));
+
+/**
+ * Adds an entry to the server name table of a server configuration:
+ * connections whose client asks for a name matching `pattern` are served
+ * by `entry` (its certificate, chain, key, CA certificates, verification
+ * and ALPN settings; `entry` is copied, O(1)). `pattern` is a host name
+ * (compared case-insensitively), `*.domain` (exactly one more leftmost
+ * label) or `*` (any name, and clients that send none). An exact name wins
+ * over a wildcard, which wins over `*`; with no match the listening
+ * configuration serves (see qssl_config_set_sni_strict()). Adding a second
+ * configuration for the same pattern adds its certificate and key to the
+ * first one's: with an ECDSA and an RSA certificate for one name, OpenSSL
+ * sends the one the client supports. Errors: NULL arguments, an invalid
+ * pattern (QSSL_STATUS_INVALID_ARGUMENT). Not part of qssl_config_equal().
+ * Beyond Qt.
+ */
+qssl_status_t qssl_config_add_sni_entry(qssl_config_t *cfg,
+                                        const char *pattern,
+                                        const qssl_config_t *entry);
+
+/**
+ * Removes every entry of the server name table (and its strict setting).
+ * Beyond Qt.
+ */
+qssl_status_t qssl_config_clear_sni_entries(qssl_config_t *cfg);
+
+/**
+ * With `strict` true, a client asking for a name that no entry of the
+ * server name table matches (and no `*` entry) is refused with the
+ * `unrecognized_name` alert instead of being served by the listening
+ * configuration. Default: false. Beyond Qt.
+ */
+qssl_status_t qssl_config_set_sni_strict(qssl_config_t *cfg, bool strict);
+
+/**
+ * Sets the keys that encrypt and decrypt this server's session tickets
+ * (TLS 1.2 tickets and TLS 1.3 resumption), so that every server of a
+ * fleet given the same keys resumes the others' sessions. `keys` holds one
+ * or more keys of 80 bytes in the layout of nginx's
+ * `ssl_session_ticket_key` file (16-byte name, 32-byte HMAC-SHA256 key,
+ * 32-byte AES-256-CBC key), or of 48 bytes (name, AES-128 key, HMAC key).
+ * The first key encrypts new tickets; every key decrypts. A ticket under
+ * an older key resumes and is renewed under the first; a ticket under a
+ * key no longer listed gives a full handshake, never a failure. Setting
+ * new keys (rotation) affects connections made afterwards; connections
+ * already made keep theirs. `(NULL, 0)` returns to the default: random
+ * keys of this process's own. The bytes are copied; qssl wipes its copies
+ * when released. Errors: a length that is not a whole number of 80-byte
+ * (or 48-byte) keys (QSSL_STATUS_INVALID_ARGUMENT). Not part of
+ * qssl_config_equal(). Beyond Qt.
+ */
+qssl_status_t qssl_config_set_session_ticket_keys(qssl_config_t *cfg,
+                                                  const uint8_t *keys,
+                                                  size_t len);
+
+/**
+ * Reads session ticket keys from a file, as qssl_config_set_session_ticket_keys():
+ * either nginx's binary file (one or more 80- or 48-byte keys, the first
+ * encrypts) or HAProxy's `tls-ticket-keys` text file (one base64 key per
+ * line in HAProxy's layout: name, AES key, HMAC key; as in HAProxy the
+ * next-to-last line encrypts, so a fleet can append a new key everywhere
+ * before it starts encrypting). Reading the file again later and setting
+ * the result rotates the keys without a restart. The bytes read are wiped
+ * after parsing. Errors: NULL arguments, a file that cannot be read
+ * (QSSL_STATUS_IO), a malformed file (QSSL_STATUS_INVALID_ARGUMENT).
+ * Beyond Qt.
+ */
+qssl_status_t qssl_config_set_session_ticket_keys_from_file(qssl_config_t *cfg, const char *path);
+
+/**
+ * Registers a key log callback (see qssl_keylog_callback_t): every
+ * connection made from this configuration, client or server, and every
+ * copy made afterwards, hands it the secrets of each handshake as NSS key
+ * log lines, which let anyone holding them decrypt the recorded traffic.
+ * For debugging only: off unless set. On a server whose SNI chose another
+ * configuration, that configuration's key log applies. `user_data_free`,
+ * if not NULL, is called exactly once with `user_data` when the last
+ * holder of the registration lets go or it is replaced (also when this
+ * call fails). `callback` NULL removes it. Not part of qssl_config_equal().
+ * Beyond Qt.
+ */
+qssl_status_t qssl_config_set_keylog_callback(qssl_config_t *cfg,
+                                              qssl_keylog_callback_t callback,
+                                              void *user_data,
+                                              void (*user_data_free)(void*));
+
+/**
+ * Writes a new handle to the configuration serving this connection to
+ * `*out` (free it with qssl_config_free()): on a server, the one SNI chose
+ * (qssl_config_set_sni_callback(), qssl_config_add_sni_entry()), otherwise
+ * the one the connection was made from. Compare it with
+ * qssl_config_equal(). Valid from the end of the client hello; the
+ * session state (qssl_conn_ssl_configuration()) is built on it. Errors:
+ * NULL arguments. Beyond Qt.
+ */
+qssl_status_t qssl_conn_serving_configuration(const qssl_conn_t *conn, qssl_config_t **out);
+
+/**
+ * The server name of this connection's SNI, as text: on a server, the name
+ * the client asked for (empty when it sent none, or before the client
+ * hello); on a client, the name it sends. Text out: `*out_len` receives the
+ * length, `buf` needs `*out_len + 1` bytes (QSSL_STATUS_BUFFER_TOO_SMALL
+ * otherwise; `buf` may be NULL when `cap` is 0). Beyond Qt.
+ */
+qssl_status_t qssl_conn_requested_server_name(const qssl_conn_t *conn,
+                                              char *buf,
+                                              size_t cap,
+                                              size_t *out_len);
 
 /**
  * Creates an SSL error of kind `error` (a QSSL_SSL_ERROR_* value) concerning

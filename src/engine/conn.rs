@@ -227,6 +227,22 @@ impl Connection {
             .is_some_and(SslConfiguration::session_resumed)
     }
 
+    /// Beyond Qt: the configuration serving this connection: the one SNI
+    /// chose on a server, otherwise the one it was made from.
+    pub fn serving_configuration(&self) -> SslConfiguration {
+        super::server::served_configuration(self.stream.ssl())
+            .unwrap_or_else(|| self.config.clone())
+    }
+
+    /// Beyond Qt: the server name the client asked for (SNI; servers), or
+    /// the one this client sends.
+    pub fn requested_server_name(&self) -> Option<String> {
+        self.stream
+            .ssl()
+            .servername(openssl::ssl::NameType::HOST_NAME)
+            .map(str::to_owned)
+    }
+
     /// The memory transport, if this connection uses one.
     pub fn memory(&mut self) -> Option<&mut MemoryPipe> {
         match self.stream.get_mut() {
@@ -441,8 +457,11 @@ impl Connection {
     fn finish_handshake(&mut self) -> Result<Progress, Error> {
         let server = self.mode == Mode::Server;
         let alpn_status = lock(&self.shared).alpn_status;
+        // The configuration that served the connection (SNI may have chosen one).
+        let base = super::server::served_configuration(self.stream.ssl())
+            .unwrap_or_else(|| self.config.clone());
         let (s, handshake_session) =
-            capture_state_lazy(&self.config, self.stream.ssl(), server, alpn_status);
+            capture_state_lazy(&base, self.stream.ssl(), server, alpn_status);
         self.handshake_session = handshake_session;
         let st = lock(&self.shared);
         let inputs = ErrorInputs {

@@ -32,7 +32,8 @@ pub(crate) fn context_for(cfg: &SslConfiguration, server: bool) -> Result<SslCon
         .contexts()
         .get_or_build(ContextKind::tls(server), || {
             let now = now_unix();
-            let r = build(inputs, None, server, now, CtxOwner::Cached);
+            let r = build(inputs, None, server, now, CtxOwner::Cached)
+                .and_then(|ctx| super::server::attach(ctx, inputs.server_extras.as_ref(), server));
             crate::ossl::clear_error_queue();
             (r, trusted_until(inputs, now))
         })
@@ -44,13 +45,15 @@ pub(crate) fn context_for(cfg: &SslConfiguration, server: bool) -> Result<SslCon
 /// configuration's PSK callback (qssl's cached contexts do not: a qssl
 /// connection installs its PSK callbacks on its own `SSL`).
 pub(crate) fn fresh_context(cfg: &SslConfiguration, server: bool) -> Result<SslContext, Error> {
+    let inputs = cfg.context_inputs();
     let r = build(
-        cfg.context_inputs(),
+        inputs,
         cfg.psk_handler().cloned(),
         server,
         now_unix(),
         CtxOwner::Exported,
-    );
+    )
+    .and_then(|ctx| super::server::attach(ctx, inputs.server_extras.as_ref(), server));
     crate::ossl::clear_error_queue();
     r
 }
@@ -74,14 +77,19 @@ pub(crate) unsafe fn apply_to_context(
         openssl_sys::SSL_CTX_up_ref(ctx);
         SslContextBuilder::from_ptr(ctx)
     };
+    let inputs = cfg.context_inputs();
     let r = configure(
         &mut b,
-        cfg.context_inputs(),
+        inputs,
         cfg.psk_handler().cloned(),
         server,
         now_unix(),
         CtxOwner::Foreign,
-    );
+    )
+    // The server extras (SNI entries, ticket keys, key log) too; dropping
+    // the context drops the reference raised above.
+    .and_then(|()| super::server::attach(b.build(), inputs.server_extras.as_ref(), server))
+    .map(drop);
     crate::ossl::clear_error_queue();
     r
 }

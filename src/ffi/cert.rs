@@ -15,22 +15,24 @@ use super::enums::{
     qssl_alternative_name_entry_type_t, qssl_encoding_format_t, qssl_pattern_syntax_t,
     qssl_subject_info_t,
 };
-use super::handle::{borrow, borrow_mut, free, into_raw, reset_out, write_out};
+use super::handle::{borrow, borrow_mut, handle, into_raw, reset_out, write_out};
 use super::key::qssl_key_t;
 use super::list::{ListStore, array_in};
 use super::ssl_error::qssl_ssl_error_list_t;
 use super::status::qssl_status_t;
-use crate::Error;
 use crate::model::bytes::OptBytes;
 use crate::model::cert::Certificate;
 use crate::model::key::check_encoding;
 
-/// A certificate handle (QSslCertificate). Declared in the header preamble.
-#[repr(transparent)]
-pub struct qssl_cert_t(pub(crate) Certificate);
+handle! {
+    /// A certificate handle (QSslCertificate). Declared in the header preamble.
+    pub struct qssl_cert_t(Certificate): Shared;
+}
 
-/// A list of certificates. Declared in the header preamble.
-pub struct qssl_cert_list_t(pub(crate) ListStore<Certificate, qssl_cert_t>);
+handle! {
+    /// A list of certificates. Declared in the header preamble.
+    pub struct qssl_cert_list_t(ListStore<Certificate, qssl_cert_t>): Unique;
+}
 
 impl qssl_cert_list_t {
     /// Wraps certificates in a list handle.
@@ -113,22 +115,16 @@ pub extern "C" fn qssl_cert_new() -> *mut qssl_cert_t {
 /// Qt: QSslCertificate::QSslCertificate(const QSslCertificate &)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cert_copy(cert: *const qssl_cert_t) -> *mut qssl_cert_t {
-    boundary::pointer("qssl_cert_copy", || {
-        // SAFETY: NULL or a live certificate handle.
-        let c = unsafe { borrow(cert, "cert") }?;
-        Ok(into_raw(qssl_cert_t(c.0.clone())))
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::copy("qssl_cert_copy", cert, "cert") }
 }
 
 /// Frees a certificate handle; NULL is a no-op.
 /// Qt: QSslCertificate::~QSslCertificate()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cert_free(cert: *mut qssl_cert_t) {
-    boundary::void("qssl_cert_free", || {
-        // SAFETY: NULL or a handle from qssl, freed once.
-        unsafe { free(cert) };
-        Ok(())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::free("qssl_cert_free", cert) }
 }
 
 /// Qt's `==`: both null, or OpenSSL's X509_cmp finds them equal. False if
@@ -136,11 +132,8 @@ pub unsafe extern "C" fn qssl_cert_free(cert: *mut qssl_cert_t) {
 /// Qt: QSslCertificate::operator==()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cert_equal(a: *const qssl_cert_t, b: *const qssl_cert_t) -> bool {
-    boundary::value("qssl_cert_equal", false, || {
-        // SAFETY: NULL or live certificate handles.
-        let (a, b) = unsafe { (borrow(a, "a")?, borrow(b, "b")?) };
-        Ok(a.0 == b.0)
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::equal("qssl_cert_equal", a, b) }
 }
 
 /// Swaps two certificate handles' contents (O(1)). NULL arguments are
@@ -148,15 +141,8 @@ pub unsafe extern "C" fn qssl_cert_equal(a: *const qssl_cert_t, b: *const qssl_c
 /// Qt: QSslCertificate::swap()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cert_swap(a: *mut qssl_cert_t, b: *mut qssl_cert_t) {
-    boundary::void("qssl_cert_swap", || {
-        if a == b {
-            return Ok(());
-        }
-        // SAFETY: NULL or live, distinct certificate handles.
-        let (a, b) = unsafe { (borrow_mut(a, "a")?, borrow_mut(b, "b")?) };
-        std::mem::swap(&mut a.0, &mut b.0);
-        Ok(())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::swap("qssl_cert_swap", a, b) }
 }
 
 /// Makes this handle the null certificate; other handles are not affected.
@@ -762,11 +748,8 @@ pub unsafe extern "C" fn qssl_cert_list_new(
     items: *const *const qssl_cert_t,
     n: usize,
 ) -> *mut qssl_cert_list_t {
-    boundary::pointer("qssl_cert_list_new", || {
-        // SAFETY: `items` is NULL (n == 0) or holds n handle pointers.
-        let v: Vec<Certificate> = unsafe { array_in(items, n, "items") }?;
-        Ok(into_raw(qssl_cert_list_t::from_vec(v)))
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::list::new("qssl_cert_list_new", items, n) }
 }
 
 /// Frees a certificate list; NULL is a no-op. Elements borrowed from it
@@ -774,21 +757,16 @@ pub unsafe extern "C" fn qssl_cert_list_new(
 /// Qt: QList<QSslCertificate>::~QList()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cert_list_free(list: *mut qssl_cert_list_t) {
-    boundary::void("qssl_cert_list_free", || {
-        // SAFETY: NULL or a list from qssl, freed once.
-        unsafe { free(list) };
-        Ok(())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::free("qssl_cert_list_free", list) }
 }
 
 /// The number of certificates (0 for NULL).
 /// Qt: QList<QSslCertificate>::size()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cert_list_len(list: *const qssl_cert_list_t) -> usize {
-    boundary::value("qssl_cert_list_len", 0, || {
-        // SAFETY: NULL or a live list.
-        Ok(unsafe { borrow(list, "list") }?.0.len())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::list::len("qssl_cert_list_len", list) }
 }
 
 /// Lends certificate `index`: valid until the list is freed; do not free
@@ -800,18 +778,8 @@ pub unsafe extern "C" fn qssl_cert_list_get(
     list: *const qssl_cert_list_t,
     index: usize,
 ) -> *const qssl_cert_t {
-    boundary::value("qssl_cert_list_get", std::ptr::null(), || {
-        // SAFETY: NULL or a live list.
-        let l = unsafe { borrow(list, "list") }?;
-        let p = l.0.get(index);
-        if p.is_null() {
-            return Err(Error::invalid(format!(
-                "index {index} out of range (length {})",
-                l.0.len()
-            )));
-        }
-        Ok(p)
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::list::get("qssl_cert_list_get", list, index) }
 }
 
 /// All certificates as an array of qssl_cert_list_len() borrowed handles,
@@ -822,8 +790,6 @@ pub unsafe extern "C" fn qssl_cert_list_get(
 pub unsafe extern "C" fn qssl_cert_list_items(
     list: *const qssl_cert_list_t,
 ) -> *const *const qssl_cert_t {
-    boundary::value("qssl_cert_list_items", std::ptr::null(), || {
-        // SAFETY: NULL or a live list.
-        Ok(unsafe { borrow(list, "list") }?.0.pointers())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::list::items("qssl_cert_list_items", list) }
 }

@@ -10,19 +10,22 @@ use std::ffi::c_char;
 use super::boundary;
 use super::bytes::{str_in, text_out};
 use super::enums::qssl_ssl_protocol_t;
-use super::handle::{borrow, borrow_mut, free, into_raw};
-use super::list::{ListStore, array_in};
+use super::handle::{borrow, handle, into_raw};
+use super::list::ListStore;
 use super::status::qssl_status_t;
 use crate::Error;
 use crate::model::cipher::Cipher;
 use crate::model::enums::protocol;
 
-/// A cipher handle (QSslCipher). Declared in the header preamble.
-#[repr(transparent)]
-pub struct qssl_cipher_t(pub(crate) Cipher);
+handle! {
+    /// A cipher handle (QSslCipher). Declared in the header preamble.
+    pub struct qssl_cipher_t(Cipher): Shared;
+}
 
-/// A list of ciphers. Declared in the header preamble.
-pub struct qssl_cipher_list_t(pub(crate) ListStore<Cipher, qssl_cipher_t>);
+handle! {
+    /// A list of ciphers. Declared in the header preamble.
+    pub struct qssl_cipher_list_t(ListStore<Cipher, qssl_cipher_t>): Unique;
+}
 
 /// Checks a `qssl_ssl_protocol_t` coming from C.
 fn protocol_in(p: qssl_ssl_protocol_t) -> Result<i32, Error> {
@@ -105,11 +108,8 @@ pub unsafe extern "C" fn qssl_cipher_from_name_and_protocol(
 /// Qt: QSslCipher::QSslCipher(const QSslCipher &other)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cipher_copy(cipher: *const qssl_cipher_t) -> *mut qssl_cipher_t {
-    boundary::pointer("qssl_cipher_copy", || {
-        // SAFETY: NULL or a live handle.
-        let c = unsafe { self::cipher(cipher) }?;
-        Ok(into_raw(qssl_cipher_t(c.clone())))
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::copy("qssl_cipher_copy", cipher, "cipher") }
 }
 
 /// Frees a cipher handle; NULL is a no-op.
@@ -117,11 +117,8 @@ pub unsafe extern "C" fn qssl_cipher_copy(cipher: *const qssl_cipher_t) -> *mut 
 /// Qt: QSslCipher::~QSslCipher()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cipher_free(cipher: *mut qssl_cipher_t) {
-    boundary::void("qssl_cipher_free", || {
-        // SAFETY: the caller passes NULL or a handle from qssl, freed once.
-        unsafe { free(cipher) };
-        Ok(())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::free("qssl_cipher_free", cipher) }
 }
 
 /// Exchanges the values of two cipher handles. NULL arguments are recorded
@@ -130,20 +127,8 @@ pub unsafe extern "C" fn qssl_cipher_free(cipher: *mut qssl_cipher_t) {
 /// Qt: QSslCipher::swap()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cipher_swap(a: *mut qssl_cipher_t, b: *mut qssl_cipher_t) {
-    boundary::void("qssl_cipher_swap", || {
-        if a == b {
-            return if a.is_null() {
-                Err(Error::NullArgument("a"))
-            } else {
-                Ok(())
-            };
-        }
-        // SAFETY: NULL or live handles; distinct (checked above), so the two
-        // mutable borrows do not alias.
-        let (a, b) = unsafe { (borrow_mut(a, "a")?, borrow_mut(b, "b")?) };
-        std::mem::swap(&mut a.0, &mut b.0);
-        Ok(())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::swap("qssl_cipher_swap", a, b) }
 }
 
 /// Tells whether two ciphers are equal: same name and same protocol (two null
@@ -155,11 +140,8 @@ pub unsafe extern "C" fn qssl_cipher_equal(
     a: *const qssl_cipher_t,
     b: *const qssl_cipher_t,
 ) -> bool {
-    boundary::value("qssl_cipher_equal", false, || {
-        // SAFETY: NULL or live handles.
-        let (a, b) = unsafe { (borrow(a, "a")?, borrow(b, "b")?) };
-        Ok(a.0 == b.0)
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::equal("qssl_cipher_equal", a, b) }
 }
 
 /// Tells whether the cipher is null (default-constructed or not found).
@@ -329,11 +311,8 @@ pub unsafe extern "C" fn qssl_cipher_list_new(
     items: *const *const qssl_cipher_t,
     n: usize,
 ) -> *mut qssl_cipher_list_t {
-    boundary::pointer("qssl_cipher_list_new", || {
-        // SAFETY: the caller passes NULL or `n` pointers to live handles.
-        let v: Vec<Cipher> = unsafe { array_in(items, n, "items") }?;
-        Ok(into_raw(qssl_cipher_list_t(ListStore::new(v.into()))))
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::list::new("qssl_cipher_list_new", items, n) }
 }
 
 /// Frees a cipher list; NULL is a no-op. Elements borrowed from it become
@@ -342,11 +321,8 @@ pub unsafe extern "C" fn qssl_cipher_list_new(
 /// Qt: QList<QSslCipher>::~QList()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cipher_list_free(list: *mut qssl_cipher_list_t) {
-    boundary::void("qssl_cipher_list_free", || {
-        // SAFETY: the caller passes NULL or a list from qssl, freed once.
-        unsafe { free(list) };
-        Ok(())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::free("qssl_cipher_list_free", list) }
 }
 
 /// The number of ciphers in the list (0 for NULL).
@@ -354,10 +330,8 @@ pub unsafe extern "C" fn qssl_cipher_list_free(list: *mut qssl_cipher_list_t) {
 /// Qt: QList<QSslCipher>::size()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cipher_list_len(list: *const qssl_cipher_list_t) -> usize {
-    boundary::value("qssl_cipher_list_len", 0, || {
-        // SAFETY: NULL or a live list.
-        Ok(unsafe { borrow(list, "list") }?.0.len())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::list::len("qssl_cipher_list_len", list) }
 }
 
 /// Lends cipher `index` of the list, valid until the list is freed; never
@@ -370,18 +344,8 @@ pub unsafe extern "C" fn qssl_cipher_list_get(
     list: *const qssl_cipher_list_t,
     index: usize,
 ) -> *const qssl_cipher_t {
-    boundary::value("qssl_cipher_list_get", std::ptr::null(), || {
-        // SAFETY: NULL or a live list.
-        let list = unsafe { borrow(list, "list") }?;
-        let p = list.0.get(index);
-        if p.is_null() {
-            return Err(Error::invalid(format!(
-                "index {index} out of range (length {})",
-                list.0.len()
-            )));
-        }
-        Ok(p)
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::list::get("qssl_cipher_list_get", list, index) }
 }
 
 /// Lends all ciphers as an array of qssl_cipher_list_len() handle pointers,
@@ -394,8 +358,6 @@ pub unsafe extern "C" fn qssl_cipher_list_get(
 pub unsafe extern "C" fn qssl_cipher_list_items(
     list: *const qssl_cipher_list_t,
 ) -> *const *const qssl_cipher_t {
-    boundary::value("qssl_cipher_list_items", std::ptr::null(), || {
-        // SAFETY: NULL or a live list.
-        Ok(unsafe { borrow(list, "list") }?.0.pointers())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::list::items("qssl_cipher_list_items", list) }
 }

@@ -11,7 +11,7 @@ use super::cipher::{qssl_cipher_list_t, qssl_cipher_t};
 use super::curve::{qssl_curve_list_t, qssl_curve_t};
 use super::dh::qssl_dh_params_t;
 use super::enums::*;
-use super::handle::{borrow, borrow_mut, free, into_raw};
+use super::handle::{borrow, borrow_mut, handle, into_raw};
 use super::key::qssl_key_t;
 use super::list::{ListStore, array_in};
 use super::psk::{CPskHandler, qssl_psk_callback_t};
@@ -21,8 +21,10 @@ use crate::model::config::{BackendConfig, BackendValue, SslConfiguration};
 use crate::model::curve::EllipticCurve;
 use crate::model::enums::{encoding, pattern_syntax, protocol, ssl_option, verify_mode};
 
-/// A configuration handle. Declared in the header preamble.
-pub struct qssl_config_t(pub(crate) SslConfiguration);
+handle! {
+    /// A configuration handle. Declared in the header preamble.
+    pub struct qssl_config_t(SslConfiguration): Shared;
+}
 
 impl qssl_config_t {
     /// Wraps a Rust configuration as a handle (for Rust code mixing the two APIs).
@@ -36,8 +38,10 @@ impl qssl_config_t {
     }
 }
 
-/// A backend configuration map handle. Declared in the header preamble.
-pub struct qssl_backend_config_t(pub(crate) Arc<BackendConfig>);
+handle! {
+    /// A backend configuration map handle. Declared in the header preamble.
+    pub struct qssl_backend_config_t(Arc<BackendConfig>): Unique;
+}
 
 // ---- private helpers ----------------------------------------------------
 
@@ -100,21 +104,16 @@ pub extern "C" fn qssl_config_new() -> *mut qssl_config_t {
 /// Qt: QSslConfiguration::QSslConfiguration(const QSslConfiguration &).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_copy(cfg: *const qssl_config_t) -> *mut qssl_config_t {
-    boundary::pointer_pure("qssl_config_copy", || {
-        // SAFETY: NULL or a live handle.
-        Ok(into_raw(qssl_config_t(unsafe { cfg_ref(cfg) }?.clone())))
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::copy("qssl_config_copy", cfg, "cfg") }
 }
 
 /// Frees a configuration; NULL is a no-op. Copies are unaffected.
 /// Qt: QSslConfiguration::~QSslConfiguration().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_free(cfg: *mut qssl_config_t) {
-    boundary::void_pure("qssl_config_free", || {
-        // SAFETY: NULL or a handle from qssl, freed once.
-        unsafe { free(cfg) };
-        Ok(())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::free("qssl_config_free", cfg) }
 }
 
 /// Qt's `==`: true when both share data, or every setting and session field
@@ -126,13 +125,8 @@ pub unsafe extern "C" fn qssl_config_equal(
     a: *const qssl_config_t,
     b: *const qssl_config_t,
 ) -> bool {
-    boundary::value("qssl_config_equal", false, || {
-        if a.is_null() || b.is_null() {
-            return Err(Error::NullArgument(if a.is_null() { "a" } else { "b" }));
-        }
-        // SAFETY: both non-NULL live handles.
-        Ok(unsafe { cfg_ref(a)? == cfg_ref(b)? })
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::equal("qssl_config_equal", a, b) }
 }
 
 /// Swaps the contents of two configurations in O(1). A NULL argument is
@@ -140,17 +134,8 @@ pub unsafe extern "C" fn qssl_config_equal(
 /// Qt: QSslConfiguration::swap().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_swap(a: *mut qssl_config_t, b: *mut qssl_config_t) {
-    boundary::void("qssl_config_swap", || {
-        if a == b {
-            // SAFETY: NULL or a live handle; swapping with itself is a no-op.
-            unsafe { cfg_mut(a) }?;
-            return Ok(());
-        }
-        // SAFETY: two distinct live handles.
-        let (a, b) = unsafe { (cfg_mut(a)?, cfg_mut(b)?) };
-        std::mem::swap(a, b);
-        Ok(())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::swap("qssl_config_swap", a, b) }
 }
 
 /// True when every field Qt counts still has its default (see docs/API.md;
@@ -826,11 +811,8 @@ pub extern "C" fn qssl_backend_config_new() -> *mut qssl_backend_config_t {
 /// Frees a map; NULL is a no-op.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_backend_config_free(map: *mut qssl_backend_config_t) {
-    boundary::void("qssl_backend_config_free", || {
-        // SAFETY: NULL or a handle from qssl, freed once.
-        unsafe { free(map) };
-        Ok(())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::free("qssl_backend_config_free", map) }
 }
 
 /// The number of entries (0 for NULL).

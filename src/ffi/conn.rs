@@ -10,7 +10,7 @@ use super::bytes::{slice_in, str_in, text_out};
 use super::cipher::qssl_cipher_t;
 use super::config::qssl_config_t;
 use super::enums::*;
-use super::handle::{borrow, borrow_mut, free, reset_out, write_out};
+use super::handle::{borrow, borrow_mut, handle, reset_out, write_out};
 use super::list::{ListStore, array_in};
 use super::psk::{CPskHandler, qssl_psk_callback_t};
 use super::ssl_error::{qssl_ssl_error_list_t, qssl_ssl_error_t};
@@ -21,8 +21,12 @@ use crate::engine::transport::{MemoryPipe, Transport, take_front};
 use crate::engine::{Connection, Mode};
 use crate::model::enums::verify_mode;
 
-/// A connection handle. Declared in the header preamble.
-pub struct qssl_conn_t(pub(crate) Connection);
+handle! {
+    /// A connection handle. Declared in the header preamble.
+    pub struct qssl_conn_t(Connection): Unique {
+        const DROP_QUEUES_ERRORS: bool = true;
+    };
+}
 
 fn mode_in(mode: qssl_ssl_mode_t) -> Result<Mode, Error> {
     match mode {
@@ -118,11 +122,8 @@ pub unsafe extern "C" fn qssl_conn_new_memory(
 /// The socket is not closed. Qt: ~QSslSocket().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_free(conn: *mut qssl_conn_t) {
-    boundary::void("qssl_conn_free", || {
-        // SAFETY: NULL or a handle from qssl, freed once.
-        unsafe { free(conn) };
-        Ok(())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::free("qssl_conn_free", conn) }
 }
 
 /// The side of the connection; NULL gives QSSL_SSL_MODE_UNENCRYPTED_MODE.

@@ -10,7 +10,7 @@ use std::ffi::c_char;
 
 use super::boundary;
 use super::bytes::{str_in, text_out};
-use super::handle::{borrow, free, into_raw};
+use super::handle::{borrow, handle, into_raw};
 use super::list::ListStore;
 use super::status::qssl_status_t;
 use crate::Error;
@@ -20,8 +20,13 @@ use crate::model::curve::EllipticCurve;
 /// group; 0 is the invalid curve. A plain value: nothing to free.
 pub type qssl_curve_t = i32;
 
-/// A list of curves. Declared in the header preamble.
-pub struct qssl_curve_list_t(pub(crate) ListStore<EllipticCurve, qssl_curve_t>);
+// SAFETY: `EllipticCurve` is `#[repr(transparent)]` over `i32`.
+unsafe impl super::handle::LendsAs<EllipticCurve> for qssl_curve_t {}
+
+handle! {
+    /// A list of curves. Declared in the header preamble.
+    pub struct qssl_curve_list_t(ListStore<EllipticCurve, qssl_curve_t>): Unique;
+}
 
 /// The curve with OpenSSL short name `name` ("prime256v1", "secp384r1",
 /// "brainpoolP256r1", "X25519", "X448"; case-sensitive), or failing that the
@@ -158,11 +163,8 @@ pub unsafe extern "C" fn qssl_curve_list_new(
 /// Qt: QList<QSslEllipticCurve>::~QList()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_curve_list_free(list: *mut qssl_curve_list_t) {
-    boundary::void("qssl_curve_list_free", || {
-        // SAFETY: the caller passes NULL or a list from qssl, freed once.
-        unsafe { free(list) };
-        Ok(())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::free("qssl_curve_list_free", list) }
 }
 
 /// The number of curves in the list (0 for NULL).
@@ -170,10 +172,8 @@ pub unsafe extern "C" fn qssl_curve_list_free(list: *mut qssl_curve_list_t) {
 /// Qt: QList<QSslEllipticCurve>::size()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_curve_list_len(list: *const qssl_curve_list_t) -> usize {
-    boundary::value("qssl_curve_list_len", 0, || {
-        // SAFETY: NULL or a live list.
-        Ok(unsafe { borrow(list, "list") }?.0.len())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::list::len("qssl_curve_list_len", list) }
 }
 
 /// Curve `index` of the list; 0 (the invalid curve) if `list` is NULL or

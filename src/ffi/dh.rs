@@ -11,14 +11,15 @@ use super::boundary;
 use super::bytes::{slice_in, text_out};
 use super::enums::{QSSL_DH_PARAMS_ERROR_NO_ERROR, qssl_dh_params_error_t};
 use super::enums::{QSSL_ENCODING_FORMAT_DER, QSSL_ENCODING_FORMAT_PEM, qssl_encoding_format_t};
-use super::handle::{borrow, borrow_mut, free, into_raw, reset_out, write_out};
+use super::handle::{borrow, handle, into_raw, reset_out, write_out};
 use super::status::{qssl_status_t, set_last_error};
 use crate::Error;
 use crate::model::dh::DhParams;
 
-/// A DH parameters handle. Declared in the header preamble.
-#[repr(transparent)]
-pub struct qssl_dh_params_t(pub(crate) DhParams);
+handle! {
+    /// A DH parameters handle. Declared in the header preamble.
+    pub struct qssl_dh_params_t(DhParams): Shared;
+}
 
 /// Borrows a DH parameters handle.
 ///
@@ -119,11 +120,8 @@ pub unsafe extern "C" fn qssl_dh_params_from_encoded(
 pub unsafe extern "C" fn qssl_dh_params_copy(
     params: *const qssl_dh_params_t,
 ) -> *mut qssl_dh_params_t {
-    boundary::pointer("qssl_dh_params_copy", || {
-        // SAFETY: NULL or a live handle.
-        let p = unsafe { self::params(params) }?;
-        Ok(into_raw(qssl_dh_params_t(p.clone())))
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::copy("qssl_dh_params_copy", params, "params") }
 }
 
 /// Frees a DH parameters handle; NULL is a no-op.
@@ -131,11 +129,8 @@ pub unsafe extern "C" fn qssl_dh_params_copy(
 /// Qt: QSslDiffieHellmanParameters::~QSslDiffieHellmanParameters()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_dh_params_free(params: *mut qssl_dh_params_t) {
-    boundary::void("qssl_dh_params_free", || {
-        // SAFETY: the caller passes NULL or a handle from qssl, freed once.
-        unsafe { free(params) };
-        Ok(())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::free("qssl_dh_params_free", params) }
 }
 
 /// Exchanges the values of two handles. NULL arguments are recorded as an
@@ -144,20 +139,8 @@ pub unsafe extern "C" fn qssl_dh_params_free(params: *mut qssl_dh_params_t) {
 /// Qt: QSslDiffieHellmanParameters::swap()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_dh_params_swap(a: *mut qssl_dh_params_t, b: *mut qssl_dh_params_t) {
-    boundary::void("qssl_dh_params_swap", || {
-        if a == b {
-            return if a.is_null() {
-                Err(Error::NullArgument("a"))
-            } else {
-                Ok(())
-            };
-        }
-        // SAFETY: NULL or live handles; distinct (checked above), so the two
-        // mutable borrows do not alias.
-        let (a, b) = unsafe { (borrow_mut(a, "a")?, borrow_mut(b, "b")?) };
-        std::mem::swap(&mut a.0, &mut b.0);
-        Ok(())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::swap("qssl_dh_params_swap", a, b) }
 }
 
 /// Tells whether two parameter sets are equal. As in Qt only the DER bytes
@@ -170,11 +153,8 @@ pub unsafe extern "C" fn qssl_dh_params_equal(
     a: *const qssl_dh_params_t,
     b: *const qssl_dh_params_t,
 ) -> bool {
-    boundary::value("qssl_dh_params_equal", false, || {
-        // SAFETY: NULL or live handles.
-        let (a, b) = unsafe { (borrow(a, "a")?, borrow(b, "b")?) };
-        Ok(a.0 == b.0)
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::equal("qssl_dh_params_equal", a, b) }
 }
 
 /// Tells whether the object is empty: no parameters and no error. An invalid

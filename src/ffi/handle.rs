@@ -61,3 +61,86 @@ pub(crate) unsafe fn reset_out<T>(out: *mut *mut T, name: &'static str) -> Resul
     unsafe { *out = std::ptr::null_mut() };
     Ok(())
 }
+
+// ---- typed handles ----------------------------------------------------------------
+
+/// How a handle's value is owned. Every handle is its own heap allocation
+/// (`Box`); the marker says what a copy of the handle means.
+pub(crate) trait Ownership {}
+
+/// The value is shared by reference count (`Arc`, `X509_up_ref`, ...):
+/// `_copy` is O(1) and the generic [`copy`] and [`swap`] apply.
+pub(crate) struct Shared;
+impl Ownership for Shared {}
+
+/// The value is one resource (a connection, a snapshot list): no `_copy`,
+/// no `_swap`.
+pub(crate) struct Unique;
+impl Ownership for Unique {}
+
+/// A C handle type tied to its Rust value. Implemented only by the
+/// [`handle!`] macro, which also declares the struct
+/// `#[repr(transparent)]` over the value: that is what makes the pointer
+/// casts of the list helpers sound, checked by the compiler instead of by a
+/// size assertion at run time.
+///
+/// # Safety
+/// `Self` must be `#[repr(transparent)]` over `Self::Value`.
+pub(crate) unsafe trait Handle: Sized {
+    /// The Rust value behind the handle.
+    type Value;
+    /// [`Shared`] or [`Unique`].
+    type Ownership: Ownership;
+    /// True when dropping the value can call into OpenSSL in a way that
+    /// queues an error (a connection); then `_free` runs in the boundary
+    /// that clears the queue. Dropping a reference count never does.
+    const DROP_QUEUES_ERRORS: bool = false;
+    /// True when comparing values never calls into OpenSSL in a way that
+    /// queues an error; then `_equal` skips the queue check.
+    const PURE_EQUALITY: bool = false;
+
+    /// Wraps a value.
+    fn from_value(v: Self::Value) -> Self;
+}
+
+/// A handle type whose memory is a `T`, so a `&T` can be lent to C as a
+/// `*const Self` (list elements).
+///
+/// # Safety
+/// `Self` and `T` must have the same layout and every `T` must be a valid
+/// `Self` (a `#[repr(transparent)]` newtype, in either direction).
+pub(crate) unsafe trait LendsAs<T> {}
+
+// SAFETY: every `Handle` is repr(transparent) over its value (trait contract).
+unsafe impl<H: Handle> LendsAs<H::Value> for H {}
+
+/// Declares a C handle type as a `#[repr(transparent)]` newtype over its
+/// Rust value and implements [`Handle`] for it:
+///
+/// ```ignore
+/// handle! {
+///     /// A certificate handle (QSslCertificate).
+///     pub struct qssl_cert_t(Certificate): Shared;
+/// }
+/// ```
+///
+/// An optional `{ ... }` after the ownership overrides the trait's
+/// constants (`const DROP_QUEUES_ERRORS: bool = true;`).
+macro_rules! handle {
+    ($(#[$m:meta])* pub struct $name:ident($value:ty): $own:ident $({ $($body:tt)* })? ;) => {
+        $(#[$m])*
+        #[repr(transparent)]
+        pub struct $name(pub(crate) $value);
+
+        // SAFETY: declared repr(transparent) over the value just above.
+        unsafe impl $crate::ffi::handle::Handle for $name {
+            type Value = $value;
+            type Ownership = $crate::ffi::handle::$own;
+            $($($body)*)?
+            fn from_value(v: $value) -> Self {
+                $name(v)
+            }
+        }
+    };
+}
+pub(crate) use handle;

@@ -10,14 +10,15 @@ use std::ffi::c_char;
 use super::boundary;
 use super::bytes::{bytes_out, slice_in, str_in};
 use super::enums::{qssl_encoding_format_t, qssl_key_algorithm_t, qssl_key_type_t};
-use super::handle::{borrow, borrow_mut, free, into_raw, reset_out, write_out};
+use super::handle::{borrow, borrow_mut, handle, into_raw, reset_out, write_out};
 use super::status::qssl_status_t;
 use crate::model::enums::{key_algorithm, key_type};
 use crate::model::key::Key;
 
-/// A key handle (QSslKey). Declared in the header preamble.
-#[repr(transparent)]
-pub struct qssl_key_t(pub(crate) Key);
+handle! {
+    /// A key handle (QSslKey). Declared in the header preamble.
+    pub struct qssl_key_t(Key): Shared;
+}
 
 /// Creates a null key: algorithm Opaque, type PublicKey, length -1.
 /// Free it with qssl_key_free(). Never NULL except on allocation failure.
@@ -32,11 +33,8 @@ pub extern "C" fn qssl_key_new() -> *mut qssl_key_t {
 /// Qt: QSslKey::QSslKey(const QSslKey &)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_key_copy(key: *const qssl_key_t) -> *mut qssl_key_t {
-    boundary::pointer("qssl_key_copy", || {
-        // SAFETY: NULL or a live key handle.
-        let k = unsafe { borrow(key, "key") }?;
-        Ok(into_raw(qssl_key_t(k.0.clone())))
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::copy("qssl_key_copy", key, "key") }
 }
 
 /// Frees a key handle; NULL is a no-op. Private key material is wiped when
@@ -44,11 +42,8 @@ pub unsafe extern "C" fn qssl_key_copy(key: *const qssl_key_t) -> *mut qssl_key_
 /// Qt: QSslKey::~QSslKey()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_key_free(key: *mut qssl_key_t) {
-    boundary::void("qssl_key_free", || {
-        // SAFETY: NULL or a handle from qssl, freed once.
-        unsafe { free(key) };
-        Ok(())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::free("qssl_key_free", key) }
 }
 
 /// Qt's `==`: two null keys are equal; otherwise algorithm, type and length
@@ -57,11 +52,8 @@ pub unsafe extern "C" fn qssl_key_free(key: *mut qssl_key_t) {
 /// Qt: QSslKey::operator==()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_key_equal(a: *const qssl_key_t, b: *const qssl_key_t) -> bool {
-    boundary::value("qssl_key_equal", false, || {
-        // SAFETY: NULL or live key handles.
-        let (a, b) = unsafe { (borrow(a, "a")?, borrow(b, "b")?) };
-        Ok(a.0 == b.0)
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::equal("qssl_key_equal", a, b) }
 }
 
 /// Swaps the contents of two key handles (O(1)). NULL arguments are
@@ -69,15 +61,8 @@ pub unsafe extern "C" fn qssl_key_equal(a: *const qssl_key_t, b: *const qssl_key
 /// Qt: QSslKey::swap()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_key_swap(a: *mut qssl_key_t, b: *mut qssl_key_t) {
-    boundary::void("qssl_key_swap", || {
-        if a == b {
-            return Ok(());
-        }
-        // SAFETY: NULL or live, distinct key handles.
-        let (a, b) = unsafe { (borrow_mut(a, "a")?, borrow_mut(b, "b")?) };
-        std::mem::swap(&mut a.0, &mut b.0);
-        Ok(())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::swap("qssl_key_swap", a, b) }
 }
 
 /// True for the null key (and for NULL).

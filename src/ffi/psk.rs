@@ -4,15 +4,19 @@ use std::ffi::c_void;
 
 use super::boundary;
 use super::bytes::{bytes_out, opt_bytes_in, slice_in};
-use super::handle::{borrow, borrow_mut, free, into_raw};
+use super::handle::{borrow, borrow_mut, handle, into_raw};
 use super::status::qssl_status_t;
 use crate::Error;
 use crate::model::bytes::SecretBytes;
 use crate::model::config::PskHandler;
 use crate::model::psk::PskAuthenticator;
 
-/// A PSK authenticator handle. Declared in the header preamble.
-pub struct qssl_psk_auth_t(pub(crate) PskAuthenticator);
+handle! {
+    /// A PSK authenticator handle. Declared in the header preamble.
+    pub struct qssl_psk_auth_t(PskAuthenticator): Shared {
+        const PURE_EQUALITY: bool = true;
+    };
+}
 
 /// The PSK callback: called during a PSK handshake with the `user_data` given
 /// at registration and a borrowed authenticator, valid only during the call.
@@ -108,12 +112,8 @@ pub extern "C" fn qssl_psk_auth_new() -> *mut qssl_psk_auth_t {
 /// Qt: QSslPreSharedKeyAuthenticator(const QSslPreSharedKeyAuthenticator &).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_copy(auth: *const qssl_psk_auth_t) -> *mut qssl_psk_auth_t {
-    boundary::pointer_pure("qssl_psk_auth_copy", || {
-        // SAFETY: NULL or a live handle.
-        Ok(into_raw(qssl_psk_auth_t(
-            unsafe { auth_ref(auth) }?.clone(),
-        )))
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::copy("qssl_psk_auth_copy", auth, "auth") }
 }
 
 /// Frees an authenticator; NULL is a no-op. The key bytes are wiped when the
@@ -121,11 +121,8 @@ pub unsafe extern "C" fn qssl_psk_auth_copy(auth: *const qssl_psk_auth_t) -> *mu
 /// Qt: ~QSslPreSharedKeyAuthenticator().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_free(auth: *mut qssl_psk_auth_t) {
-    boundary::void_pure("qssl_psk_auth_free", || {
-        // SAFETY: NULL or a handle from qssl, freed once.
-        unsafe { free(auth) };
-        Ok(())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::free("qssl_psk_auth_free", auth) }
 }
 
 /// Qt's `==`: identity hint, identity, key and both maxima (null bytes equal
@@ -135,30 +132,16 @@ pub unsafe extern "C" fn qssl_psk_auth_equal(
     a: *const qssl_psk_auth_t,
     b: *const qssl_psk_auth_t,
 ) -> bool {
-    boundary::value_pure("qssl_psk_auth_equal", false, || {
-        if a.is_null() || b.is_null() {
-            return Err(Error::NullArgument(if a.is_null() { "a" } else { "b" }));
-        }
-        // SAFETY: both non-NULL live handles.
-        Ok(unsafe { auth_ref(a)? == auth_ref(b)? })
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::equal("qssl_psk_auth_equal", a, b) }
 }
 
 /// Swaps two authenticators in O(1); a NULL argument is recorded as an error
 /// and nothing happens. Qt: QSslPreSharedKeyAuthenticator::swap().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_swap(a: *mut qssl_psk_auth_t, b: *mut qssl_psk_auth_t) {
-    boundary::void("qssl_psk_auth_swap", || {
-        if a == b {
-            // SAFETY: NULL or a live handle.
-            unsafe { borrow_mut(a, "a") }?;
-            return Ok(());
-        }
-        // SAFETY: two distinct live handles.
-        let (a, b) = unsafe { (borrow_mut(a, "a")?, borrow_mut(b, "b")?) };
-        std::mem::swap(a, b);
-        Ok(())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::swap("qssl_psk_auth_swap", a, b) }
 }
 
 /// Writes the identity hint: on a client the server's hint (an owned copy,

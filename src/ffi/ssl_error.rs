@@ -11,19 +11,22 @@ use super::boundary;
 use super::bytes::text_out;
 use super::cert::qssl_cert_t;
 use super::enums::{QSSL_SSL_ERROR_NO_ERROR, qssl_ssl_error_code_t};
-use super::handle::{borrow, borrow_mut, free, into_raw};
-use super::list::{ListStore, array_in};
+use super::handle::{borrow, handle, into_raw};
+use super::list::ListStore;
 use super::status::qssl_status_t;
 use crate::Error;
 use crate::model::cert::Certificate;
 use crate::model::ssl_error::{SslError, code};
 
-/// An SSL error handle (QSslError). Declared in the header preamble.
-#[repr(transparent)]
-pub struct qssl_ssl_error_t(pub(crate) SslError);
+handle! {
+    /// An SSL error handle (QSslError). Declared in the header preamble.
+    pub struct qssl_ssl_error_t(SslError): Shared;
+}
 
-/// A list of SSL errors. Declared in the header preamble.
-pub struct qssl_ssl_error_list_t(pub(crate) ListStore<SslError, qssl_ssl_error_t>);
+handle! {
+    /// A list of SSL errors. Declared in the header preamble.
+    pub struct qssl_ssl_error_list_t(ListStore<SslError, qssl_ssl_error_t>): Unique;
+}
 
 /// Borrows an SSL error handle.
 ///
@@ -73,11 +76,8 @@ pub unsafe extern "C" fn qssl_ssl_error_new(
 pub unsafe extern "C" fn qssl_ssl_error_copy(
     error: *const qssl_ssl_error_t,
 ) -> *mut qssl_ssl_error_t {
-    boundary::pointer("qssl_ssl_error_copy", || {
-        // SAFETY: NULL or a live handle.
-        let e = unsafe { ssl_error(error) }?;
-        Ok(into_raw(qssl_ssl_error_t(e.clone())))
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::copy("qssl_ssl_error_copy", error, "error") }
 }
 
 /// Frees an SSL error handle; NULL is a no-op.
@@ -85,11 +85,8 @@ pub unsafe extern "C" fn qssl_ssl_error_copy(
 /// Qt: QSslError::~QSslError()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_ssl_error_free(error: *mut qssl_ssl_error_t) {
-    boundary::void("qssl_ssl_error_free", || {
-        // SAFETY: the caller passes NULL or a handle from qssl, freed once.
-        unsafe { free(error) };
-        Ok(())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::free("qssl_ssl_error_free", error) }
 }
 
 /// Exchanges the values of two handles. NULL arguments are recorded as an
@@ -98,20 +95,8 @@ pub unsafe extern "C" fn qssl_ssl_error_free(error: *mut qssl_ssl_error_t) {
 /// Qt: QSslError::swap()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_ssl_error_swap(a: *mut qssl_ssl_error_t, b: *mut qssl_ssl_error_t) {
-    boundary::void("qssl_ssl_error_swap", || {
-        if a == b {
-            return if a.is_null() {
-                Err(Error::NullArgument("a"))
-            } else {
-                Ok(())
-            };
-        }
-        // SAFETY: NULL or live handles; distinct (checked above), so the two
-        // mutable borrows do not alias.
-        let (a, b) = unsafe { (borrow_mut(a, "a")?, borrow_mut(b, "b")?) };
-        std::mem::swap(&mut a.0, &mut b.0);
-        Ok(())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::swap("qssl_ssl_error_swap", a, b) }
 }
 
 /// Tells whether two errors are equal: same kind and equal certificates (two
@@ -123,11 +108,8 @@ pub unsafe extern "C" fn qssl_ssl_error_equal(
     a: *const qssl_ssl_error_t,
     b: *const qssl_ssl_error_t,
 ) -> bool {
-    boundary::value("qssl_ssl_error_equal", false, || {
-        // SAFETY: NULL or live handles.
-        let (a, b) = unsafe { (borrow(a, "a")?, borrow(b, "b")?) };
-        Ok(a.0 == b.0)
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::equal("qssl_ssl_error_equal", a, b) }
 }
 
 /// The kind of error, a QSSL_SSL_ERROR_* value (QSSL_SSL_ERROR_NO_ERROR for
@@ -195,11 +177,8 @@ pub unsafe extern "C" fn qssl_ssl_error_list_new(
     items: *const *const qssl_ssl_error_t,
     n: usize,
 ) -> *mut qssl_ssl_error_list_t {
-    boundary::pointer("qssl_ssl_error_list_new", || {
-        // SAFETY: the caller passes NULL or `n` pointers to live handles.
-        let v: Vec<SslError> = unsafe { array_in(items, n, "items") }?;
-        Ok(into_raw(qssl_ssl_error_list_t(ListStore::new(v.into()))))
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::list::new("qssl_ssl_error_list_new", items, n) }
 }
 
 /// Frees an SSL error list; NULL is a no-op. Elements borrowed from it become
@@ -208,11 +187,8 @@ pub unsafe extern "C" fn qssl_ssl_error_list_new(
 /// Qt: QList<QSslError>::~QList()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_ssl_error_list_free(list: *mut qssl_ssl_error_list_t) {
-    boundary::void("qssl_ssl_error_list_free", || {
-        // SAFETY: the caller passes NULL or a list from qssl, freed once.
-        unsafe { free(list) };
-        Ok(())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::lifecycle::free("qssl_ssl_error_list_free", list) }
 }
 
 /// The number of errors in the list (0 for NULL).
@@ -220,10 +196,8 @@ pub unsafe extern "C" fn qssl_ssl_error_list_free(list: *mut qssl_ssl_error_list
 /// Qt: QList<QSslError>::size()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_ssl_error_list_len(list: *const qssl_ssl_error_list_t) -> usize {
-    boundary::value("qssl_ssl_error_list_len", 0, || {
-        // SAFETY: NULL or a live list.
-        Ok(unsafe { borrow(list, "list") }?.0.len())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::list::len("qssl_ssl_error_list_len", list) }
 }
 
 /// Lends error `index` of the list, valid until the list is freed; never free
@@ -236,18 +210,8 @@ pub unsafe extern "C" fn qssl_ssl_error_list_get(
     list: *const qssl_ssl_error_list_t,
     index: usize,
 ) -> *const qssl_ssl_error_t {
-    boundary::value("qssl_ssl_error_list_get", std::ptr::null(), || {
-        // SAFETY: NULL or a live list.
-        let list = unsafe { borrow(list, "list") }?;
-        let p = list.0.get(index);
-        if p.is_null() {
-            return Err(Error::invalid(format!(
-                "index {index} out of range (length {})",
-                list.0.len()
-            )));
-        }
-        Ok(p)
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::list::get("qssl_ssl_error_list_get", list, index) }
 }
 
 /// Lends all errors as an array of qssl_ssl_error_list_len() handle pointers,
@@ -260,15 +224,14 @@ pub unsafe extern "C" fn qssl_ssl_error_list_get(
 pub unsafe extern "C" fn qssl_ssl_error_list_items(
     list: *const qssl_ssl_error_list_t,
 ) -> *const *const qssl_ssl_error_t {
-    boundary::value("qssl_ssl_error_list_items", std::ptr::null(), || {
-        // SAFETY: NULL or a live list.
-        Ok(unsafe { borrow(list, "list") }?.0.pointers())
-    })
+    // SAFETY: the C contract: NULL or live handles from qssl.
+    unsafe { super::list::items("qssl_ssl_error_list_items", list) }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ffi::handle::free;
     use crate::model::enums::encoding;
 
     fn server_cert() -> Certificate {

@@ -56,6 +56,10 @@ pub(crate) struct Settings {
     pub ssl_options: u32,
     pub ocsp_stapling_enabled: bool,
     pub missing_certificate_is_fatal: bool,
+    /// Beyond Qt: SNI, ticket keys, key log (src/model/server.rs). Shared by
+    /// copies, not part of `==` (like the PSK callback); here because the
+    /// context carries them, so setting them rebuilds it.
+    pub server_extras: Option<Arc<crate::model::server::ServerExtras>>,
     /// The lists and blobs; copied on write (`DerefMut` detaches them).
     shared: Arc<SharedSettings>,
 }
@@ -141,6 +145,8 @@ impl PartialEq for Settings {
             ssl_options,
             ocsp_stapling_enabled,
             missing_certificate_is_fatal,
+            // Beyond Qt, like the PSK callback: not part of `==`.
+            server_extras: _,
             shared,
         } = self;
         *protocol == o.protocol
@@ -267,6 +273,7 @@ impl Default for Settings {
             ssl_options: ssl_option::DEFAULT,
             ocsp_stapling_enabled: false,
             missing_certificate_is_fatal: false,
+            server_extras: None,
             shared: Arc::new(SharedSettings {
                 local_certificate_chain: empty(),
                 private_key: Key::null(),
@@ -778,6 +785,34 @@ impl SslConfiguration {
     /// before this call keep what they had; copies made after share it.
     pub fn set_psk_handler(&mut self, h: Option<Arc<dyn PskHandler>>) {
         self.d_mut().psk_handler = h;
+    }
+
+    // ---- beyond Qt: SNI, ticket keys, key log (src/model/server.rs) ----------
+
+    /// The server extras (SNI, ticket keys, key log), if any is set.
+    pub fn server_extras(&self) -> Option<&Arc<crate::model::server::ServerExtras>> {
+        self.d.ctx.server_extras.as_ref()
+    }
+
+    /// Changes the server extras; the contexts are rebuilt for the next
+    /// connection (connections already made keep theirs).
+    pub fn update_server_extras(
+        &mut self,
+        f: impl FnOnce(&mut crate::model::server::ServerExtras),
+    ) {
+        let mut x = self
+            .d
+            .ctx
+            .server_extras
+            .as_deref()
+            .cloned()
+            .unwrap_or_default();
+        f(&mut x);
+        self.d_mut().ctx.write().server_extras = if x.is_empty() {
+            None
+        } else {
+            Some(Arc::new(x))
+        };
     }
 
     // ---- process-wide defaults ----------------------------------------------

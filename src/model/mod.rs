@@ -13,5 +13,6 @@ pub mod dh;
 pub mod enums;
 pub mod key;
 pub mod psk;
+pub mod server;
 pub mod ssl_error;
 pub mod system_ca;
