@@ -27,6 +27,7 @@ fn main() {
         println!("cargo::rustc-cdylib-link-arg=-Wl,-soname,libqssl.so.{ABI_MAJOR}");
     }
     println!("cargo::rustc-env=QSSL_ABI_MAJOR={ABI_MAJOR}");
+    openssl_build_version();
 
     let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
         .expect("cbindgen.toml must parse");
@@ -79,4 +80,48 @@ fn main() {
             );
         }
     }
+}
+
+/// The version of the OpenSSL qssl is built against, for Qt's
+/// `sslLibraryBuildVersionNumber()` / `sslLibraryBuildVersionString()`:
+/// `OPENSSL_VERSION_NUMBER` as openssl-sys found it, and
+/// `OPENSSL_VERSION_TEXT` read from the `opensslv.h` openssl-sys compiled
+/// against (or, where that header composes it from other macros,
+/// "OpenSSL <OPENSSL_FULL_VERSION_STR> <OPENSSL_RELEASE_DATE>").
+fn openssl_build_version() {
+    println!("cargo::rerun-if-env-changed=DEP_OPENSSL_VERSION_NUMBER");
+    println!("cargo::rerun-if-env-changed=DEP_OPENSSL_INCLUDE");
+    let number = env::var("DEP_OPENSSL_VERSION_NUMBER").unwrap_or_else(|_| "0".into());
+    println!("cargo::rustc-env=QSSL_OPENSSL_BUILD_VERSION_NUMBER={number}");
+    let header = env::var("DEP_OPENSSL_INCLUDE")
+        .ok()
+        .map(|dir| PathBuf::from(dir).join("openssl/opensslv.h"))
+        .and_then(|p| {
+            println!("cargo::rerun-if-changed={}", p.display());
+            fs::read_to_string(p).ok()
+        })
+        .unwrap_or_default();
+    let define = |name: &str| -> Option<String> {
+        header.lines().find_map(|l| {
+            let rest = l.trim_start().strip_prefix('#')?.trim_start();
+            let rest = rest.strip_prefix("define")?.trim_start();
+            let value = rest.strip_prefix(name)?;
+            if !value.starts_with([' ', '\t']) {
+                return None;
+            }
+            let value = value.trim();
+            let inner = value.strip_prefix('"')?.strip_suffix('"')?;
+            (!inner.contains('"')).then(|| inner.to_string())
+        })
+    };
+    let text = define("OPENSSL_VERSION_TEXT")
+        .or_else(|| {
+            Some(format!(
+                "OpenSSL {} {}",
+                define("OPENSSL_FULL_VERSION_STR")?,
+                define("OPENSSL_RELEASE_DATE")?
+            ))
+        })
+        .unwrap_or_else(|| format!("OpenSSL (version number 0x{number})"));
+    println!("cargo::rustc-env=QSSL_OPENSSL_BUILD_VERSION_TEXT={text}");
 }

@@ -1,4 +1,5 @@
-# Installs qssl into a temporary prefix and builds a consumer against it.
+# Installs qssl into a temporary prefix, moves the installed tree elsewhere
+# (the package must be relocatable) and builds a consumer against it.
 #   cmake -DBUILD_DIR=... -DSOURCE_DIR=... -DWORK_DIR=... -DMODE=cmake|pkgconfig -P consumer_test.cmake
 cmake_minimum_required(VERSION 3.22)
 
@@ -11,8 +12,19 @@ function(run)
 endfunction()
 
 file(REMOVE_RECURSE "${WORK_DIR}")
-set(prefix "${WORK_DIR}/prefix")
-run(${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${prefix}")
+file(MAKE_DIRECTORY "${WORK_DIR}")
+set(prefix "${WORK_DIR}/moved/prefix")
+run(${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${WORK_DIR}/installed")
+file(MAKE_DIRECTORY "${WORK_DIR}/moved")
+file(RENAME "${WORK_DIR}/installed" "${prefix}")
+
+# The installed qssl-tool finds the moved library (RPATH $ORIGIN/../lib...).
+if(EXISTS "${prefix}/bin/qssl-tool")
+  run("${prefix}/bin/qssl-tool" --help)
+  if(NOT LAST_OUTPUT MATCHES "qssl-tool [0-9]")
+    message(FATAL_ERROR "qssl-tool --help: ${LAST_OUTPUT}")
+  endif()
+endif()
 
 # The installed library exports only qssl_ symbols.
 file(GLOB libs "${prefix}/lib*/libqssl.so.*.*.*")
@@ -33,7 +45,8 @@ if(MODE STREQUAL "cmake")
 else()
   file(GLOB pcdirs "${prefix}/lib*/pkgconfig")
   set(ENV{PKG_CONFIG_PATH} "${pcdirs}")
-  run(pkg-config --define-variable=prefix=${prefix} --cflags --libs qssl)
+  # No --define-variable: qssl.pc must find the moved prefix by itself.
+  run(pkg-config --cflags --libs qssl)
   string(STRIP "${LAST_OUTPUT}" flags)
   separate_arguments(flags UNIX_COMMAND "${flags}")
   run(cc -std=c11 -Wall -Werror "${SOURCE_DIR}/c-tests/consumer/main.c" ${flags}

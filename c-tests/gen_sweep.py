@@ -64,6 +64,8 @@ ENUMS = {
     "qssl_key_algorithm_t": ("1", ["-5", "999"]),
     "qssl_key_type_t": ("0", ["-5", "999"]),
     "qssl_ssl_error_code_t": ("22", ["-5", "999"]),
+    "qssl_implemented_class_t": ("0", ["-5", "999"]),
+    "qssl_supported_feature_t": ("0", ["-5", "999"]),
 }
 
 # Getters that return a plain value: what they return when the call fails
@@ -108,6 +110,8 @@ DEFAULTS = {
     "qssl_config_session_protocol": "QSSL_SSL_PROTOCOL_UNKNOWN_PROTOCOL",
     "qssl_conn_mode": "QSSL_SSL_MODE_UNENCRYPTED_MODE",
     "qssl_conn_peer_verify_mode": "QSSL_PEER_VERIFY_MODE_AUTO_VERIFY_PEER",
+    "qssl_conn_protocol": "QSSL_SSL_PROTOCOL_SECURE_PROTOCOLS",
+    "qssl_conn_peer_verify_depth": "0",
     "qssl_conn_pending": "0",
     "qssl_conn_pending_output": "0",
     "qssl_conn_is_encrypted": "false",
@@ -141,6 +145,13 @@ DEFAULTS = {
     "qssl_version_number": None,
     "qssl_curve_is_valid": None,
     "qssl_curve_is_tls_named_curve": None,
+    "qssl_socket_supports_ssl": None,
+    "qssl_socket_ssl_library_version_number": None,
+    "qssl_socket_ssl_library_build_version_number": None,
+    "qssl_socket_set_active_backend": "false",
+    "qssl_socket_is_protocol_supported": "false",
+    "qssl_socket_is_class_implemented": "false",
+    "qssl_socket_is_feature_supported": "false",
 }
 
 # Pointer parameters that may be NULL by contract: (function, parameter).
@@ -164,6 +175,13 @@ NULLABLE = {
     ("qssl_psk_auth_equal", "b"),
     ("qssl_config_equal", "a"),
     ("qssl_config_equal", "b"),
+    # NULL names the active backend (Qt's default argument).
+    ("qssl_socket_supported_protocols", "backend_name"),
+    ("qssl_socket_is_protocol_supported", "backend_name"),
+    ("qssl_socket_implemented_classes", "backend_name"),
+    ("qssl_socket_is_class_implemented", "backend_name"),
+    ("qssl_socket_supported_features", "backend_name"),
+    ("qssl_socket_is_feature_supported", "backend_name"),
 }
 
 # Text parameters with a meaningful valid value (others get "localhost").
@@ -294,6 +312,11 @@ def classify(fn, params):
             continue
         if t in ("uint8_t *", "char *"):
             p.role, p.valid = "buf", ("c.buf" if t == "uint8_t *" else "(char *)c.buf")
+            continue
+        if p.name == "buf" and t in ("qssl_ssl_protocol_t *", "qssl_implemented_class_t *",
+                                     "qssl_supported_feature_t *"):
+            # Lists of enum values: the bytes-out shape counted in values.
+            p.role, p.valid = "buf", "(int32_t *)(void *)c.buf"
             continue
         if t == "size_t":
             if p.name == "cap" and prev is not None and prev.role == "buf":

@@ -217,3 +217,99 @@ TEST_CASE(error_string_buffer_rules) {
                 "buf is NULL");
     qssl_dh_params_free(e);
 }
+
+/* Exports through a size query first; returns a malloc'd copy or NULL. */
+typedef qssl_status_t (*export_fn)(const qssl_dh_params_t *, uint8_t *, size_t, size_t *);
+static uint8_t *export_all(export_fn f, const qssl_dh_params_t *p, size_t *len) {
+    *len = 0;
+    qssl_status_t st = f(p, NULL, 0, len);
+    if (*len == 0) return st == QSSL_STATUS_OK ? malloc(1) : NULL;
+    if (st != QSSL_STATUS_BUFFER_TOO_SMALL) return NULL;
+    uint8_t *buf = malloc(*len);
+    size_t got = 0;
+    if (buf == NULL || f(p, buf, *len, &got) != QSSL_STATUS_OK || got != *len) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+TEST_CASE(default_exports_as_openssl_writes_ffdhe2048) {
+    qssl_dh_params_t *d = qssl_dh_params_default_parameters();
+    size_t der_len = 0, pem_len = 0, fx_der_len = 0, fx_pem_len = 0;
+    uint8_t *der = export_all(qssl_dh_params_to_der, d, &der_len);
+    uint8_t *pem = export_all(qssl_dh_params_to_pem, d, &pem_len);
+    /* The fixtures were written by `openssl dhparam` from group ffdhe2048. */
+    unsigned char *fx_der = qtest_read_fixture("dh-ffdhe2048.der", &fx_der_len);
+    unsigned char *fx_pem = qtest_read_fixture("dh-ffdhe2048.pem", &fx_pem_len);
+    CHECK(d && der && pem && fx_der && fx_pem);
+    CHECK_EQ_INT(der_len, 268);
+    CHECK(der_len == fx_der_len && memcmp(der, fx_der, der_len) == 0);
+    CHECK(pem_len == fx_pem_len && memcmp(pem, fx_pem, pem_len) == 0);
+    CHECK(memcmp(pem, "-----BEGIN DH PARAMETERS-----\n", 30) == 0);
+    free(der);
+    free(pem);
+    free(fx_der);
+    free(fx_pem);
+    qssl_dh_params_free(d);
+}
+
+TEST_CASE(export_round_trips) {
+    qssl_dh_params_t *d = qssl_dh_params_default_parameters();
+    size_t der_len = 0, pem_len = 0;
+    uint8_t *der = export_all(qssl_dh_params_to_der, d, &der_len);
+    uint8_t *pem = export_all(qssl_dh_params_to_pem, d, &pem_len);
+    CHECK(der && pem);
+    qssl_dh_params_t *from_der = NULL, *from_pem = NULL;
+    CHECK_OK(qssl_dh_params_from_encoded(der, der_len, QSSL_ENCODING_FORMAT_DER, &from_der));
+    CHECK_OK(qssl_dh_params_from_encoded(pem, pem_len, QSSL_ENCODING_FORMAT_PEM, &from_pem));
+    CHECK(qssl_dh_params_is_valid(from_der) && qssl_dh_params_is_valid(from_pem));
+    CHECK(qssl_dh_params_equal(from_der, d));
+    CHECK(qssl_dh_params_equal(from_pem, d));
+    /* Parameters read from PEM export the same DER, and back the same PEM. */
+    size_t der2_len = 0, pem2_len = 0;
+    uint8_t *der2 = export_all(qssl_dh_params_to_der, from_pem, &der2_len);
+    uint8_t *pem2 = export_all(qssl_dh_params_to_pem, from_der, &pem2_len);
+    CHECK(der2 && pem2);
+    CHECK(der2_len == der_len && memcmp(der2, der, der_len) == 0);
+    CHECK(pem2_len == pem_len && memcmp(pem2, pem, pem_len) == 0);
+    free(der);
+    free(pem);
+    free(der2);
+    free(pem2);
+    qssl_dh_params_free(from_der);
+    qssl_dh_params_free(from_pem);
+    qssl_dh_params_free(d);
+}
+
+TEST_CASE(export_of_empty_invalid_and_bad_arguments) {
+    qssl_dh_params_t *e = qssl_dh_params_new();
+    qssl_dh_params_t *bad = from_fixture("dh-nonprime.pem", QSSL_ENCODING_FORMAT_PEM);
+    CHECK(e && bad);
+    CHECK(!qssl_dh_params_is_valid(bad));
+    size_t len = 99;
+    CHECK_OK(qssl_dh_params_to_der(e, NULL, 0, &len));
+    CHECK_EQ_INT(len, 0);
+    len = 99;
+    CHECK_OK(qssl_dh_params_to_pem(e, NULL, 0, &len));
+    CHECK_EQ_INT(len, 0);
+    len = 99;
+    CHECK_OK(qssl_dh_params_to_der(bad, NULL, 0, &len));
+    CHECK_EQ_INT(len, 0);
+    CHECK_OK(qssl_dh_params_to_pem(bad, NULL, 0, &len));
+    CHECK_EQ_INT(len, 0);
+
+    qssl_dh_params_t *d = qssl_dh_params_default_parameters();
+    uint8_t small[16];
+    memset(small, 0xA5, sizeof small);
+    CHECK_STATUS(qssl_dh_params_to_der(d, small, sizeof small, &len), QSSL_STATUS_BUFFER_TOO_SMALL);
+    CHECK_EQ_INT(len, 268);
+    CHECK_EQ_INT(small[0], 0xA5);
+    CHECK_STATUS(qssl_dh_params_to_pem(d, small, sizeof small, &len), QSSL_STATUS_BUFFER_TOO_SMALL);
+    CHECK(len > 268);
+    CHECK_STATUS(qssl_dh_params_to_der(NULL, small, sizeof small, &len), QSSL_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(qssl_dh_params_to_pem(d, small, sizeof small, NULL), QSSL_STATUS_NULL_ARGUMENT);
+    qssl_dh_params_free(d);
+    qssl_dh_params_free(e);
+    qssl_dh_params_free(bad);
+}

@@ -174,6 +174,19 @@ typedef int32_t qssl_peer_verify_mode_t;
 typedef uint32_t qssl_ssl_options_t;
 
 /**
+ * The PSK callback: called during a PSK handshake with the `user_data` given
+ * at registration and a borrowed authenticator, valid only during the call.
+ * On a client, `auth` carries the server's identity hint (TLS 1.2; null in
+ * TLS 1.3) and the maximum identity and key lengths; set the identity and the
+ * key. On a server, it carries the server's own hint, the client's identity
+ * and the maximum key length; set the key (an identity set there is ignored).
+ * Return 0 to continue; any other value aborts the handshake. An empty key
+ * refuses the handshake. Identity and key longer than the maxima are
+ * truncated, as in Qt.
+ */
+typedef int32_t (*qssl_psk_callback_t)(void *user_data, qssl_psk_auth_t *auth);
+
+/**
  * An elliptic curve (QSslEllipticCurve): OpenSSL's NID of the curve or
  * group; 0 is the invalid curve. A plain value: nothing to free.
  */
@@ -188,19 +201,6 @@ typedef int32_t qssl_backend_value_type_t;
  * The ALPN outcome (QSslConfiguration::NextProtocolNegotiationStatus).
  */
 typedef int32_t qssl_next_protocol_negotiation_status_t;
-
-/**
- * The PSK callback: called during a PSK handshake with the `user_data` given
- * at registration and a borrowed authenticator, valid only during the call.
- * On a client, `auth` carries the server's identity hint (TLS 1.2; null in
- * TLS 1.3) and the maximum identity and key lengths; set the identity and the
- * key. On a server, it carries the server's own hint, the client's identity
- * and the maximum key length; set the key (an identity set there is ignored).
- * Return 0 to continue; any other value aborts the handshake. An empty key
- * refuses the handshake. Identity and key longer than the maxima are
- * truncated, as in Qt.
- */
-typedef int32_t (*qssl_psk_callback_t)(void *user_data, qssl_psk_auth_t *auth);
 
 /**
  * The side of a connection (QSslSocket::SslMode).
@@ -257,6 +257,16 @@ typedef int32_t (*qssl_sni_callback_t)(void *user_data,
  * threads.
  */
 typedef void (*qssl_keylog_callback_t)(void *user_data, const char *line);
+
+/**
+ * A class a TLS backend may implement (QSsl::ImplementedClass, Qt 6).
+ */
+typedef int32_t qssl_implemented_class_t;
+
+/**
+ * A feature a TLS backend may support (QSsl::SupportedFeature, Qt 6).
+ */
+typedef int32_t qssl_supported_feature_t;
 
 /**
  * The kind of an SSL error (QSslError::SslError).
@@ -1163,6 +1173,76 @@ typedef int32_t qssl_ssl_error_code_t;
  */
 #define QSSL_BACKEND_VALUE_TYPE_TEXT 3
 
+/**
+ * QSslKey (QSsl::ImplementedClass::Key).
+ */
+#define QSSL_IMPLEMENTED_CLASS_KEY 0
+
+/**
+ * QSslCertificate (QSsl::ImplementedClass::Certificate).
+ */
+#define QSSL_IMPLEMENTED_CLASS_CERTIFICATE 1
+
+/**
+ * QSslSocket, in qssl the handshake part, `qssl_conn_t` (QSsl::ImplementedClass::Socket).
+ */
+#define QSSL_IMPLEMENTED_CLASS_SOCKET 2
+
+/**
+ * QSslDiffieHellmanParameters (QSsl::ImplementedClass::DiffieHellman).
+ */
+#define QSSL_IMPLEMENTED_CLASS_DIFFIE_HELLMAN 3
+
+/**
+ * QSslEllipticCurve (QSsl::ImplementedClass::EllipticCurve).
+ */
+#define QSSL_IMPLEMENTED_CLASS_ELLIPTIC_CURVE 4
+
+/**
+ * QDtls (QSsl::ImplementedClass::Dtls).
+ */
+#define QSSL_IMPLEMENTED_CLASS_DTLS 5
+
+/**
+ * QDtlsClientVerifier (QSsl::ImplementedClass::DtlsCookie).
+ */
+#define QSSL_IMPLEMENTED_CLASS_DTLS_COOKIE 6
+
+/**
+ * Certificate verification (QSsl::SupportedFeature::CertificateVerification).
+ */
+#define QSSL_SUPPORTED_FEATURE_CERTIFICATE_VERIFICATION 0
+
+/**
+ * ALPN on the client (QSsl::SupportedFeature::ClientSideAlpn).
+ */
+#define QSSL_SUPPORTED_FEATURE_CLIENT_SIDE_ALPN 1
+
+/**
+ * ALPN on the server (QSsl::SupportedFeature::ServerSideAlpn).
+ */
+#define QSSL_SUPPORTED_FEATURE_SERVER_SIDE_ALPN 2
+
+/**
+ * OCSP stapling, requested by a client (QSsl::SupportedFeature::Ocsp).
+ */
+#define QSSL_SUPPORTED_FEATURE_OCSP 3
+
+/**
+ * Pre-shared keys (QSsl::SupportedFeature::Psk).
+ */
+#define QSSL_SUPPORTED_FEATURE_PSK 4
+
+/**
+ * Session tickets (QSsl::SupportedFeature::SessionTicket).
+ */
+#define QSSL_SUPPORTED_FEATURE_SESSION_TICKET 5
+
+/**
+ * Alerts sent and received are reported (QSsl::SupportedFeature::Alerts).
+ */
+#define QSSL_SUPPORTED_FEATURE_ALERTS 6
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -1915,45 +1995,113 @@ int32_t qssl_config_peer_verify_depth(const qssl_config_t *cfg);
 qssl_status_t qssl_config_set_peer_verify_depth(qssl_config_t *cfg, int32_t depth);
 
 /**
- * The local certificate (the chain's first element) as a new handle; a null
- * certificate if there is none. NULL gives NULL. Free it with qssl_cert_free().
- * Qt: QSslConfiguration::localCertificate().
+ * Sets (`on`) or clears the option bits in `option` (one QSsl::SslOption or
+ * several OR-ed). Zero or unknown bits are INVALID_ARGUMENT.
+ * Qt: QSslConfiguration::setSslOption().
  */
-qssl_cert_t *qssl_config_local_certificate(const qssl_config_t *cfg);
+qssl_status_t qssl_config_set_ssl_option(qssl_config_t *cfg, qssl_ssl_options_t option, bool on);
 
 /**
- * Replaces the whole local chain with `[cert]`, even when `cert` is a null
- * certificate (the configuration then stops being null, as in Qt).
- * Qt: QSslConfiguration::setLocalCertificate().
+ * True when every bit of `option` is set. NULL gives the default mask's
+ * answer (0x55); zero or unknown bits give false and a last-error message.
+ * Qt: QSslConfiguration::testSslOption().
  */
-qssl_status_t qssl_config_set_local_certificate(qssl_config_t *cfg, const qssl_cert_t *cert);
+bool qssl_config_test_ssl_option(const qssl_config_t *cfg, qssl_ssl_options_t option);
 
 /**
- * The local certificate chain (leaf first) as an owned snapshot list, O(1).
- * NULL gives NULL. Free it with qssl_cert_list_free().
- * Qt: QSslConfiguration::localCertificateChain().
+ * The whole option mask; NULL gives QSSL_SSL_OPTION_DEFAULTS (0x55).
+ * No Qt counterpart (Qt keeps the mask private; use testSslOption).
  */
-qssl_cert_list_t *qssl_config_local_certificate_chain(const qssl_config_t *cfg);
+qssl_ssl_options_t qssl_config_ssl_options(const qssl_config_t *cfg);
 
 /**
- * Sets the local chain, leaf first, stored verbatim. `(NULL, 0)` clears it.
- * A NULL element is INVALID_ARGUMENT. Qt: QSslConfiguration::setLocalCertificateChain().
+ * DTLS cookie verification (default true; NULL gives true).
+ * Qt: QSslConfiguration::dtlsCookieVerificationEnabled().
  */
-qssl_status_t qssl_config_set_local_certificate_chain(qssl_config_t *cfg,
-                                                      const qssl_cert_t *const *certs,
-                                                      size_t n);
+bool qssl_config_dtls_cookie_verification_enabled(const qssl_config_t *cfg);
 
 /**
- * The private key as a new handle (a null key if none). NULL gives NULL.
- * Free it with qssl_key_free(). Qt: QSslConfiguration::privateKey().
+ * Sets DTLS cookie verification (stored; qssl has no DTLS transport yet).
+ * Qt: QSslConfiguration::setDtlsCookieVerificationEnabled().
  */
-qssl_key_t *qssl_config_private_key(const qssl_config_t *cfg);
+qssl_status_t qssl_config_set_dtls_cookie_verification_enabled(qssl_config_t *cfg, bool enable);
 
 /**
- * Sets the private key (shared with `key`, not copied; a null key clears it).
- * Qt: QSslConfiguration::setPrivateKey().
+ * OCSP stapling (default false; NULL gives false).
+ * Qt: QSslConfiguration::ocspStaplingEnabled().
  */
-qssl_status_t qssl_config_set_private_key(qssl_config_t *cfg, const qssl_key_t *key);
+bool qssl_config_ocsp_stapling_enabled(const qssl_config_t *cfg);
+
+/**
+ * Enables OCSP stapling: a client requests and verifies the server's stapled
+ * status. Qt: QSslConfiguration::setOcspStaplingEnabled().
+ */
+qssl_status_t qssl_config_set_ocsp_stapling_enabled(qssl_config_t *cfg, bool enable);
+
+/**
+ * Whether verification errors interrupt the handshake as they are found
+ * (default false; NULL gives false). Qt: QSslConfiguration::handshakeMustInterruptOnError().
+ */
+bool qssl_config_handshake_must_interrupt_on_error(const qssl_config_t *cfg);
+
+/**
+ * Sets handshakeMustInterruptOnError. Qt: QSslConfiguration::setHandshakeMustInterruptOnError().
+ */
+qssl_status_t qssl_config_set_handshake_must_interrupt_on_error(qssl_config_t *cfg, bool interrupt);
+
+/**
+ * Whether a missing peer certificate aborts the handshake (default false;
+ * NULL gives false). Qt: QSslConfiguration::missingCertificateIsFatal().
+ */
+bool qssl_config_missing_certificate_is_fatal(const qssl_config_t *cfg);
+
+/**
+ * Sets missingCertificateIsFatal. Qt: QSslConfiguration::setMissingCertificateIsFatal().
+ */
+qssl_status_t qssl_config_set_missing_certificate_is_fatal(qssl_config_t *cfg, bool fatal);
+
+/**
+ * The process-wide default configuration (a copy sharing its data): a
+ * default-constructed configuration whose cipher list holds the supported
+ * suites of 128 bits or more. Safe from any thread. Free it with
+ * qssl_config_free(). Qt: QSslConfiguration::defaultConfiguration().
+ */
+qssl_config_t *qssl_config_default_configuration(void);
+
+/**
+ * Makes `cfg` the process-wide default (sharing its data; later writes to
+ * `cfg` do not leak into the default). Safe from any thread.
+ * Qt: QSslConfiguration::setDefaultConfiguration().
+ */
+qssl_status_t qssl_config_set_default_configuration(const qssl_config_t *cfg);
+
+/**
+ * The process-wide default DTLS configuration (protocol DtlsV1_2OrLater).
+ * Qt: QSslConfiguration::defaultDtlsConfiguration().
+ */
+qssl_config_t *qssl_config_default_dtls_configuration(void);
+
+/**
+ * Makes `cfg` the process-wide default DTLS configuration.
+ * Qt: QSslConfiguration::setDefaultDtlsConfiguration().
+ */
+qssl_status_t qssl_config_set_default_dtls_configuration(const qssl_config_t *cfg);
+
+/**
+ * Registers the PSK callback on this configuration: every connection made
+ * from it, and every copy made afterwards, calls `callback(user_data, auth)`
+ * when a PSK handshake needs credentials (see qssl_psk_callback_t). A
+ * connection's own callback takes precedence. `user_data_free`, if not NULL,
+ * is called exactly once with `user_data` when the last holder of this
+ * registration lets go or it is replaced. `callback` NULL removes the
+ * registration. Not part of qssl_config_equal(). The callback may run
+ * concurrently when connections on several threads share the configuration.
+ * Qt: QSslSocket::preSharedKeyAuthenticationRequired (a signal in Qt).
+ */
+qssl_status_t qssl_config_set_psk_callback(qssl_config_t *cfg,
+                                           qssl_psk_callback_t callback,
+                                           void *user_data,
+                                           void (*user_data_free)(void*));
 
 /**
  * The cipher list (empty means the default list is used at handshake time)
@@ -1985,84 +2133,6 @@ qssl_status_t qssl_config_set_ciphers_string(qssl_config_t *cfg, const char *cip
  * Qt: QSslConfiguration::supportedCiphers().
  */
 qssl_cipher_list_t *qssl_config_supported_ciphers(void);
-
-/**
- * The CA certificates set on this configuration (not the system roots it may
- * also trust) as an owned snapshot list, O(1). NULL gives NULL.
- * Qt: QSslConfiguration::caCertificates().
- */
-qssl_cert_list_t *qssl_config_ca_certificates(const qssl_config_t *cfg);
-
-/**
- * Replaces the CA list and stops trusting the system roots, even when the
- * list is empty (irreversible on this configuration, as in Qt).
- * Qt: QSslConfiguration::setCaCertificates().
- */
-qssl_status_t qssl_config_set_ca_certificates(qssl_config_t *cfg,
-                                              const qssl_cert_t *const *certs,
-                                              size_t n);
-
-/**
- * Appends one CA certificate (no duplicate check) and stops trusting the
- * system roots. Qt: QSslConfiguration::addCaCertificate().
- */
-qssl_status_t qssl_config_add_ca_certificate(qssl_config_t *cfg, const qssl_cert_t *cert);
-
-/**
- * Appends CA certificates (no duplicate check) and stops trusting the system
- * roots, even for an empty list. Qt: QSslConfiguration::addCaCertificates(const QList<QSslCertificate> &).
- */
-qssl_status_t qssl_config_add_ca_certificates(qssl_config_t *cfg,
-                                              const qssl_cert_t *const *certs,
-                                              size_t n);
-
-/**
- * Appends the certificates found at `path` (a file, or a pattern in the
- * given syntax, as qssl_cert_from_path()). Unlike the list overloads it keeps
- * trusting the system roots (Qt). Nothing found: QSSL_STATUS_NOT_FOUND and the
- * configuration is unchanged (Qt returns false). Errors: NULL, invalid
- * UTF-8, unknown format or syntax. Qt: QSslConfiguration::addCaCertificates(const QString &, QSsl::EncodingFormat, QSslCertificate::PatternSyntax).
- */
-qssl_status_t qssl_config_add_ca_certificates_from_path(qssl_config_t *cfg,
-                                                        const char *path,
-                                                        qssl_encoding_format_t format,
-                                                        qssl_pattern_syntax_t syntax);
-
-/**
- * The system's trusted CA certificates: parsed once per process (honouring
- * SSL_CERT_FILE and SSL_CERT_DIR), deduplicated and shared; later calls cost a
- * reference count. Free the list with qssl_cert_list_free().
- * Qt: QSslConfiguration::systemCaCertificates().
- */
-qssl_cert_list_t *qssl_config_system_ca_certificates(void);
-
-/**
- * Reads the system CA store again (after SSL_CERT_FILE/SSL_CERT_DIR or the
- * OS store changed) and writes the number of certificates to `*out_count`
- * (may be NULL). Contexts already built keep the store they had.
- * No Qt counterpart (Qt re-reads on every call).
- */
-qssl_status_t qssl_config_reload_system_ca_certificates(size_t *out_count);
-
-/**
- * Sets (`on`) or clears the option bits in `option` (one QSsl::SslOption or
- * several OR-ed). Zero or unknown bits are INVALID_ARGUMENT.
- * Qt: QSslConfiguration::setSslOption().
- */
-qssl_status_t qssl_config_set_ssl_option(qssl_config_t *cfg, qssl_ssl_options_t option, bool on);
-
-/**
- * True when every bit of `option` is set. NULL gives the default mask's
- * answer (0x55); zero or unknown bits give false and a last-error message.
- * Qt: QSslConfiguration::testSslOption().
- */
-bool qssl_config_test_ssl_option(const qssl_config_t *cfg, qssl_ssl_options_t option);
-
-/**
- * The whole option mask; NULL gives QSSL_SSL_OPTION_DEFAULTS (0x55).
- * No Qt counterpart (Qt keeps the mask private; use testSslOption).
- */
-qssl_ssl_options_t qssl_config_ssl_options(const qssl_config_t *cfg);
 
 /**
  * The elliptic curves (empty = OpenSSL's default groups) as an owned list.
@@ -2240,6 +2310,105 @@ qssl_status_t qssl_backend_config_insert_text(qssl_backend_config_t *map,
                                               const char *value);
 
 /**
+ * The local certificate (the chain's first element) as a new handle; a null
+ * certificate if there is none. NULL gives NULL. Free it with qssl_cert_free().
+ * Qt: QSslConfiguration::localCertificate().
+ */
+qssl_cert_t *qssl_config_local_certificate(const qssl_config_t *cfg);
+
+/**
+ * Replaces the whole local chain with `[cert]`, even when `cert` is a null
+ * certificate (the configuration then stops being null, as in Qt).
+ * Qt: QSslConfiguration::setLocalCertificate().
+ */
+qssl_status_t qssl_config_set_local_certificate(qssl_config_t *cfg, const qssl_cert_t *cert);
+
+/**
+ * The local certificate chain (leaf first) as an owned snapshot list, O(1).
+ * NULL gives NULL. Free it with qssl_cert_list_free().
+ * Qt: QSslConfiguration::localCertificateChain().
+ */
+qssl_cert_list_t *qssl_config_local_certificate_chain(const qssl_config_t *cfg);
+
+/**
+ * Sets the local chain, leaf first, stored verbatim. `(NULL, 0)` clears it.
+ * A NULL element is INVALID_ARGUMENT. Qt: QSslConfiguration::setLocalCertificateChain().
+ */
+qssl_status_t qssl_config_set_local_certificate_chain(qssl_config_t *cfg,
+                                                      const qssl_cert_t *const *certs,
+                                                      size_t n);
+
+/**
+ * The private key as a new handle (a null key if none). NULL gives NULL.
+ * Free it with qssl_key_free(). Qt: QSslConfiguration::privateKey().
+ */
+qssl_key_t *qssl_config_private_key(const qssl_config_t *cfg);
+
+/**
+ * Sets the private key (shared with `key`, not copied; a null key clears it).
+ * Qt: QSslConfiguration::setPrivateKey().
+ */
+qssl_status_t qssl_config_set_private_key(qssl_config_t *cfg, const qssl_key_t *key);
+
+/**
+ * The CA certificates set on this configuration (not the system roots it may
+ * also trust) as an owned snapshot list, O(1). NULL gives NULL.
+ * Qt: QSslConfiguration::caCertificates().
+ */
+qssl_cert_list_t *qssl_config_ca_certificates(const qssl_config_t *cfg);
+
+/**
+ * Replaces the CA list and stops trusting the system roots, even when the
+ * list is empty (irreversible on this configuration, as in Qt).
+ * Qt: QSslConfiguration::setCaCertificates().
+ */
+qssl_status_t qssl_config_set_ca_certificates(qssl_config_t *cfg,
+                                              const qssl_cert_t *const *certs,
+                                              size_t n);
+
+/**
+ * Appends one CA certificate (no duplicate check) and stops trusting the
+ * system roots. Qt: QSslConfiguration::addCaCertificate().
+ */
+qssl_status_t qssl_config_add_ca_certificate(qssl_config_t *cfg, const qssl_cert_t *cert);
+
+/**
+ * Appends CA certificates (no duplicate check) and stops trusting the system
+ * roots, even for an empty list. Qt: QSslConfiguration::addCaCertificates(const QList<QSslCertificate> &).
+ */
+qssl_status_t qssl_config_add_ca_certificates(qssl_config_t *cfg,
+                                              const qssl_cert_t *const *certs,
+                                              size_t n);
+
+/**
+ * Appends the certificates found at `path` (a file, or a pattern in the
+ * given syntax, as qssl_cert_from_path()). Unlike the list overloads it keeps
+ * trusting the system roots (Qt). Nothing found: QSSL_STATUS_NOT_FOUND and the
+ * configuration is unchanged (Qt returns false). Errors: NULL, invalid
+ * UTF-8, unknown format or syntax. Qt: QSslConfiguration::addCaCertificates(const QString &, QSsl::EncodingFormat, QSslCertificate::PatternSyntax).
+ */
+qssl_status_t qssl_config_add_ca_certificates_from_path(qssl_config_t *cfg,
+                                                        const char *path,
+                                                        qssl_encoding_format_t format,
+                                                        qssl_pattern_syntax_t syntax);
+
+/**
+ * The system's trusted CA certificates: parsed once per process (honouring
+ * SSL_CERT_FILE and SSL_CERT_DIR), deduplicated and shared; later calls cost a
+ * reference count. Free the list with qssl_cert_list_free().
+ * Qt: QSslConfiguration::systemCaCertificates().
+ */
+qssl_cert_list_t *qssl_config_system_ca_certificates(void);
+
+/**
+ * Reads the system CA store again (after SSL_CERT_FILE/SSL_CERT_DIR or the
+ * OS store changed) and writes the number of certificates to `*out_count`
+ * (may be NULL). Contexts already built keep the store they had.
+ * No Qt counterpart (Qt re-reads on every call).
+ */
+qssl_status_t qssl_config_reload_system_ca_certificates(size_t *out_count);
+
+/**
  * Writes the session ticket (DER of an OpenSSL session) to `(buf, cap)`;
  * `*out_len` receives its length (0 when null or empty).
  * Qt: QSslConfiguration::sessionTicket().
@@ -2330,52 +2499,6 @@ bool qssl_config_next_negotiated_protocol_is_null(const qssl_config_t *cfg);
 qssl_next_protocol_negotiation_status_t qssl_config_next_protocol_negotiation_status(const qssl_config_t *cfg);
 
 /**
- * DTLS cookie verification (default true; NULL gives true).
- * Qt: QSslConfiguration::dtlsCookieVerificationEnabled().
- */
-bool qssl_config_dtls_cookie_verification_enabled(const qssl_config_t *cfg);
-
-/**
- * Sets DTLS cookie verification (stored; qssl has no DTLS transport yet).
- * Qt: QSslConfiguration::setDtlsCookieVerificationEnabled().
- */
-qssl_status_t qssl_config_set_dtls_cookie_verification_enabled(qssl_config_t *cfg, bool enable);
-
-/**
- * OCSP stapling (default false; NULL gives false).
- * Qt: QSslConfiguration::ocspStaplingEnabled().
- */
-bool qssl_config_ocsp_stapling_enabled(const qssl_config_t *cfg);
-
-/**
- * Enables OCSP stapling: a client requests and verifies the server's stapled
- * status. Qt: QSslConfiguration::setOcspStaplingEnabled().
- */
-qssl_status_t qssl_config_set_ocsp_stapling_enabled(qssl_config_t *cfg, bool enable);
-
-/**
- * Whether verification errors interrupt the handshake as they are found
- * (default false; NULL gives false). Qt: QSslConfiguration::handshakeMustInterruptOnError().
- */
-bool qssl_config_handshake_must_interrupt_on_error(const qssl_config_t *cfg);
-
-/**
- * Sets handshakeMustInterruptOnError. Qt: QSslConfiguration::setHandshakeMustInterruptOnError().
- */
-qssl_status_t qssl_config_set_handshake_must_interrupt_on_error(qssl_config_t *cfg, bool interrupt);
-
-/**
- * Whether a missing peer certificate aborts the handshake (default false;
- * NULL gives false). Qt: QSslConfiguration::missingCertificateIsFatal().
- */
-bool qssl_config_missing_certificate_is_fatal(const qssl_config_t *cfg);
-
-/**
- * Sets missingCertificateIsFatal. Qt: QSslConfiguration::setMissingCertificateIsFatal().
- */
-qssl_status_t qssl_config_set_missing_certificate_is_fatal(qssl_config_t *cfg, bool fatal);
-
-/**
  * The peer's certificate after a handshake (a null certificate before), as a
  * new handle sharing the OpenSSL object. NULL gives NULL.
  * Qt: QSslConfiguration::peerCertificate().
@@ -2406,49 +2529,6 @@ qssl_ssl_protocol_t qssl_config_session_protocol(const qssl_config_t *cfg);
  * Qt: QSslConfiguration::ephemeralServerKey().
  */
 qssl_key_t *qssl_config_ephemeral_server_key(const qssl_config_t *cfg);
-
-/**
- * The process-wide default configuration (a copy sharing its data): a
- * default-constructed configuration whose cipher list holds the supported
- * suites of 128 bits or more. Safe from any thread. Free it with
- * qssl_config_free(). Qt: QSslConfiguration::defaultConfiguration().
- */
-qssl_config_t *qssl_config_default_configuration(void);
-
-/**
- * Makes `cfg` the process-wide default (sharing its data; later writes to
- * `cfg` do not leak into the default). Safe from any thread.
- * Qt: QSslConfiguration::setDefaultConfiguration().
- */
-qssl_status_t qssl_config_set_default_configuration(const qssl_config_t *cfg);
-
-/**
- * The process-wide default DTLS configuration (protocol DtlsV1_2OrLater).
- * Qt: QSslConfiguration::defaultDtlsConfiguration().
- */
-qssl_config_t *qssl_config_default_dtls_configuration(void);
-
-/**
- * Makes `cfg` the process-wide default DTLS configuration.
- * Qt: QSslConfiguration::setDefaultDtlsConfiguration().
- */
-qssl_status_t qssl_config_set_default_dtls_configuration(const qssl_config_t *cfg);
-
-/**
- * Registers the PSK callback on this configuration: every connection made
- * from it, and every copy made afterwards, calls `callback(user_data, auth)`
- * when a PSK handshake needs credentials (see qssl_psk_callback_t). A
- * connection's own callback takes precedence. `user_data_free`, if not NULL,
- * is called exactly once with `user_data` when the last holder of this
- * registration lets go or it is replaced. `callback` NULL removes the
- * registration. Not part of qssl_config_equal(). The callback may run
- * concurrently when connections on several threads share the configuration.
- * Qt: QSslSocket::preSharedKeyAuthenticationRequired (a signal in Qt).
- */
-qssl_status_t qssl_config_set_psk_callback(qssl_config_t *cfg,
-                                           qssl_psk_callback_t callback,
-                                           void *user_data,
-                                           void (*user_data_free)(void*));
 
 /**
  * Creates a connection that reads and writes the socket `fd`, which the
@@ -2519,6 +2599,51 @@ qssl_status_t qssl_conn_set_peer_verify_mode(qssl_conn_t *conn, qssl_peer_verify
  * Qt: QSslSocket::peerVerifyMode().
  */
 qssl_peer_verify_mode_t qssl_conn_peer_verify_mode(const qssl_conn_t *conn);
+
+/**
+ * Sets the protocol of this connection, replacing its configuration's
+ * (its version bounds win over the configuration's, including bounds set
+ * through the backend configuration); only before the handshake starts.
+ * qssl_conn_ssl_configuration() then reports it.
+ *
+ * Errors: NULL `conn` (NULL_ARGUMENT); a value outside QSsl::SslProtocol,
+ * UnknownProtocol or a DTLS protocol, which a TLS connection cannot use
+ * (INVALID_ARGUMENT; Qt fails the handshake instead); after the handshake
+ * started (INVALID_STATE). The protocol is kept on error.
+ *
+ * Qt: QSslSocket::setProtocol()
+ */
+qssl_status_t qssl_conn_set_protocol(qssl_conn_t *conn, qssl_ssl_protocol_t protocol);
+
+/**
+ * The protocol of this connection: its configuration's unless
+ * qssl_conn_set_protocol() changed it. NULL gives SECURE_PROTOCOLS (Qt's
+ * default).
+ *
+ * Qt: QSslSocket::protocol()
+ */
+qssl_ssl_protocol_t qssl_conn_protocol(const qssl_conn_t *conn);
+
+/**
+ * Sets the peer verify depth of this connection, replacing its
+ * configuration's (0: no limit); only before the handshake starts.
+ * qssl_conn_ssl_configuration() then reports it.
+ *
+ * Errors: NULL `conn` (NULL_ARGUMENT); a negative depth (INVALID_ARGUMENT,
+ * the depth is kept); after the handshake started (INVALID_STATE).
+ *
+ * Qt: QSslSocket::setPeerVerifyDepth()
+ */
+qssl_status_t qssl_conn_set_peer_verify_depth(qssl_conn_t *conn, int32_t depth);
+
+/**
+ * The peer verify depth of this connection: its configuration's unless
+ * qssl_conn_set_peer_verify_depth() changed it. NULL gives 0 (Qt's
+ * default, no limit).
+ *
+ * Qt: QSslSocket::peerVerifyDepth()
+ */
+int32_t qssl_conn_peer_verify_depth(const qssl_conn_t *conn);
 
 /**
  * Registers a PSK callback for this connection only; it takes precedence
@@ -2975,6 +3100,40 @@ qssl_status_t qssl_dh_params_error_string(const qssl_dh_params_t *params,
                                           size_t *out_len);
 
 /**
+ * Writes the parameters as DER (PKCS#3 `DHParameter`, the bytes
+ * qssl_dh_params_from_encoded() takes with QSSL_ENCODING_FORMAT_DER) to
+ * `(buf, cap)`; `*out_len` receives the length. Length 0 for empty or
+ * invalid parameters (they hold no bytes). The default parameters give the
+ * 268 bytes of RFC 7919 ffdhe2048.
+ *
+ * Errors: NULL `params`/`out_len`, or NULL `buf` with enough `cap`
+ * (QSSL_STATUS_NULL_ARGUMENT); `cap < *out_len`
+ * (QSSL_STATUS_BUFFER_TOO_SMALL, nothing written; `buf` may be NULL with
+ * `cap` 0 to ask the size).
+ *
+ * Qt: beyond Qt (QSslDiffieHellmanParameters keeps its encoding private)
+ */
+qssl_status_t qssl_dh_params_to_der(const qssl_dh_params_t *params,
+                                    uint8_t *buf,
+                                    size_t cap,
+                                    size_t *out_len);
+
+/**
+ * Writes the parameters as PEM ("-----BEGIN DH PARAMETERS-----", as
+ * `openssl dhparam` writes them; qssl_dh_params_from_encoded() reads it back
+ * with QSSL_ENCODING_FORMAT_PEM) to `(buf, cap)`; `*out_len` receives the
+ * length (no NUL is written). Length 0 for empty or invalid parameters.
+ *
+ * Errors: as qssl_dh_params_to_der().
+ *
+ * Qt: beyond Qt (QSslDiffieHellmanParameters keeps its encoding private)
+ */
+qssl_status_t qssl_dh_params_to_pem(const qssl_dh_params_t *params,
+                                    uint8_t *buf,
+                                    size_t cap,
+                                    size_t *out_len);
+
+/**
  * Creates a null key: algorithm Opaque, type PublicKey, length -1.
  * Free it with qssl_key_free(). Never NULL except on allocation failure.
  * Qt: QSslKey::QSslKey()
@@ -3358,6 +3517,149 @@ qssl_status_t qssl_conn_requested_server_name(const qssl_conn_t *conn,
                                               char *buf,
                                               size_t cap,
                                               size_t *out_len);
+
+/**
+ * True when TLS is available: OpenSSL initialises and runs with the major
+ * version qssl was built against. Never fails.
+ *
+ * Qt: QSslSocket::supportsSsl()
+ */
+bool qssl_socket_supports_ssl(void);
+
+/**
+ * The version number of the OpenSSL library qssl runs on
+ * (`OpenSSL_version_num()`, `0xMNN00PP0` for OpenSSL 3: 0x30000130 is
+ * 3.0.19). Never fails.
+ *
+ * Qt: QSslSocket::sslLibraryVersionNumber()
+ */
+long qssl_socket_ssl_library_version_number(void);
+
+/**
+ * The version text of the OpenSSL library qssl runs on, for example
+ * "OpenSSL 3.0.19 27 Jan 2026" (the same text as qssl_openssl_version()).
+ * Static; never NULL; never free it.
+ *
+ * Qt: QSslSocket::sslLibraryVersionString()
+ */
+const char *qssl_socket_ssl_library_version_string(void);
+
+/**
+ * The version number of the OpenSSL qssl was built against
+ * (`OPENSSL_VERSION_NUMBER` of its headers). Never fails.
+ *
+ * Qt: QSslSocket::sslLibraryBuildVersionNumber()
+ */
+long qssl_socket_ssl_library_build_version_number(void);
+
+/**
+ * The version text of the OpenSSL qssl was built against
+ * (`OPENSSL_VERSION_TEXT` of its headers, for example
+ * "OpenSSL 3.0.19 27 Jan 2026"). Static; never NULL; never free it.
+ *
+ * Qt: QSslSocket::sslLibraryBuildVersionString()
+ */
+const char *qssl_socket_ssl_library_build_version_string(void);
+
+/**
+ * The name of the active TLS backend: always "openssl", qssl's one
+ * backend. Static; never NULL; never free it.
+ *
+ * Qt: QSslSocket::activeBackend() (Qt 6)
+ */
+const char *qssl_socket_active_backend(void);
+
+/**
+ * The names of the available TLS backends, as a new list of UTF-8
+ * strings: just "openssl". Free with qssl_bytes_list_free(). NULL only if
+ * memory runs out.
+ *
+ * Qt: QSslSocket::availableBackends() (Qt 6)
+ */
+qssl_bytes_list_t *qssl_socket_available_backends(void);
+
+/**
+ * Chooses the TLS backend by name. qssl's one backend is always active, so
+ * this returns true for "openssl" and false for any other name, including
+ * "" (as Qt, which refuses an empty name). NULL or invalid UTF-8: false,
+ * with a last-error message.
+ *
+ * Qt: QSslSocket::setActiveBackend() (Qt 6)
+ */
+bool qssl_socket_set_active_backend(const char *backend_name);
+
+/**
+ * The protocols `backend_name` supports (NULL or "" for the active
+ * backend), in Qt's order for its OpenSSL backend: AnyProtocol,
+ * SecureProtocols, TlsV1_0, TlsV1_0OrLater, TlsV1_1, TlsV1_1OrLater,
+ * TlsV1_2, TlsV1_2OrLater, TlsV1_3, TlsV1_3OrLater (then the DTLS values
+ * once qssl implements DTLS). An unknown backend has none (OK, length 0).
+ * Output in the `(buf, cap, out_len)` shape counted in values; errors:
+ * BUFFER_TOO_SMALL, NULL_ARGUMENT (`out_len`), INVALID_ARGUMENT (name not
+ * UTF-8).
+ *
+ * Qt: QSslSocket::supportedProtocols(const QString &backendName = {}) (Qt 6)
+ */
+qssl_status_t qssl_socket_supported_protocols(const char *backend_name,
+                                              qssl_ssl_protocol_t *buf,
+                                              size_t cap,
+                                              size_t *out_len);
+
+/**
+ * True when `backend_name` (NULL or "" for the active backend) supports
+ * `protocol`. UnknownProtocol is not supported. A value outside
+ * QSsl::SslProtocol, or a name that is not UTF-8: false with a
+ * last-error message (INVALID_ARGUMENT).
+ *
+ * Qt: QSslSocket::isProtocolSupported(QSsl::SslProtocol, const QString &backendName = {}) (Qt 6)
+ */
+bool qssl_socket_is_protocol_supported(qssl_ssl_protocol_t protocol, const char *backend_name);
+
+/**
+ * The classes `backend_name` implements (NULL or "" for the active
+ * backend), in Qt's order: Key, Certificate, Socket, (Dtls, DtlsCookie once
+ * qssl implements DTLS), EllipticCurve, DiffieHellman. An unknown backend
+ * has none. Output and errors as qssl_socket_supported_protocols().
+ *
+ * Qt: QSslSocket::implementedClasses(const QString &backendName = {}) (Qt 6)
+ */
+qssl_status_t qssl_socket_implemented_classes(const char *backend_name,
+                                              qssl_implemented_class_t *buf,
+                                              size_t cap,
+                                              size_t *out_len);
+
+/**
+ * True when `backend_name` (NULL or "" for the active backend) implements
+ * class `cl`. A value outside QSsl::ImplementedClass or a name that is not
+ * UTF-8: false with a last-error message (INVALID_ARGUMENT).
+ *
+ * Qt: QSslSocket::isClassImplemented(QSsl::ImplementedClass, const QString &backendName = {}) (Qt 6)
+ */
+bool qssl_socket_is_class_implemented(qssl_implemented_class_t cl,
+                                      const char *backend_name);
+
+/**
+ * The features `backend_name` supports (NULL or "" for the active
+ * backend): all seven of Qt 6, in order (OCSP stapling as a client; a qssl
+ * server refuses to staple, as Qt's cannot either). An unknown backend has
+ * none. Output and errors as qssl_socket_supported_protocols().
+ *
+ * Qt: QSslSocket::supportedFeatures(const QString &backendName = {}) (Qt 6)
+ */
+qssl_status_t qssl_socket_supported_features(const char *backend_name,
+                                             qssl_supported_feature_t *buf,
+                                             size_t cap,
+                                             size_t *out_len);
+
+/**
+ * True when `backend_name` (NULL or "" for the active backend) supports
+ * feature `ft`. A value outside QSsl::SupportedFeature or a name that is
+ * not UTF-8: false with a last-error message (INVALID_ARGUMENT).
+ *
+ * Qt: QSslSocket::isFeatureSupported(QSsl::SupportedFeature, const QString &backendName = {}) (Qt 6)
+ */
+bool qssl_socket_is_feature_supported(qssl_supported_feature_t ft,
+                                      const char *backend_name);
 
 /**
  * Creates an SSL error of kind `error` (a QSSL_SSL_ERROR_* value) concerning

@@ -819,3 +819,36 @@ pub(crate) fn error_stack() -> openssl::error::ErrorStack {
     clear_error_queue();
     stack
 }
+
+// ---------------------------------------------------------------------------
+// The library statics of QSslSocket (added for issue 12).
+// ---------------------------------------------------------------------------
+
+/// `OpenSSL_version_num()` of the library qssl runs on.
+pub(crate) fn runtime_version_number() -> i64 {
+    // SAFETY: a plain accessor without arguments.
+    i64::try_from(unsafe { openssl_sys::OpenSSL_version_num() }).unwrap_or(i64::MAX)
+}
+
+/// `OpenSSL_version(OPENSSL_VERSION)` of the library qssl runs on.
+pub(crate) fn runtime_version_text() -> &'static str {
+    // SAFETY: OpenSSL_version returns NULL or a static NUL-terminated string
+    // that lives as long as the process.
+    let p = unsafe { openssl_sys::OpenSSL_version(openssl_sys::OPENSSL_VERSION) };
+    if p.is_null() {
+        return "";
+    }
+    // SAFETY: non-NULL static C string, as above.
+    unsafe { std::ffi::CStr::from_ptr(p) }
+        .to_str()
+        .unwrap_or("")
+}
+
+/// Makes sure libssl is initialised (`OPENSSL_init_ssl`); false if it fails.
+pub(crate) fn init_ssl() -> bool {
+    // SAFETY: no options and no settings: only initialises the library;
+    // thread-safe and idempotent.
+    let ok = unsafe { openssl_sys::OPENSSL_init_ssl(0, std::ptr::null()) } == 1;
+    clear_error_queue();
+    ok
+}

@@ -9,7 +9,7 @@ use qssl::engine::conn::Progress;
 use qssl::engine::transport::{MemoryPipe, Transport};
 use qssl::engine::{Connection, Mode};
 use qssl::model::config::SslConfiguration;
-use qssl::model::enums::{protocol, ssl_option};
+use qssl::model::enums::{protocol, ssl_option, verify_mode};
 
 fn mem() -> Transport {
     Transport::Memory(MemoryPipe::default())
@@ -267,4 +267,160 @@ fn tls13_ticket_against_openssl_s_server_resumed_and_refused() {
     let (t, r) = client(&saved, port);
     ok(r, &peer);
     assert!(t.conn.session_resumed(), "the first ticket was spoiled");
+}
+
+// ---- per-connection protocol and peer verify depth ---------------------------------
+
+fn negotiated(
+    c: &SslConfiguration,
+    s: &SslConfiguration,
+    setup: impl FnOnce(&mut Connection, &mut Connection),
+) -> Result<i32, Error> {
+    let (mut client, mut server) = mem_pair(c, s);
+    setup(&mut client, &mut server);
+    let (rc, rs) = handshake(&mut client, &mut server);
+    rc?;
+    rs?;
+    let p = client.ssl_configuration().session_protocol();
+    assert_eq!(p, server.ssl_configuration().session_protocol());
+    Ok(p)
+}
+
+#[test]
+fn per_connection_protocol_replaces_the_configurations() {
+    let sc = server_config();
+    let cc = client_config();
+    // Defaults: TLS 1.3.
+    assert_eq!(negotiated(&cc, &sc, |_, _| {}).unwrap(), protocol::TLS_V1_3);
+    // The client alone asks for TLS 1.2.
+    let p = negotiated(&cc, &sc, |c, _| c.set_protocol(protocol::TLS_V1_2).unwrap());
+    assert_eq!(p.unwrap(), protocol::TLS_V1_2);
+    // The server alone insists on TLS 1.2 ...
+    let p = negotiated(&cc, &sc, |_, s| s.set_protocol(protocol::TLS_V1_2).unwrap());
+    assert_eq!(p.unwrap(), protocol::TLS_V1_2);
+    // ... or on TLS 1.3 against a TLS 1.2 client: protocol_version alert.
+    let (mut c, mut s) = mem_pair(&cc, &sc);
+    c.set_protocol(protocol::TLS_V1_2).unwrap();
+    s.set_protocol(protocol::TLS_V1_3_OR_LATER).unwrap();
+    let (rc, rs) = handshake(&mut c, &mut s);
+    assert!(rc.is_err() && rs.is_err());
+    assert_eq!(c.alert_received().map(|a| a.1), Some(70), "{rc:?}");
+    // A configuration limited to TLS 1.2, widened by one connection: the
+    // connection's protocol replaces the configuration's bounds.
+    let mut c12 = client_config();
+    c12.set_protocol(protocol::TLS_V1_2);
+    assert_eq!(
+        negotiated(&c12, &sc, |_, _| {}).unwrap(),
+        protocol::TLS_V1_2
+    );
+    let p = negotiated(&c12, &sc, |c, _| {
+        c.set_protocol(protocol::TLS_V1_3).unwrap()
+    });
+    assert_eq!(p.unwrap(), protocol::TLS_V1_3);
+    // The configuration itself is untouched by the connection.
+    assert_eq!(c12.protocol(), protocol::TLS_V1_2);
+}
+
+#[test]
+fn per_connection_protocol_is_reported_and_checked() {
+    let sc = server_config();
+    let cc = client_config();
+    let (mut c, mut s) = mem_pair(&cc, &sc);
+    assert_eq!(c.protocol(), protocol::SECURE_PROTOCOLS);
+    for bad in [
+        protocol::DTLS_V1_2,
+        protocol::DTLS_V1_0_OR_LATER,
+        protocol::UNKNOWN_PROTOCOL,
+        99,
+    ] {
+        assert!(
+            matches!(c.set_protocol(bad), Err(Error::InvalidArgument(_))),
+            "{bad}"
+        );
+    }
+    assert_eq!(c.protocol(), protocol::SECURE_PROTOCOLS, "kept on error");
+    c.set_protocol(protocol::TLS_V1_2).unwrap();
+    assert_eq!(c.protocol(), protocol::TLS_V1_2);
+    // Qt's sslConfiguration() reports the socket's protocol, before and
+    // after the handshake.
+    assert_eq!(c.ssl_configuration().protocol(), protocol::TLS_V1_2);
+    let (rc, rs) = handshake(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    let st = c.ssl_configuration();
+    assert_eq!(st.protocol(), protocol::TLS_V1_2);
+    assert_eq!(st.session_protocol(), protocol::TLS_V1_2);
+    assert!(
+        !st.peer_certificate().is_null(),
+        "the session state is kept"
+    );
+    assert!(matches!(
+        c.set_protocol(protocol::TLS_V1_3),
+        Err(Error::InvalidState(_))
+    ));
+    assert!(matches!(
+        c.set_peer_verify_depth(2),
+        Err(Error::InvalidState(_))
+    ));
+    // Without overrides the reported configuration is the one given.
+    assert_eq!(s.ssl_configuration().protocol(), sc.protocol());
+    assert_eq!(s.ssl_configuration(), s.ssl_configuration());
+    // The per-connection verify mode is reported too.
+    let (mut c, _s) = mem_pair(&cc, &sc);
+    c.set_peer_verify_mode(verify_mode::QUERY_PEER).unwrap();
+    assert_eq!(
+        c.ssl_configuration().peer_verify_mode(),
+        verify_mode::QUERY_PEER
+    );
+    assert_eq!(cc.peer_verify_mode(), verify_mode::AUTO_VERIFY_PEER);
+}
+
+/// A server sending `leaf` with `inters` (deep.pem: leaf <- inter2 <- inter
+/// <- ca, four levels).
+fn chain_server(leaf: &str, key_name: &str, inters: &[&str]) -> SslConfiguration {
+    let mut sc = SslConfiguration::default_configuration();
+    let mut chain = vec![cert(leaf)];
+    chain.extend(inters.iter().map(|n| cert(n)));
+    sc.set_local_certificate_chain(std::sync::Arc::from(chain));
+    sc.set_private_key(key(key_name));
+    sc
+}
+
+#[test]
+fn per_connection_peer_verify_depth() {
+    let four = chain_server("deep.pem", "deep-key.pem", &["inter2.pem", "inter.pem"]);
+    let run = |cfg_depth: i32, conn_depth: Option<i32>| {
+        let mut cc = client_config();
+        cc.set_peer_verify_depth(cfg_depth).unwrap();
+        let (mut c, mut s) = mem_pair(&cc, &four);
+        if let Some(d) = conn_depth {
+            c.set_peer_verify_depth(d).unwrap();
+            assert_eq!(c.peer_verify_depth(), d);
+            assert_eq!(c.ssl_configuration().peer_verify_depth(), d);
+        }
+        let (rc, _) = handshake(&mut c, &mut s);
+        rc
+    };
+    // The configuration's depth alone: 1 is too shallow, 2 and 0 pass.
+    assert!(matches!(run(1, None), Err(Error::Verification(_))));
+    assert!(run(2, None).is_ok());
+    // A connection deepens, lifts (0: no limit) or tightens it.
+    assert!(run(1, Some(2)).is_ok(), "connection depth 2 over 1");
+    assert!(
+        run(1, Some(0)).is_ok(),
+        "connection depth 0 lifts the limit"
+    );
+    let e = run(0, Some(1)).unwrap_err();
+    assert!(matches!(e, Error::Verification(_)), "{e}");
+    let e = run(5, Some(1)).unwrap_err();
+    assert!(matches!(e, Error::Verification(_)), "{e}");
+
+    // Negative: refused, value kept.
+    let (mut c, _s) = mem_pair(&client_config(), &four);
+    c.set_peer_verify_depth(3).unwrap();
+    assert!(matches!(
+        c.set_peer_verify_depth(-1),
+        Err(Error::InvalidArgument(_))
+    ));
+    assert_eq!(c.peer_verify_depth(), 3);
 }

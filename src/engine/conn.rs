@@ -59,6 +59,10 @@ pub struct Connection {
     shared: SharedState,
     peer_verify_name: Option<String>,
     peer_verify_mode: i32,
+    /// This connection's protocol (Qt's QSslSocket::setProtocol).
+    protocol: i32,
+    /// This connection's peer verify depth (QSslSocket::setPeerVerifyDepth).
+    peer_verify_depth: i32,
     started: bool,
     phase: Phase,
     ignore_all: bool,
@@ -94,6 +98,8 @@ fn ssl_version_to_protocol(v: Option<SslVersion>) -> i32 {
         Some(SslVersion::TLS1_1) => protocol::TLS_V1_1,
         Some(SslVersion::TLS1_2) => protocol::TLS_V1_2,
         Some(SslVersion::TLS1_3) => protocol::TLS_V1_3,
+        Some(SslVersion::DTLS1) => protocol::DTLS_V1_0,
+        Some(SslVersion::DTLS1_2) => protocol::DTLS_V1_2,
         _ => protocol::UNKNOWN_PROTOCOL,
     }
 }
@@ -104,6 +110,13 @@ impl Connection {
     /// bad configuration fails here, before any I/O.
     pub fn new(config: &SslConfiguration, mode: Mode, transport: Transport) -> Result<Self, Error> {
         let server = mode == Mode::Server;
+        if super::dtls::is_dtls_protocol(config.protocol()) {
+            return Err(Error::invalid(format!(
+                "protocol {} cannot be used on a TLS connection: it is a DTLS protocol \
+                 (use a DTLS connection, qssl_dtls_t)",
+                config.protocol()
+            )));
+        }
         let ctx = context_for(config, server)?;
         let mut ssl =
             Ssl::new(&ctx).map_err(|e| Error::tls("cannot create a TLS session", Some(&e)))?;
@@ -129,6 +142,8 @@ impl Connection {
             shared,
             peer_verify_name: None,
             peer_verify_mode: config.peer_verify_mode(),
+            protocol: config.protocol(),
+            peer_verify_depth: config.peer_verify_depth(),
             started: false,
             phase: Phase::Handshaking,
             ignore_all: false,
@@ -167,6 +182,42 @@ impl Connection {
     /// The effective verify mode.
     pub fn peer_verify_mode(&self) -> i32 {
         self.peer_verify_mode
+    }
+
+    /// Overrides the configuration's protocol for this connection (Qt's
+    /// `QSslSocket::setProtocol`): its version bounds replace the
+    /// configuration's, including bounds set through the backend
+    /// configuration. A DTLS or unknown value is refused now, as the
+    /// connection could not start with it.
+    pub fn set_protocol(&mut self, p: i32) -> Result<(), Error> {
+        self.before_start("the protocol")?;
+        super::context::check_tls_protocol(p)?;
+        self.protocol = p;
+        Ok(())
+    }
+
+    /// The effective protocol.
+    pub fn protocol(&self) -> i32 {
+        self.protocol
+    }
+
+    /// Overrides the configuration's peer verify depth for this connection
+    /// (Qt's `QSslSocket::setPeerVerifyDepth`; 0 means no limit). Negative
+    /// depths are refused and the value is kept.
+    pub fn set_peer_verify_depth(&mut self, depth: i32) -> Result<(), Error> {
+        self.before_start("the peer verify depth")?;
+        if depth < 0 {
+            return Err(Error::invalid(format!(
+                "peer verify depth {depth} is negative"
+            )));
+        }
+        self.peer_verify_depth = depth;
+        Ok(())
+    }
+
+    /// The effective peer verify depth.
+    pub fn peer_verify_depth(&self) -> i32 {
+        self.peer_verify_depth
     }
 
     /// A PSK handler for this connection only (wins over the configuration's).
@@ -294,18 +345,22 @@ impl Connection {
         };
         let name = self.peer_verify_name.clone();
         let pvm = self.peer_verify_mode;
+        let (proto, depth) = (self.protocol, self.peer_verify_depth);
         let ssl = self.ssl_mut();
+        if proto != cfg.protocol() {
+            super::context::set_protocol_bounds(ssl, proto)?;
+        }
         // Everything security-relevant is set on the SSL itself, so the
         // context's settings (which other code may have changed, were the
         // context shared) cannot weaken this connection: verify mode and
-        // callback, verify depth, the info callback; PSK below.
+        // callback, verify depth (0 is Qt's "no limit": OpenSSL's default,
+        // -1), the info callback; PSK below.
         callbacks::set_ssl_verify(
             ssl,
             ssl_verify_mode(pvm, cfg.missing_certificate_is_fatal()),
         );
-        if cfg.peer_verify_depth() > 0 {
-            ssl.param_mut().set_depth(cfg.peer_verify_depth());
-        }
+        ssl.param_mut()
+            .set_depth(if depth == 0 { -1 } else { depth });
         callbacks::set_ssl_info_callback(ssl);
         if has_psk {
             callbacks::install_psk(ssl, server);
@@ -595,9 +650,9 @@ impl Connection {
     /// session ticket). Cipher and protocol are live: null/-1 once closed.
     pub fn ssl_configuration(&self) -> SslConfiguration {
         let Some(s) = &self.session else {
-            return self.config.clone();
+            return self.with_overrides(self.config.clone());
         };
-        let mut s = s.clone();
+        let mut s = self.with_overrides(s.clone());
         let latest = lock(&self.shared).new_session.clone();
         let persist = self.mode == Mode::Client
             && !self
@@ -616,6 +671,24 @@ impl Connection {
             st.session_protocol = protocol::UNKNOWN_PROTOCOL;
         }
         s
+    }
+}
+
+impl Connection {
+    /// `c` with this connection's own protocol, verify mode and depth, as
+    /// Qt's socket reports them in `sslConfiguration()` (unchanged, and so
+    /// still sharing its cached contexts, when there are none).
+    fn with_overrides(&self, mut c: SslConfiguration) -> SslConfiguration {
+        if c.protocol() != self.protocol {
+            c.set_protocol(self.protocol);
+        }
+        if c.peer_verify_mode() != self.peer_verify_mode {
+            c.set_peer_verify_mode(self.peer_verify_mode);
+        }
+        if c.peer_verify_depth() != self.peer_verify_depth {
+            let _ = c.set_peer_verify_depth(self.peer_verify_depth);
+        }
+        c
     }
 }
 

@@ -6,8 +6,7 @@ use std::sync::Arc;
 
 use openssl::dh::Dh;
 use openssl::ssl::{
-    SslContext, SslContextBuilder, SslMethod, SslMode, SslOptions, SslSession, SslSessionCacheMode,
-    SslVersion,
+    SslContext, SslContextBuilder, SslMode, SslOptions, SslSession, SslSessionCacheMode, SslVersion,
 };
 use openssl::x509::store::X509StoreBuilder;
 
@@ -61,8 +60,9 @@ pub(crate) fn fresh_context(cfg: &SslConfiguration, server: bool) -> Result<SslC
 /// Applies `cfg` for one side to a context another library owns: every
 /// setting the configuration makes (versions, options, ciphers, trust store,
 /// local certificate and key, verification, depth, DH, curves, PSK, ALPN,
-/// OCSP, backend commands), with qssl's callbacks. The context's own
-/// session-cache mode and session and info callbacks are left alone.
+/// OCSP, backend commands, server extras), with qssl's callbacks. The
+/// context's own session-cache mode and session and info callbacks are left
+/// alone.
 ///
 /// # Safety
 /// `ctx` must be a live `SSL_CTX`, not used by another thread during the call.
@@ -175,6 +175,19 @@ fn version_bounds(p: i32) -> Result<(SslVersion, Option<SslVersion>), Error> {
     })
 }
 
+/// Ok for a protocol value a TLS connection can use (not DTLS, not unknown).
+pub(crate) fn check_tls_protocol(p: i32) -> Result<(), Error> {
+    version_bounds(p).map(|_| ())
+}
+
+/// Sets the version bounds of protocol `p` on one connection's `SSL`.
+pub(crate) fn set_protocol_bounds(ssl: &mut openssl::ssl::SslRef, p: i32) -> Result<(), Error> {
+    let (min, max) = version_bounds(p)?;
+    ssl.set_min_proto_version(Some(min))
+        .and_then(|()| ssl.set_max_proto_version(max))
+        .map_err(ctx_err("cannot set the connection's protocol versions"))
+}
+
 fn ctx_err(what: &str) -> impl FnOnce(openssl::error::ErrorStack) -> Error + '_ {
     move |e| Error::InvalidArgument(with_openssl(what.to_string(), Some(&e)))
 }
@@ -187,11 +200,8 @@ fn build(
     now: i64,
     owner: CtxOwner,
 ) -> Result<SslContext, Error> {
-    let method = if server {
-        SslMethod::tls_server()
-    } else {
-        SslMethod::tls_client()
-    };
+    let dtls = super::dtls::is_dtls_protocol(s.protocol);
+    let method = super::dtls::method(dtls, server);
     let mut b =
         SslContextBuilder::new(method).map_err(ctx_err("cannot create an OpenSSL context"))?;
     configure(&mut b, s, psk, server, now, owner)?;
@@ -239,7 +249,12 @@ fn configure(
     now: i64,
     owner: CtxOwner,
 ) -> Result<(), Error> {
-    let (min, max) = version_bounds(s.protocol)?;
+    let dtls = super::dtls::is_dtls_protocol(s.protocol);
+    let (min, max) = if dtls {
+        super::dtls::version_bounds(s.protocol)?
+    } else {
+        version_bounds(s.protocol)?
+    };
 
     // §7.2 versions and options.
     b.set_min_proto_version(Some(min))
@@ -292,6 +307,7 @@ fn configure(
         b.set_ciphersuites(&join(&tls13))
             .map_err(ctx_err("invalid TLS 1.3 cipher suites"))?;
     }
+    super::dtls::allow_listed_ccm8(b, &s.ciphers);
 
     // §7.4 trust store: configured CAs that have not expired, plus the shared
     // system store when the configuration trusts the system roots.
@@ -409,6 +425,9 @@ fn configure(
         ocsp: s.ocsp_stapling_enabled,
     };
     callbacks::install_ctx(b, data, ctx_verify_mode(s, server), owner)?;
+    if dtls {
+        super::dtls::configure_context(b, server);
+    }
 
     // §7.9 backend configuration, applied last.
     apply_backend_config(b, s, server)?;

@@ -6,6 +6,7 @@
 pub mod callbacks;
 pub mod conn;
 pub mod context;
+pub mod dtls;
 pub mod server;
 pub mod transport;
 pub mod verify;

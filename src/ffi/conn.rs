@@ -200,6 +200,79 @@ pub unsafe extern "C" fn qssl_conn_peer_verify_mode(
     )
 }
 
+/// Sets the protocol of this connection, replacing its configuration's
+/// (its version bounds win over the configuration's, including bounds set
+/// through the backend configuration); only before the handshake starts.
+/// qssl_conn_ssl_configuration() then reports it.
+///
+/// Errors: NULL `conn` (NULL_ARGUMENT); a value outside QSsl::SslProtocol,
+/// UnknownProtocol or a DTLS protocol, which a TLS connection cannot use
+/// (INVALID_ARGUMENT; Qt fails the handshake instead); after the handshake
+/// started (INVALID_STATE). The protocol is kept on error.
+///
+/// Qt: QSslSocket::setProtocol()
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_set_protocol(
+    conn: *mut qssl_conn_t,
+    protocol: qssl_ssl_protocol_t,
+) -> qssl_status_t {
+    boundary::status_pure("qssl_conn_set_protocol", || {
+        // SAFETY: NULL or a live handle.
+        let c = unsafe { conn_mut(conn) }?;
+        c.set_protocol(protocol)
+    })
+}
+
+/// The protocol of this connection: its configuration's unless
+/// qssl_conn_set_protocol() changed it. NULL gives SECURE_PROTOCOLS (Qt's
+/// default).
+///
+/// Qt: QSslSocket::protocol()
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_protocol(conn: *const qssl_conn_t) -> qssl_ssl_protocol_t {
+    boundary::value_pure(
+        "qssl_conn_protocol",
+        QSSL_SSL_PROTOCOL_SECURE_PROTOCOLS,
+        // SAFETY: NULL or a live handle.
+        || Ok(unsafe { conn_ref(conn) }?.protocol()),
+    )
+}
+
+/// Sets the peer verify depth of this connection, replacing its
+/// configuration's (0: no limit); only before the handshake starts.
+/// qssl_conn_ssl_configuration() then reports it.
+///
+/// Errors: NULL `conn` (NULL_ARGUMENT); a negative depth (INVALID_ARGUMENT,
+/// the depth is kept); after the handshake started (INVALID_STATE).
+///
+/// Qt: QSslSocket::setPeerVerifyDepth()
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_set_peer_verify_depth(
+    conn: *mut qssl_conn_t,
+    depth: i32,
+) -> qssl_status_t {
+    boundary::status_pure("qssl_conn_set_peer_verify_depth", || {
+        // SAFETY: NULL or a live handle.
+        let c = unsafe { conn_mut(conn) }?;
+        c.set_peer_verify_depth(depth)
+    })
+}
+
+/// The peer verify depth of this connection: its configuration's unless
+/// qssl_conn_set_peer_verify_depth() changed it. NULL gives 0 (Qt's
+/// default, no limit).
+///
+/// Qt: QSslSocket::peerVerifyDepth()
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_peer_verify_depth(conn: *const qssl_conn_t) -> i32 {
+    boundary::value_pure(
+        "qssl_conn_peer_verify_depth",
+        0,
+        // SAFETY: NULL or a live handle.
+        || Ok(unsafe { conn_ref(conn) }?.peer_verify_depth()),
+    )
+}
+
 /// Registers a PSK callback for this connection only; it takes precedence
 /// over the configuration's. `callback` NULL falls back to the
 /// configuration's. `user_data_free` runs exactly once (see

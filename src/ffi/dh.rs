@@ -8,7 +8,7 @@
 use std::ffi::c_char;
 
 use super::boundary;
-use super::bytes::{slice_in, text_out};
+use super::bytes::{bytes_out, slice_in, text_out};
 use super::enums::{QSSL_DH_PARAMS_ERROR_NO_ERROR, qssl_dh_params_error_t};
 use super::enums::{QSSL_ENCODING_FORMAT_DER, QSSL_ENCODING_FORMAT_PEM, qssl_encoding_format_t};
 use super::handle::{borrow, handle, into_raw, reset_out, write_out};
@@ -219,5 +219,53 @@ pub unsafe extern "C" fn qssl_dh_params_error_string(
     boundary::status("qssl_dh_params_error_string", || {
         // SAFETY: NULL or a live handle; output pointers per the contract.
         unsafe { text_out(self::params(params)?.error_string(), buf, cap, out_len) }
+    })
+}
+
+/// Writes the parameters as DER (PKCS#3 `DHParameter`, the bytes
+/// qssl_dh_params_from_encoded() takes with QSSL_ENCODING_FORMAT_DER) to
+/// `(buf, cap)`; `*out_len` receives the length. Length 0 for empty or
+/// invalid parameters (they hold no bytes). The default parameters give the
+/// 268 bytes of RFC 7919 ffdhe2048.
+///
+/// Errors: NULL `params`/`out_len`, or NULL `buf` with enough `cap`
+/// (QSSL_STATUS_NULL_ARGUMENT); `cap < *out_len`
+/// (QSSL_STATUS_BUFFER_TOO_SMALL, nothing written; `buf` may be NULL with
+/// `cap` 0 to ask the size).
+///
+/// Qt: beyond Qt (QSslDiffieHellmanParameters keeps its encoding private)
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_dh_params_to_der(
+    params: *const qssl_dh_params_t,
+    buf: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> qssl_status_t {
+    boundary::status_pure("qssl_dh_params_to_der", || {
+        // SAFETY: NULL or a live handle; output pointers per the contract.
+        unsafe { bytes_out(self::params(params)?.der(), buf, cap, out_len) }
+    })
+}
+
+/// Writes the parameters as PEM ("-----BEGIN DH PARAMETERS-----", as
+/// `openssl dhparam` writes them; qssl_dh_params_from_encoded() reads it back
+/// with QSSL_ENCODING_FORMAT_PEM) to `(buf, cap)`; `*out_len` receives the
+/// length (no NUL is written). Length 0 for empty or invalid parameters.
+///
+/// Errors: as qssl_dh_params_to_der().
+///
+/// Qt: beyond Qt (QSslDiffieHellmanParameters keeps its encoding private)
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_dh_params_to_pem(
+    params: *const qssl_dh_params_t,
+    buf: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> qssl_status_t {
+    boundary::status("qssl_dh_params_to_pem", || {
+        // SAFETY: NULL or a live handle.
+        let pem = unsafe { self::params(params) }?.to_pem();
+        // SAFETY: output pointers per the contract.
+        unsafe { bytes_out(&pem, buf, cap, out_len) }
     })
 }

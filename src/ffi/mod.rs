@@ -30,4 +30,5 @@ pub mod dh;
 pub mod key;
 pub mod psk;
 pub mod server;
+pub mod socket;
 pub mod ssl_error;

@@ -67,6 +67,7 @@ impl Cipher {
     pub fn from_name(name: &str) -> Self {
         supported_ciphers()
             .iter()
+            .chain(lists().ccm8.iter())
             .find(|c| c.name() == name)
             .cloned()
             .unwrap_or_default()
@@ -164,6 +165,11 @@ impl std::fmt::Debug for Cipher {
 struct CipherLists {
     supported: Arc<[Cipher]>,
     default: Arc<[Cipher]>,
+    /// The CCM-8 suites (short tags, for constrained devices: CoAP's
+    /// mandatory DTLS suite is PSK-AES128-CCM8). OpenSSL leaves them out of
+    /// its default list, so they are not "supported" in Qt's sense, but
+    /// asking for one by name works (beyond Qt).
+    ccm8: Arc<[Cipher]>,
 }
 
 fn lists() -> &'static CipherLists {
@@ -192,9 +198,23 @@ fn lists() -> &'static CipherLists {
             .filter(|c| c.used_bits() >= 128)
             .cloned()
             .collect();
+        let ccm8: Vec<Cipher> = SslContext::builder(SslMethod::tls_client())
+            .ok()
+            .and_then(|mut b| b.set_cipher_list("AESCCM8").ok().map(|_| b.build()))
+            .and_then(|ctx| Ssl::new(&ctx).ok())
+            .map(|ssl| {
+                crate::ossl::ssl_ciphers(&ssl)
+                    .into_iter()
+                    .map(Cipher::from_openssl)
+                    .filter(|c| c.name().ends_with("CCM8"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        crate::ossl::clear_error_queue();
         CipherLists {
             supported: supported.into(),
             default: default.into(),
+            ccm8: ccm8.into(),
         }
     })
 }
@@ -221,6 +241,12 @@ pub fn parse_cipher_string(ciphers: &str) -> Vec<Cipher> {
     ciphers
         .split(':')
         .filter(|name| !name.is_empty())
-        .filter_map(|name| supported.iter().find(|c| c.name() == name).cloned())
+        .filter_map(|name| {
+            supported
+                .iter()
+                .chain(lists().ccm8.iter())
+                .find(|c| c.name() == name)
+                .cloned()
+        })
         .collect()
 }

@@ -250,6 +250,12 @@ impl std::fmt::Debug for StateBox {
     }
 }
 
+/// A configuration's data. Where a new field goes decides whether writing
+/// it drops the built contexts: a value the context builder (or anything
+/// attached to the context) reads belongs in [`Settings`], reached for
+/// writing only through `ctx.write()`, which drops them; a field outside
+/// `ctx` is written without dropping them, so a context never sees it
+/// change.
 #[derive(Clone)]
 pub(crate) struct ConfigData {
     /// The settings that build a context, with the contexts built from them.

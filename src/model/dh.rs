@@ -122,6 +122,20 @@ impl DhParams {
         self.der.as_slice()
     }
 
+    /// The parameters as PEM ("-----BEGIN DH PARAMETERS-----", PKCS#3, as
+    /// `openssl dhparam` writes them); empty when empty or invalid. Beyond
+    /// Qt, which keeps its encoding private.
+    pub fn to_pem(&self) -> Vec<u8> {
+        if self.der.is_empty() {
+            return Vec::new();
+        }
+        let pem = Dh::params_from_der(self.der.as_slice()).and_then(|dh| dh.params_to_pem());
+        crate::ossl::clear_error_queue();
+        // The DER was decoded and checked when the object was made, so
+        // re-encoding fails only if OpenSSL cannot allocate.
+        pem.unwrap_or_default()
+    }
+
     /// The error state (`QSslDiffieHellmanParameters::error()`).
     pub fn error(&self) -> i32 {
         self.error

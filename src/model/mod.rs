@@ -3,6 +3,7 @@
 //! Each type is a Qt value: `Clone` is Qt's copy (O(1), reference counted) and
 //! a write to a copy detaches it. Enum values are Qt 6's numbers.
 
+pub mod backend;
 pub mod bytes;
 pub mod cert;
 pub mod cipher;
