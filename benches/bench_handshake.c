@@ -56,6 +56,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -325,8 +326,8 @@ static SSL_CTX *raw_ctx(const struct bcase *k, int server) {
 
 /* Moves what `from` wrote into what the peer reads; counts the bytes moved
  * (for the report: both sides must exchange the same messages). */
-static unsigned char xfer[32768];
-static size_t moved_bytes;
+static _Thread_local unsigned char xfer[32768];
+static _Thread_local size_t moved_bytes;
 
 static int raw_move(BIO *from, BIO *to) {
     int moved = 0, n;
@@ -733,6 +734,8 @@ static const char *side_name[] = {"raw", "qssl"};
 /* --aa: the "qssl" column runs raw OpenSSL too (an A/A run: how far from
  * 1.000 the harness itself puts two identical sides). */
 static int aa_mode;
+/* --threads: the 1-vs-2-thread scaling figure; --markdown: tables for perfdoc.sh */
+static int threads_mode, markdown;
 
 static int one(struct bcase *k, enum side side, int transport) {
     if (side == RAW || aa_mode) return raw_handshake(k, transport, NULL, NULL);
@@ -860,6 +863,7 @@ static void usage(void) {
            "                  [--aa]          (A/A run: both columns raw OpenSSL, to see the harness's own bias)\n"
            "       qssl-bench --once C --side raw|qssl [--transport memory|tcp|unix] [-n N]\n"
            "       qssl-bench --memory [N] [--case C]\n"
+           "       qssl-bench --threads [--case C]... [--seconds S] [--markdown]   (1 vs 2 threads, memory transport)\n"
            "cases:\n");
     for (int i = 0; i < NCASES; i++) printf("  %c  %-14s %s\n", cases[i].letter, cases[i].name, cases[i].title);
 }
@@ -885,6 +889,83 @@ static void print_env(void) {
            sysconf(_SC_NPROCESSORS_ONLN), model);
 }
 
+/* ---- 1 vs 2 threads -------------------------------------------------------- */
+
+struct thread_job {
+    struct bcase *k;
+    enum side side;
+    double secs;
+    long count;
+};
+
+static void *thread_body(void *arg) {
+    struct thread_job *j = arg;
+    double t0 = now_s();
+    long n = 0;
+    do {
+        if (!one(j->k, j->side, T_MEMORY)) die("%s: %s handshake failed", side_name[j->side], j->k->name);
+        n++;
+    } while (now_s() - t0 < j->secs);
+    j->count = n;
+    return NULL;
+}
+
+/* Handshakes per second with `nthreads` threads sharing one configuration
+ * (qssl) or one SSL_CTX per side (raw), each thread running its own pairs. */
+static double threads_rate(struct bcase *k, enum side side, int nthreads, double secs) {
+    pthread_t th[2];
+    struct thread_job jobs[2];
+    double t0 = now_s();
+    for (int i = 0; i < nthreads; i++) {
+        jobs[i] = (struct thread_job){k, side, secs, 0};
+        if (pthread_create(&th[i], NULL, thread_body, &jobs[i])) die("pthread_create failed%s%s", NULL, NULL);
+    }
+    long total = 0;
+    for (int i = 0; i < nthreads; i++) {
+        pthread_join(th[i], NULL);
+        total += jobs[i].count;
+    }
+    return (double)total / (now_s() - t0);
+}
+
+static int run_threads(const int *want, double secs) {
+    if (markdown) {
+        printf("| case | side | 1 thread /s | 2 threads /s | speedup | qssl speedup / raw speedup |\n");
+        printf("|---|---|---|---|---|---|\n");
+    } else {
+        printf("handshake pairs per second, memory transport, one shared configuration / SSL_CTX per side, "
+               "%.2f s per measure\n", secs);
+    }
+    for (int i = 0; i < NCASES; i++) {
+        struct bcase *k = &cases[i];
+        if (want ? !want[i] : (k->letter != 'a' && k->letter != 'd')) continue;
+        raw_setup(k);
+        q_setup(k);
+        double sp[2];
+        double r1[2], r2[2];
+        for (int s = 0; s < 2; s++) {
+            threads_rate(k, (enum side)s, 1, secs / 4); /* warm-up */
+            r1[s] = threads_rate(k, (enum side)s, 1, secs);
+            r2[s] = threads_rate(k, (enum side)s, 2, secs);
+            sp[s] = r2[s] / r1[s];
+        }
+        for (int s = 0; s < 2; s++) {
+            if (markdown)
+                printf("| %s | %s | %.0f | %.0f | %.2f | |\n", s == 0 ? k->title : "", side_name[s], r1[s], r2[s],
+                       sp[s]);
+            else
+                printf("%c %-36s %-5s 1 thread %8.0f/s  2 threads %8.0f/s  speedup %.2f\n", k->letter, k->title,
+                       side_name[s], r1[s], r2[s], sp[s]);
+        }
+        if (markdown)
+            printf("| | | | | | **%.3f** (target: ≥ 1) |\n", sp[1] / sp[0]);
+        else
+            printf("  qssl speedup / raw speedup: %.3f (target >= 1)\n", sp[1] / sp[0]);
+        fflush(stdout);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     int rounds = 9, want[NCASES] = {0}, any_case = 0, transports = 7, once_n = 10;
     double secs = 0.5;
@@ -901,12 +982,15 @@ int main(int argc, char **argv) {
             any_case = 1;
             i++;
         } else if (!strcmp(a, "--transport") && next) {
-            transports = !strcmp(next, "memory") ? 1
-                         : !strcmp(next, "tcp")  ? 2
-                         : !strcmp(next, "unix") ? 4
-                         : !strcmp(next, "all")  ? 7
-                                                 : 0;
-            if (!transports) die("unknown transport '%s'%s", next, NULL);
+            /* one name, a comma-separated list, or all */
+            transports = 0;
+            char list[64];
+            snprintf(list, sizeof list, "%s", next);
+            for (char *save = NULL, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                int bit = !strcmp(t, "memory") ? 1 : !strcmp(t, "tcp") ? 2 : !strcmp(t, "unix") ? 4 : !strcmp(t, "all") ? 7 : 0;
+                if (!bit) die("unknown transport '%s'%s", t, NULL);
+                transports |= bit;
+            }
             i++;
         } else if (!strcmp(a, "--rounds") && next) {
             rounds = atoi(next);
@@ -924,6 +1008,10 @@ int main(int argc, char **argv) {
         } else if (!strcmp(a, "-n") && next) {
             once_n = atoi(next);
             i++;
+        } else if (!strcmp(a, "--threads")) {
+            threads_mode = 1;
+        } else if (!strcmp(a, "--markdown")) {
+            markdown = 1;
         } else if (!strcmp(a, "--aa")) {
             aa_mode = 1;
         } else if (!strcmp(a, "--raw-plain")) {
@@ -958,6 +1046,8 @@ int main(int argc, char **argv) {
         printf("%s %s %s: %d/%d handshakes\n", side_s, k->name, transport_name[t], ok, once_n);
         return ok == once_n ? 0 : 1;
     }
+
+    if (threads_mode) return run_threads(any_case ? want : NULL, secs == 0.5 ? 1.0 : secs);
 
     if (memory) {
         struct bcase *k = &cases[0];

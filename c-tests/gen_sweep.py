@@ -327,6 +327,10 @@ def classify(fn, params):
                 p.role, p.valid = "len", prev.valid_len
             elif prev is not None and prev.role in ("handle_array", "curve_array", "lens_array"):
                 p.role, p.valid = "count", "2"
+            elif fn in ("qssl_conn_consume_output", "qssl_conn_commit_input") and p.name == "n":
+                p.role, p.valid = "byte_count", "0"
+            elif fn == "qssl_conn_input_space" and p.name == "want":
+                p.role, p.valid = "lend_size", "16"
             else:
                 problems.append(f"{fn}: size_t {p.name} has no known role")
             continue
@@ -345,6 +349,9 @@ def classify(fn, params):
             continue
         if t == "const uint8_t **":
             p.role, p.valid = "out_value", "&c.cdata"
+            continue
+        if t == "uint8_t **":
+            p.role, p.valid = "out_value", "(uint8_t **)&c.cdata"
             continue
         if t == "void **":
             p.role, p.valid = "out_sslctx", "&o_" + p.name
@@ -478,6 +485,11 @@ def variants(fn, params):
             out.append((f"{p.name} SIZE_MAX", {i: "SIZE_MAX"}, ("fail", "QSSL_STATUS_INVALID_ARGUMENT")))
         elif r == "count":
             out.append((f"{p.name} 0", {i: "0"}, "any"))
+        elif r == "byte_count":
+            out.append((f"{p.name} SIZE_MAX", {i: "SIZE_MAX"}, ("fail", None)))
+        elif r == "lend_size":
+            out.append((f"{p.name} 0", {i: "0"}, "any"))
+            out.append((f"{p.name} SIZE_MAX", {i: "SIZE_MAX"}, ("fail", "QSSL_STATUS_INVALID_ARGUMENT")))
         elif r == "depth":
             out.append((f"{p.name} -1", {i: "-1"}, ("fail", "QSSL_STATUS_INVALID_ARGUMENT")))
             out.append((f"{p.name} INT32_MAX", {i: "INT32_MAX"}, "any"))

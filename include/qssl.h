@@ -2724,6 +2724,51 @@ size_t qssl_conn_pending_output(qssl_conn_t *conn);
 qssl_status_t qssl_conn_take_output(qssl_conn_t *conn, uint8_t *buf, size_t cap, size_t *out_len);
 
 /**
+ * Memory transport, zero-copy: lends the bytes waiting to be sent to the
+ * peer. `*out_data` points into qssl's own buffer (NULL when nothing waits)
+ * and `*out_len` says how many bytes are there; send what you can straight
+ * from it, then say how many you took with qssl_conn_consume_output(). The
+ * bytes stay valid, unchanged, until that call or until any other call with
+ * this connection. Equivalent to qssl_conn_take_output() without its copy.
+ * INVALID_STATE on a socket connection. Qt: none (beyond Qt).
+ */
+qssl_status_t qssl_conn_peek_output(qssl_conn_t *conn, const uint8_t **out_data, size_t *out_len);
+
+/**
+ * Memory transport, zero-copy: the application took the first `n` of the
+ * bytes qssl_conn_peek_output() lent (0 is allowed). INVALID_ARGUMENT when
+ * `n` is more than are waiting; INVALID_STATE on a socket connection.
+ * Qt: none (beyond Qt).
+ */
+qssl_status_t qssl_conn_consume_output(qssl_conn_t *conn, size_t n);
+
+/**
+ * Memory transport, zero-copy: lends space in qssl's input buffer for at
+ * least `want` bytes received from the peer (`want` 0: whatever is free, at
+ * least 4 KiB). `*out_buf` receives the space and `*out_cap` its size
+ * (>= `want`); receive straight into it (`recv(fd, buf, cap, 0)`), then say
+ * how many bytes arrived with qssl_conn_commit_input(). The space is valid
+ * until that call or until qssl_conn_feed(); other calls (handshake, read)
+ * leave it in place. Equivalent to qssl_conn_feed() without its copy.
+ * INVALID_ARGUMENT when `want` exceeds 64 MiB; INVALID_STATE on a socket
+ * connection. Qt: none (beyond Qt).
+ */
+qssl_status_t qssl_conn_input_space(qssl_conn_t *conn,
+                                    size_t want,
+                                    uint8_t **out_buf,
+                                    size_t *out_cap);
+
+/**
+ * Memory transport, zero-copy: `n` bytes received from the peer were
+ * written at the start of the space qssl_conn_input_space() lent; they are
+ * queued for TLS as qssl_conn_feed() would. INVALID_ARGUMENT when `n`
+ * exceeds the space lent; INVALID_STATE when no space is lent (committed
+ * already, or a qssl_conn_feed() came between) or on a socket connection.
+ * Qt: none (beyond Qt).
+ */
+qssl_status_t qssl_conn_commit_input(qssl_conn_t *conn, size_t n);
+
+/**
  * The SSL errors found while verifying the peer, in Qt's order (host name
  * and missing certificate first, then chain errors). Also filled when the
  * errors were ignored or the side does not verify. NULL gives NULL.

@@ -156,9 +156,47 @@ fn configs() -> (*mut qssl_config_t, *mut qssl_config_t) {
     }
 }
 
-/// Moves everything `from` has for its peer into `to` with the copying
-/// functions; true if anything moved.
+/// Whether [`shuttle`] uses the zero-copy functions.
+static ZERO_COPY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Moves everything `from` has for its peer into `to`; true if anything
+/// moved.
 fn shuttle(from: *mut qssl_conn_t, to: *mut qssl_conn_t) -> bool {
+    if ZERO_COPY.load(Ordering::SeqCst) {
+        zero_copy_shuttle(from, to)
+    } else {
+        copy_shuttle(from, to)
+    }
+}
+
+/// [`shuttle`] with the zero-copy functions: one copy, from the bytes `from`
+/// lends into the space `to` lends.
+fn zero_copy_shuttle(from: *mut qssl_conn_t, to: *mut qssl_conn_t) -> bool {
+    let (mut data, mut len) = (ptr::null(), 0usize);
+    // SAFETY: live handles, writable out pointers.
+    let st = unsafe { qssl_conn_peek_output(from, &mut data, &mut len) };
+    assert_eq!(st, QSSL_STATUS_OK);
+    if len == 0 {
+        assert!(data.is_null());
+        return false;
+    }
+    let (mut space, mut cap) = (ptr::null_mut(), 0usize);
+    // SAFETY: live handle, writable out pointers.
+    let st = unsafe { qssl_conn_input_space(to, len, &mut space, &mut cap) };
+    assert_eq!(st, QSSL_STATUS_OK);
+    assert!(cap >= len);
+    // SAFETY: `data` holds `len` readable bytes, `space` at least `len`
+    // writable ones, in two different connections.
+    unsafe {
+        ptr::copy_nonoverlapping(data, space, len);
+        assert_eq!(qssl_conn_commit_input(to, len), QSSL_STATUS_OK);
+        assert_eq!(qssl_conn_consume_output(from, len), QSSL_STATUS_OK);
+    }
+    true
+}
+
+/// [`shuttle`] with the copying functions.
+fn copy_shuttle(from: *mut qssl_conn_t, to: *mut qssl_conn_t) -> bool {
     let mut buf = vec![0u8; 4096];
     let mut moved = false;
     loop {
@@ -378,6 +416,14 @@ fn an_error_queued_before_a_call_is_gone_after_it() {
 #[test]
 fn a_successful_handshake_and_data_path_never_clear_the_whole_queue() {
     let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    for zero_copy in [false, true] {
+        ZERO_COPY.store(zero_copy, Ordering::SeqCst);
+        handshake_and_data_without_clears();
+    }
+    ZERO_COPY.store(false, Ordering::SeqCst);
+}
+
+fn handshake_and_data_without_clears() {
     let (s_cfg, c_cfg) = configs();
     // Warm-up: contexts built, system state initialised.
     let (c, s) = connected_pair(s_cfg, c_cfg);
@@ -390,10 +436,12 @@ fn a_successful_handshake_and_data_path_never_clear_the_whole_queue() {
     let (c, s) = connected_pair(s_cfg, c_cfg);
     let handshake_clears = clears() - before;
     let before = clears();
-    let data = vec![0x5au8; 1024];
-    for _ in 0..64 {
-        round_trip(c, s, &data);
-        round_trip(s, c, &data);
+    for size in [1usize, 1024, 16384, 65536] {
+        let data: Vec<u8> = (0..size).map(|i| (i * 31 % 251) as u8).collect();
+        for _ in 0..8 {
+            round_trip(c, s, &data);
+            round_trip(s, c, &data);
+        }
     }
     let data_clears = clears() - before;
     // SAFETY: handles from qssl, freed once.

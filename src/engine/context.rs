@@ -31,8 +31,7 @@ pub(crate) fn context_for(cfg: &SslConfiguration, server: bool) -> Result<SslCon
         .contexts()
         .get_or_build(ContextKind::tls(server), || {
             let now = now_unix();
-            let r = build(inputs, None, server, now, CtxOwner::Cached)
-                .and_then(|ctx| super::server::attach(ctx, inputs.server_extras.as_ref(), server));
+            let r = build(inputs, None, server, now, CtxOwner::Cached);
             crate::ossl::clear_error_queue();
             (r, trusted_until(inputs, now))
         })
@@ -51,8 +50,7 @@ pub(crate) fn fresh_context(cfg: &SslConfiguration, server: bool) -> Result<SslC
         server,
         now_unix(),
         CtxOwner::Exported,
-    )
-    .and_then(|ctx| super::server::attach(ctx, inputs.server_extras.as_ref(), server));
+    );
     crate::ossl::clear_error_queue();
     r
 }
@@ -205,7 +203,9 @@ fn build(
     let mut b =
         SslContextBuilder::new(method).map_err(ctx_err("cannot create an OpenSSL context"))?;
     configure(&mut b, s, psk, server, now, owner)?;
-    Ok(b.build())
+    // Beyond Qt (SNI, ticket keys, key log): attached to every context this
+    // builder makes, whatever its method, so DTLS contexts get them too.
+    super::server::attach(b.build(), s.server_extras.as_ref(), server)
 }
 
 /// The OpenSSL verify mode of a context built from `s`: the configuration's

@@ -2,7 +2,6 @@
 //! application owns (blocking or not), or a memory pipe the application
 //! feeds and drains.
 
-use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::os::fd::RawFd;
 
@@ -21,11 +20,144 @@ pub enum Transport {
 #[derive(Debug, Default)]
 pub struct MemoryPipe {
     /// Received from the peer, not yet consumed by TLS.
-    pub inbound: VecDeque<u8>,
+    pub inbound: ByteQueue,
     /// Produced by TLS, not yet taken by the application.
-    pub outbound: VecDeque<u8>,
+    pub outbound: ByteQueue,
     /// The peer's side is closed: reads past `inbound` see end of file.
     pub eof: bool,
+}
+
+/// A byte queue in one contiguous buffer, so that its bytes and its free
+/// space can be lent to the application without a copy (the zero-copy
+/// memory transport): the live bytes are `buf[start..end]`, the space after
+/// them `buf[end..]`. `buf` only grows (zero-filled once, when it grows), so
+/// every byte of it is initialised and no `unsafe` is needed.
+///
+/// Consuming bytes from the front only advances `start`; the buffer is
+/// compacted or reset only when room is made at the back ([`Self::space`],
+/// [`Self::extend_from_slice`]), so space lent by [`Self::space`] stays
+/// where it was while TLS reads from the front.
+#[derive(Debug, Default)]
+pub struct ByteQueue {
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    /// The free space the last [`Self::space`] lent; 0 once committed or
+    /// invalidated by a change at the back.
+    lent: usize,
+}
+
+/// The largest buffer the application may ask the memory transport to lend.
+pub const MAX_LEND: usize = 64 << 20;
+
+impl ByteQueue {
+    /// How many bytes are queued.
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// True when nothing is queued.
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// Drops every queued byte (the buffer is kept).
+    pub fn clear(&mut self) {
+        self.start = 0;
+        self.end = 0;
+        self.lent = 0;
+    }
+
+    /// The queued bytes, in order, in one slice.
+    pub fn as_slice(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    /// The queued bytes, in order (as `VecDeque::iter`).
+    pub fn iter(&self) -> std::slice::Iter<'_, u8> {
+        self.as_slice().iter()
+    }
+
+    /// Drops the first `n` queued bytes (`n <= len()`).
+    pub fn consume(&mut self, n: usize) {
+        debug_assert!(n <= self.len());
+        self.start += n.min(self.len());
+    }
+
+    /// Moves up to `dst.len()` bytes from the front into `dst`; returns how many.
+    pub fn read_into(&mut self, dst: &mut [u8]) -> usize {
+        let n = self.len().min(dst.len());
+        dst[..n].copy_from_slice(&self.buf[self.start..self.start + n]);
+        self.start += n;
+        n
+    }
+
+    /// Makes room for at least `want` more bytes after the queued ones and
+    /// returns all the free space after them (at least `want` bytes). Bytes
+    /// written there count once [`Self::commit`] says how many.
+    pub fn space(&mut self, want: usize) -> &mut [u8] {
+        if self.start == self.end {
+            self.clear();
+        } else if self.start > 0 && self.buf.len() - self.end < want {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        let need = self.end + want;
+        if self.buf.len() < need {
+            let grown = need.max(self.buf.len() * 2).max(4096);
+            self.buf.resize(grown, 0);
+        }
+        self.lent = self.buf.len() - self.end;
+        &mut self.buf[self.end..]
+    }
+
+    /// Counts `n` bytes written into the space the last [`Self::space`]
+    /// returned as queued. False (and nothing changes) when `n` exceeds that
+    /// space or nothing is lent (committed already, or the back changed).
+    pub fn commit(&mut self, n: usize) -> bool {
+        if n > self.lent {
+            return false;
+        }
+        self.end += n;
+        self.lent = 0;
+        true
+    }
+
+    /// The free space the last [`Self::space`] lent and no commit used yet.
+    pub fn lent(&self) -> usize {
+        self.lent
+    }
+
+    /// Appends `data`.
+    pub fn extend_from_slice(&mut self, data: &[u8]) {
+        self.space(data.len())[..data.len()].copy_from_slice(data);
+        self.end += data.len();
+        self.lent = 0;
+    }
+
+    /// Removes and yields every queued byte (as `VecDeque::drain(..)`).
+    pub fn drain(&mut self, _all: std::ops::RangeFull) -> std::vec::Drain<'_, u8> {
+        let (start, end) = (self.start, self.end);
+        self.clear();
+        self.buf.truncate(end);
+        self.buf.drain(..start);
+        self.buf.drain(..)
+    }
+}
+
+impl Extend<u8> for ByteQueue {
+    fn extend<I: IntoIterator<Item = u8>>(&mut self, iter: I) {
+        let v: Vec<u8> = iter.into_iter().collect();
+        self.extend_from_slice(&v);
+    }
+}
+
+impl<'a> Extend<&'a u8> for ByteQueue {
+    fn extend<I: IntoIterator<Item = &'a u8>>(&mut self, iter: I) {
+        let v: Vec<u8> = iter.into_iter().copied().collect();
+        self.extend_from_slice(&v);
+    }
 }
 
 impl Read for Transport {
@@ -51,7 +183,7 @@ impl Read for Transport {
                         Err(io::ErrorKind::WouldBlock.into())
                     };
                 }
-                Ok(take_front(&mut p.inbound, buf))
+                Ok(p.inbound.read_into(buf))
             }
         }
     }
@@ -81,7 +213,7 @@ impl Write for Transport {
                 }
             },
             Transport::Memory(p) => {
-                p.outbound.extend(buf);
+                p.outbound.extend_from_slice(buf);
                 Ok(buf.len())
             }
         }
@@ -112,16 +244,79 @@ fn timed_out_if_blocking(fd: RawFd, e: io::Error, what: &str, option: &str) -> i
     )
 }
 
-/// Moves up to `buf.len()` bytes from the front of `q` into `buf` (two
-/// slice copies at most) and returns how many.
-pub(crate) fn take_front(q: &mut VecDeque<u8>, buf: &mut [u8]) -> usize {
-    let n = q.len().min(buf.len());
-    let (a, b) = q.as_slices();
-    let na = a.len().min(n);
-    buf[..na].copy_from_slice(&a[..na]);
-    if n > na {
-        buf[na..n].copy_from_slice(&b[..n - na]);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_queue_keeps_order_across_partial_takes_and_compaction() {
+        let mut q = ByteQueue::default();
+        let mut expect = std::collections::VecDeque::new();
+        let mut next = 0u8;
+        let mut out = [0u8; 700];
+        for round in 0..200 {
+            // Append 0..1500 bytes, half by copy, half through lent space.
+            let n = (round * 37) % 1500;
+            let data: Vec<u8> = (0..n)
+                .map(|_| {
+                    next = next.wrapping_add(1);
+                    next
+                })
+                .collect();
+            if round % 2 == 0 {
+                q.extend_from_slice(&data);
+            } else {
+                let space = q.space(n);
+                assert!(space.len() >= n);
+                space[..n].copy_from_slice(&data);
+                assert!(q.commit(n));
+            }
+            expect.extend(data);
+            // Take some from the front.
+            let k = q.read_into(&mut out[..(round * 53) % 700]);
+            let want: Vec<u8> = expect.drain(..k).collect();
+            assert_eq!(&out[..k], &want[..]);
+            assert_eq!(q.len(), expect.len());
+            assert_eq!(q.as_slice(), expect.make_contiguous());
+        }
     }
-    q.drain(..n);
-    n
+
+    #[test]
+    fn lent_space_survives_reads_but_not_appends() {
+        let mut q = ByteQueue::default();
+        q.extend_from_slice(b"hello world");
+        let space = q.space(5);
+        space[..5].copy_from_slice(b"12345");
+        // TLS reads from the front in between: the lend stays valid.
+        let mut buf = [0u8; 11];
+        assert_eq!(q.read_into(&mut buf), 11);
+        assert!(q.commit(5));
+        assert_eq!(q.as_slice(), b"12345");
+        // Nothing lent any more.
+        assert!(!q.commit(1));
+        assert!(q.commit(0));
+        // An append ends a lend.
+        let _ = q.space(8);
+        q.extend_from_slice(b"x");
+        assert_eq!(q.lent(), 0);
+        assert!(!q.commit(1));
+        // More than lent is refused and changes nothing.
+        let cap = q.space(0).len();
+        assert!(!q.commit(cap + 1));
+        assert_eq!(q.as_slice(), b"12345x");
+        assert!(q.commit(0));
+    }
+
+    #[test]
+    fn consume_and_drain() {
+        let mut q = ByteQueue::default();
+        q.extend([1u8, 2, 3, 4, 5]);
+        q.consume(2);
+        assert_eq!(q.as_slice(), &[3, 4, 5]);
+        let v: Vec<u8> = q.drain(..).collect();
+        assert_eq!(v, vec![3, 4, 5]);
+        assert!(q.is_empty());
+        q.extend(&[9u8, 8]);
+        assert_eq!(q.as_slice(), &[9, 8]);
+    }
 }

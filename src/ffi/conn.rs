@@ -17,7 +17,7 @@ use super::ssl_error::{qssl_ssl_error_list_t, qssl_ssl_error_t};
 use super::status::{QSSL_STATUS_OK, QSSL_STATUS_WANT_READ, QSSL_STATUS_WANT_WRITE, qssl_status_t};
 use crate::Error;
 use crate::engine::conn::{Progress, capture_state};
-use crate::engine::transport::{MemoryPipe, Transport, take_front};
+use crate::engine::transport::{MAX_LEND, MemoryPipe, Transport};
 use crate::engine::{Connection, Mode};
 use crate::model::enums::verify_mode;
 
@@ -406,7 +406,7 @@ pub unsafe extern "C" fn qssl_conn_feed(
         let p = c
             .memory()
             .ok_or_else(|| Error::InvalidState("not a memory connection".into()))?;
-        p.inbound.extend(d);
+        p.inbound.extend_from_slice(d);
         Ok(())
     })
 }
@@ -465,11 +465,147 @@ pub unsafe extern "C" fn qssl_conn_take_output(
         if n > 0 {
             // SAFETY: buf is non-NULL and valid for cap >= n bytes.
             let dst = unsafe { std::slice::from_raw_parts_mut(buf, n) };
-            take_front(&mut p.outbound, dst);
+            p.outbound.read_into(dst);
         }
         // SAFETY: checked non-NULL.
         unsafe { *out_len = n };
         Ok(())
+    })
+}
+
+// ---- the zero-copy memory transport ------------------------------------------------
+
+/// The memory transport of a connection, or INVALID_STATE.
+fn memory_of(c: &mut Connection) -> Result<&mut MemoryPipe, Error> {
+    c.memory()
+        .ok_or_else(|| Error::InvalidState("not a memory connection".into()))
+}
+
+/// Memory transport, zero-copy: lends the bytes waiting to be sent to the
+/// peer. `*out_data` points into qssl's own buffer (NULL when nothing waits)
+/// and `*out_len` says how many bytes are there; send what you can straight
+/// from it, then say how many you took with qssl_conn_consume_output(). The
+/// bytes stay valid, unchanged, until that call or until any other call with
+/// this connection. Equivalent to qssl_conn_take_output() without its copy.
+/// INVALID_STATE on a socket connection. Qt: none (beyond Qt).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_peek_output(
+    conn: *mut qssl_conn_t,
+    out_data: *mut *const u8,
+    out_len: *mut usize,
+) -> qssl_status_t {
+    boundary::status_pure("qssl_conn_peek_output", || {
+        if out_data.is_null() {
+            return Err(Error::NullArgument("out_data"));
+        }
+        if out_len.is_null() {
+            return Err(Error::NullArgument("out_len"));
+        }
+        // SAFETY: both checked non-NULL.
+        unsafe {
+            *out_data = std::ptr::null();
+            *out_len = 0;
+        }
+        // SAFETY: NULL or a live handle.
+        let p = memory_of(unsafe { conn_mut(conn) }?)?;
+        let bytes = p.outbound.as_slice();
+        if !bytes.is_empty() {
+            // SAFETY: both checked non-NULL.
+            unsafe {
+                *out_data = bytes.as_ptr();
+                *out_len = bytes.len();
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Memory transport, zero-copy: the application took the first `n` of the
+/// bytes qssl_conn_peek_output() lent (0 is allowed). INVALID_ARGUMENT when
+/// `n` is more than are waiting; INVALID_STATE on a socket connection.
+/// Qt: none (beyond Qt).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_consume_output(
+    conn: *mut qssl_conn_t,
+    n: usize,
+) -> qssl_status_t {
+    boundary::status_pure("qssl_conn_consume_output", || {
+        // SAFETY: NULL or a live handle.
+        let p = memory_of(unsafe { conn_mut(conn) }?)?;
+        let waiting = p.outbound.len();
+        if n > waiting {
+            return Err(Error::invalid(format!(
+                "cannot consume {n} bytes: {waiting} are waiting"
+            )));
+        }
+        p.outbound.consume(n);
+        Ok(())
+    })
+}
+
+/// Memory transport, zero-copy: lends space in qssl's input buffer for at
+/// least `want` bytes received from the peer (`want` 0: whatever is free, at
+/// least 4 KiB). `*out_buf` receives the space and `*out_cap` its size
+/// (>= `want`); receive straight into it (`recv(fd, buf, cap, 0)`), then say
+/// how many bytes arrived with qssl_conn_commit_input(). The space is valid
+/// until that call or until qssl_conn_feed(); other calls (handshake, read)
+/// leave it in place. Equivalent to qssl_conn_feed() without its copy.
+/// INVALID_ARGUMENT when `want` exceeds 64 MiB; INVALID_STATE on a socket
+/// connection. Qt: none (beyond Qt).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_input_space(
+    conn: *mut qssl_conn_t,
+    want: usize,
+    out_buf: *mut *mut u8,
+    out_cap: *mut usize,
+) -> qssl_status_t {
+    boundary::status_pure("qssl_conn_input_space", || {
+        // SAFETY: NULL or a writable pointer.
+        unsafe { reset_out(out_buf, "out_buf") }?;
+        if out_cap.is_null() {
+            return Err(Error::NullArgument("out_cap"));
+        }
+        // SAFETY: checked non-NULL.
+        unsafe { *out_cap = 0 };
+        if want > MAX_LEND {
+            return Err(Error::invalid(format!(
+                "want {want} is larger than {MAX_LEND} bytes"
+            )));
+        }
+        // SAFETY: NULL or a live handle.
+        let p = memory_of(unsafe { conn_mut(conn) }?)?;
+        let space = p.inbound.space(want);
+        // SAFETY: both checked non-NULL.
+        unsafe {
+            *out_buf = space.as_mut_ptr();
+            *out_cap = space.len();
+        }
+        Ok(())
+    })
+}
+
+/// Memory transport, zero-copy: `n` bytes received from the peer were
+/// written at the start of the space qssl_conn_input_space() lent; they are
+/// queued for TLS as qssl_conn_feed() would. INVALID_ARGUMENT when `n`
+/// exceeds the space lent; INVALID_STATE when no space is lent (committed
+/// already, or a qssl_conn_feed() came between) or on a socket connection.
+/// Qt: none (beyond Qt).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_conn_commit_input(conn: *mut qssl_conn_t, n: usize) -> qssl_status_t {
+    boundary::status_pure("qssl_conn_commit_input", || {
+        // SAFETY: NULL or a live handle.
+        let p = memory_of(unsafe { conn_mut(conn) }?)?;
+        if p.inbound.commit(n) {
+            return Ok(());
+        }
+        match p.inbound.lent() {
+            0 => Err(Error::InvalidState(
+                "no input space is lent: call qssl_conn_input_space() first".into(),
+            )),
+            cap => Err(Error::invalid(format!(
+                "cannot commit {n} bytes: {cap} were lent"
+            ))),
+        }
     })
 }
 

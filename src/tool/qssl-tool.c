@@ -4,6 +4,10 @@
  *   qssl-tool client HOST:PORT [options]   stdin -> peer, peer -> stdout
  *   qssl-tool server PORT [options]        echo server on 127.0.0.1 (--bind)
  *
+ * The server re-reads its files (certificates, keys, --sni, --ticket-keys)
+ * on SIGHUP: new connections get the new configuration, open ones keep
+ * theirs (reload without restart, key rotation).
+ *
  * It uses only the public C API (qssl.h), so it is also an example of it.
  *
  * ADDING AN OPTION
@@ -79,6 +83,10 @@ struct tool_opts {
     const char *bind;
     int once;
     int json;
+    const char *sni[MAX_LIST]; /* NAME:CERT:KEY */
+    size_t n_sni;
+    const char *ticket_keys;
+    const char *keylog;
 };
 
 static const char *prog = "qssl-tool";
@@ -205,6 +213,18 @@ static int opt_bind(struct tool_opts *o, const char *arg) { o->bind = arg; retur
 static int opt_once(struct tool_opts *o, const char *arg) { (void)arg; o->once = 1; return 0; }
 static int opt_json(struct tool_opts *o, const char *arg) { (void)arg; o->json = 1; return 0; }
 
+static int opt_sni(struct tool_opts *o, const char *arg) {
+    if (o->n_sni == MAX_LIST) return usage_error("--sni: at most %d entries", MAX_LIST);
+    const char *first = strchr(arg, ':'), *last = strrchr(arg, ':');
+    if (!first || first == arg || last == first || last == first + 1 || !last[1]) {
+        return usage_error("--sni: '%s' is not NAME:CERT:KEY", arg);
+    }
+    o->sni[o->n_sni++] = arg;
+    return 0;
+}
+static int opt_ticket_keys(struct tool_opts *o, const char *arg) { o->ticket_keys = arg; return 0; }
+static int opt_keylog(struct tool_opts *o, const char *arg) { o->keylog = arg; return 0; }
+
 struct option_def {
     const char *name;  /* without the leading "--" */
     const char *arg;   /* argument name for --help; NULL for a flag */
@@ -242,6 +262,12 @@ static const struct option_def options[] = {
     {"once", NULL, SIDE_SERVER, opt_once, "exit after one connection (status: that handshake's)"},
     {"json", NULL, SIDE_CLIENT | SIDE_SERVER, opt_json,
      "after each handshake, print one JSON object on standard error"},
+    {"sni", "NAME:CERT:KEY", SIDE_SERVER, opt_sni,
+     "serve NAME (host, *.domain or *) with CERT and KEY; repeatable (one NAME twice: ECDSA + RSA)"},
+    {"ticket-keys", "FILE", SIDE_SERVER, opt_ticket_keys,
+     "shared session ticket keys: nginx's 80-byte binary keys or HAProxy's base64 lines"},
+    {"keylog", "FILE", SIDE_CLIENT | SIDE_SERVER, opt_keylog,
+     "append TLS secrets to FILE (NSS key log); debugging only: it decrypts the traffic"},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -273,6 +299,9 @@ static void print_help(FILE *f) {
             "\n"
             "Defaults are Qt's QSslConfiguration::defaultConfiguration(): TLS 1.2 or\n"
             "later, the system CA certificates, and the client verifies the server.\n"
+            "With --sni and no --cert, a name without an entry is refused (unrecognized_name).\n"
+            "The server re-reads its files on SIGHUP (reload, key rotation): new\n"
+            "connections use them, open ones keep theirs.\n"
             "The JSON object has protocol, cipher, alpn, alpn_status, peer_subject,\n"
             "resumed, ssl_errors (QSslError numbers), psk_identity and\n"
             "psk_identity_hint; a failed handshake gives {\"error\": ...} instead.\n"
@@ -334,8 +363,8 @@ static int parse_args(int argc, char **argv, struct tool_opts *o) {
     if ((o->cert == NULL) != (o->key == NULL)) return usage_error("--cert and --key go together");
     if (o->psk_identity && !o->has_psk_key) return usage_error("--psk-identity needs --psk-key");
     if (o->psk_hint && !o->has_psk_key) return usage_error("--psk-hint needs --psk-key");
-    if (o->side == SIDE_SERVER && !o->cert && !o->has_psk_key) {
-        return usage_error("server: give --cert and --key, or --psk-key");
+    if (o->side == SIDE_SERVER && !o->cert && !o->has_psk_key && !o->n_sni) {
+        return usage_error("server: give --cert and --key, --sni, or --psk-key");
     }
     return 0;
 }
@@ -458,6 +487,69 @@ static int write_file(const char *what, const char *path, const uint8_t *data, s
 static int config_error(const char *what) {
     fprintf(stderr, "%s: %s: %s\n", prog, what, qssl_last_error_message());
     return -1;
+}
+
+/* --keylog: one line per secret, appended to a file only the user can read. */
+static FILE *keylog_file;
+
+static void keylog_line(void *user_data, const char *line) {
+    (void)user_data;
+    if (keylog_file) {
+        fprintf(keylog_file, "%s\n", line);
+        fflush(keylog_file);
+    }
+}
+
+static int open_keylog(const char *path) {
+    if (keylog_file) return 0;
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+    keylog_file = fd >= 0 ? fdopen(fd, "a") : NULL;
+    if (!keylog_file) {
+        fprintf(stderr, "%s: --keylog %s: %s\n", prog, path, strerror(errno));
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    fprintf(stderr, "%s: WARNING: writing TLS secrets to %s (--keylog): anyone with this file can "
+                    "decrypt the traffic\n", prog, path);
+    return 0;
+}
+
+/* Adds the --sni entries: each a copy of `cfg` (its protocol, ALPN, CAs,
+   key log...) with its own certificate and key. 0, or -1 after a message. */
+static int add_sni_entries(const struct tool_opts *o, qssl_config_t *cfg) {
+    for (size_t i = 0; i < o->n_sni; i++) {
+        const char *arg = o->sni[i], *first = strchr(arg, ':'), *last = strrchr(arg, ':');
+        char name[256], cert[4096], key[4096];
+        size_t nl = (size_t)(first - arg), cl = (size_t)(last - first - 1);
+        if (nl >= sizeof name || cl >= sizeof cert || strlen(last + 1) >= sizeof key) {
+            fprintf(stderr, "%s: --sni %s: too long\n", prog, arg);
+            return -1;
+        }
+        memcpy(name, arg, nl);
+        name[nl] = 0;
+        memcpy(cert, first + 1, cl);
+        cert[cl] = 0;
+        snprintf(key, sizeof key, "%s", last + 1);
+        qssl_cert_list_t *chain = load_certs("--sni", cert);
+        qssl_key_t *k = chain ? load_key(key) : NULL;
+        qssl_config_t *entry = qssl_config_copy(cfg);
+        int ok = chain && k && entry;
+        if (ok && (qssl_config_set_local_certificate_chain(entry, qssl_cert_list_items(chain),
+                                                          qssl_cert_list_len(chain)) != QSSL_STATUS_OK ||
+                   qssl_config_set_private_key(entry, k) != QSSL_STATUS_OK ||
+                   qssl_config_add_sni_entry(cfg, name, entry) != QSSL_STATUS_OK)) {
+            ok = !config_error("--sni");
+        }
+        qssl_config_free(entry);
+        qssl_key_free(k);
+        qssl_cert_list_free(chain);
+        if (!ok) return -1;
+    }
+    /* Without a default certificate, a name without an entry cannot be served. */
+    if (o->n_sni && !o->cert && qssl_config_set_sni_strict(cfg, true) != QSSL_STATUS_OK) {
+        return config_error("--sni");
+    }
+    return 0;
 }
 
 /* Builds the configuration from the options; NULL after a message. */
@@ -585,6 +677,18 @@ static qssl_config_t *build_config(const struct tool_opts *o) {
         }
         wipe_free(ticket, len);
     }
+    if (ok && o->keylog) {
+        if (open_keylog(o->keylog) != 0) {
+            ok = 0;
+        } else if (qssl_config_set_keylog_callback(cfg, keylog_line, NULL, NULL) != QSSL_STATUS_OK) {
+            ok = !config_error("--keylog");
+        }
+    }
+    if (ok && o->ticket_keys && qssl_config_set_session_ticket_keys_from_file(cfg, o->ticket_keys) != QSSL_STATUS_OK) {
+        ok = !config_error("--ticket-keys");
+    }
+    /* Last: the entries copy everything above. */
+    if (ok && o->n_sni && add_sni_entries(o, cfg) != 0) ok = 0;
     if (!ok) {
         qssl_config_free(cfg);
         return NULL;
@@ -1026,7 +1130,23 @@ static int serve_one(const struct tool_opts *o, const qssl_config_t *cfg, int fd
     return 0;
 }
 
-static int run_server(const struct tool_opts *o, const qssl_config_t *cfg) {
+static volatile sig_atomic_t reload_requested;
+
+static void on_sighup(int sig) {
+    (void)sig;
+    reload_requested = 1;
+}
+
+static int run_server(const struct tool_opts *o, const qssl_config_t *initial) {
+    /* SIGHUP: build the configuration again from the files; new connections
+       use it, the old one stays if the new one cannot be built. */
+    qssl_config_t *cfg = qssl_config_copy(initial);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sighup;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART; /* a signal must not break a connection's read */
+    sigaction(SIGHUP, &sa, NULL);
     char *end = NULL;
     long port = strtol(o->target, &end, 10);
     if (end == o->target || *end || port < 0 || port > 65535) {
@@ -1042,6 +1162,7 @@ static int run_server(const struct tool_opts *o, const qssl_config_t *cfg) {
     int gai = getaddrinfo(addr, o->target, &hints, &res);
     if (gai != 0) {
         usage_error("--bind: '%s' is not an IP address (%s)", addr, gai_strerror(gai));
+        qssl_config_free(cfg);
         return EXIT_USAGE;
     }
     int ls = socket(res->ai_family, res->ai_socktype, res->ai_protocol);
@@ -1051,6 +1172,7 @@ static int run_server(const struct tool_opts *o, const qssl_config_t *cfg) {
         fprintf(stderr, "%s: cannot listen on %s port %s: %s\n", prog, addr, o->target, strerror(errno));
         freeaddrinfo(res);
         if (ls >= 0) close(ls);
+        qssl_config_free(cfg);
         return EXIT_USAGE;
     }
     freeaddrinfo(res);
@@ -1071,11 +1193,26 @@ static int run_server(const struct tool_opts *o, const qssl_config_t *cfg) {
             rc = EXIT_TLS;
             break;
         }
+        /* Checked after accept (restarted by SA_RESTART), so the first
+           connection after a SIGHUP gets the new configuration. */
+        if (reload_requested) {
+            reload_requested = 0;
+            qssl_config_t *fresh = build_config(o);
+            if (fresh) {
+                qssl_config_free(cfg);
+                cfg = fresh;
+                fprintf(stderr, "%s: reloaded the configuration (new connections use it)\n", prog);
+            } else {
+                fprintf(stderr, "%s: reload failed; keeping the previous configuration\n", prog);
+            }
+            fflush(stderr);
+        }
         rc = serve_one(o, cfg, fd);
         close(fd);
         if (o->once || rc == EXIT_USAGE) break;
     }
     close(ls);
+    qssl_config_free(cfg);
     return rc;
 }
 
@@ -1094,5 +1231,6 @@ int main(int argc, char **argv) {
     int rc = o.side == SIDE_CLIENT ? run_client(&o, cfg) : run_server(&o, cfg);
     qssl_config_free(cfg);
     memset(o.psk_key, 0, sizeof o.psk_key);
+    if (keylog_file) fclose(keylog_file);
     return rc;
 }

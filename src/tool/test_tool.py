@@ -60,9 +60,14 @@ class Server:
         self.proc = subprocess.Popen([TOOL, "server", "0", "--json", *args],
                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
+        self.before = ""  # what the server printed before listening (warnings)
         line = self.proc.stderr.readline()
+        while line and "listening on" not in line:
+            self.before += line
+            line = self.proc.stderr.readline()
         if "listening on" not in line:
-            raise Failure("server did not start:\n" + line + self.proc.stderr.read())
+            self.proc.kill()
+            raise Failure("server did not start:\n" + self.before + line + self.proc.stderr.read())
         self.port = int(line.split()[-1])
 
     def finish(self, kill=False):
@@ -107,7 +112,8 @@ def case_help():
     r = subprocess.run([TOOL, "--help"], capture_output=True, text=True)
     check(r.returncode == 0, "--help failed", r.stderr)
     for word in ["client HOST:PORT", "server PORT", "--ca FILE", "--psk-key HEX", "--sess-out FILE",
-                 "--ignore-errors LIST", "--json", "--once", "--bind ADDR", "exit status"]:
+                 "--ignore-errors LIST", "--json", "--once", "--bind ADDR", "exit status",
+                 "--sni NAME:CERT:KEY", "--ticket-keys FILE", "--keylog FILE", "SIGHUP"]:
         check(word in r.stdout, f"--help does not mention {word}", r.stdout)
 
 
@@ -125,7 +131,7 @@ def case_bad_options():
         (["client", "h:1", "--json=yes"], "--json takes no argument"),
         (["client", "h:1", "--once"], "--once is a server option"),
         (["server", "0", "--sess-out", "x"], "--sess-out is a client option"),
-        (["server", "0"], "give --cert and --key, or --psk-key"),
+        (["server", "0"], "give --cert and --key, --sni, or --psk-key"),
         (["server", "port", "--psk-key", "00"], "'port' is not a port number"),
         (["client", "h:1", "--ca", "/nonexistent/ca.pem"], "--ca /nonexistent/ca.pem: No such file"),
         (["client", "h:1", "--ca", fx("server-key.pem")], "no certificate found"),
@@ -286,6 +292,129 @@ def case_against_openssl_s_client():
     check(rc == 0, "server failed", err)
     s = one_json(err, "server")
     check(s["protocol"] == "TLSv1.2" and s["cipher"], "server view", s)
+
+
+# ---- servers that scale out (issue 16): SNI, ticket keys, key log, reload ----
+
+def case_sni_names_and_key_types():
+    srv = Server("--sni", "localhost:" + fx("server.pem") + ":" + fx("server-key.pem"),
+                 "--sni", "localhost:" + fx("server-ec.pem") + ":" + fx("server-ec-key.pem"),
+                 "--sni", "*.localhost:" + fx("chained-chain.pem") + ":" + fx("chained-key.pem"))
+    # One name, two key types: OpenSSL sends the one the client's suites allow.
+    for suite, kind in [("ECDHE-ECDSA-AES128-GCM-SHA256", "ECDSA"), ("ECDHE-RSA-AES128-GCM-SHA256", "RSA")]:
+        rc, out, err = client(srv.port, "--ca", fx("ca.pem"), "--protocol", "tls1.2", "--ciphers", suite)
+        check(rc == 0 and out == "hello qssl\n", f"{kind} client", err)
+        c = one_json(err, kind)
+        check(c["cipher"] == suite and c["peer_subject"] == "localhost", f"{kind} certificate", c)
+    # A wildcard entry with its chain.
+    rc, out, err = client(srv.port, "--ca", fx("ca.pem"), "--name", "chained.localhost", host="127.0.0.1")
+    check(rc == 0, "wildcard entry", err)
+    check(one_json(err, "wildcard")["peer_subject"] == "chained.localhost", "wildcard certificate", err)
+    # No --cert: a name without an entry is refused with unrecognized_name.
+    rc, out, err = client(srv.port, "--ca", fx("ca.pem"), "--name", "other.test", host="127.0.0.1")
+    check(rc == 1, "unknown name accepted", err)
+    check("unrecognized name" in one_json(err, "refused")["error"], "alert", err)
+    srv.finish(kill=True)
+
+
+def case_ticket_keys_two_servers():
+    with tempfile.TemporaryDirectory() as d:
+        keys = os.path.join(d, "ticket.key")
+        with open(keys, "wb") as f:
+            f.write(os.urandom(80))
+        a = Server("--cert", fx("server.pem"), "--key", fx("server-key.pem"), "--ticket-keys", keys)
+        b = Server("--cert", fx("server.pem"), "--key", fx("server-key.pem"), "--ticket-keys", keys)
+        other = Server("--cert", fx("server.pem"), "--key", fx("server-key.pem"))
+        for proto in ["tls1.2", "tls1.3"]:
+            sess = os.path.join(d, proto + ".sess")
+            rc, out, err = client(a.port, "--ca", fx("ca.pem"), "--protocol", proto, "--sess-out", sess)
+            check(rc == 0 and one_json(err, "A")["resumed"] is False, f"{proto}: first on A", err)
+            rc, out, err = client(b.port, "--ca", fx("ca.pem"), "--protocol", proto, "--sess-in", sess)
+            check(rc == 0 and one_json(err, "B")["resumed"] is True, f"{proto}: A's ticket on B", err)
+            rc, out, err = client(other.port, "--ca", fx("ca.pem"), "--protocol", proto, "--sess-in", sess)
+            check(rc == 0 and one_json(err, "C")["resumed"] is False,
+                  f"{proto}: a server with its own keys: full handshake", err)
+        for s in (a, b, other):
+            s.finish(kill=True)
+
+
+def wait_line(srv, needle):
+    while True:
+        line = srv.proc.stderr.readline()
+        check(line, f"server ended before printing {needle!r}")
+        if needle in line:
+            return line
+
+
+def case_reload_on_sighup():
+    import signal
+    with tempfile.TemporaryDirectory() as d:
+        cert, key, keys = (os.path.join(d, n) for n in ("cert.pem", "key.pem", "ticket.key"))
+        shutil.copy(fx("server.pem"), cert)
+        shutil.copy(fx("server-key.pem"), key)
+        k1, k2 = os.urandom(80), os.urandom(80)
+        with open(keys, "wb") as f:
+            f.write(k1)
+        srv = Server("--cert", cert, "--key", key, "--ticket-keys", keys)
+        sess = os.path.join(d, "s")
+        rc, out, err = client(srv.port, "--ca", fx("ca.pem"), "--sess-out", sess)
+        check(rc == 0 and one_json(err, "before")["peer_subject"] == "localhost", "before", err)
+        wait_line(srv, '"resumed"')
+        # Renewal and rotation: a new certificate, k2 current and k1 still accepted.
+        shutil.copy(fx("chained-chain.pem"), cert)
+        shutil.copy(fx("chained-key.pem"), key)
+        with open(keys, "wb") as f:
+            f.write(k2 + k1)
+        srv.proc.send_signal(signal.SIGHUP)
+        # (chained.pem also names localhost.)
+        rc, out, err = client(srv.port, "--ca", fx("ca.pem"))
+        check(rc == 0, "after reload", err)
+        check(one_json(err, "new")["peer_subject"] == "chained.localhost", "the renewed certificate", err)
+        wait_line(srv, "reloaded")
+        rc, out, err = client(srv.port, "--ca", fx("ca.pem"), "--sess-in", sess)
+        check(rc == 0, "resumption after reload", err)
+        check(one_json(err, "old ticket")["resumed"] is True, "the old ticket still resumes after rotation", err)
+        # k1 retired: a full handshake with the new certificate.
+        with open(keys, "wb") as f:
+            f.write(k2)
+        srv.proc.send_signal(signal.SIGHUP)
+        rc, out, err = client(srv.port, "--ca", fx("ca.pem"), "--sess-in", sess)
+        c = one_json(err, "retired")
+        check(rc == 0 and c["resumed"] is False and c["peer_subject"] == "chained.localhost",
+              "retired key: full handshake with the renewed certificate", c)
+        srv.finish(kill=True)
+
+
+def read_keylog(path):
+    with open(path) as f:
+        return sorted(line.strip() for line in f if line.strip() and not line.startswith("#"))
+
+
+def case_keylog_matches_openssl():
+    openssl = need("openssl")
+    with tempfile.TemporaryDirectory() as d:
+        for proto, n in [("-tls1_3", 5), ("-tls1_2", 1)]:
+            ours, theirs = os.path.join(d, "q" + proto), os.path.join(d, "o" + proto)
+            srv = Server("--cert", fx("server.pem"), "--key", fx("server-key.pem"), "--once",
+                         "--keylog", ours)
+            cli = subprocess.Popen([openssl, "s_client", "-connect", f"127.0.0.1:{srv.port}", "-quiet",
+                                    proto, "-keylogfile", theirs, "-servername", "localhost"],
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+            cli.stdin.write("ping\n")
+            cli.stdin.flush()
+            got = cli.stdout.readline()
+            cli.terminate()
+            cli.communicate()
+            check(got == "ping\n", "echo", repr(got))
+            rc, err = srv.finish()
+            check(rc == 0, "server", err)
+            check("anyone with this file can decrypt" in srv.before, "the key log warning", srv.before)
+            check(oct(os.stat(ours).st_mode & 0o777) == "0o600", "key log file mode")
+            mine = read_keylog(ours)
+            check(len(mine) == n, f"{proto}: {n} secrets", mine)
+            check(mine == read_keylog(theirs), f"{proto}: secrets differ from OpenSSL's own",
+                  mine, read_keylog(theirs))
 
 
 def main():

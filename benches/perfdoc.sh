@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# Regenerates the figures of docs/PERFORMANCE.md: builds the `bench` preset,
+# runs the benchmarks and writes each figure table between its markers
+#   <!-- perfdoc:NAME -->  ...  <!-- /perfdoc:NAME -->
+# with the commit, machine and load it came from. Nothing in those blocks is
+# typed by hand; the prose around them is.
+#
+# usage: bash benches/perfdoc.sh [--quick] [--only NAME]... [--doc FILE]
+#   --quick      a smoke run: fewer rounds, fewer pairs (figures marked quick)
+#   --only NAME  regenerate only these sections (env is always rewritten)
+#   --doc FILE   write into FILE instead of docs/PERFORMANCE.md
+#
+# Adding a benchmark: write a function `section_NAME` that prints a markdown
+# block on stdout (use `cmdline` to show the command), add NAME to SECTIONS
+# below and put the two markers where the block belongs in the page (a section
+# whose markers are missing is appended at the end of the page).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+cd "$root"
+
+SECTIONS="handshake_rate handshake_instr xfer_rate xfer_instr scaling micro memory"
+doc=docs/PERFORMANCE.md
+quick=""
+only=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) quick=1; shift ;;
+        --only) only="$only $2"; shift 2 ;;
+        --doc) doc="$2"; shift 2 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        *) echo "perfdoc.sh: unknown argument '$1'" >&2; exit 2 ;;
+    esac
+done
+[ -f "$doc" ] || { echo "perfdoc.sh: $doc not found" >&2; exit 2; }
+command -v valgrind >/dev/null || { echo "perfdoc.sh: valgrind is not installed" >&2; exit 2; }
+command -v python3 >/dev/null || { echo "perfdoc.sh: python3 is not installed" >&2; exit 2; }
+
+t0=$(date +%s)
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "perfdoc.sh: building the bench preset..." >&2
+cmake --preset bench >/dev/null
+cmake --build --preset bench >/dev/null
+B=build/bench/benches
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Prints a command as run from the repository root, for the page.
+cmdline() { printf '`%s`' "$*"; }
+load_now() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# ---- the sections ---------------------------------------------------------------------
+
+section_handshake_rate() {
+    local args=(--transport memory,unix --rounds 5 --seconds 0.3)
+    [ -z "$quick" ] || args=(--transport memory --rounds 2 --seconds 0.1)
+    local l0; l0=$(load_now)
+    "$B/qssl-bench" "${args[@]}" >"$tmp/hs.txt" 2>/dev/null
+    echo "$(cmdline ./$B/qssl-bench "${args[@]}"), load average before: $l0, after: $(load_now)"
+    echo
+    python3 - "$tmp/hs.txt" <<'EOF'
+import re, sys
+rows = [l.rstrip("\n") for l in open(sys.argv[1])]
+pat = re.compile(r"^(.{40}) (\S+)\s+(\d+ \(\d+-\d+\))\s+(\d+ \(\d+-\d+\))\s+([\d.]+)\s+([\d.]+)-([\d.]+)$")
+print("| case | transport | raw /s median (min–max) | qssl /s median (min–max) | qssl/raw (per-round range) |")
+print("|---|---|---|---|---|")
+last = None
+for l in rows:
+    m = pat.match(l)
+    if not m:
+        continue
+    case = m.group(1).strip()
+    shown = case if case != last else ""
+    last = case
+    print(f"| {shown} | {m.group(2)} | {m.group(3).replace('-', '–')} | {m.group(4).replace('-', '–')} | **{m.group(5)}** ({m.group(6)}–{m.group(7)}) |")
+print()
+neg = [l for l in rows if l.startswith("  ") and "raw:" in l and "qssl:" in l]
+if neg:
+    print("Negotiated (raw / qssl):")
+    print()
+    for l in neg:
+        print("* " + re.sub(r"\s{2,}", " ", l.strip()))
+EOF
+}
+
+section_handshake_instr() {
+    local n=10
+    [ -z "$quick" ] || n=2
+    local l0; l0=$(load_now)
+    "$B/callgrind.sh" -n "$n" --plain >"$tmp/hi.txt"
+    echo "$(cmdline ./$B/callgrind.sh -n $n --plain) (memory transport; load average before: $l0, after: $(load_now); instruction counts do not depend on the load)"
+    echo
+    python3 - "$tmp/hi.txt" <<'EOF'
+import sys
+titles = {"a": "a TLS 1.3 ECDSA P-256", "b": "b TLS 1.3 RSA-2048", "c": "c TLS 1.2 ECDHE-RSA",
+          "d": "d TLS 1.2 PSK", "e": "e TLS 1.3 external PSK", "f": "f TLS 1.3 resumption"}
+print("| case | raw | qssl | qssl/raw | raw with OpenSSL's defaults | qssl/that | target |")
+print("|---|---|---|---|---|---|---|")
+for l in open(sys.argv[1]):
+    p = l.split()
+    if len(p) == 6 and p[0] in titles:
+        r, q, ratio, plain, rp = int(p[1]), int(p[2]), float(p[3]), int(p[4]), float(p[5])
+        met = "met" if ratio <= 1.01 else "**not met**"
+        print(f"| {titles[p[0]]} | {r:,} | {q:,} | **{ratio:.4f}** | {plain:,} | {rp:.4f} | ≤ 1.01: {met} |")
+EOF
+}
+
+section_xfer_rate() {
+    if [ ! -x "$B/qssl-xfer" ]; then echo "(qssl-xfer not built)"; return; fi
+    local args=(--rounds 5 --seconds 0.2)
+    [ -z "$quick" ] || args=(--rounds 2 --seconds 0.05)
+    local l0; l0=$(load_now)
+    "$B/qssl-xfer" --markdown "${args[@]}" >"$tmp/xr.txt" 2>/dev/null
+    echo "$(cmdline ./$B/qssl-xfer "${args[@]}"), load average before: $l0, after: $(load_now)"
+    echo
+    cat "$tmp/xr.txt"
+}
+
+section_xfer_instr() {
+    if [ ! -x "$B/qssl-xfer" ]; then echo "(qssl-xfer not built)"; return; fi
+    local mib=4
+    [ -z "$quick" ] || mib=1
+    "$B/callgrind.sh" --xfer --mib "$mib" >"$tmp/xi.txt"
+    echo "$(cmdline ./$B/callgrind.sh --xfer --mib $mib) (memory transport, one direction, after the handshake and a warm-up)"
+    echo
+    cat "$tmp/xi.txt"
+}
+
+section_scaling() {
+    local secs=1
+    [ -z "$quick" ] || secs=0.2
+    local l0; l0=$(load_now)
+    "$B/qssl-bench" --threads --seconds "$secs" --markdown >"$tmp/sc.txt" 2>/dev/null
+    echo "$(cmdline ./$B/qssl-bench --threads --seconds $secs), load average before: $l0, after: $(load_now) (on $(nproc) CPUs shared with other work, a 2-thread figure is only as good as the idle CPU time it found)"
+    echo
+    cat "$tmp/sc.txt"
+}
+
+section_micro() {
+    local runs=9
+    [ -z "$quick" ] || runs=3
+    local l0; l0=$(load_now)
+    "$B/qssl-micro" --runs "$runs" >"$tmp/mi.txt" 2>/dev/null
+    "$B/callgrind.sh" --micro >"$tmp/mc.txt"
+    echo "$(cmdline ./$B/qssl-micro --runs $runs) and $(cmdline ./$B/callgrind.sh --micro), load average before: $l0, after: $(load_now)"
+    echo
+    python3 - "$tmp/mi.txt" "$tmp/mc.txt" <<'EOF'
+import re, sys
+ops = {"config copy + free": "copy", "config copy + set_peer_verify_depth (detach) + free": "copy-set",
+       "config_equal, 145 CAs, same certificate objects": "equal-shared",
+       "config_equal, 145 CAs, parsed separately": "equal-separate",
+       "config_default_configuration + free": "default", "config_new + free": "new",
+       "system_ca_certificates + list free (repeated)": "system-ca", "psk_auth copy + free": "psk-copy",
+       "psk_auth_set_pre_shared_key (32 bytes)": "psk-set-key"}
+instr = {}
+for l in open(sys.argv[2]):
+    p = l.split()
+    if len(p) == 2:
+        instr[p[0]] = p[1]
+print("| operation | median ns | min ns | instructions | target |")
+print("|---|---|---|---|---|")
+for l in open(sys.argv[1]):
+    l = l.rstrip("\n")
+    m = re.match(r"^(.*?)\s{2,}([\d.]+)\s+([\d.]+)\s*(.*)$", l)
+    if m and m.group(1) in ops:
+        print(f"| {m.group(1)} | {m.group(2)} | {m.group(3)} | {instr.get(ops[m.group(1)], '')} | {m.group(4).strip()} |")
+    elif l.startswith("system_ca_certificates, first call") or l.startswith("heap per detached"):
+        p = re.split(r"\s{2,}", l.strip())
+        print(f"| {p[0]} | {p[1] if len(p) > 1 else ''} | | | {' '.join(p[2:])} |")
+EOF
+}
+
+section_memory() {
+    local n=5000
+    [ -z "$quick" ] || n=500
+    echo "$(cmdline ./$B/qssl-bench --memory $n --case C) (connected clients kept, servers freed, memory transport)"
+    echo
+    echo "| case | raw RSS / heap per connection | qssl RSS / heap per connection | qssl − raw (RSS / heap) | target |"
+    echo "|---|---|---|---|---|"
+    for c in a d f; do
+        "$B/qssl-bench" --memory "$n" --case "$c" >"$tmp/mem.$c.txt" 2>/dev/null
+        python3 - "$tmp/mem.$c.txt" "$c" <<'EOF'
+import sys
+titles = {"a": "a TLS 1.3 ECDSA", "d": "d TLS 1.2 PSK", "f": "f TLS 1.3 resumed"}
+v = {}
+for l in open(sys.argv[1]):
+    p = l.split()
+    if p and p[0] in ("raw", "qssl", "diff") and len(p) >= 5:
+        v[p[0]] = (p[1], p[3])
+if "raw" in v and "qssl" in v and "diff" in v:
+    d = int(v["diff"][0])
+    met = "met" if d <= 1024 else "**not met**"
+    print(f"| {titles[sys.argv[2]]} | {v['raw'][0]} B / {v['raw'][1]} B | {v['qssl'][0]} B / {v['qssl'][1]} B | {v['diff'][0]} B / {v['diff'][1]} B | ≤ +1 KB: {met} |")
+EOF
+    done
+}
+
+# ---- run and write ------------------------------------------------------------------------
+
+for s in $SECTIONS; do
+    if [ -n "$only" ] && ! printf ' %s ' $only | grep -q " $s "; then continue; fi
+    echo "perfdoc.sh: $s..." >&2
+    "section_$s" >"$tmp/$s.md"
+done
+
+commit=$(git rev-parse --short HEAD)
+git diff --quiet HEAD -- src benches include Cargo.toml Cargo.lock CMakeLists.txt 2>/dev/null || commit="$commit + uncommitted changes"
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+mhz=$(awk -F': ' '/^cpu MHz/ { printf "%.0f MHz", $2; exit }' /proc/cpuinfo)
+ossl=$(openssl version 2>/dev/null || echo "OpenSSL (version unknown)")
+secs=$(( $(date +%s) - t0 ))
+{
+    echo "Generated by \`bash benches/perfdoc.sh${quick:+ --quick}\` on $(date -u '+%Y-%m-%d %H:%M UTC') in ${secs} s${quick:+ (**quick run: few rounds, rough figures**)}."
+    echo
+    echo "| | |"
+    echo "|---|---|"
+    echo "| commit | \`$commit\` ($(git log -1 --format=%cd --date=format:%Y-%m-%d HEAD)) |"
+    echo "| machine | $(nproc) CPU(s), $cpu${mhz:+, $mhz}; $(uname -sr) |"
+    echo "| OpenSSL | $ossl |"
+    echo "| build | \`cmake --preset bench\` (Release, Rust \`$(rustc --version 2>/dev/null | cut -d' ' -f2)\`) |"
+    echo "| load average (1/5/15 min) | at the start $load_start, at the end $(load_now) |"
+} >"$tmp/env.md"
+
+python3 - "$doc" "$tmp" <<'EOF'
+import os, re, sys
+doc, tmp = sys.argv[1], sys.argv[2]
+text = open(doc).read()
+for f in sorted(os.listdir(tmp)):
+    if not f.endswith(".md"):
+        continue
+    name = f[:-3]
+    body = open(os.path.join(tmp, f)).read().rstrip("\n")
+    block = f"<!-- perfdoc:{name} -->\n{body}\n<!-- /perfdoc:{name} -->"
+    pat = re.compile(r"<!-- perfdoc:%s -->.*?<!-- /perfdoc:%s -->" % (re.escape(name), re.escape(name)), re.S)
+    if pat.search(text):
+        text = pat.sub(lambda m: block, text, count=1)
+    else:
+        text = text.rstrip("\n") + f"\n\n### {name}\n\n{block}\n"
+open(doc, "w").write(text)
+EOF
+echo "perfdoc.sh: wrote $doc in $(( $(date +%s) - t0 )) s" >&2
