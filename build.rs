@@ -1,5 +1,6 @@
 //! Build script: generates `qssl.h` with cbindgen into `OUT_DIR`, compares it
-//! with the committed `include/qssl.h`, and sets the shared library's SONAME.
+//! with the committed `include/qssl.h` (a warning when stale; the one check
+//! is the test tests/header.rs), and sets the shared library's SONAME.
 //!
 //! * Equal: nothing to do.
 //! * Different and `QSSL_BLESS_HEADER=1`: the committed header is overwritten.
@@ -68,13 +69,8 @@ fn main() {
     if fresh != committed {
         if env::var("QSSL_BLESS_HEADER").is_ok_and(|v| v == "1") {
             fs::write(&committed_path, &fresh).expect("write include/qssl.h");
-        } else if env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false") {
-            panic!(
-                "include/qssl.h is stale: run `QSSL_BLESS_HEADER=1 cargo build` and commit it \
-                 (fresh copy at {})",
-                generated.display()
-            );
         } else {
+            // A hint only: the check is tests/header.rs (committed_header_is_current).
             println!(
                 "cargo::warning=include/qssl.h is stale: run `QSSL_BLESS_HEADER=1 cargo build` and commit it"
             );

@@ -40,6 +40,8 @@ HANDLES = {
     "qssl_dh_params_t": "dh",
     "qssl_ssl_error_t": "err",
     "qssl_conn_t": "conn",
+    "qssl_dtls_t": "dtls",
+    "qssl_dtls_verifier_t": "verifier",
     "qssl_psk_auth_t": "psk",
     "qssl_backend_config_t": "map",
     "qssl_cert_list_t": "cert_list",
@@ -64,6 +66,7 @@ ENUMS = {
     "qssl_key_algorithm_t": ("1", ["-5", "999"]),
     "qssl_key_type_t": ("0", ["-5", "999"]),
     "qssl_ssl_error_code_t": ("22", ["-5", "999"]),
+    "qssl_cryptographic_hash_algorithm_t": ("4", ["-5", "999"]),
     "qssl_implemented_class_t": ("0", ["-5", "999"]),
     "qssl_supported_feature_t": ("0", ["-5", "999"]),
 }
@@ -72,6 +75,16 @@ ENUMS = {
 # (a NULL handle, an out-of-range index, an unknown option bit): Qt's default
 # for the property, as the header documents. A C expression.
 DEFAULTS = {
+    "qssl_dtls_ssl_mode": "QSSL_SSL_MODE_UNENCRYPTED_MODE",
+    "qssl_dtls_peer_port": "0",
+    "qssl_dtls_mtu_hint": "0",
+    "qssl_dtls_handshake_state": "QSSL_DTLS_HANDSHAKE_STATE_HANDSHAKE_NOT_STARTED",
+    "qssl_dtls_is_connection_encrypted": "false",
+    "qssl_dtls_session_protocol": "QSSL_SSL_PROTOCOL_UNKNOWN_PROTOCOL",
+    "qssl_dtls_data_mtu": "0",
+    "qssl_dtls_dtls_error": "QSSL_DTLS_ERROR_NO_ERROR",
+    "qssl_dtls_pending_datagrams": "0",
+    "qssl_dtls_verifier_dtls_error": "QSSL_DTLS_ERROR_NO_ERROR",
     "qssl_bytes_list_len": "0",
     "qssl_bytes_list_is_null": "false",
     "qssl_cert_equal": "false",
@@ -164,6 +177,9 @@ NULLABLE = {
     ("qssl_config_reload_system_ca_certificates", "out_count"),
     ("qssl_config_set_psk_callback", "callback"),
     ("qssl_conn_set_psk_callback", "callback"),
+    ("qssl_dtls_set_psk_callback", "callback"),
+    ("qssl_dtls_set_peer", "verification_name"),
+    ("qssl_dtls_handle_timeout", "out_retransmitted"),
     ("qssl_config_set_sni_callback", "callback"),
     ("qssl_config_set_keylog_callback", "callback"),
     ("qssl_conn_alert_sent", "level"),
@@ -342,9 +358,11 @@ def classify(fn, params):
             else:
                 p.role, p.valid = "out_value", "&c.sz"
             continue
-        if t in ("bool *", "int64_t *", "qssl_alert_level_t *", "qssl_alert_type_t *"):
+        if t in ("bool *", "int64_t *", "qssl_alert_level_t *", "qssl_alert_type_t *",
+                 "qssl_cryptographic_hash_algorithm_t *"):
             field = {"bool *": "c.b", "int64_t *": "c.i64", "qssl_alert_level_t *": "c.level",
-                     "qssl_alert_type_t *": "c.kind"}[t]
+                     "qssl_alert_type_t *": "c.kind",
+                     "qssl_cryptographic_hash_algorithm_t *": "c.hash"}[t]
             p.role, p.valid = "out_value", "&" + field
             continue
         if t == "const uint8_t **":
@@ -377,6 +395,9 @@ def classify(fn, params):
             continue
         if t == "int64_t":
             p.role, p.valid = "plain", "42"
+            continue
+        if t in ("uint16_t", "uint32_t"):
+            p.role, p.valid = "plain", "700"
             continue
         if t == "int32_t":
             if p.name == "depth":
@@ -521,7 +542,7 @@ def variants(fn, params):
 
 def group_of(fn):
     for g in ("bytes_list", "backend_config", "cert", "key", "cipher", "curve", "dh_params",
-              "ssl_error", "config", "psk_auth", "conn"):
+              "ssl_error", "config", "psk_auth", "conn", "dtls"):
         if fn.startswith("qssl_" + g + "_") or fn == "qssl_" + g:
             return {"bytes_list": "core", "dh_params": "dh", "psk_auth": "psk",
                     "backend_config": "config"}.get(g, g)

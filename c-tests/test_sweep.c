@@ -61,6 +61,8 @@ typedef struct {
     qssl_dh_params_t *dh[2];
     qssl_ssl_error_t *err[2];
     qssl_conn_t *conn[2];
+    qssl_dtls_t *dtls[2];
+    qssl_dtls_verifier_t *verifier[2];
     qssl_psk_auth_t *psk[2];
     qssl_backend_config_t *map[2];
     qssl_cert_list_t *cert_list[2];
@@ -84,6 +86,7 @@ typedef struct {
     qssl_alert_level_t level;
     qssl_alert_type_t kind;
     const uint8_t *cdata;
+    qssl_cryptographic_hash_algorithm_t hash;
 } sweep_ctx;
 
 static void sweep_fail(const char *fn, const char *variant, const char *what) {
@@ -281,6 +284,10 @@ static void sweep_ctx_init(sweep_ctx *c) {
     }
     qssl_conn_new_memory(c->cfg[0], QSSL_SSL_MODE_SSL_CLIENT_MODE, &c->conn[0]);
     qssl_conn_new_memory(c->cfg[0], QSSL_SSL_MODE_SSL_SERVER_MODE, &c->conn[1]);
+    qssl_dtls_new(QSSL_SSL_MODE_SSL_CLIENT_MODE, &c->dtls[0]);
+    qssl_dtls_new(QSSL_SSL_MODE_SSL_SERVER_MODE, &c->dtls[1]);
+    qssl_dtls_verifier_new(&c->verifier[0]);
+    qssl_dtls_verifier_new(&c->verifier[1]);
     c->curves[0] = qssl_curve_from_short_name("prime256v1");
     c->curves[1] = qssl_curve_from_short_name("secp384r1");
     c->bad_curves[0] = -5;
@@ -305,7 +312,7 @@ static void sweep_ctx_init(sweep_ctx *c) {
     c->with_null_err[0] = c->err[0];
     for (int i = 0; i < 2; i++) {
         if (!c->cfg[i] || !c->cipher[i] || !c->dh[i] || !c->err[i] || !c->psk[i] || !c->map[i] ||
-            !c->conn[i] || !c->cert_list[i] || !c->cipher_list[i] || !c->curve_list[i] ||
+            !c->conn[i] || !c->dtls[i] || !c->verifier[i] || !c->cert_list[i] || !c->cipher_list[i] || !c->curve_list[i] ||
             !c->err_list[i] || !c->bytes_list[i]) {
             fprintf(stderr, "sweep set-up failed: %s\n", qssl_last_error_message());
             exit(2);
@@ -316,6 +323,8 @@ static void sweep_ctx_init(sweep_ctx *c) {
 static void sweep_ctx_free(sweep_ctx *c) {
     for (int i = 0; i < 2; i++) {
         qssl_conn_free(c->conn[i]);
+        qssl_dtls_free(c->dtls[i]);
+        qssl_dtls_verifier_free(c->verifier[i]);
         qssl_config_free(c->cfg[i]);
         qssl_cert_free(c->cert[i]);
         qssl_key_free(c->key[i]);
@@ -398,11 +407,16 @@ TEST_CASE(conn) {
     CHECK_EQ_INT(sweep_failures, 0);
 }
 
+TEST_CASE(dtls) {
+    CHECK(sweep_group("dtls") > 0);
+    CHECK_EQ_INT(sweep_failures, 0);
+}
+
 /* Every prototype of the header has a generated sweep, and every generated
  * sweep belongs to one of the groups above. */
 TEST_CASE(all_functions_handled) {
     static const char *const groups[] = {"core", "cert", "key", "cipher", "curve", "dh",
-                                         "ssl_error", "config", "psk", "conn"};
+                                         "ssl_error", "config", "psk", "conn", "dtls"};
     for (int i = 0; sweep_unhandled[i] != NULL; i++)
         fprintf(stderr, "not swept: %s\n", sweep_unhandled[i]);
     CHECK(sweep_unhandled[0] == NULL);

@@ -94,6 +94,12 @@ typedef struct qssl_ssl_error_t qssl_ssl_error_t;
 /** A TLS connection driven by a configuration (the handshake part of QSslSocket). */
 typedef struct qssl_conn_t qssl_conn_t;
 
+/** A DTLS 1.2 connection driven by a DTLS configuration (QDtls). */
+typedef struct qssl_dtls_t qssl_dtls_t;
+
+/** A stateless DTLS ClientHello cookie verifier (QDtlsClientVerifier). */
+typedef struct qssl_dtls_verifier_t qssl_dtls_verifier_t;
+
 /** An owned snapshot list of certificates (QList<QSslCertificate>). */
 typedef struct qssl_cert_list_t qssl_cert_list_t;
 
@@ -221,6 +227,22 @@ typedef int32_t qssl_alert_type_t;
  * The state of DH parameters (QSslDiffieHellmanParameters::Error).
  */
 typedef int32_t qssl_dh_params_error_t;
+
+/**
+ * A QCryptographicHash::Algorithm value, for the cookie HMAC. Qt's numbers;
+ * the constants below are the ones qssl computes (others are refused).
+ */
+typedef int32_t qssl_cryptographic_hash_algorithm_t;
+
+/**
+ * A QDtls::HandshakeState value (Qt's numbers).
+ */
+typedef int32_t qssl_dtls_handshake_state_t;
+
+/**
+ * A QDtlsError value (Qt's numbers).
+ */
+typedef int32_t qssl_dtls_error_t;
 
 /**
  * A key algorithm (QSsl::KeyAlgorithm).
@@ -1172,6 +1194,123 @@ typedef int32_t qssl_ssl_error_code_t;
  * UTF-8 text (QString). Fails at handshake time, as in Qt (only bytes convert).
  */
 #define QSSL_BACKEND_VALUE_TYPE_TEXT 3
+
+/**
+ * No error occurred; the last operation succeeded (QDtlsError::NoError).
+ */
+#define QSSL_DTLS_ERROR_NO_ERROR 0
+
+/**
+ * The caller's input was invalid (QDtlsError::InvalidInputParameters).
+ */
+#define QSSL_DTLS_ERROR_INVALID_INPUT_PARAMETERS 1
+
+/**
+ * The operation is not allowed in the current state (QDtlsError::InvalidOperation).
+ */
+#define QSSL_DTLS_ERROR_INVALID_OPERATION 2
+
+/**
+ * Sending on the socket failed (QDtlsError::UnderlyingSocketError).
+ */
+#define QSSL_DTLS_ERROR_UNDERLYING_SOCKET_ERROR 3
+
+/**
+ * The peer sent close_notify (QDtlsError::RemoteClosedConnectionError).
+ */
+#define QSSL_DTLS_ERROR_REMOTE_CLOSED_CONNECTION_ERROR 4
+
+/**
+ * The peer's identity could not be verified (QDtlsError::PeerVerificationError).
+ */
+#define QSSL_DTLS_ERROR_PEER_VERIFICATION_ERROR 5
+
+/**
+ * The TLS context or session could not be set up (QDtlsError::TlsInitializationError).
+ */
+#define QSSL_DTLS_ERROR_TLS_INITIALIZATION_ERROR 6
+
+/**
+ * The handshake failed (QDtlsError::TlsFatalError).
+ */
+#define QSSL_DTLS_ERROR_TLS_FATAL_ERROR 7
+
+/**
+ * Encrypting or decrypting one datagram failed; the connection goes on
+ * (QDtlsError::TlsNonFatalError).
+ */
+#define QSSL_DTLS_ERROR_TLS_NON_FATAL_ERROR 8
+
+/**
+ * No handshake yet, or the last one ended (QDtls::HandshakeNotStarted).
+ */
+#define QSSL_DTLS_HANDSHAKE_STATE_HANDSHAKE_NOT_STARTED 0
+
+/**
+ * A handshake is running (QDtls::HandshakeInProgress).
+ */
+#define QSSL_DTLS_HANDSHAKE_STATE_HANDSHAKE_IN_PROGRESS 1
+
+/**
+ * The handshake finished but the peer did not verify
+ * (QDtls::PeerVerificationFailed): ignore the errors and resume, or abort.
+ */
+#define QSSL_DTLS_HANDSHAKE_STATE_PEER_VERIFICATION_FAILED 2
+
+/**
+ * The connection is encrypted (QDtls::HandshakeComplete).
+ */
+#define QSSL_DTLS_HANDSHAKE_STATE_HANDSHAKE_COMPLETE 3
+
+/**
+ * MD5 (QCryptographicHash::Md5).
+ */
+#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_MD5 1
+
+/**
+ * SHA-1, the cookie default (QCryptographicHash::Sha1).
+ */
+#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_SHA1 2
+
+/**
+ * SHA-224 (QCryptographicHash::Sha224).
+ */
+#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_SHA224 3
+
+/**
+ * SHA-256 (QCryptographicHash::Sha256).
+ */
+#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_SHA256 4
+
+/**
+ * SHA-384 (QCryptographicHash::Sha384).
+ */
+#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_SHA384 5
+
+/**
+ * SHA-512 (QCryptographicHash::Sha512).
+ */
+#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_SHA512 6
+
+/**
+ * SHA3-224 (QCryptographicHash::RealSha3_224).
+ */
+#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_REAL_SHA3_224 11
+
+/**
+ * SHA3-256 (QCryptographicHash::RealSha3_256).
+ */
+#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_REAL_SHA3_256 12
+
+/**
+ * SHA3-384 (QCryptographicHash::RealSha3_384).
+ */
+#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_REAL_SHA3_384 13
+
+/**
+ * SHA3-512 (QCryptographicHash::RealSha3_512).
+ */
+#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_REAL_SHA3_512 14
 
 /**
  * QSslKey (QSsl::ImplementedClass::Key).
@@ -3179,6 +3318,388 @@ qssl_status_t qssl_dh_params_to_pem(const qssl_dh_params_t *params,
                                     size_t *out_len);
 
 /**
+ * Creates a DTLS connection for `mode` (QSSL_SSL_MODE_SSL_CLIENT_MODE or
+ * QSSL_SSL_MODE_SSL_SERVER_MODE) with the default DTLS configuration
+ * (qssl_config_default_dtls_configuration()) and Qt's default cookie
+ * parameters (SHA-1 and a secret drawn once per process, so a verifier and
+ * a server left at their defaults agree). Free it with qssl_dtls_free().
+ * Qt: QDtls::QDtls(QSslSocket::SslMode).
+ */
+qssl_status_t qssl_dtls_new(qssl_ssl_mode_t mode, qssl_dtls_t **out);
+
+/**
+ * Frees a DTLS connection; NULL is a no-op. Nothing is sent (call
+ * qssl_dtls_shutdown() first for a close_notify); the socket is not closed.
+ * Qt: QDtls::~QDtls().
+ */
+void qssl_dtls_free(qssl_dtls_t *dtls);
+
+/**
+ * The side; NULL gives QSSL_SSL_MODE_UNENCRYPTED_MODE. Qt: QDtls::sslMode().
+ */
+qssl_ssl_mode_t qssl_dtls_ssl_mode(const qssl_dtls_t *dtls);
+
+/**
+ * Sets the peer: an IPv4 or IPv6 address in text form (not a host name),
+ * a port, and the name to check the peer's certificate against
+ * (`verification_name` NULL or "": the address). Datagrams for an fd
+ * transport are sent to this address. Only before the handshake
+ * (INVALID_STATE, QDtlsError InvalidOperation); an unspecified, broadcast or
+ * multicast address is INVALID_ARGUMENT (InvalidInputParameters).
+ * Qt: QDtls::setPeer().
+ */
+qssl_status_t qssl_dtls_set_peer(qssl_dtls_t *dtls,
+                                 const char *address,
+                                 uint16_t port,
+                                 const char *verification_name);
+
+/**
+ * Sets the name to check the peer's certificate against (and, on a
+ * client, the SNI name unless it is an IP address). Only before the
+ * handshake. Qt: QDtls::setPeerVerificationName().
+ */
+qssl_status_t qssl_dtls_set_peer_verification_name(qssl_dtls_t *dtls, const char *name);
+
+/**
+ * Writes the peer's address as text ("" until set). Text out.
+ * Qt: QDtls::peerAddress().
+ */
+qssl_status_t qssl_dtls_peer_address(const qssl_dtls_t *dtls,
+                                     char *buf,
+                                     size_t cap,
+                                     size_t *out_len);
+
+/**
+ * The peer's port (0 until set or for NULL). Qt: QDtls::peerPort().
+ */
+uint16_t qssl_dtls_peer_port(const qssl_dtls_t *dtls);
+
+/**
+ * Writes the peer verification name ("" if none). Text out.
+ * Qt: QDtls::peerVerificationName().
+ */
+qssl_status_t qssl_dtls_peer_verification_name(const qssl_dtls_t *dtls,
+                                               char *buf,
+                                               size_t cap,
+                                               size_t *out_len);
+
+/**
+ * Sets the MTU: the largest datagram payload qssl sends (0: qssl's
+ * default, 1452 bytes, what fits a 1500-byte link under IPv6 and UDP). A
+ * value below OpenSSL's minimum fails the handshake start with
+ * INVALID_ARGUMENT. Qt: QDtls::setMtuHint().
+ */
+qssl_status_t qssl_dtls_set_mtu_hint(qssl_dtls_t *dtls, uint16_t mtu_hint);
+
+/**
+ * The MTU hint (0: the default; 0 for NULL). Qt: QDtls::mtuHint().
+ */
+uint16_t qssl_dtls_mtu_hint(const qssl_dtls_t *dtls);
+
+/**
+ * Sets the cookie parameters a server checks ClientHello cookies with:
+ * the hash (a QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_* value) and a non-empty
+ * secret (copied, wiped when replaced or freed). Use the same parameters
+ * as the qssl_dtls_verifier_t in front of this server. Only before the
+ * handshake. Qt: QDtls::setCookieGeneratorParameters().
+ */
+qssl_status_t qssl_dtls_set_cookie_generator_parameters(qssl_dtls_t *dtls,
+                                                        qssl_cryptographic_hash_algorithm_t hash,
+                                                        const uint8_t *secret,
+                                                        size_t len);
+
+/**
+ * Writes the cookie hash to `*out_hash` and the secret as bytes out
+ * (`secret`, `cap`, `out_len`). Qt: QDtls::cookieGeneratorParameters().
+ */
+qssl_status_t qssl_dtls_cookie_generator_parameters(const qssl_dtls_t *dtls,
+                                                    qssl_cryptographic_hash_algorithm_t *out_hash,
+                                                    uint8_t *secret,
+                                                    size_t cap,
+                                                    size_t *out_len);
+
+/**
+ * Sets the configuration (copied, O(1)). It must be a DTLS configuration
+ * (protocol DtlsV1_2, DtlsV1_2OrLater, DtlsV1_0 or DtlsV1_0OrLater):
+ * a TLS one is INVALID_ARGUMENT (InvalidInputParameters), before any I/O.
+ * Only before the handshake. Every setting that applies to DTLS takes
+ * effect: protocol bounds, ciphers, CA certificates, verify mode and depth,
+ * local certificate and key, curves, PSK callback and hint, and
+ * dtlsCookieVerificationEnabled on servers. Qt: QDtls::setDtlsConfiguration().
+ */
+qssl_status_t qssl_dtls_set_dtls_configuration(qssl_dtls_t *dtls, const qssl_config_t *cfg);
+
+/**
+ * A new configuration handle: the one set, with the session state (peer
+ * certificate and chain, cipher, protocol) once the connection is
+ * encrypted. NULL for NULL. Qt: QDtls::dtlsConfiguration().
+ */
+qssl_config_t *qssl_dtls_dtls_configuration(const qssl_dtls_t *dtls);
+
+/**
+ * Registers a PSK callback for this connection only; it takes precedence
+ * over the configuration's. Same contract as qssl_conn_set_psk_callback().
+ * Only before the handshake. Qt: QDtls::pskRequired (a signal).
+ */
+qssl_status_t qssl_dtls_set_psk_callback(qssl_dtls_t *dtls,
+                                         qssl_psk_callback_t callback,
+                                         void *user_data,
+                                         void (*user_data_free)(void*));
+
+/**
+ * The handshake state (a QSSL_DTLS_HANDSHAKE_STATE_* value; NOT_STARTED for
+ * NULL). Qt: QDtls::handshakeState().
+ */
+qssl_dtls_handshake_state_t qssl_dtls_handshake_state(const qssl_dtls_t *dtls);
+
+/**
+ * Starts or continues the handshake. A client starts with no datagram
+ * (`dgram` NULL, `len` 0) and sends its ClientHello; a server starts with
+ * the client's ClientHello (the verified hello, when cookie verification
+ * is enabled: a hello without a valid cookie is answered with a
+ * HelloVerifyRequest and the state stays NOT_STARTED, keeping nothing).
+ * Afterwards, pass each datagram received from the peer. `fd` is the UDP
+ * socket, or -1 for the memory transport. Invalid datagrams are dropped.
+ * Returns OK (see qssl_dtls_handshake_state() for progress) or an error:
+ * VERIFICATION_FAILED (state PEER_VERIFICATION_FAILED: see
+ * qssl_dtls_peer_verification_errors(), then qssl_dtls_resume_handshake() or
+ * qssl_dtls_abort_handshake()), TLS (handshake failure; the state returns to
+ * NOT_STARTED), CALLBACK_REFUSED, IO (sending failed), INVALID_STATE,
+ * INVALID_ARGUMENT. qssl_dtls_dtls_error() gives the QDtlsError.
+ * Qt: QDtls::doHandshake().
+ */
+qssl_status_t qssl_dtls_do_handshake(qssl_dtls_t *dtls,
+                                     int32_t fd,
+                                     const uint8_t *dgram,
+                                     size_t len);
+
+/**
+ * Retransmits the last handshake flight if its time-out passed (see
+ * qssl_dtls_next_timeout_ms()); `*out_retransmitted` (may be NULL) tells
+ * whether it did. After too many time-outs the handshake fails with TLS.
+ * INVALID_STATE without a handshake. Qt: QDtls::handleTimeout().
+ */
+qssl_status_t qssl_dtls_handle_timeout(qssl_dtls_t *dtls, int32_t fd, bool *out_retransmitted);
+
+/**
+ * Writes the milliseconds until the next retransmission deadline to
+ * `*out_ms` (0: it has passed, call qssl_dtls_handle_timeout() now), or -1
+ * when no handshake timer runs. Beyond Qt (Qt runs the timer itself and
+ * emits QDtls::handshakeTimeout).
+ */
+qssl_status_t qssl_dtls_next_timeout_ms(const qssl_dtls_t *dtls, int64_t *out_ms);
+
+/**
+ * Sets the first retransmission time-out in milliseconds (1..=60000;
+ * default 1000, doubling up to 60 s). Only before the handshake. Beyond Qt.
+ */
+qssl_status_t qssl_dtls_set_initial_timeout_ms(qssl_dtls_t *dtls, uint32_t ms);
+
+/**
+ * After PEER_VERIFICATION_FAILED, with the errors ignored
+ * (qssl_dtls_ignore_verification_errors()), completes the handshake;
+ * otherwise VERIFICATION_FAILED again. `fd` is unused (kept for Qt's
+ * shape). Qt: QDtls::resumeHandshake().
+ */
+qssl_status_t qssl_dtls_resume_handshake(qssl_dtls_t *dtls, int32_t fd);
+
+/**
+ * Drops a handshake in progress or stopped by verification errors (then a
+ * close_notify tells the peer); the state returns to NOT_STARTED.
+ * INVALID_STATE otherwise. Qt: QDtls::abortHandshake().
+ */
+qssl_status_t qssl_dtls_abort_handshake(qssl_dtls_t *dtls, int32_t fd);
+
+/**
+ * Sends close_notify and ends the connection (state NOT_STARTED).
+ * INVALID_STATE when not encrypted. Qt: QDtls::shutdown().
+ */
+qssl_status_t qssl_dtls_shutdown(qssl_dtls_t *dtls, int32_t fd);
+
+/**
+ * True once the handshake completed (and until shutdown or the peer's
+ * close_notify); false for NULL. Qt: QDtls::isConnectionEncrypted().
+ */
+bool qssl_dtls_is_connection_encrypted(const qssl_dtls_t *dtls);
+
+/**
+ * The session's cipher (a null cipher unless encrypted); NULL for NULL.
+ * Qt: QDtls::sessionCipher().
+ */
+qssl_cipher_t *qssl_dtls_session_cipher(const qssl_dtls_t *dtls);
+
+/**
+ * The session's protocol (QSSL_SSL_PROTOCOL_DTLS_V1_2 once encrypted, -1
+ * otherwise). Qt: QDtls::sessionProtocol().
+ */
+qssl_ssl_protocol_t qssl_dtls_session_protocol(const qssl_dtls_t *dtls);
+
+/**
+ * The largest payload qssl_dtls_write_datagram_encrypted() accepts (the
+ * MTU less the record overhead of the session's cipher); 0 unless
+ * encrypted. Beyond Qt.
+ */
+size_t qssl_dtls_data_mtu(const qssl_dtls_t *dtls);
+
+/**
+ * Encrypts `(data, len)` into one record in one datagram and sends it;
+ * `*out_written` receives `len` on OK, 0 otherwise. A payload larger than
+ * qssl_dtls_data_mtu() is refused with INVALID_ARGUMENT
+ * (InvalidInputParameters) and nothing is sent. INVALID_STATE unless
+ * encrypted. Qt: QDtls::writeDatagramEncrypted().
+ */
+qssl_status_t qssl_dtls_write_datagram_encrypted(qssl_dtls_t *dtls,
+                                                 int32_t fd,
+                                                 const uint8_t *data,
+                                                 size_t len,
+                                                 size_t *out_written);
+
+/**
+ * Decrypts one datagram received from the peer into `(buf, cap)` and
+ * writes the plaintext length to `*out_len` (0 for a datagram without
+ * application data, such as a retransmitted handshake message, or one
+ * dropped as invalid). The plaintext is never longer than the datagram:
+ * `cap` must be at least `len` (else BUFFER_TOO_SMALL with `*out_len` =
+ * `len`, and the datagram is not consumed). CLOSED
+ * (RemoteClosedConnectionError) when the peer sent close_notify;
+ * INVALID_STATE unless encrypted. Qt: QDtls::decryptDatagram().
+ */
+qssl_status_t qssl_dtls_decrypt_datagram(qssl_dtls_t *dtls,
+                                         int32_t fd,
+                                         const uint8_t *dgram,
+                                         size_t len,
+                                         uint8_t *buf,
+                                         size_t cap,
+                                         size_t *out_len);
+
+/**
+ * The QDtlsError of the last operation (QSSL_DTLS_ERROR_NO_ERROR after a
+ * success; NO_ERROR for NULL). Qt: QDtls::dtlsError().
+ */
+qssl_dtls_error_t qssl_dtls_dtls_error(const qssl_dtls_t *dtls);
+
+/**
+ * Writes the last operation's error message ("" after a success). Text
+ * out. Qt: QDtls::dtlsErrorString().
+ */
+qssl_status_t qssl_dtls_dtls_error_string(const qssl_dtls_t *dtls,
+                                          char *buf,
+                                          size_t cap,
+                                          size_t *out_len);
+
+/**
+ * The errors found verifying the peer in the last handshake (Qt's order);
+ * a new list to free. NULL for NULL. Qt: QDtls::peerVerificationErrors().
+ */
+qssl_ssl_error_list_t *qssl_dtls_peer_verification_errors(const qssl_dtls_t *dtls);
+
+/**
+ * Ignore exactly these errors (code, and certificate unless null) in the
+ * handshake, or when resuming after PEER_VERIFICATION_FAILED. Replaces the
+ * previous list. Qt: QDtls::ignoreVerificationErrors().
+ */
+qssl_status_t qssl_dtls_ignore_verification_errors(qssl_dtls_t *dtls,
+                                                   const qssl_ssl_error_t *const *errors,
+                                                   size_t n);
+
+/**
+ * Memory transport: moves the next datagram to send to the peer into
+ * `(buf, cap)` (bytes out; `*out_len` 0 when none is waiting). If `cap` is
+ * too small: BUFFER_TOO_SMALL, and the datagram stays queued. Beyond Qt.
+ */
+qssl_status_t qssl_dtls_take_datagram(qssl_dtls_t *dtls, uint8_t *buf, size_t cap, size_t *out_len);
+
+/**
+ * Memory transport: how many datagrams wait to be sent (0 for NULL).
+ * Beyond Qt.
+ */
+size_t qssl_dtls_pending_datagrams(const qssl_dtls_t *dtls);
+
+/**
+ * Creates a verifier with Qt's default cookie parameters (SHA-1 and the
+ * process-wide random secret). Free it with qssl_dtls_verifier_free().
+ * Qt: QDtlsClientVerifier::QDtlsClientVerifier().
+ */
+qssl_status_t qssl_dtls_verifier_new(qssl_dtls_verifier_t **out);
+
+/**
+ * Frees a verifier; NULL is a no-op. Qt: QDtlsClientVerifier::~QDtlsClientVerifier().
+ */
+void qssl_dtls_verifier_free(qssl_dtls_verifier_t *verifier);
+
+/**
+ * Sets the cookie hash and a non-empty secret (copied, wiped when replaced
+ * or freed). Qt: QDtlsClientVerifier::setCookieGeneratorParameters().
+ */
+qssl_status_t qssl_dtls_verifier_set_cookie_generator_parameters(qssl_dtls_verifier_t *verifier,
+                                                                 qssl_cryptographic_hash_algorithm_t hash,
+                                                                 const uint8_t *secret,
+                                                                 size_t len);
+
+/**
+ * Writes the cookie hash to `*out_hash` and the secret as bytes out.
+ * Qt: QDtlsClientVerifier::cookieGeneratorParameters().
+ */
+qssl_status_t qssl_dtls_verifier_cookie_generator_parameters(const qssl_dtls_verifier_t *verifier,
+                                                             qssl_cryptographic_hash_algorithm_t *out_hash,
+                                                             uint8_t *secret,
+                                                             size_t cap,
+                                                             size_t *out_len);
+
+/**
+ * Checks a datagram from `address`:`port` (IPv4 or IPv6 text). A
+ * ClientHello with a valid cookie sets `*out_verified` true; it is then
+ * the verified hello (qssl_dtls_verifier_verified_hello()) to start a
+ * server qssl_dtls_t with. A ClientHello without a valid cookie is
+ * answered with a HelloVerifyRequest (sent on `fd`, or queued for
+ * qssl_dtls_verifier_take_datagram() when `fd` is -1) and anything else is
+ * dropped: `*out_verified` false, and nothing is kept for that client.
+ * Qt: QDtlsClientVerifier::verifyClient().
+ */
+qssl_status_t qssl_dtls_verifier_verify_client(qssl_dtls_verifier_t *verifier,
+                                               int32_t fd,
+                                               const uint8_t *dgram,
+                                               size_t len,
+                                               const char *address,
+                                               uint16_t port,
+                                               bool *out_verified);
+
+/**
+ * Writes the last verified ClientHello (bytes out; empty unless the last
+ * qssl_dtls_verifier_verify_client() verified one).
+ * Qt: QDtlsClientVerifier::verifiedHello().
+ */
+qssl_status_t qssl_dtls_verifier_verified_hello(const qssl_dtls_verifier_t *verifier,
+                                                uint8_t *buf,
+                                                size_t cap,
+                                                size_t *out_len);
+
+/**
+ * The QDtlsError of the last operation (NO_ERROR for NULL).
+ * Qt: QDtlsClientVerifier::dtlsError().
+ */
+qssl_dtls_error_t qssl_dtls_verifier_dtls_error(const qssl_dtls_verifier_t *verifier);
+
+/**
+ * Writes the last operation's error message ("" after a success). Text
+ * out. Qt: QDtlsClientVerifier::dtlsErrorString().
+ */
+qssl_status_t qssl_dtls_verifier_dtls_error_string(const qssl_dtls_verifier_t *verifier,
+                                                   char *buf,
+                                                   size_t cap,
+                                                   size_t *out_len);
+
+/**
+ * Memory transport: moves the next HelloVerifyRequest to send into `(buf,
+ * cap)` (`*out_len` 0 when none waits; BUFFER_TOO_SMALL keeps it queued).
+ * Beyond Qt.
+ */
+qssl_status_t qssl_dtls_verifier_take_datagram(qssl_dtls_verifier_t *verifier,
+                                               uint8_t *buf,
+                                               size_t cap,
+                                               size_t *out_len);
+
+/**
  * Creates a null key: algorithm Opaque, type PublicKey, length -1.
  * Free it with qssl_key_free(). Never NULL except on allocation failure.
  * Qt: QSslKey::QSslKey()
@@ -3343,20 +3864,21 @@ qssl_psk_auth_t *qssl_psk_auth_new(void);
 
 /**
  * Copies an authenticator in O(1) (shared until written). NULL gives NULL.
- * Qt: QSslPreSharedKeyAuthenticator(const QSslPreSharedKeyAuthenticator &).
+ * Qt: QSslPreSharedKeyAuthenticator::QSslPreSharedKeyAuthenticator(const QSslPreSharedKeyAuthenticator &).
  */
 qssl_psk_auth_t *qssl_psk_auth_copy(const qssl_psk_auth_t *auth);
 
 /**
  * Frees an authenticator; NULL is a no-op. The key bytes are wiped when the
  * last copy goes. Never free the borrowed handle a callback receives.
- * Qt: ~QSslPreSharedKeyAuthenticator().
+ * Qt: QSslPreSharedKeyAuthenticator::~QSslPreSharedKeyAuthenticator().
  */
 void qssl_psk_auth_free(qssl_psk_auth_t *auth);
 
 /**
  * Qt's `==`: identity hint, identity, key and both maxima (null bytes equal
- * empty ones). NULL is not equal to anything. Qt: operator==(QSslPreSharedKeyAuthenticator).
+ * empty ones). NULL is not equal to anything.
+ * Qt: operator==(const QSslPreSharedKeyAuthenticator &, const QSslPreSharedKeyAuthenticator &).
  */
 bool qssl_psk_auth_equal(const qssl_psk_auth_t *a, const qssl_psk_auth_t *b);
 
@@ -3378,7 +3900,7 @@ qssl_status_t qssl_psk_auth_identity_hint(const qssl_psk_auth_t *auth,
 
 /**
  * True when the identity hint is null (no hint). NULL gives true.
- * Qt: identityHint().isNull().
+ * Qt: QSslPreSharedKeyAuthenticator::identityHint().isNull().
  */
 bool qssl_psk_auth_identity_hint_is_null(const qssl_psk_auth_t *auth);
 
@@ -3392,7 +3914,8 @@ qssl_status_t qssl_psk_auth_identity(const qssl_psk_auth_t *auth,
                                      size_t *out_len);
 
 /**
- * True when the identity is null. NULL gives true. Qt: identity().isNull().
+ * True when the identity is null. NULL gives true.
+ * Qt: QSslPreSharedKeyAuthenticator::identity().isNull().
  */
 bool qssl_psk_auth_identity_is_null(const qssl_psk_auth_t *auth);
 
@@ -3407,7 +3930,7 @@ qssl_status_t qssl_psk_auth_set_identity(qssl_psk_auth_t *auth,
 /**
  * The maximum identity length the handshake accepts (255 on OpenSSL 3
  * clients, 0 on servers and for a default-constructed authenticator).
- * NULL gives 0. Qt: maximumIdentityLength().
+ * NULL gives 0. Qt: QSslPreSharedKeyAuthenticator::maximumIdentityLength().
  */
 int32_t qssl_psk_auth_maximum_identity_length(const qssl_psk_auth_t *auth);
 
@@ -3420,14 +3943,15 @@ qssl_status_t qssl_psk_auth_pre_shared_key(const qssl_psk_auth_t *auth,
                                            size_t *out_len);
 
 /**
- * True when the key is null. NULL gives true. Qt: preSharedKey().isNull().
+ * True when the key is null. NULL gives true.
+ * Qt: QSslPreSharedKeyAuthenticator::preSharedKey().isNull().
  */
 bool qssl_psk_auth_pre_shared_key_is_null(const qssl_psk_auth_t *auth);
 
 /**
  * Sets the pre-shared key (copied into memory that is wiped when released;
  * any length, truncated to the maximum when used). `(NULL, 0)` is null; an
- * empty key refuses the handshake. Qt: setPreSharedKey().
+ * empty key refuses the handshake. Qt: QSslPreSharedKeyAuthenticator::setPreSharedKey().
  */
 qssl_status_t qssl_psk_auth_set_pre_shared_key(qssl_psk_auth_t *auth,
                                                const uint8_t *key,
@@ -3435,7 +3959,8 @@ qssl_status_t qssl_psk_auth_set_pre_shared_key(qssl_psk_auth_t *auth,
 
 /**
  * The maximum key length the handshake accepts (512 on OpenSSL 3; 0 for a
- * default-constructed authenticator). NULL gives 0. Qt: maximumPreSharedKeyLength().
+ * default-constructed authenticator). NULL gives 0.
+ * Qt: QSslPreSharedKeyAuthenticator::maximumPreSharedKeyLength().
  */
 int32_t qssl_psk_auth_maximum_pre_shared_key_length(const qssl_psk_auth_t *auth);
 

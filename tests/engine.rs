@@ -1,112 +1,22 @@
 //! Real handshakes between two qssl endpoints over the memory transport.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 
-use openssl::pkey::PKey;
 use qssl::Error;
 use qssl::engine::conn::Progress;
-use qssl::engine::transport::{MemoryPipe, Transport};
+use qssl::engine::transport::Transport;
 use qssl::engine::{Connection, Mode};
 use qssl::model::bytes::{OptBytes, SecretBytes};
-use qssl::model::cert::Certificate;
 use qssl::model::config::{PskHandler, SslConfiguration};
-use qssl::model::enums::{encoding, key_type, protocol, ssl_option, verify_mode};
-use qssl::model::key::Key;
+use qssl::model::enums::{protocol, ssl_option, verify_mode};
 use qssl::model::psk::PskAuthenticator;
 
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-fn cert(name: &str) -> Certificate {
-    Certificate::from_data(&fixture(name), encoding::PEM).remove(0)
-}
-
-fn key(name: &str) -> Key {
-    Key::from_pkey(
-        PKey::private_key_from_pem(&fixture(name)).unwrap(),
-        key_type::PRIVATE_KEY,
-    )
-}
-
-fn server_config() -> SslConfiguration {
-    let mut c = SslConfiguration::default_configuration();
-    c.set_local_certificate(cert("server.pem"));
-    c.set_private_key(key("server-key.pem"));
-    c
-}
-
-fn client_config() -> SslConfiguration {
-    let mut c = SslConfiguration::default_configuration();
-    c.set_ca_certificates(Arc::from(vec![cert("ca.pem")]));
-    c
-}
-
-fn mem() -> Transport {
-    Transport::Memory(MemoryPipe::default())
-}
-
-/// Moves bytes between the two memory transports.
-fn shuttle(a: &mut Connection, b: &mut Connection) -> bool {
-    let out_a: Vec<u8> = a.memory().unwrap().outbound.drain(..).collect();
-    let out_b: Vec<u8> = b.memory().unwrap().outbound.drain(..).collect();
-    let moved = !out_a.is_empty() || !out_b.is_empty();
-    b.memory().unwrap().inbound.extend(out_a);
-    a.memory().unwrap().inbound.extend(out_b);
-    moved
-}
-
-/// Runs both handshakes to completion or failure.
-fn handshake(
-    client: &mut Connection,
-    server: &mut Connection,
-) -> (Result<(), Error>, Result<(), Error>) {
-    let (mut rc, mut rs) = (None, None);
-    for _ in 0..100 {
-        if rc.is_none() {
-            match client.handshake() {
-                Ok(Progress::Done) => rc = Some(Ok(())),
-                Ok(_) => {}
-                Err(e) => rc = Some(Err(e)),
-            }
-        }
-        if rs.is_none() {
-            match server.handshake() {
-                Ok(Progress::Done) => rs = Some(Ok(())),
-                Ok(_) => {}
-                Err(e) => rs = Some(Err(e)),
-            }
-        }
-        let moved = shuttle(client, server);
-        if rc.is_some() && rs.is_some() && !moved {
-            break;
-        }
-        if !moved && (rc.is_some() || rs.is_some()) {
-            // One side finished or failed and nothing moves: the other is stuck.
-            if rc.is_none() {
-                rc = Some(Err(Error::Tls("client stalled".into())));
-            }
-            if rs.is_none() {
-                rs = Some(Err(Error::Tls("server stalled".into())));
-            }
-        }
-    }
-    (
-        rc.unwrap_or(Err(Error::Tls("client timed out".into()))),
-        rs.unwrap_or(Err(Error::Tls("server timed out".into()))),
-    )
-}
-
-fn pair(c: &SslConfiguration, s: &SslConfiguration) -> (Connection, Connection) {
-    let mut client = Connection::new(c, Mode::Client, mem()).unwrap();
-    client.set_peer_verify_name("localhost").unwrap();
-    let server = Connection::new(s, Mode::Server, mem()).unwrap();
-    (client, server)
-}
+use common::{
+    cert, client_config, handshake_both as handshake, key, mem, memory_pair as pair, server_config,
+    shuttle,
+};
 
 #[test]
 fn tls13_certificate_handshake_and_state() {

@@ -831,3 +831,14 @@ fn gnutls_psk_qssl_server() {
         }
     }
 }
+
+/// A test that needs a missing tool fails under CI (and is skipped only
+/// outside it); present tools pass either way.
+#[test]
+fn a_missing_tool_fails_under_ci() {
+    let missing = "qssl-no-such-tool";
+    let under_ci = std::panic::catch_unwind(|| missing_tools_with(&[missing], true));
+    assert!(under_ci.is_err(), "a missing tool must fail under CI");
+    assert!(missing_tools_with(&[missing], false));
+    assert!(!missing_tools_with(&["sh"], true));
+}

@@ -3,36 +3,19 @@
 //! on demand, contexts shared by configurations taken from a connection,
 //! and the memory transport moving bytes in order across wrap-around.
 
+mod common;
+
 use std::sync::Arc;
 
-use openssl::pkey::PKey;
-use qssl::engine::conn::Progress;
-use qssl::engine::transport::{MemoryPipe, Transport};
+use qssl::engine::transport::Transport;
 use qssl::engine::{Connection, Mode};
 use qssl::model::cert::Certificate;
 use qssl::model::config::SslConfiguration;
-use qssl::model::enums::{encoding, key_type, protocol, ssl_option};
-use qssl::model::key::Key;
+use qssl::model::enums::{encoding, protocol, ssl_option};
 
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
+use common::{cert, fixture, key, mem, memory_connect as connect, shuttle};
 
-fn cert(name: &str) -> Certificate {
-    Certificate::from_data(&fixture(name), encoding::PEM).remove(0)
-}
-
-fn key(name: &str) -> Key {
-    Key::from_pkey(
-        PKey::private_key_from_pem(&fixture(name)).unwrap(),
-        key_type::PRIVATE_KEY,
-    )
-}
-
+/// The server side uses the EC certificate.
 fn server_config() -> SslConfiguration {
     let mut c = SslConfiguration::default_configuration();
     c.set_local_certificate(cert("server-ec.pem"));
@@ -41,45 +24,11 @@ fn server_config() -> SslConfiguration {
 }
 
 fn client_config(persist: bool) -> SslConfiguration {
-    let mut c = SslConfiguration::default_configuration();
-    c.set_ca_certificates(Arc::from(vec![cert("ca.pem")]));
+    let mut c = common::client_config();
     if persist {
         c.set_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE, false);
     }
     c
-}
-
-fn mem() -> Transport {
-    Transport::Memory(MemoryPipe::default())
-}
-
-fn shuttle(a: &mut Connection, b: &mut Connection) -> bool {
-    let out_a: Vec<u8> = a.memory().unwrap().outbound.drain(..).collect();
-    let out_b: Vec<u8> = b.memory().unwrap().outbound.drain(..).collect();
-    let moved = !out_a.is_empty() || !out_b.is_empty();
-    b.memory().unwrap().inbound.extend(out_a);
-    a.memory().unwrap().inbound.extend(out_b);
-    moved
-}
-
-fn connect(cc: &SslConfiguration, sc: &SslConfiguration) -> (Connection, Connection) {
-    let mut c = Connection::new(cc, Mode::Client, mem()).unwrap();
-    c.set_peer_verify_name("localhost").unwrap();
-    let mut s = Connection::new(sc, Mode::Server, mem()).unwrap();
-    let (mut cd, mut sd) = (false, false);
-    for _ in 0..100 {
-        if !cd {
-            cd = c.handshake().unwrap() == Progress::Done;
-        }
-        if !sd {
-            sd = s.handshake().unwrap() == Progress::Done;
-        }
-        let moved = shuttle(&mut c, &mut s);
-        if cd && sd && !moved {
-            return (c, s);
-        }
-    }
-    panic!("handshake did not complete");
 }
 
 /// The server writes a byte and the client reads it, which processes the

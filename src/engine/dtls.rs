@@ -1045,6 +1045,11 @@ impl Dtls {
         self.out.pop_front()
     }
 
+    /// Beyond Qt: the next datagram waiting on a memory transport, left queued.
+    pub fn peek_datagram(&self) -> Option<&[u8]> {
+        self.out.front().map(Vec::as_slice)
+    }
+
     /// Beyond Qt: datagrams waiting on a memory transport.
     pub fn pending_datagrams(&self) -> usize {
         self.out.len()
@@ -1712,6 +1717,11 @@ impl Verifier {
     /// QDtlsClientVerifier::dtlsErrorString().
     pub fn dtls_error_string(&self) -> &str {
         &self.error_string
+    }
+
+    /// Beyond Qt: the next HelloVerifyRequest waiting, left queued.
+    pub fn peek_datagram(&self) -> Option<&[u8]> {
+        self.out.front().map(Vec::as_slice)
     }
 
     /// Beyond Qt: the next HelloVerifyRequest waiting on a memory transport.

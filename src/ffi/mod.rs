@@ -27,6 +27,7 @@ pub mod config;
 pub mod conn;
 pub mod curve;
 pub mod dh;
+pub mod dtls;
 pub mod key;
 pub mod psk;
 pub mod server;

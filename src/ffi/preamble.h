@@ -74,6 +74,12 @@ typedef struct qssl_ssl_error_t qssl_ssl_error_t;
 /** A TLS connection driven by a configuration (the handshake part of QSslSocket). */
 typedef struct qssl_conn_t qssl_conn_t;
 
+/** A DTLS 1.2 connection driven by a DTLS configuration (QDtls). */
+typedef struct qssl_dtls_t qssl_dtls_t;
+
+/** A stateless DTLS ClientHello cookie verifier (QDtlsClientVerifier). */
+typedef struct qssl_dtls_verifier_t qssl_dtls_verifier_t;
+
 /** An owned snapshot list of certificates (QList<QSslCertificate>). */
 typedef struct qssl_cert_list_t qssl_cert_list_t;
 

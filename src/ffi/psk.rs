@@ -109,7 +109,7 @@ pub extern "C" fn qssl_psk_auth_new() -> *mut qssl_psk_auth_t {
 }
 
 /// Copies an authenticator in O(1) (shared until written). NULL gives NULL.
-/// Qt: QSslPreSharedKeyAuthenticator(const QSslPreSharedKeyAuthenticator &).
+/// Qt: QSslPreSharedKeyAuthenticator::QSslPreSharedKeyAuthenticator(const QSslPreSharedKeyAuthenticator &).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_copy(auth: *const qssl_psk_auth_t) -> *mut qssl_psk_auth_t {
     // SAFETY: the C contract: NULL or live handles from qssl.
@@ -118,7 +118,7 @@ pub unsafe extern "C" fn qssl_psk_auth_copy(auth: *const qssl_psk_auth_t) -> *mu
 
 /// Frees an authenticator; NULL is a no-op. The key bytes are wiped when the
 /// last copy goes. Never free the borrowed handle a callback receives.
-/// Qt: ~QSslPreSharedKeyAuthenticator().
+/// Qt: QSslPreSharedKeyAuthenticator::~QSslPreSharedKeyAuthenticator().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_free(auth: *mut qssl_psk_auth_t) {
     // SAFETY: the C contract: NULL or live handles from qssl.
@@ -126,7 +126,8 @@ pub unsafe extern "C" fn qssl_psk_auth_free(auth: *mut qssl_psk_auth_t) {
 }
 
 /// Qt's `==`: identity hint, identity, key and both maxima (null bytes equal
-/// empty ones). NULL is not equal to anything. Qt: operator==(QSslPreSharedKeyAuthenticator).
+/// empty ones). NULL is not equal to anything.
+/// Qt: operator==(const QSslPreSharedKeyAuthenticator &, const QSslPreSharedKeyAuthenticator &).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_equal(
     a: *const qssl_psk_auth_t,
@@ -168,7 +169,7 @@ pub unsafe extern "C" fn qssl_psk_auth_identity_hint(
 }
 
 /// True when the identity hint is null (no hint). NULL gives true.
-/// Qt: identityHint().isNull().
+/// Qt: QSslPreSharedKeyAuthenticator::identityHint().isNull().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_identity_hint_is_null(auth: *const qssl_psk_auth_t) -> bool {
     boundary::value_pure("qssl_psk_auth_identity_hint_is_null", true, || {
@@ -192,7 +193,8 @@ pub unsafe extern "C" fn qssl_psk_auth_identity(
     })
 }
 
-/// True when the identity is null. NULL gives true. Qt: identity().isNull().
+/// True when the identity is null. NULL gives true.
+/// Qt: QSslPreSharedKeyAuthenticator::identity().isNull().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_identity_is_null(auth: *const qssl_psk_auth_t) -> bool {
     boundary::value_pure("qssl_psk_auth_identity_is_null", true, || {
@@ -224,7 +226,7 @@ pub unsafe extern "C" fn qssl_psk_auth_set_identity(
 
 /// The maximum identity length the handshake accepts (255 on OpenSSL 3
 /// clients, 0 on servers and for a default-constructed authenticator).
-/// NULL gives 0. Qt: maximumIdentityLength().
+/// NULL gives 0. Qt: QSslPreSharedKeyAuthenticator::maximumIdentityLength().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_maximum_identity_length(
     auth: *const qssl_psk_auth_t,
@@ -256,7 +258,8 @@ pub unsafe extern "C" fn qssl_psk_auth_pre_shared_key(
     })
 }
 
-/// True when the key is null. NULL gives true. Qt: preSharedKey().isNull().
+/// True when the key is null. NULL gives true.
+/// Qt: QSslPreSharedKeyAuthenticator::preSharedKey().isNull().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_pre_shared_key_is_null(
     auth: *const qssl_psk_auth_t,
@@ -269,7 +272,7 @@ pub unsafe extern "C" fn qssl_psk_auth_pre_shared_key_is_null(
 
 /// Sets the pre-shared key (copied into memory that is wiped when released;
 /// any length, truncated to the maximum when used). `(NULL, 0)` is null; an
-/// empty key refuses the handshake. Qt: setPreSharedKey().
+/// empty key refuses the handshake. Qt: QSslPreSharedKeyAuthenticator::setPreSharedKey().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_set_pre_shared_key(
     auth: *mut qssl_psk_auth_t,
@@ -293,7 +296,8 @@ pub unsafe extern "C" fn qssl_psk_auth_set_pre_shared_key(
 }
 
 /// The maximum key length the handshake accepts (512 on OpenSSL 3; 0 for a
-/// default-constructed authenticator). NULL gives 0. Qt: maximumPreSharedKeyLength().
+/// default-constructed authenticator). NULL gives 0.
+/// Qt: QSslPreSharedKeyAuthenticator::maximumPreSharedKeyLength().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_maximum_pre_shared_key_length(
     auth: *const qssl_psk_auth_t,

@@ -15,7 +15,7 @@ pub const BACKEND_NAME: &str = "openssl";
 /// Whether qssl implements DTLS (`qssl_dtls_t`, `qssl_dtls_verifier_t`).
 /// The single switch for the DTLS answers of the backend API: the DTLS
 /// protocols, `QSsl::ImplementedClass::Dtls` and `DtlsCookie`.
-pub const DTLS_IMPLEMENTED: bool = false;
+pub const DTLS_IMPLEMENTED: bool = true;
 
 /// `QSsl::ImplementedClass` (Qt 6).
 pub mod implemented_class {

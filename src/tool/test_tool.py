@@ -33,7 +33,7 @@ def need(program):
     path = shutil.which(program)
     if path:
         return path
-    if os.environ.get("CI"):
+    if os.environ.get("CI", "") not in ("", "0", "false"):
         raise Failure(f"{program} is required under CI but was not found")
     print(f"skipped: {program} not found")
     sys.exit(SKIP)
@@ -292,6 +292,21 @@ def case_against_openssl_s_client():
     check(rc == 0, "server failed", err)
     s = one_json(err, "server")
     check(s["protocol"] == "TLSv1.2" and s["cipher"], "server view", s)
+
+
+def case_missing_tool_fails_under_ci():
+    """A case whose peer program is missing fails under CI and skips otherwise."""
+    def run(ci):
+        env = {k: v for k, v in os.environ.items() if k != "CI"}
+        env["PATH"] = "/nonexistent"
+        if ci:
+            env["CI"] = "true"
+        return subprocess.run([sys.executable, os.path.abspath(__file__), TOOL, FIXTURES,
+                               "against_openssl_s_server"], env=env, capture_output=True, text=True)
+    r = run(ci=True)
+    check(r.returncode == 1 and "required under CI" in r.stdout, "under CI", r.returncode, r.stdout)
+    r = run(ci=False)
+    check(r.returncode == SKIP and "skipped" in r.stdout, "without CI", r.returncode, r.stdout)
 
 
 # ---- servers that scale out (issue 16): SNI, ticket keys, key log, reload ----

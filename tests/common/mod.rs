@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use openssl::pkey::PKey;
 use qssl::Error;
 use qssl::engine::conn::Progress;
-use qssl::engine::transport::Transport;
+use qssl::engine::transport::{MemoryPipe, Transport};
 use qssl::engine::{Connection, Mode};
 use qssl::model::bytes::{OptBytes, SecretBytes};
 use qssl::model::cert::Certificate;
@@ -101,8 +101,15 @@ pub fn tool(name: &str) -> Option<PathBuf> {
 }
 
 /// True (after printing why) when one of the tools is missing; the test then
-/// returns early instead of failing.
+/// returns early. Under CI (environment variable `CI` set) a missing tool is
+/// a failure instead: the test panics, so a CI run never passes green
+/// without the peers it is meant to talk to.
 pub fn missing_tools(names: &[&str]) -> bool {
+    missing_tools_with(names, ci())
+}
+
+/// [`missing_tools`] with the CI decision given (for testing it).
+pub fn missing_tools_with(names: &[&str], ci: bool) -> bool {
     let missing: Vec<&str> = names
         .iter()
         .copied()
@@ -111,11 +118,21 @@ pub fn missing_tools(names: &[&str]) -> bool {
     if missing.is_empty() {
         return false;
     }
-    eprintln!(
-        "SKIPPED: {} not found on PATH (install the packages openssl and gnutls-bin to run this test)",
+    let why = format!(
+        "{} not found on PATH (install the packages openssl and gnutls-bin: bash .ci/deps)",
         missing.join(", ")
     );
+    if ci {
+        panic!("{why}; required under CI");
+    }
+    eprintln!("SKIPPED: {why}");
     true
+}
+
+/// True when the environment variable `CI` is set (to anything but "", "0"
+/// or "false").
+pub fn ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
 }
 
 // ---- temporary files --------------------------------------------------------------
@@ -691,4 +708,82 @@ pub fn tls13_psk_session_pem(key: &[u8], suite: [u8; 2]) -> String {
     }
     pem.push_str("-----END SSL SESSION PARAMETERS-----\n");
     pem
+}
+
+// ---- connections over memory ----------------------------------------------------
+
+/// A memory transport (the test moves the bytes with [`shuttle`]).
+pub fn mem() -> Transport {
+    Transport::Memory(MemoryPipe::default())
+}
+
+/// Moves the bytes waiting in each memory transport to the other; true if
+/// anything moved.
+pub fn shuttle(a: &mut Connection, b: &mut Connection) -> bool {
+    let out_a: Vec<u8> = a.memory().unwrap().outbound.drain(..).collect();
+    let out_b: Vec<u8> = b.memory().unwrap().outbound.drain(..).collect();
+    let moved = !out_a.is_empty() || !out_b.is_empty();
+    b.memory().unwrap().inbound.extend(out_a);
+    a.memory().unwrap().inbound.extend(out_b);
+    moved
+}
+
+/// Runs both handshakes of a memory pair to completion or failure; a side
+/// that waits while nothing moves any more fails as "stalled".
+pub fn handshake_both(
+    client: &mut Connection,
+    server: &mut Connection,
+) -> (Result<(), Error>, Result<(), Error>) {
+    let (mut rc, mut rs) = (None, None);
+    for _ in 0..100 {
+        if rc.is_none() {
+            match client.handshake() {
+                Ok(Progress::Done) => rc = Some(Ok(())),
+                Ok(_) => {}
+                Err(e) => rc = Some(Err(e)),
+            }
+        }
+        if rs.is_none() {
+            match server.handshake() {
+                Ok(Progress::Done) => rs = Some(Ok(())),
+                Ok(_) => {}
+                Err(e) => rs = Some(Err(e)),
+            }
+        }
+        let moved = shuttle(client, server);
+        if rc.is_some() && rs.is_some() && !moved {
+            break;
+        }
+        if !moved && (rc.is_some() || rs.is_some()) {
+            // One side finished or failed and nothing moves: the other is stuck.
+            if rc.is_none() {
+                rc = Some(Err(Error::Tls("client stalled".into())));
+            }
+            if rs.is_none() {
+                rs = Some(Err(Error::Tls("server stalled".into())));
+            }
+        }
+    }
+    (
+        rc.unwrap_or(Err(Error::Tls("client timed out".into()))),
+        rs.unwrap_or(Err(Error::Tls("server timed out".into()))),
+    )
+}
+
+/// A client (verifying the name "localhost") and a server over memory
+/// transports, before their handshakes.
+pub fn memory_pair(c: &SslConfiguration, s: &SslConfiguration) -> (Connection, Connection) {
+    let mut client = Connection::new(c, Mode::Client, mem()).unwrap();
+    client.set_peer_verify_name("localhost").unwrap();
+    let server = Connection::new(s, Mode::Server, mem()).unwrap();
+    (client, server)
+}
+
+/// A memory pair with both handshakes done; panics if either fails.
+pub fn memory_connect(c: &SslConfiguration, s: &SslConfiguration) -> (Connection, Connection) {
+    let (mut client, mut server) = memory_pair(c, s);
+    let (rc, rs) = handshake_both(&mut client, &mut server);
+    rc.expect("client handshake");
+    rs.expect("server handshake");
+    (client, server)
 }
