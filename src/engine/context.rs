@@ -307,7 +307,6 @@ fn configure(
         b.set_ciphersuites(&join(&tls13))
             .map_err(ctx_err("invalid TLS 1.3 cipher suites"))?;
     }
-    super::dtls::allow_listed_ccm8(b, &s.ciphers);
 
     // §7.4 trust store: configured CAs that have not expired, plus the shared
     // system store when the configuration trusts the system roots.

@@ -221,15 +221,6 @@ const SSL_ERROR_ZERO_RETURN: c_int = 6;
 type TimerCb = unsafe extern "C" fn(s: *mut sys::SSL, timer_us: c_uint) -> c_uint;
 type CookieGenCb = extern "C" fn(*mut sys::SSL, *mut c_uchar, *mut c_uint) -> c_int;
 type CookieVerifyCb = extern "C" fn(*mut sys::SSL, *const c_uchar, c_uint) -> c_int;
-type SecurityCb = unsafe extern "C" fn(
-    s: *const sys::SSL,
-    ctx: *const sys::SSL_CTX,
-    op: c_int,
-    bits: c_int,
-    nid: c_int,
-    other: *mut c_void,
-    ex: *mut c_void,
-) -> c_int;
 
 unsafe extern "C" {
     fn DTLS_set_timer_cb(s: *mut sys::SSL, cb: Option<TimerCb>);
@@ -238,9 +229,6 @@ unsafe extern "C" {
     fn BIO_ADDR_new() -> *mut c_void;
     fn BIO_ADDR_free(a: *mut c_void);
     fn BIO_get_new_index() -> c_int;
-    fn SSL_CTX_get_security_callback(ctx: *const sys::SSL_CTX) -> Option<SecurityCb>;
-    fn SSL_CTX_set_security_callback(ctx: *mut sys::SSL_CTX, cb: Option<SecurityCb>);
-    fn SSL_CIPHER_get_name(c: *const sys::SSL_CIPHER) -> *const c_char;
     fn BIO_up_ref(b: *mut sys::BIO) -> c_int;
     fn SSL_set_options(s: *mut sys::SSL, op: u64) -> u64;
 }
@@ -495,76 +483,6 @@ fn install_cookie_callbacks(b: &mut SslContextBuilder) {
         sys::SSL_CTX_set_cookie_verify_cb(b.as_ptr(), Some(cookie_verify_cb));
     }
     let _: (CookieGenCb, CookieVerifyCb) = (cookie_generate_cb, cookie_verify_cb);
-}
-
-// ---- CCM-8 at the default security level ----------------------------------------
-
-static DEFAULT_SECURITY_CB: OnceLock<usize> = OnceLock::new();
-
-fn cipher_is_ccm8(c: *const sys::SSL_CIPHER) -> bool {
-    if c.is_null() {
-        return false;
-    }
-    // SAFETY: a live cipher; OpenSSL's static name.
-    let name = unsafe { std::ffi::CStr::from_ptr(SSL_CIPHER_get_name(c)) };
-    name.to_bytes().ends_with(b"CCM8") || name.to_bytes().ends_with(b"CCM_8")
-}
-
-unsafe extern "C" fn ccm8_security_cb(
-    s: *const sys::SSL,
-    ctx: *const sys::SSL_CTX,
-    op: c_int,
-    bits: c_int,
-    nid: c_int,
-    other: *mut c_void,
-    ex: *mut c_void,
-) -> c_int {
-    const SSL_SECOP_OTHER_TYPE: c_int = 0xffff_0000u32 as c_int;
-    const SSL_SECOP_OTHER_CIPHER: c_int = 1 << 16;
-    let Some(&f) = DEFAULT_SECURITY_CB.get() else {
-        return 0;
-    };
-    if f == 0 {
-        return 0;
-    }
-    // SAFETY: the stored value is OpenSSL's own default callback.
-    let default: SecurityCb = unsafe { std::mem::transmute::<usize, SecurityCb>(f) };
-    let mut bits = bits;
-    if op & SSL_SECOP_OTHER_TYPE == SSL_SECOP_OTHER_CIPHER
-        && cipher_is_ccm8(other.cast_const().cast())
-    {
-        // Judge a CCM-8 suite by its AES key strength instead of the 64 bits
-        // OpenSSL 3 assigns it for the short tag; every other check stays.
-        bits = bits.max(128);
-    }
-    // SAFETY: forwarding OpenSSL's own arguments to its default callback.
-    unsafe { default(s, ctx, op, bits, nid, other, ex) }
-}
-
-/// When the configuration's own cipher list names a CCM-8 suite, let the
-/// security level accept CCM-8 suites (OpenSSL 3 rates them at 64 bits,
-/// below Debian's default level 2). Only the strength of CCM-8 suites is
-/// re-rated; key sizes, signatures and every other check keep the level.
-pub(crate) fn allow_listed_ccm8(b: &mut SslContextBuilder, explicit: &[Cipher]) {
-    if !explicit
-        .iter()
-        .any(|c| c.name().ends_with("CCM8") || c.name().ends_with("CCM_8"))
-    {
-        return;
-    }
-    // SAFETY: live context; reading its current (default) callback.
-    let current = unsafe { SSL_CTX_get_security_callback(b.as_ptr()) };
-    let Some(current) = current else { return };
-    if current as usize == ccm8_security_cb as SecurityCb as usize {
-        return;
-    }
-    let stored = *DEFAULT_SECURITY_CB.get_or_init(|| current as usize);
-    if stored != current as usize {
-        // A callback other than OpenSSL's default: leave it alone.
-        return;
-    }
-    // SAFETY: live context; a plain function.
-    unsafe { SSL_CTX_set_security_callback(b.as_ptr(), Some(ccm8_security_cb)) };
 }
 
 // ---- context --------------------------------------------------------------------
