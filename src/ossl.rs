@@ -243,6 +243,8 @@ unsafe extern "C" {
     pub(crate) fn X509_VERIFY_PARAM_get0_email(
         param: *mut openssl_sys::X509_VERIFY_PARAM,
     ) -> *const c_char;
+    pub(crate) fn ERR_set_mark() -> c_int;
+    pub(crate) fn ERR_pop_to_mark() -> c_int;
     pub(crate) fn X509_VERIFY_PARAM_get1_ip_asc(
         param: *mut openssl_sys::X509_VERIFY_PARAM,
     ) -> *mut c_char;

@@ -272,7 +272,11 @@ unsafe fn foreign_host_ok(
             {
                 return true;
             }
+            // Without an IP address the getter queues an error: keep the
+            // queue as the caller had it.
+            ossl::ERR_set_mark();
             let ip = ossl::X509_VERIFY_PARAM_get1_ip_asc(param);
+            ossl::ERR_pop_to_mark();
             if !ip.is_null() {
                 openssl_sys::CRYPTO_free(ip.cast(), c"qssl".as_ptr(), 0);
                 return true;
