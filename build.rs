@@ -10,6 +10,9 @@ use std::env;
 use std::fs;
 use std::path::PathBuf;
 
+#[path = "build/header_sections.rs"]
+mod header_sections;
+
 /// The major version of the C ABI; the SONAME is `libqssl.so.<ABI_MAJOR>`.
 const ABI_MAJOR: &str = "0";
 
@@ -19,6 +22,7 @@ fn main() {
 
     println!("cargo::rerun-if-changed=src");
     println!("cargo::rerun-if-changed=cbindgen.toml");
+    println!("cargo::rerun-if-changed=build");
     println!("cargo::rerun-if-changed=include/qssl.h");
     println!("cargo::rerun-if-env-changed=QSSL_BLESS_HEADER");
     println!("cargo::rerun-if-env-changed=CI");
@@ -63,7 +67,12 @@ fn main() {
         Err(e) => panic!("cbindgen failed to generate qssl.h: {e}"),
     }
 
-    let fresh = fs::read_to_string(&generated).expect("generated header");
+    // Sections per handle type (see build/header_sections.rs).
+    let fresh = header_sections::arrange(
+        &fs::read_to_string(&generated).expect("generated header"),
+        &preamble,
+    );
+    fs::write(&generated, &fresh).expect("write the arranged header");
     let committed_path = crate_dir.join("include/qssl.h");
     let committed = fs::read_to_string(&committed_path).unwrap_or_default();
     if fresh != committed {

@@ -20,7 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 cd "$root"
 
-SECTIONS="handshake_rate handshake_instr xfer_rate xfer_instr scaling micro memory"
+SECTIONS="handshake_rate handshake_instr xfer_rate xfer_instr scaling micro memory load"
 doc=docs/PERFORMANCE.md
 quick=""
 only=""
@@ -195,6 +195,18 @@ if "raw" in v and "qssl" in v and "diff" in v:
     print(f"| {titles[sys.argv[2]]} | {v['raw'][0]} B / {v['raw'][1]} B | {v['qssl'][0]} B / {v['qssl'][1]} B | {v['diff'][0]} B / {v['diff'][1]} B | ≤ +1 KB: {met} |")
 EOF
     done
+}
+
+section_load() {
+    # A server under load (issue 16): 1,000 and 10,000 live connections.
+    if [ ! -x "$B/qssl-load" ]; then echo "(qssl-load not built)"; return; fi
+    local args=(--conns 1000 --conns 10000)
+    [ -z "$quick" ] || args=(--conns 300)
+    local l0; l0=$(load_now)
+    "$B/qssl-load" --markdown "${args[@]}" >"$tmp/ld.txt" 2>/dev/null
+    echo "$(cmdline ./$B/qssl-load "${args[@]}") (TLS 1.3, ECDSA P-256, x25519; the server: one process, one epoll loop, non-blocking sockets; the clients: raw OpenSSL in the bench process, at most 256 handshakes in flight), load average before: $l0, after: $(load_now) (handshakes/s counts the clients' CPU time too and follows the load; the server's CPU time per handshake does not)"
+    echo
+    cat "$tmp/ld.txt"
 }
 
 # ---- run and write ------------------------------------------------------------------------

@@ -19,5 +19,9 @@ int main() {
     qint64 n = socket.bytesAvailable();
     quint16 port = 443;
     QSslEllipticCurve curve = QSslEllipticCurve::fromShortName("prime256v1");
-    return (config.isNull() || n != 0 || port != 443 || !curve.isValid()) ? 1 : 0;
+    QDtls dtls(QSslSocket::SslClientMode);
+    dtls.onPskRequired([](QSslPreSharedKeyAuthenticator *auth) { auth->setPreSharedKey("k"); });
+    QDtlsClientVerifier verifier;
+    bool dtlsOk = dtls.dtlsError() == QDtlsError::NoError && verifier.verifiedHello().empty();
+    return (config.isNull() || n != 0 || port != 443 || !curve.isValid() || !dtlsOk) ? 1 : 0;
 }

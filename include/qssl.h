@@ -124,12 +124,40 @@ typedef struct qssl_backend_config_t qssl_backend_config_t;
 /** QSslConfiguration::NextProtocolHttp1_1: "http/1.1". */
 #define QSSL_NEXT_PROTOCOL_HTTP1_1 "http/1.1"
 
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
 
-/**
- * The value qssl_cert_effective_date() and qssl_cert_expiry_date() return
- * for a null certificate (Qt: an invalid QDateTime): INT64_MIN.
+/*
+ * Sections of this header:
+ *   Library: status codes, last error, version
+ *   QSslSocket's static functions: TLS library, backends, protocols (qssl_socket_*)
+ *   Byte-string lists: qssl_bytes_list_t (QList<QByteArray>, QStringList)
+ *   Certificates: qssl_cert_t (QSslCertificate), qssl_cert_list_t
+ *   Keys: qssl_key_t (QSslKey)
+ *   Ciphers: qssl_cipher_t (QSslCipher), qssl_cipher_list_t
+ *   Elliptic curves: qssl_curve_t (QSslEllipticCurve), qssl_curve_list_t
+ *   Diffie-Hellman parameters: qssl_dh_params_t (QSslDiffieHellmanParameters)
+ *   SSL errors: qssl_ssl_error_t (QSslError), qssl_ssl_error_list_t
+ *   PSK authenticator: qssl_psk_auth_t (QSslPreSharedKeyAuthenticator)
+ *   Configuration: qssl_config_t (QSslConfiguration)
+ *   Backend configuration map: qssl_backend_config_t
+ *   Connections: qssl_conn_t (the TLS side of QSslSocket)
+ *   DTLS connections: qssl_dtls_t (QDtls)
+ *   DTLS cookie verifier: qssl_dtls_verifier_t (QDtlsClientVerifier)
+ *
+ * Each section lists its functions, then gives its enum types with their
+ * constants, then the functions. An enum type used by several sections
+ * is given in the first of them.
  */
-#define QSSL_CERT_DATE_INVALID (-9223372036854775807 - 1)
+
+/* ============================================================================================
+ * Library: status codes, last error, version
+ *
+ * Functions:
+ *   qssl_status_string qssl_last_error_message qssl_clear_last_error qssl_version
+ *   qssl_version_number qssl_openssl_version
+ * ============================================================================================ */
 
 /**
  * The result of a fallible qssl function: `QSSL_STATUS_OK` (0), a negative
@@ -139,161 +167,190 @@ typedef struct qssl_backend_config_t qssl_backend_config_t;
 typedef int32_t qssl_status_t;
 
 /**
- * An encoding (QSsl::EncodingFormat).
+ * Success.
  */
-typedef int32_t qssl_encoding_format_t;
+#define QSSL_STATUS_OK 0
 
 /**
- * How a certificate path is matched (QSslCertificate::PatternSyntax).
+ * Not an error: a non-blocking operation needs the transport to become readable.
  */
-typedef int32_t qssl_pattern_syntax_t;
+#define QSSL_STATUS_WANT_READ 1
 
 /**
- * A hash algorithm for qssl_cert_digest(), numbered as Qt's
- * QCryptographicHash::Algorithm.
+ * Not an error: a non-blocking operation needs the transport to become writable.
  */
-typedef int32_t qssl_cert_digest_t;
+#define QSSL_STATUS_WANT_WRITE 2
 
 /**
- * A distinguished-name field (QSslCertificate::SubjectInfo).
+ * A required pointer argument was NULL (or a NULL buffer came with a length).
  */
-typedef int32_t qssl_subject_info_t;
+#define QSSL_STATUS_NULL_ARGUMENT -1
 
 /**
- * A subject alternative name kind (QSsl::AlternativeNameEntryType).
+ * An argument is out of its domain: unknown enum value or option bit, invalid UTF-8, a negative depth.
  */
-typedef int32_t qssl_alternative_name_entry_type_t;
+#define QSSL_STATUS_INVALID_ARGUMENT -2
+
+/**
+ * The output buffer is too small; `*out_len` holds the size needed and nothing was written.
+ */
+#define QSSL_STATUS_BUFFER_TOO_SMALL -3
+
+/**
+ * Input bytes (PEM, DER, PKCS#12, a session ticket) could not be parsed.
+ */
+#define QSSL_STATUS_PARSE_FAILED -4
+
+/**
+ * A file or socket operation failed.
+ */
+#define QSSL_STATUS_IO -5
+
+/**
+ * The TLS protocol failed: handshake failure, alert received, bad record.
+ */
+#define QSSL_STATUS_TLS -6
+
+/**
+ * The peer's certificate could not be verified and the errors were not ignored.
+ */
+#define QSSL_STATUS_VERIFICATION_FAILED -7
+
+/**
+ * Valid, but not supported by qssl or by the OpenSSL in use.
+ */
+#define QSSL_STATUS_UNSUPPORTED -8
+
+/**
+ * An application callback returned non-zero or refused (for example an empty pre-shared key).
+ */
+#define QSSL_STATUS_CALLBACK_REFUSED -9
+
+/**
+ * A Rust panic was caught inside qssl; this is a bug in qssl, please report it.
+ */
+#define QSSL_STATUS_INTERNAL_PANIC -10
+
+/**
+ * Nothing matched: a path pattern found no file, a name is not known.
+ */
+#define QSSL_STATUS_NOT_FOUND -11
+
+/**
+ * A passphrase was wrong or missing.
+ */
+#define QSSL_STATUS_BAD_PASSPHRASE -12
+
+/**
+ * The handle is not in a state that allows the call (for example a read before the handshake).
+ */
+#define QSSL_STATUS_INVALID_STATE -13
+
+/**
+ * The connection is closed: the peer sent close_notify or the transport reached end of file.
+ */
+#define QSSL_STATUS_CLOSED -14
+
+/**
+ * SslOptionDisableEmptyFragments.
+ */
+#define QSSL_SSL_OPTION_DISABLE_EMPTY_FRAGMENTS 1
+
+/**
+ * SslOptionDisableSessionTickets.
+ */
+#define QSSL_SSL_OPTION_DISABLE_SESSION_TICKETS 2
+
+/**
+ * SslOptionDisableCompression.
+ */
+#define QSSL_SSL_OPTION_DISABLE_COMPRESSION 4
+
+/**
+ * SslOptionDisableServerNameIndication.
+ */
+#define QSSL_SSL_OPTION_DISABLE_SERVER_NAME_INDICATION 8
+
+/**
+ * SslOptionDisableLegacyRenegotiation.
+ */
+#define QSSL_SSL_OPTION_DISABLE_LEGACY_RENEGOTIATION 16
+
+/**
+ * SslOptionDisableSessionSharing.
+ */
+#define QSSL_SSL_OPTION_DISABLE_SESSION_SHARING 32
+
+/**
+ * SslOptionDisableSessionPersistence.
+ */
+#define QSSL_SSL_OPTION_DISABLE_SESSION_PERSISTENCE 64
+
+/**
+ * SslOptionDisableServerCipherPreference.
+ */
+#define QSSL_SSL_OPTION_DISABLE_SERVER_CIPHER_PREFERENCE 128
+
+/**
+ * The default options of a configuration (not a Qt name): 0x55.
+ */
+#define QSSL_SSL_OPTION_DEFAULTS 85
+
+/**
+ * Returns a static, NUL-terminated English text for a status code; unknown
+ * codes give "unknown status code". Never NULL; never free it.
+ */
+const char *qssl_status_string(qssl_status_t status);
+
+/**
+ * Returns the message of the most recent failure on the calling thread, as
+ * NUL-terminated UTF-8 ("" if nothing has failed yet). Successful calls do not
+ * clear it. The pointer is valid until the next failing qssl call on the same
+ * thread; never free it. Never NULL.
+ */
+const char *qssl_last_error_message(void);
+
+/**
+ * Clears the calling thread's last error message (it becomes "").
+ */
+void qssl_clear_last_error(void);
+
+/**
+ * Returns the version of the loaded qssl library as static NUL-terminated text,
+ * "MAJOR.MINOR.PATCH" (compare with QSSL_VERSION_STRING from the header you
+ * compiled against). Never NULL; never free it.
+ */
+const char *qssl_version(void);
+
+/**
+ * Returns the version of the loaded library as one number,
+ * `(major << 16) | (minor << 8) | patch` (compare with QSSL_VERSION_NUMBER).
+ */
+uint32_t qssl_version_number(void);
+
+/**
+ * Returns OpenSSL's version text of the OpenSSL library qssl runs on, for
+ * example "OpenSSL 3.0.19 27 Jan 2026". Static; never NULL; never free it.
+ */
+const char *qssl_openssl_version(void);
+
+/* ============================================================================================
+ * QSslSocket's static functions: TLS library, backends, protocols (qssl_socket_*)
+ *
+ * Functions:
+ *   qssl_socket_supports_ssl qssl_socket_ssl_library_version_number
+ *   qssl_socket_ssl_library_version_string qssl_socket_ssl_library_build_version_number
+ *   qssl_socket_ssl_library_build_version_string qssl_socket_active_backend
+ *   qssl_socket_available_backends qssl_socket_set_active_backend
+ *   qssl_socket_supported_protocols qssl_socket_is_protocol_supported
+ *   qssl_socket_implemented_classes qssl_socket_is_class_implemented
+ *   qssl_socket_supported_features qssl_socket_is_feature_supported
+ * ============================================================================================ */
 
 /**
  * A TLS/DTLS protocol version or range, Qt 6 numbering (QSsl::SslProtocol).
  */
 typedef int32_t qssl_ssl_protocol_t;
-
-/**
- * How the peer's certificate is verified (QSslSocket::PeerVerifyMode).
- */
-typedef int32_t qssl_peer_verify_mode_t;
-
-/**
- * A set of QSsl::SslOption bits; unknown bits are rejected (QSsl::SslOptions).
- */
-typedef uint32_t qssl_ssl_options_t;
-
-/**
- * The PSK callback: called during a PSK handshake with the `user_data` given
- * at registration and a borrowed authenticator, valid only during the call.
- * On a client, `auth` carries the server's identity hint (TLS 1.2; null in
- * TLS 1.3) and the maximum identity and key lengths; set the identity and the
- * key. On a server, it carries the server's own hint, the client's identity
- * and the maximum key length; set the key (an identity set there is ignored).
- * Return 0 to continue; any other value aborts the handshake. An empty key
- * refuses the handshake. Identity and key longer than the maxima are
- * truncated, as in Qt.
- */
-typedef int32_t (*qssl_psk_callback_t)(void *user_data, qssl_psk_auth_t *auth);
-
-/**
- * An elliptic curve (QSslEllipticCurve): OpenSSL's NID of the curve or
- * group; 0 is the invalid curve. A plain value: nothing to free.
- */
-typedef int32_t qssl_curve_t;
-
-/**
- * The type of a backend configuration value.
- */
-typedef int32_t qssl_backend_value_type_t;
-
-/**
- * The ALPN outcome (QSslConfiguration::NextProtocolNegotiationStatus).
- */
-typedef int32_t qssl_next_protocol_negotiation_status_t;
-
-/**
- * The side of a connection (QSslSocket::SslMode).
- */
-typedef int32_t qssl_ssl_mode_t;
-
-/**
- * A TLS alert level (Qt 6) (QSsl::AlertLevel).
- */
-typedef int32_t qssl_alert_level_t;
-
-/**
- * A TLS alert description: the TLS code itself; other codes pass through (QSsl::AlertType).
- */
-typedef int32_t qssl_alert_type_t;
-
-/**
- * The state of DH parameters (QSslDiffieHellmanParameters::Error).
- */
-typedef int32_t qssl_dh_params_error_t;
-
-/**
- * A QCryptographicHash::Algorithm value, for the cookie HMAC. Qt's numbers;
- * the constants below are the ones qssl computes (others are refused).
- */
-typedef int32_t qssl_cryptographic_hash_algorithm_t;
-
-/**
- * A QDtls::HandshakeState value (Qt's numbers).
- */
-typedef int32_t qssl_dtls_handshake_state_t;
-
-/**
- * A QDtlsError value (Qt's numbers).
- */
-typedef int32_t qssl_dtls_error_t;
-
-/**
- * A key algorithm (QSsl::KeyAlgorithm).
- */
-typedef int32_t qssl_key_algorithm_t;
-
-/**
- * Private or public key (QSsl::KeyType).
- */
-typedef int32_t qssl_key_type_t;
-
-/**
- * The SNI callback: called on a server during each handshake, before the
- * certificate is chosen, with the `user_data` given at registration and
- * the server name the client asked for (NULL when it sent none; valid only
- * during the call). To serve the connection with another configuration
- * (its certificate, chain, key, CA certificates, verification and ALPN
- * settings), set `*use_config` to it: it is borrowed for the call and
- * qssl keeps its own reference. Leave `*use_config` NULL to keep the
- * listening configuration. Return 0 to continue; any other value refuses
- * the handshake with the `unrecognized_name` alert. The protocol version
- * and the session ticket keys stay those of the listening configuration.
- * The callback may run concurrently on several threads.
- */
-typedef int32_t (*qssl_sni_callback_t)(void *user_data,
-                                       const char *server_name,
-                                       const qssl_config_t **use_config);
-
-/**
- * The key log callback: receives one line of the NSS key log format (the
- * `SSLKEYLOGFILE` format Wireshark reads), NUL-terminated, without a
- * newline, valid only during the call. It returns nothing: OpenSSL cannot
- * stop a handshake from here. The callback may run concurrently on several
- * threads.
- */
-typedef void (*qssl_keylog_callback_t)(void *user_data, const char *line);
-
-/**
- * A class a TLS backend may implement (QSsl::ImplementedClass, Qt 6).
- */
-typedef int32_t qssl_implemented_class_t;
-
-/**
- * A feature a TLS backend may support (QSsl::SupportedFeature, Qt 6).
- */
-typedef int32_t qssl_supported_feature_t;
-
-/**
- * The kind of an SSL error (QSslError::SslError).
- */
-typedef int32_t qssl_ssl_error_code_t;
 
 /**
  * TLS 1.0 only (TlsV1_0; deprecated in Qt 6.3, refused by OpenSSL 3's security level in practice).
@@ -371,84 +428,305 @@ typedef int32_t qssl_ssl_error_code_t;
 #define QSSL_SSL_PROTOCOL_UNKNOWN_PROTOCOL -1
 
 /**
- * SslOptionDisableEmptyFragments.
+ * A class a TLS backend may implement (QSsl::ImplementedClass, Qt 6).
  */
-#define QSSL_SSL_OPTION_DISABLE_EMPTY_FRAGMENTS 1
+typedef int32_t qssl_implemented_class_t;
 
 /**
- * SslOptionDisableSessionTickets.
+ * QSslKey (QSsl::ImplementedClass::Key).
  */
-#define QSSL_SSL_OPTION_DISABLE_SESSION_TICKETS 2
+#define QSSL_IMPLEMENTED_CLASS_KEY 0
 
 /**
- * SslOptionDisableCompression.
+ * QSslCertificate (QSsl::ImplementedClass::Certificate).
  */
-#define QSSL_SSL_OPTION_DISABLE_COMPRESSION 4
+#define QSSL_IMPLEMENTED_CLASS_CERTIFICATE 1
 
 /**
- * SslOptionDisableServerNameIndication.
+ * QSslSocket, in qssl the handshake part, `qssl_conn_t` (QSsl::ImplementedClass::Socket).
  */
-#define QSSL_SSL_OPTION_DISABLE_SERVER_NAME_INDICATION 8
+#define QSSL_IMPLEMENTED_CLASS_SOCKET 2
 
 /**
- * SslOptionDisableLegacyRenegotiation.
+ * QSslDiffieHellmanParameters (QSsl::ImplementedClass::DiffieHellman).
  */
-#define QSSL_SSL_OPTION_DISABLE_LEGACY_RENEGOTIATION 16
+#define QSSL_IMPLEMENTED_CLASS_DIFFIE_HELLMAN 3
 
 /**
- * SslOptionDisableSessionSharing.
+ * QSslEllipticCurve (QSsl::ImplementedClass::EllipticCurve).
  */
-#define QSSL_SSL_OPTION_DISABLE_SESSION_SHARING 32
+#define QSSL_IMPLEMENTED_CLASS_ELLIPTIC_CURVE 4
 
 /**
- * SslOptionDisableSessionPersistence.
+ * QDtls (QSsl::ImplementedClass::Dtls).
  */
-#define QSSL_SSL_OPTION_DISABLE_SESSION_PERSISTENCE 64
+#define QSSL_IMPLEMENTED_CLASS_DTLS 5
 
 /**
- * SslOptionDisableServerCipherPreference.
+ * QDtlsClientVerifier (QSsl::ImplementedClass::DtlsCookie).
  */
-#define QSSL_SSL_OPTION_DISABLE_SERVER_CIPHER_PREFERENCE 128
+#define QSSL_IMPLEMENTED_CLASS_DTLS_COOKIE 6
 
 /**
- * The default options of a configuration (not a Qt name): 0x55.
+ * A feature a TLS backend may support (QSsl::SupportedFeature, Qt 6).
  */
-#define QSSL_SSL_OPTION_DEFAULTS 85
+typedef int32_t qssl_supported_feature_t;
 
 /**
- * VerifyNone: no certificate is requested or checked.
+ * Certificate verification (QSsl::SupportedFeature::CertificateVerification).
  */
-#define QSSL_PEER_VERIFY_MODE_VERIFY_NONE 0
+#define QSSL_SUPPORTED_FEATURE_CERTIFICATE_VERIFICATION 0
 
 /**
- * QueryPeer: request a certificate, report errors, never fail on them.
+ * ALPN on the client (QSsl::SupportedFeature::ClientSideAlpn).
  */
-#define QSSL_PEER_VERIFY_MODE_QUERY_PEER 1
+#define QSSL_SUPPORTED_FEATURE_CLIENT_SIDE_ALPN 1
 
 /**
- * VerifyPeer: require a valid certificate.
+ * ALPN on the server (QSsl::SupportedFeature::ServerSideAlpn).
  */
-#define QSSL_PEER_VERIFY_MODE_VERIFY_PEER 2
+#define QSSL_SUPPORTED_FEATURE_SERVER_SIDE_ALPN 2
 
 /**
- * AutoVerifyPeer (default): VerifyPeer on clients, QueryPeer on servers.
+ * OCSP stapling, requested by a client (QSsl::SupportedFeature::Ocsp).
  */
-#define QSSL_PEER_VERIFY_MODE_AUTO_VERIFY_PEER 3
+#define QSSL_SUPPORTED_FEATURE_OCSP 3
 
 /**
- * UnencryptedMode (not accepted for a qssl connection).
+ * Pre-shared keys (QSsl::SupportedFeature::Psk).
  */
-#define QSSL_SSL_MODE_UNENCRYPTED_MODE 0
+#define QSSL_SUPPORTED_FEATURE_PSK 4
 
 /**
- * SslClientMode.
+ * Session tickets (QSsl::SupportedFeature::SessionTicket).
  */
-#define QSSL_SSL_MODE_SSL_CLIENT_MODE 1
+#define QSSL_SUPPORTED_FEATURE_SESSION_TICKET 5
 
 /**
- * SslServerMode.
+ * Alerts sent and received are reported (QSsl::SupportedFeature::Alerts).
  */
-#define QSSL_SSL_MODE_SSL_SERVER_MODE 2
+#define QSSL_SUPPORTED_FEATURE_ALERTS 6
+
+/**
+ * True when TLS is available: OpenSSL initialises and runs with the major
+ * version qssl was built against. Never fails.
+ *
+ * Qt: QSslSocket::supportsSsl()
+ */
+bool qssl_socket_supports_ssl(void);
+
+/**
+ * The version number of the OpenSSL library qssl runs on
+ * (`OpenSSL_version_num()`, `0xMNN00PP0` for OpenSSL 3: 0x30000130 is
+ * 3.0.19). Never fails.
+ *
+ * Qt: QSslSocket::sslLibraryVersionNumber()
+ */
+long qssl_socket_ssl_library_version_number(void);
+
+/**
+ * The version text of the OpenSSL library qssl runs on, for example
+ * "OpenSSL 3.0.19 27 Jan 2026" (the same text as qssl_openssl_version()).
+ * Static; never NULL; never free it.
+ *
+ * Qt: QSslSocket::sslLibraryVersionString()
+ */
+const char *qssl_socket_ssl_library_version_string(void);
+
+/**
+ * The version number of the OpenSSL qssl was built against
+ * (`OPENSSL_VERSION_NUMBER` of its headers). Never fails.
+ *
+ * Qt: QSslSocket::sslLibraryBuildVersionNumber()
+ */
+long qssl_socket_ssl_library_build_version_number(void);
+
+/**
+ * The version text of the OpenSSL qssl was built against
+ * (`OPENSSL_VERSION_TEXT` of its headers, for example
+ * "OpenSSL 3.0.19 27 Jan 2026"). Static; never NULL; never free it.
+ *
+ * Qt: QSslSocket::sslLibraryBuildVersionString()
+ */
+const char *qssl_socket_ssl_library_build_version_string(void);
+
+/**
+ * The name of the active TLS backend: always "openssl", qssl's one
+ * backend. Static; never NULL; never free it.
+ *
+ * Qt: QSslSocket::activeBackend() (Qt 6)
+ */
+const char *qssl_socket_active_backend(void);
+
+/**
+ * The names of the available TLS backends, as a new list of UTF-8
+ * strings: just "openssl". Free with qssl_bytes_list_free(). NULL only if
+ * memory runs out.
+ *
+ * Qt: QSslSocket::availableBackends() (Qt 6)
+ */
+qssl_bytes_list_t *qssl_socket_available_backends(void);
+
+/**
+ * Chooses the TLS backend by name. qssl's one backend is always active, so
+ * this returns true for "openssl" and false for any other name, including
+ * "" (as Qt, which refuses an empty name). NULL or invalid UTF-8: false,
+ * with a last-error message.
+ *
+ * Qt: QSslSocket::setActiveBackend() (Qt 6)
+ */
+bool qssl_socket_set_active_backend(const char *backend_name);
+
+/**
+ * The protocols `backend_name` supports (NULL or "" for the active
+ * backend), in Qt's order for its OpenSSL backend: AnyProtocol,
+ * SecureProtocols, TlsV1_0, TlsV1_0OrLater, TlsV1_1, TlsV1_1OrLater,
+ * TlsV1_2, TlsV1_2OrLater, TlsV1_3, TlsV1_3OrLater (then the DTLS values
+ * once qssl implements DTLS). An unknown backend has none (OK, length 0).
+ * Output in the `(buf, cap, out_len)` shape counted in values; errors:
+ * BUFFER_TOO_SMALL, NULL_ARGUMENT (`out_len`), INVALID_ARGUMENT (name not
+ * UTF-8).
+ *
+ * Qt: QSslSocket::supportedProtocols(const QString &backendName = {}) (Qt 6)
+ */
+qssl_status_t qssl_socket_supported_protocols(const char *backend_name,
+                                              qssl_ssl_protocol_t *buf,
+                                              size_t cap,
+                                              size_t *out_len);
+
+/**
+ * True when `backend_name` (NULL or "" for the active backend) supports
+ * `protocol`. UnknownProtocol is not supported. A value outside
+ * QSsl::SslProtocol, or a name that is not UTF-8: false with a
+ * last-error message (INVALID_ARGUMENT).
+ *
+ * Qt: QSslSocket::isProtocolSupported(QSsl::SslProtocol, const QString &backendName = {}) (Qt 6)
+ */
+bool qssl_socket_is_protocol_supported(qssl_ssl_protocol_t protocol, const char *backend_name);
+
+/**
+ * The classes `backend_name` implements (NULL or "" for the active
+ * backend), in Qt's order: Key, Certificate, Socket, (Dtls, DtlsCookie once
+ * qssl implements DTLS), EllipticCurve, DiffieHellman. An unknown backend
+ * has none. Output and errors as qssl_socket_supported_protocols().
+ *
+ * Qt: QSslSocket::implementedClasses(const QString &backendName = {}) (Qt 6)
+ */
+qssl_status_t qssl_socket_implemented_classes(const char *backend_name,
+                                              qssl_implemented_class_t *buf,
+                                              size_t cap,
+                                              size_t *out_len);
+
+/**
+ * True when `backend_name` (NULL or "" for the active backend) implements
+ * class `cl`. A value outside QSsl::ImplementedClass or a name that is not
+ * UTF-8: false with a last-error message (INVALID_ARGUMENT).
+ *
+ * Qt: QSslSocket::isClassImplemented(QSsl::ImplementedClass, const QString &backendName = {}) (Qt 6)
+ */
+bool qssl_socket_is_class_implemented(qssl_implemented_class_t cl,
+                                      const char *backend_name);
+
+/**
+ * The features `backend_name` supports (NULL or "" for the active
+ * backend): all seven of Qt 6, in order (OCSP stapling as a client; a qssl
+ * server refuses to staple, as Qt's cannot either). An unknown backend has
+ * none. Output and errors as qssl_socket_supported_protocols().
+ *
+ * Qt: QSslSocket::supportedFeatures(const QString &backendName = {}) (Qt 6)
+ */
+qssl_status_t qssl_socket_supported_features(const char *backend_name,
+                                             qssl_supported_feature_t *buf,
+                                             size_t cap,
+                                             size_t *out_len);
+
+/**
+ * True when `backend_name` (NULL or "" for the active backend) supports
+ * feature `ft`. A value outside QSsl::SupportedFeature or a name that is
+ * not UTF-8: false with a last-error message (INVALID_ARGUMENT).
+ *
+ * Qt: QSslSocket::isFeatureSupported(QSsl::SupportedFeature, const QString &backendName = {}) (Qt 6)
+ */
+bool qssl_socket_is_feature_supported(qssl_supported_feature_t ft,
+                                      const char *backend_name);
+
+/* ============================================================================================
+ * Byte-string lists: qssl_bytes_list_t (QList<QByteArray>, QStringList)
+ *
+ * Functions:
+ *   qssl_bytes_list_new qssl_bytes_list_free qssl_bytes_list_len qssl_bytes_list_get
+ *   qssl_bytes_list_is_null qssl_bytes_list_data qssl_bytes_list_lengths
+ * ============================================================================================ */
+
+
+/**
+ * Creates a list from `n` byte strings `(items[i], lens[i])`, copying them.
+ * Returns NULL on failure (NULL arrays with `n > 0`). Free it with
+ * qssl_bytes_list_free().
+ */
+qssl_bytes_list_t *qssl_bytes_list_new(const uint8_t *const *items, const size_t *lens, size_t n);
+
+/**
+ * Frees a list; NULL is a no-op. Borrowed pointers into it become invalid.
+ */
+void qssl_bytes_list_free(qssl_bytes_list_t *list);
+
+/**
+ * The number of byte strings (0 for NULL).
+ */
+size_t qssl_bytes_list_len(const qssl_bytes_list_t *list);
+
+/**
+ * Lends item `index`: `*data` points to its bytes (followed by a NUL that
+ * `*len` does not count, so text items are C strings), valid until the list
+ * is freed. Errors: NULL arguments, index out of range (INVALID_ARGUMENT).
+ */
+qssl_status_t qssl_bytes_list_get(const qssl_bytes_list_t *list,
+                                  size_t index,
+                                  const uint8_t **data,
+                                  size_t *len);
+
+/**
+ * Tells whether item `index` is a null byte array (QByteArray::isNull);
+ * false for NULL or out of range.
+ */
+bool qssl_bytes_list_is_null(const qssl_bytes_list_t *list, size_t index);
+
+/**
+ * All items' data pointers as an array of `qssl_bytes_list_len()` entries
+ * (each NUL-terminated beyond its length), in the form the list setters take
+ * with qssl_bytes_list_lengths(). Valid until the list is freed; NULL when
+ * empty or NULL.
+ */
+const uint8_t *const *qssl_bytes_list_data(const qssl_bytes_list_t *list);
+
+/**
+ * All items' lengths as an array of `qssl_bytes_list_len()` entries. Valid
+ * until the list is freed; NULL when empty or NULL.
+ */
+const size_t *qssl_bytes_list_lengths(const qssl_bytes_list_t *list);
+
+/* ============================================================================================
+ * Certificates: qssl_cert_t (QSslCertificate), qssl_cert_list_t
+ *
+ * Functions:
+ *   qssl_cert_new qssl_cert_copy qssl_cert_free qssl_cert_equal qssl_cert_swap qssl_cert_clear
+ *   qssl_cert_is_null qssl_cert_from_pem qssl_cert_from_der qssl_cert_from_data
+ *   qssl_cert_from_file qssl_cert_from_path qssl_cert_import_pkcs12 qssl_cert_to_pem
+ *   qssl_cert_to_der qssl_cert_to_text qssl_cert_version qssl_cert_serial_number
+ *   qssl_cert_digest qssl_cert_effective_date qssl_cert_expiry_date qssl_cert_is_self_signed
+ *   qssl_cert_is_blacklisted qssl_cert_subject_info qssl_cert_subject_info_by_attribute
+ *   qssl_cert_issuer_info qssl_cert_issuer_info_by_attribute qssl_cert_subject_info_attributes
+ *   qssl_cert_issuer_info_attributes qssl_cert_subject_display_name
+ *   qssl_cert_issuer_display_name qssl_cert_subject_alternative_names qssl_cert_public_key
+ *   qssl_cert_verify qssl_cert_list_new qssl_cert_list_free qssl_cert_list_len
+ *   qssl_cert_list_get qssl_cert_list_items
+ * ============================================================================================ */
+
+/**
+ * An encoding (QSsl::EncodingFormat).
+ */
+typedef int32_t qssl_encoding_format_t;
 
 /**
  * Pem.
@@ -461,54 +739,150 @@ typedef int32_t qssl_ssl_error_code_t;
 #define QSSL_ENCODING_FORMAT_DER 1
 
 /**
- * PrivateKey.
+ * How a certificate path is matched (QSslCertificate::PatternSyntax).
  */
-#define QSSL_KEY_TYPE_PRIVATE_KEY 0
+typedef int32_t qssl_pattern_syntax_t;
 
 /**
- * PublicKey.
+ * RegularExpression.
  */
-#define QSSL_KEY_TYPE_PUBLIC_KEY 1
+#define QSSL_PATTERN_SYNTAX_REGULAR_EXPRESSION 0
 
 /**
- * Opaque: a key qssl passes through without knowing its kind (X25519, Ed25519, ...).
+ * Wildcard.
  */
-#define QSSL_KEY_ALGORITHM_OPAQUE 0
+#define QSSL_PATTERN_SYNTAX_WILDCARD 1
 
 /**
- * Rsa.
+ * FixedString (default).
  */
-#define QSSL_KEY_ALGORITHM_RSA 1
+#define QSSL_PATTERN_SYNTAX_FIXED_STRING 2
 
 /**
- * Dsa.
+ * A hash algorithm for qssl_cert_digest(), numbered as Qt's
+ * QCryptographicHash::Algorithm.
  */
-#define QSSL_KEY_ALGORITHM_DSA 2
+typedef int32_t qssl_cert_digest_t;
 
 /**
- * Ec.
+ * Md4 (QCryptographicHash::Md4); needs OpenSSL's legacy provider, else QSSL_STATUS_UNSUPPORTED.
  */
-#define QSSL_KEY_ALGORITHM_EC 3
+#define QSSL_CERT_DIGEST_MD4 0
 
 /**
- * Dh.
+ * Md5 (QCryptographicHash::Md5), Qt's default for QSslCertificate::digest().
  */
-#define QSSL_KEY_ALGORITHM_DH 4
+#define QSSL_CERT_DIGEST_MD5 1
 
 /**
- * EmailEntry.
+ * Sha1 (QCryptographicHash::Sha1).
  */
-#define QSSL_ALTERNATIVE_NAME_ENTRY_TYPE_EMAIL_ENTRY 0
+#define QSSL_CERT_DIGEST_SHA1 2
 
 /**
- * DnsEntry.
+ * Sha224 (QCryptographicHash::Sha224).
  */
-#define QSSL_ALTERNATIVE_NAME_ENTRY_TYPE_DNS_ENTRY 1
+#define QSSL_CERT_DIGEST_SHA224 3
 
 /**
- * IpAddressEntry.
+ * Sha256 (QCryptographicHash::Sha256).
  */
-#define QSSL_ALTERNATIVE_NAME_ENTRY_TYPE_IP_ADDRESS_ENTRY 2
+#define QSSL_CERT_DIGEST_SHA256 4
+
+/**
+ * Sha384 (QCryptographicHash::Sha384).
+ */
+#define QSSL_CERT_DIGEST_SHA384 5
+
+/**
+ * Sha512 (QCryptographicHash::Sha512).
+ */
+#define QSSL_CERT_DIGEST_SHA512 6
+
+/**
+ * Keccak_224 (QCryptographicHash::Keccak_224); needs OpenSSL 3.2 or later, else QSSL_STATUS_UNSUPPORTED.
+ */
+#define QSSL_CERT_DIGEST_KECCAK_224 7
+
+/**
+ * Keccak_256 (QCryptographicHash::Keccak_256); as Keccak_224.
+ */
+#define QSSL_CERT_DIGEST_KECCAK_256 8
+
+/**
+ * Keccak_384 (QCryptographicHash::Keccak_384); as Keccak_224.
+ */
+#define QSSL_CERT_DIGEST_KECCAK_384 9
+
+/**
+ * Keccak_512 (QCryptographicHash::Keccak_512); as Keccak_224.
+ */
+#define QSSL_CERT_DIGEST_KECCAK_512 10
+
+/**
+ * RealSha3_224 / Sha3_224 (QCryptographicHash::RealSha3_224).
+ */
+#define QSSL_CERT_DIGEST_SHA3_224 11
+
+/**
+ * RealSha3_256 / Sha3_256 (QCryptographicHash::RealSha3_256).
+ */
+#define QSSL_CERT_DIGEST_SHA3_256 12
+
+/**
+ * RealSha3_384 / Sha3_384 (QCryptographicHash::RealSha3_384).
+ */
+#define QSSL_CERT_DIGEST_SHA3_384 13
+
+/**
+ * RealSha3_512 / Sha3_512 (QCryptographicHash::RealSha3_512).
+ */
+#define QSSL_CERT_DIGEST_SHA3_512 14
+
+/**
+ * Blake2b_160 (QCryptographicHash::Blake2b_160); not supported (QSSL_STATUS_UNSUPPORTED).
+ */
+#define QSSL_CERT_DIGEST_BLAKE2B_160 15
+
+/**
+ * Blake2b_256 (QCryptographicHash::Blake2b_256); not supported.
+ */
+#define QSSL_CERT_DIGEST_BLAKE2B_256 16
+
+/**
+ * Blake2b_384 (QCryptographicHash::Blake2b_384); not supported.
+ */
+#define QSSL_CERT_DIGEST_BLAKE2B_384 17
+
+/**
+ * Blake2b_512 (QCryptographicHash::Blake2b_512).
+ */
+#define QSSL_CERT_DIGEST_BLAKE2B_512 18
+
+/**
+ * Blake2s_128 (QCryptographicHash::Blake2s_128); not supported.
+ */
+#define QSSL_CERT_DIGEST_BLAKE2S_128 19
+
+/**
+ * Blake2s_160 (QCryptographicHash::Blake2s_160); not supported.
+ */
+#define QSSL_CERT_DIGEST_BLAKE2S_160 20
+
+/**
+ * Blake2s_224 (QCryptographicHash::Blake2s_224); not supported.
+ */
+#define QSSL_CERT_DIGEST_BLAKE2S_224 21
+
+/**
+ * Blake2s_256 (QCryptographicHash::Blake2s_256).
+ */
+#define QSSL_CERT_DIGEST_BLAKE2S_256 22
+
+/**
+ * A distinguished-name field (QSslCertificate::SubjectInfo).
+ */
+typedef int32_t qssl_subject_info_t;
 
 /**
  * Organization (O).
@@ -556,34 +930,1016 @@ typedef int32_t qssl_ssl_error_code_t;
 #define QSSL_SUBJECT_INFO_EMAIL_ADDRESS 8
 
 /**
- * RegularExpression.
+ * A subject alternative name kind (QSsl::AlternativeNameEntryType).
  */
-#define QSSL_PATTERN_SYNTAX_REGULAR_EXPRESSION 0
+typedef int32_t qssl_alternative_name_entry_type_t;
 
 /**
- * Wildcard.
+ * EmailEntry.
  */
-#define QSSL_PATTERN_SYNTAX_WILDCARD 1
+#define QSSL_ALTERNATIVE_NAME_ENTRY_TYPE_EMAIL_ENTRY 0
 
 /**
- * FixedString (default).
+ * DnsEntry.
  */
-#define QSSL_PATTERN_SYNTAX_FIXED_STRING 2
+#define QSSL_ALTERNATIVE_NAME_ENTRY_TYPE_DNS_ENTRY 1
 
 /**
- * NextProtocolNegotiationNone.
+ * IpAddressEntry.
  */
-#define QSSL_NEXT_PROTOCOL_NEGOTIATION_STATUS_NONE 0
+#define QSSL_ALTERNATIVE_NAME_ENTRY_TYPE_IP_ADDRESS_ENTRY 2
+
 
 /**
- * NextProtocolNegotiationNegotiated.
+ * The value qssl_cert_effective_date() and qssl_cert_expiry_date() return
+ * for a null certificate (Qt: an invalid QDateTime): INT64_MIN.
  */
-#define QSSL_NEXT_PROTOCOL_NEGOTIATION_STATUS_NEGOTIATED 1
+#define QSSL_CERT_DATE_INVALID (-9223372036854775807 - 1)
 
 /**
- * NextProtocolNegotiationUnsupported.
+ * Creates a null certificate. Free it with qssl_cert_free().
+ * Qt: QSslCertificate::QSslCertificate()
  */
-#define QSSL_NEXT_PROTOCOL_NEGOTIATION_STATUS_UNSUPPORTED 2
+qssl_cert_t *qssl_cert_new(void);
+
+/**
+ * Returns a new handle sharing `cert` (O(1), a reference count); free it
+ * with qssl_cert_free(). NULL if `cert` is NULL.
+ * Qt: QSslCertificate::QSslCertificate(const QSslCertificate &)
+ */
+qssl_cert_t *qssl_cert_copy(const qssl_cert_t *cert);
+
+/**
+ * Frees a certificate handle; NULL is a no-op.
+ * Qt: QSslCertificate::~QSslCertificate()
+ */
+void qssl_cert_free(qssl_cert_t *cert);
+
+/**
+ * Qt's `==`: both null, or OpenSSL's X509_cmp finds them equal. False if
+ * either argument is NULL.
+ * Qt: QSslCertificate::operator==()
+ */
+bool qssl_cert_equal(const qssl_cert_t *a, const qssl_cert_t *b);
+
+/**
+ * Swaps two certificate handles' contents (O(1)). NULL arguments are
+ * recorded as an error and nothing happens.
+ * Qt: QSslCertificate::swap()
+ */
+void qssl_cert_swap(qssl_cert_t *a, qssl_cert_t *b);
+
+/**
+ * Makes this handle the null certificate; other handles are not affected.
+ * NULL is recorded as an error and ignored.
+ * Qt: QSslCertificate::clear()
+ */
+void qssl_cert_clear(qssl_cert_t *cert);
+
+/**
+ * True for the null certificate (and for NULL).
+ * Qt: QSslCertificate::isNull()
+ */
+bool qssl_cert_is_null(const qssl_cert_t *cert);
+
+/**
+ * Decodes the first certificate of PEM text into a new handle written to
+ * `*out` (set to NULL first). Text before and between
+ * "-----BEGIN CERTIFICATE-----" blocks is skipped. Where Qt gives a null
+ * certificate this function fails: QSSL_STATUS_PARSE_FAILED "PEM: no
+ * certificate found" for empty input, garbage or a block that does not
+ * decode; QSSL_STATUS_NULL_ARGUMENT for NULL `out` or (NULL, n > 0).
+ * Free `*out` with qssl_cert_free().
+ * Qt: QSslCertificate::QSslCertificate(const QByteArray &, QSsl::Pem)
+ */
+qssl_status_t qssl_cert_from_pem(const uint8_t *data, size_t len, qssl_cert_t **out);
+
+/**
+ * Decodes the first certificate of DER bytes (trailing bytes are ignored)
+ * into a new handle written to `*out` (set to NULL first). Errors:
+ * QSSL_STATUS_PARSE_FAILED "DER: not a certificate" for empty or
+ * unparseable input, QSSL_STATUS_NULL_ARGUMENT.
+ * Free `*out` with qssl_cert_free().
+ * Qt: QSslCertificate::QSslCertificate(const QByteArray &, QSsl::Der)
+ */
+qssl_status_t qssl_cert_from_der(const uint8_t *data, size_t len, qssl_cert_t **out);
+
+/**
+ * Decodes every certificate in `data` into a new list written to `*out`
+ * (set to NULL first). PEM: each "BEGIN CERTIFICATE" block, other text
+ * skipped; DER: concatenated certificates (with Qt's quirk that a run of
+ * three or more may stop early). Input without certificates gives an
+ * empty list and QSSL_STATUS_OK, as Qt gives an empty list: PEM text read
+ * as DER, DER read as PEM, garbage. Errors: QSSL_STATUS_INVALID_ARGUMENT
+ * for an unknown format, QSSL_STATUS_NULL_ARGUMENT.
+ * Free `*out` with qssl_cert_list_free().
+ * Qt: QSslCertificate::fromData()
+ */
+qssl_status_t qssl_cert_from_data(const uint8_t *data,
+                                  size_t len,
+                                  qssl_encoding_format_t format,
+                                  qssl_cert_list_t **out);
+
+/**
+ * Reads the file at `path` (UTF-8) and decodes its first certificate into
+ * a new handle written to `*out` (set to NULL first). PEM files are read
+ * as Qt reads them in text mode ('\r' dropped). Errors: QSSL_STATUS_IO if
+ * the file cannot be read, QSSL_STATUS_PARSE_FAILED if it holds no
+ * certificate, QSSL_STATUS_INVALID_ARGUMENT for an unknown format or a
+ * path that is not UTF-8, QSSL_STATUS_NULL_ARGUMENT.
+ * Free `*out` with qssl_cert_free().
+ * Qt: QSslCertificate::QSslCertificate(QIODevice *, QSsl::EncodingFormat)
+ */
+qssl_status_t qssl_cert_from_file(const char *path,
+                                  qssl_encoding_format_t format,
+                                  qssl_cert_t **out);
+
+/**
+ * Every certificate in the files `path` (UTF-8) names, with Qt's rules,
+ * in a new list written to `*out` (set to NULL first). FixedString: an
+ * existing file gives all its certificates; otherwise the directory before
+ * the last '/' is walked recursively and each file path must match `path`
+ * read as an anchored regular expression (Qt's quirk: "certs/a.pe." finds
+ * "certs/a.pem"). Wildcard: `*` and `?` do not cross '/', `[...]` is a
+ * class; the walk starts at the directory before the first wildcard
+ * character of the directory part. RegularExpression: the path is an
+ * anchored regular expression (PCRE-like subset, see docs); the walk
+ * starts before the first metacharacter. Relative patterns walk the
+ * current directory and match without the leading "./". Symbolic links are
+ * followed, hidden files skipped, files visited in name order. No match, a
+ * missing directory or an invalid expression give an empty list and
+ * QSSL_STATUS_OK, as Qt returns an empty list. Errors:
+ * QSSL_STATUS_INVALID_ARGUMENT for unknown format or syntax values or a
+ * path that is not UTF-8, QSSL_STATUS_NULL_ARGUMENT.
+ * Free `*out` with qssl_cert_list_free().
+ * Qt: QSslCertificate::fromPath()
+ */
+qssl_status_t qssl_cert_from_path(const char *path,
+                                  qssl_encoding_format_t format,
+                                  qssl_pattern_syntax_t syntax,
+                                  qssl_cert_list_t **out);
+
+/**
+ * Reads a PKCS#12 archive `(data, len)` with `passphrase` (UTF-8, NULL =
+ * empty; an empty passphrase also opens archives without a password).
+ * Writes a new key to `*key`, a new certificate to `*cert` (the null
+ * certificate if the archive has none, as in Qt) and, if `ca_certificates`
+ * is not NULL, a new list of the other certificates. All outputs are set
+ * to NULL first and written only on success. Errors:
+ * QSSL_STATUS_PARSE_FAILED (empty or malformed input, no private key),
+ * QSSL_STATUS_BAD_PASSPHRASE (wrong passphrase), QSSL_STATUS_UNSUPPORTED
+ * (a key QSslKey cannot hold, e.g. Ed25519), QSSL_STATUS_INVALID_ARGUMENT
+ * (passphrase not UTF-8), QSSL_STATUS_NULL_ARGUMENT (NULL `key` or `cert`,
+ * or (NULL, n > 0)).
+ * Free what it writes with qssl_key_free(), qssl_cert_free() and
+ * qssl_cert_list_free().
+ * Qt: QSslCertificate::importPkcs12()
+ */
+qssl_status_t qssl_cert_import_pkcs12(const uint8_t *data,
+                                      size_t len,
+                                      const char *passphrase,
+                                      qssl_key_t **key,
+                                      qssl_cert_t **cert,
+                                      qssl_cert_list_t **ca_certificates);
+
+/**
+ * Writes the certificate as PEM (64-column Base64 between BEGIN/END
+ * CERTIFICATE lines) to `(buf, cap)`, its length to `*out_len`; length 0
+ * for the null certificate. Errors: QSSL_STATUS_BUFFER_TOO_SMALL,
+ * QSSL_STATUS_NULL_ARGUMENT.
+ * Qt: QSslCertificate::toPem()
+ */
+qssl_status_t qssl_cert_to_pem(const qssl_cert_t *cert, uint8_t *buf, size_t cap, size_t *out_len);
+
+/**
+ * Writes the certificate as DER to `(buf, cap)`, its length to
+ * `*out_len`; length 0 for the null certificate. Errors as for
+ * qssl_cert_to_pem().
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
+ * Qt: QSslCertificate::toDer()
+ */
+qssl_status_t qssl_cert_to_der(const qssl_cert_t *cert, uint8_t *buf, size_t cap, size_t *out_len);
+
+/**
+ * Writes OpenSSL's readable dump of the certificate (X509_print) as
+ * NUL-terminated UTF-8 text (Qt reads it as Latin-1) to `(buf, cap)`;
+ * `*out_len` gets its length without the NUL. Empty for the null
+ * certificate. Errors: QSSL_STATUS_BUFFER_TOO_SMALL (needs `*out_len + 1`),
+ * QSSL_STATUS_NULL_ARGUMENT.
+ * Qt: QSslCertificate::toText()
+ */
+qssl_status_t qssl_cert_to_text(const qssl_cert_t *cert, char *buf, size_t cap, size_t *out_len);
+
+/**
+ * Writes the X.509 version as text ("3" for a v3 certificate; empty for
+ * the null certificate) to `(buf, cap)`. Errors as for qssl_cert_to_text().
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
+ * Qt: QSslCertificate::version()
+ */
+qssl_status_t qssl_cert_version(const qssl_cert_t *cert, char *buf, size_t cap, size_t *out_len);
+
+/**
+ * Writes the serial number as lowercase colon-separated hex
+ * ("34:98:21:...") to `(buf, cap)`; empty for the null certificate. Errors
+ * as for qssl_cert_to_text().
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
+ * Qt: QSslCertificate::serialNumber()
+ */
+qssl_status_t qssl_cert_serial_number(const qssl_cert_t *cert,
+                                      char *buf,
+                                      size_t cap,
+                                      size_t *out_len);
+
+/**
+ * Writes the hash of the certificate's DER encoding with `algorithm`
+ * (QSSL_CERT_DIGEST_*; Qt's default is QSSL_CERT_DIGEST_MD5) to
+ * `(buf, cap)`, its length to `*out_len`. The null certificate hashes
+ * empty input (MD5 d41d8cd98f00b204e9800998ecf8427e). Errors:
+ * QSSL_STATUS_INVALID_ARGUMENT (unknown number), QSSL_STATUS_UNSUPPORTED
+ * (an algorithm this OpenSSL does not offer), QSSL_STATUS_BUFFER_TOO_SMALL,
+ * QSSL_STATUS_NULL_ARGUMENT.
+ * Qt: QSslCertificate::digest()
+ */
+qssl_status_t qssl_cert_digest(const qssl_cert_t *cert,
+                               qssl_cert_digest_t algorithm,
+                               uint8_t *buf,
+                               size_t cap,
+                               size_t *out_len);
+
+/**
+ * The start of the validity period in seconds since 1970-01-01 UTC;
+ * QSSL_CERT_DATE_INVALID (INT64_MIN) for the null certificate and NULL.
+ * Qt: QSslCertificate::effectiveDate()
+ */
+int64_t qssl_cert_effective_date(const qssl_cert_t *cert);
+
+/**
+ * The end of the validity period in seconds since 1970-01-01 UTC;
+ * QSSL_CERT_DATE_INVALID (INT64_MIN) for the null certificate and NULL.
+ * Qt: QSslCertificate::expiryDate()
+ */
+int64_t qssl_cert_expiry_date(const qssl_cert_t *cert);
+
+/**
+ * True when the certificate is self-signed as OpenSSL's
+ * X509_check_issued(cert, cert) judges it; false for null and NULL.
+ * Qt: QSslCertificate::isSelfSigned()
+ */
+bool qssl_cert_is_self_signed(const qssl_cert_t *cert);
+
+/**
+ * Always false: qssl has no list of known-bad certificates (Qt's is a
+ * fixed list of certificates from 2011 incidents).
+ * Qt: QSslCertificate::isBlacklisted()
+ */
+bool qssl_cert_is_blacklisted(const qssl_cert_t *cert);
+
+/**
+ * The subject's values for `info` (QSSL_SUBJECT_INFO_*) as a new list of
+ * UTF-8 strings (free with qssl_bytes_list_free()); a repeated attribute
+ * comes in reverse certificate order, as from Qt's multimap. Empty for the
+ * null certificate. NULL on error: NULL `cert`, unknown `info`
+ * (QSSL_STATUS_INVALID_ARGUMENT recorded).
+ * Qt: QSslCertificate::subjectInfo(SubjectInfo)
+ */
+qssl_bytes_list_t *qssl_cert_subject_info(const qssl_cert_t *cert, qssl_subject_info_t info);
+
+/**
+ * The subject's values for an attribute given by OpenSSL short name
+ * ("CN", "O", "C", "emailAddress") or dotted OID, `(attribute, len)`; a
+ * long name such as "commonName" matches nothing. A new list of UTF-8
+ * strings (free with qssl_bytes_list_free()). NULL on error (NULL `cert`,
+ * (NULL, n > 0)).
+ * Qt: QSslCertificate::subjectInfo(const QByteArray &)
+ */
+qssl_bytes_list_t *qssl_cert_subject_info_by_attribute(const qssl_cert_t *cert,
+                                                       const uint8_t *attribute,
+                                                       size_t len);
+
+/**
+ * As qssl_cert_subject_info(), for the issuer.
+ * Free the list with qssl_bytes_list_free().
+ * Qt: QSslCertificate::issuerInfo(SubjectInfo)
+ */
+qssl_bytes_list_t *qssl_cert_issuer_info(const qssl_cert_t *cert, qssl_subject_info_t info);
+
+/**
+ * As qssl_cert_subject_info_by_attribute(), for the issuer.
+ * Free the list with qssl_bytes_list_free().
+ * Qt: QSslCertificate::issuerInfo(const QByteArray &)
+ */
+qssl_bytes_list_t *qssl_cert_issuer_info_by_attribute(const qssl_cert_t *cert,
+                                                      const uint8_t *attribute,
+                                                      size_t len);
+
+/**
+ * The subject's attribute short names, sorted bytewise without duplicates
+ * (server.pem: C, CN, O, OU), as a new list (free with
+ * qssl_bytes_list_free()). Empty for the null certificate; NULL for NULL.
+ * Qt: QSslCertificate::subjectInfoAttributes()
+ */
+qssl_bytes_list_t *qssl_cert_subject_info_attributes(const qssl_cert_t *cert);
+
+/**
+ * As qssl_cert_subject_info_attributes(), for the issuer.
+ * Free the list with qssl_bytes_list_free().
+ * Qt: QSslCertificate::issuerInfoAttributes()
+ */
+qssl_bytes_list_t *qssl_cert_issuer_info_attributes(const qssl_cert_t *cert);
+
+/**
+ * Writes the subject's common name, else organization, else
+ * organizational unit, else "", as NUL-terminated UTF-8 to `(buf, cap)`.
+ * Errors as for qssl_cert_to_text().
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
+ * Qt: QSslCertificate::subjectDisplayName()
+ */
+qssl_status_t qssl_cert_subject_display_name(const qssl_cert_t *cert,
+                                             char *buf,
+                                             size_t cap,
+                                             size_t *out_len);
+
+/**
+ * As qssl_cert_subject_display_name(), for the issuer.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
+ * Qt: QSslCertificate::issuerDisplayName()
+ */
+qssl_status_t qssl_cert_issuer_display_name(const qssl_cert_t *cert,
+                                            char *buf,
+                                            size_t cap,
+                                            size_t *out_len);
+
+/**
+ * The subject alternative names of one kind
+ * (QSSL_ALTERNATIVE_NAME_ENTRY_TYPE_EMAIL_ENTRY, _DNS_ENTRY,
+ * _IP_ADDRESS_ENTRY) as a new list of strings (free with
+ * qssl_bytes_list_free()), in the order Qt's multimap gives them: reverse
+ * certificate order. IP addresses are text as QHostAddress writes them
+ * ("127.0.0.1", "::1"). Qt returns one multimap of all kinds; call this once
+ * per kind. NULL on error (NULL `cert`, unknown `entry_type`).
+ * Qt: QSslCertificate::subjectAlternativeNames()
+ */
+qssl_bytes_list_t *qssl_cert_subject_alternative_names(const qssl_cert_t *cert,
+                                                       qssl_alternative_name_entry_type_t entry_type);
+
+/**
+ * The certificate's public key as a new key handle (free with
+ * qssl_key_free()): RSA, DSA or EC with type PublicKey; the null key for
+ * other kinds of key (as Qt) and for the null certificate. NULL only if
+ * `cert` is NULL.
+ * Qt: QSslCertificate::publicKey()
+ */
+qssl_key_t *qssl_cert_public_key(const qssl_cert_t *cert);
+
+/**
+ * Verifies a certificate chain `(chain, n)` (leaf first, then untrusted
+ * intermediates) against the default configuration's CA certificates plus
+ * the system roots (expired roots left out), and checks `host_name` (UTF-8;
+ * NULL or "" skips the check). Writes Qt's error list to `*out` (set to
+ * NULL first; free with qssl_ssl_error_list_free()): a host-name mismatch
+ * first, then every chain error in OpenSSL's order with the chain's
+ * certificate at that depth (null beyond the given chain). An empty list
+ * means the chain is trusted. An empty chain gives one UnspecifiedError, as
+ * in Qt. The default configuration is not modified. Errors:
+ * QSSL_STATUS_NULL_ARGUMENT (NULL `out`, NULL `chain` with `n > 0`),
+ * QSSL_STATUS_INVALID_ARGUMENT (a NULL element, `host_name` not UTF-8).
+ * Qt: QSslCertificate::verify()
+ */
+qssl_status_t qssl_cert_verify(const qssl_cert_t *const *chain,
+                               size_t n,
+                               const char *host_name,
+                               qssl_ssl_error_list_t **out);
+
+/**
+ * Creates a list of `n` certificates from `items` (each shared, O(1) per
+ * item); free it with qssl_cert_list_free(). NULL on error: `items` NULL
+ * with `n > 0`, or a NULL element (QSSL_STATUS_INVALID_ARGUMENT recorded).
+ * Qt: QList<QSslCertificate>
+ */
+qssl_cert_list_t *qssl_cert_list_new(const qssl_cert_t *const *items, size_t n);
+
+/**
+ * Frees a certificate list; NULL is a no-op. Elements borrowed from it
+ * become invalid.
+ * Qt: QList<QSslCertificate>::~QList()
+ */
+void qssl_cert_list_free(qssl_cert_list_t *list);
+
+/**
+ * The number of certificates (0 for NULL).
+ * Qt: QList<QSslCertificate>::size()
+ */
+size_t qssl_cert_list_len(const qssl_cert_list_t *list);
+
+/**
+ * Lends certificate `index`: valid until the list is freed; do not free
+ * it (copy it with qssl_cert_copy() to keep it). NULL for NULL `list` or an
+ * index out of range (QSSL_STATUS_INVALID_ARGUMENT recorded).
+ * Qt: QList<QSslCertificate>::at()
+ */
+const qssl_cert_t *qssl_cert_list_get(const qssl_cert_list_t *list, size_t index);
+
+/**
+ * All certificates as an array of qssl_cert_list_len() borrowed handles,
+ * the form the list setters take; valid until the list is freed. NULL
+ * when the list is empty or NULL.
+ * Qt: QList<QSslCertificate>::constData()
+ */
+const qssl_cert_t *const *qssl_cert_list_items(const qssl_cert_list_t *list);
+
+/* ============================================================================================
+ * Keys: qssl_key_t (QSslKey)
+ *
+ * Functions:
+ *   qssl_key_new qssl_key_copy qssl_key_free qssl_key_equal qssl_key_swap qssl_key_is_null
+ *   qssl_key_clear qssl_key_from_pem qssl_key_from_der qssl_key_from_file qssl_key_algorithm
+ *   qssl_key_type qssl_key_length qssl_key_to_pem qssl_key_to_der
+ * ============================================================================================ */
+
+/**
+ * A key algorithm (QSsl::KeyAlgorithm).
+ */
+typedef int32_t qssl_key_algorithm_t;
+
+/**
+ * Opaque: a key qssl passes through without knowing its kind (X25519, Ed25519, ...).
+ */
+#define QSSL_KEY_ALGORITHM_OPAQUE 0
+
+/**
+ * Rsa.
+ */
+#define QSSL_KEY_ALGORITHM_RSA 1
+
+/**
+ * Dsa.
+ */
+#define QSSL_KEY_ALGORITHM_DSA 2
+
+/**
+ * Ec.
+ */
+#define QSSL_KEY_ALGORITHM_EC 3
+
+/**
+ * Dh.
+ */
+#define QSSL_KEY_ALGORITHM_DH 4
+
+/**
+ * Private or public key (QSsl::KeyType).
+ */
+typedef int32_t qssl_key_type_t;
+
+/**
+ * PrivateKey.
+ */
+#define QSSL_KEY_TYPE_PRIVATE_KEY 0
+
+/**
+ * PublicKey.
+ */
+#define QSSL_KEY_TYPE_PUBLIC_KEY 1
+
+/**
+ * Creates a null key: algorithm Opaque, type PublicKey, length -1.
+ * Free it with qssl_key_free(). Never NULL except on allocation failure.
+ * Qt: QSslKey::QSslKey()
+ */
+qssl_key_t *qssl_key_new(void);
+
+/**
+ * Returns a new handle sharing `key`'s data (O(1)); free it with
+ * qssl_key_free(). NULL if `key` is NULL.
+ * Qt: QSslKey::QSslKey(const QSslKey &)
+ */
+qssl_key_t *qssl_key_copy(const qssl_key_t *key);
+
+/**
+ * Frees a key handle; NULL is a no-op. Private key material is wiped when
+ * the last handle sharing it goes.
+ * Qt: QSslKey::~QSslKey()
+ */
+void qssl_key_free(qssl_key_t *key);
+
+/**
+ * Qt's `==`: two null keys are equal; otherwise algorithm, type and length
+ * must match, then Opaque keys compare by identity and others by their DER
+ * encoding. False if either argument is NULL.
+ * Qt: QSslKey::operator==()
+ */
+bool qssl_key_equal(const qssl_key_t *a, const qssl_key_t *b);
+
+/**
+ * Swaps the contents of two key handles (O(1)). NULL arguments are
+ * recorded as an error and nothing happens.
+ * Qt: QSslKey::swap()
+ */
+void qssl_key_swap(qssl_key_t *a, qssl_key_t *b);
+
+/**
+ * True for the null key (and for NULL).
+ * Qt: QSslKey::isNull()
+ */
+bool qssl_key_is_null(const qssl_key_t *key);
+
+/**
+ * Makes this handle the null key; other handles sharing the key keep it.
+ * NULL is recorded as an error and ignored.
+ * Qt: QSslKey::clear()
+ */
+void qssl_key_clear(qssl_key_t *key);
+
+/**
+ * Decodes a PEM key into a new handle written to `*out` (set to NULL
+ * first). `key_type` QSSL_KEY_TYPE_PRIVATE_KEY reads the first "PRIVATE KEY",
+ * "ENCRYPTED PRIVATE KEY" or traditional "RSA/EC/DSA PRIVATE KEY" block;
+ * QSSL_KEY_TYPE_PUBLIC_KEY reads the first "PUBLIC KEY" block; other text
+ * is skipped. `(passphrase, passphrase_len)` decrypts an encrypted key;
+ * (NULL, 0) means no passphrase. The key must be of `algorithm`;
+ * QSSL_KEY_ALGORITHM_OPAQUE accepts only kinds QSslKey has no algorithm for
+ * (Ed25519, X25519, ...). Where Qt gives a null key, this function fails:
+ * QSSL_STATUS_PARSE_FAILED for empty or unparseable input and for a key of
+ * another algorithm ("key is RSA, not EC"), QSSL_STATUS_BAD_PASSPHRASE for
+ * a wrong or missing passphrase, QSSL_STATUS_INVALID_ARGUMENT for unknown
+ * enum values, QSSL_STATUS_NULL_ARGUMENT for NULL `out` or (NULL, n > 0).
+ * Free `*out` with qssl_key_free().
+ * Qt: QSslKey::QSslKey(const QByteArray &, QSsl::KeyAlgorithm, QSsl::Pem, QSsl::KeyType, const QByteArray &)
+ */
+qssl_status_t qssl_key_from_pem(const uint8_t *data,
+                                size_t len,
+                                qssl_key_algorithm_t algorithm,
+                                qssl_key_type_t key_type,
+                                const uint8_t *passphrase,
+                                size_t passphrase_len,
+                                qssl_key_t **out);
+
+/**
+ * Decodes a DER key into a new handle written to `*out` (set to NULL
+ * first). Private keys: PKCS#8, encrypted PKCS#8 (decrypted with
+ * `passphrase`) or a traditional RSA/EC/DSA structure; public keys:
+ * SubjectPublicKeyInfo. Algorithm check and errors as for
+ * qssl_key_from_pem().
+ * Errors: QSSL_STATUS_PARSE_FAILED, QSSL_STATUS_BAD_PASSPHRASE,
+ * QSSL_STATUS_INVALID_ARGUMENT, QSSL_STATUS_NULL_ARGUMENT, as for
+ * qssl_key_from_pem().
+ * Free `*out` with qssl_key_free().
+ * Qt: QSslKey::QSslKey(const QByteArray &, QSsl::KeyAlgorithm, QSsl::Der, QSsl::KeyType, const QByteArray &)
+ */
+qssl_status_t qssl_key_from_der(const uint8_t *data,
+                                size_t len,
+                                qssl_key_algorithm_t algorithm,
+                                qssl_key_type_t key_type,
+                                const uint8_t *passphrase,
+                                size_t passphrase_len,
+                                qssl_key_t **out);
+
+/**
+ * Reads the file at `path` (UTF-8) and decodes it as qssl_key_from_pem() or
+ * qssl_key_from_der() do, by `format`. The file contents are wiped from
+ * memory afterwards. Errors: those of the decoders, QSSL_STATUS_IO if the
+ * file cannot be read, QSSL_STATUS_INVALID_ARGUMENT for an unknown format
+ * or a path that is not UTF-8.
+ * Free `*out` with qssl_key_free().
+ * Qt: QSslKey::QSslKey(QIODevice *, QSsl::KeyAlgorithm, QSsl::EncodingFormat, QSsl::KeyType, const QByteArray &)
+ */
+qssl_status_t qssl_key_from_file(const char *path,
+                                 qssl_key_algorithm_t algorithm,
+                                 qssl_encoding_format_t format,
+                                 qssl_key_type_t key_type,
+                                 const uint8_t *passphrase,
+                                 size_t passphrase_len,
+                                 qssl_key_t **out);
+
+/**
+ * The key algorithm (QSSL_KEY_ALGORITHM_*); Opaque for the null key and NULL.
+ * Qt: QSslKey::algorithm()
+ */
+qssl_key_algorithm_t qssl_key_algorithm(const qssl_key_t *key);
+
+/**
+ * The key type (QSSL_KEY_TYPE_*); PublicKey for the null key and NULL.
+ * Qt: QSslKey::type()
+ */
+qssl_key_type_t qssl_key_type(const qssl_key_t *key);
+
+/**
+ * The key length in bits: RSA/DSA/DH size, EC group degree; -1 for Opaque
+ * keys, the null key and NULL.
+ * Qt: QSslKey::length()
+ */
+int32_t qssl_key_length(const qssl_key_t *key);
+
+/**
+ * Writes the key as PEM to `(buf, cap)`, its length to `*out_len`.
+ * Public keys: "PUBLIC KEY"; private RSA/DSA/EC keys: traditional PEM, DH
+ * keys: PKCS#8; a private key is encrypted with AES-256-CBC when
+ * `(passphrase, passphrase_len)` is non-empty (Qt uses 3DES). Length 0 for
+ * the null key and Opaque keys. The library's own copy of the PEM is wiped
+ * before returning. Errors: QSSL_STATUS_BUFFER_TOO_SMALL (with `*out_len`
+ * set; encrypted output differs between calls but its length does not),
+ * QSSL_STATUS_NULL_ARGUMENT.
+ * Qt: QSslKey::toPem()
+ */
+qssl_status_t qssl_key_to_pem(const qssl_key_t *key,
+                              const uint8_t *passphrase,
+                              size_t passphrase_len,
+                              uint8_t *buf,
+                              size_t cap,
+                              size_t *out_len);
+
+/**
+ * Writes the key as DER to `(buf, cap)`, its length to `*out_len`: the body
+ * of the unencrypted PEM form (SubjectPublicKeyInfo, PKCS#1, SEC1, DSA or
+ * PKCS#8). Length 0 for the null key, Opaque keys, and private keys when a
+ * non-empty passphrase is given (Qt offers no encrypted DER). The library's
+ * own copy is wiped before returning. Errors as for qssl_key_to_pem().
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
+ * Qt: QSslKey::toDer()
+ */
+qssl_status_t qssl_key_to_der(const qssl_key_t *key,
+                              const uint8_t *passphrase,
+                              size_t passphrase_len,
+                              uint8_t *buf,
+                              size_t cap,
+                              size_t *out_len);
+
+/* ============================================================================================
+ * Ciphers: qssl_cipher_t (QSslCipher), qssl_cipher_list_t
+ *
+ * Functions:
+ *   qssl_cipher_new qssl_cipher_from_name qssl_cipher_from_name_and_protocol qssl_cipher_copy
+ *   qssl_cipher_free qssl_cipher_swap qssl_cipher_equal qssl_cipher_is_null qssl_cipher_name
+ *   qssl_cipher_protocol qssl_cipher_protocol_string qssl_cipher_key_exchange_method
+ *   qssl_cipher_authentication_method qssl_cipher_encryption_method qssl_cipher_supported_bits
+ *   qssl_cipher_used_bits qssl_cipher_list_new qssl_cipher_list_free qssl_cipher_list_len
+ *   qssl_cipher_list_get qssl_cipher_list_items
+ * ============================================================================================ */
+
+/**
+ * Creates a null cipher (isNull true, empty strings, protocol
+ * QSSL_SSL_PROTOCOL_UNKNOWN_PROTOCOL, 0 bits). Free it with
+ * qssl_cipher_free(). Returns NULL only if memory runs out.
+ *
+ * Qt: QSslCipher::QSslCipher()
+ */
+qssl_cipher_t *qssl_cipher_new(void);
+
+/**
+ * Creates a copy of the first supported cipher whose OpenSSL name is exactly
+ * `name` (case-sensitive, e.g. "ECDHE-RSA-AES128-GCM-SHA256" or
+ * "TLS_AES_128_GCM_SHA256"). As in Qt, an unknown name is not an error: the
+ * result is a null cipher. Free it with qssl_cipher_free().
+ *
+ * Errors (NULL return, message in qssl_last_error_message()): `name` NULL
+ * (QSSL_STATUS_NULL_ARGUMENT) or not UTF-8 (QSSL_STATUS_INVALID_ARGUMENT).
+ *
+ * Qt: QSslCipher::QSslCipher(const QString &name)
+ */
+qssl_cipher_t *qssl_cipher_from_name(const char *name);
+
+/**
+ * Creates a copy of the first supported cipher whose name is exactly `name`
+ * and whose protocol() equals `protocol`; a null cipher if there is none
+ * (for example "AES256-SHA" with QSSL_SSL_PROTOCOL_TLS_V1_2, because OpenSSL
+ * lists that suite as SSLv3, i.e. protocol -1). Free it with
+ * qssl_cipher_free().
+ *
+ * Errors (NULL return): `name` NULL (QSSL_STATUS_NULL_ARGUMENT), not UTF-8,
+ * or `protocol` not a qssl_ssl_protocol_t value (QSSL_STATUS_INVALID_ARGUMENT).
+ *
+ * Qt: QSslCipher::QSslCipher(const QString &name, QSsl::SslProtocol protocol)
+ */
+qssl_cipher_t *qssl_cipher_from_name_and_protocol(const char *name, qssl_ssl_protocol_t protocol);
+
+/**
+ * Returns a new handle to the same cipher (O(1)). Free it with
+ * qssl_cipher_free(). NULL if `cipher` is NULL.
+ *
+ * Qt: QSslCipher::QSslCipher(const QSslCipher &other)
+ */
+qssl_cipher_t *qssl_cipher_copy(const qssl_cipher_t *cipher);
+
+/**
+ * Frees a cipher handle; NULL is a no-op.
+ *
+ * Qt: QSslCipher::~QSslCipher()
+ */
+void qssl_cipher_free(qssl_cipher_t *cipher);
+
+/**
+ * Exchanges the values of two cipher handles. NULL arguments are recorded
+ * as an error and nothing changes.
+ *
+ * Qt: QSslCipher::swap()
+ */
+void qssl_cipher_swap(qssl_cipher_t *a, qssl_cipher_t *b);
+
+/**
+ * Tells whether two ciphers are equal: same name and same protocol (two null
+ * ciphers are equal). False if either argument is NULL.
+ *
+ * Qt: QSslCipher::operator==()
+ */
+bool qssl_cipher_equal(const qssl_cipher_t *a, const qssl_cipher_t *b);
+
+/**
+ * Tells whether the cipher is null (default-constructed or not found).
+ * True for NULL.
+ *
+ * Qt: QSslCipher::isNull()
+ */
+bool qssl_cipher_is_null(const qssl_cipher_t *cipher);
+
+/**
+ * Writes the cipher's OpenSSL name ("" for a null cipher) as NUL-terminated
+ * text to `(buf, cap)`; `*out_len` receives its length without the NUL.
+ *
+ * Errors: NULL `cipher`/`out_len`, or NULL `buf` with enough `cap`
+ * (QSSL_STATUS_NULL_ARGUMENT); `cap < *out_len + 1`
+ * (QSSL_STATUS_BUFFER_TOO_SMALL, nothing written).
+ *
+ * Qt: QSslCipher::name()
+ */
+qssl_status_t qssl_cipher_name(const qssl_cipher_t *cipher, char *buf, size_t cap, size_t *out_len);
+
+/**
+ * The cipher's protocol as QSsl::SslProtocol (Qt 6 numbers), derived from
+ * OpenSSL's protocol text: "TLSv1.3" 12, "TLSv1.2" 2, "TLSv1.1" 1, "TLSv1" 0,
+ * anything else ("SSLv3") and the null cipher -1. -1 for NULL.
+ *
+ * Qt: QSslCipher::protocol()
+ */
+qssl_ssl_protocol_t qssl_cipher_protocol(const qssl_cipher_t *cipher);
+
+/**
+ * Writes OpenSSL's protocol text for the cipher ("TLSv1.3", "TLSv1.2",
+ * "TLSv1", "SSLv3"; "" for a null cipher). Output and errors as for
+ * qssl_cipher_name().
+ *
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
+ * Qt: QSslCipher::protocolString()
+ */
+qssl_status_t qssl_cipher_protocol_string(const qssl_cipher_t *cipher,
+                                          char *buf,
+                                          size_t cap,
+                                          size_t *out_len);
+
+/**
+ * Writes the key exchange method as OpenSSL names it ("ECDH", "DH", "RSA",
+ * "any" for TLS 1.3 suites; "" for a null cipher). Output and errors as for
+ * qssl_cipher_name().
+ *
+ * Qt: QSslCipher::keyExchangeMethod()
+ */
+qssl_status_t qssl_cipher_key_exchange_method(const qssl_cipher_t *cipher,
+                                              char *buf,
+                                              size_t cap,
+                                              size_t *out_len);
+
+/**
+ * Writes the authentication method ("RSA", "ECDSA", "PSK", "any" for TLS 1.3
+ * suites; "" for a null cipher). Output and errors as for qssl_cipher_name().
+ *
+ * Qt: QSslCipher::authenticationMethod()
+ */
+qssl_status_t qssl_cipher_authentication_method(const qssl_cipher_t *cipher,
+                                                char *buf,
+                                                size_t cap,
+                                                size_t *out_len);
+
+/**
+ * Writes the encryption method with its key size ("AESGCM(256)",
+ * "CHACHA20/POLY1305(256)", "AES(128)"; "" for a null cipher). Output and
+ * errors as for qssl_cipher_name().
+ *
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
+ * Qt: QSslCipher::encryptionMethod()
+ */
+qssl_status_t qssl_cipher_encryption_method(const qssl_cipher_t *cipher,
+                                            char *buf,
+                                            size_t cap,
+                                            size_t *out_len);
+
+/**
+ * The number of key bits the cipher's algorithm supports (0 for a null
+ * cipher or NULL).
+ *
+ * Qt: QSslCipher::supportedBits()
+ */
+int32_t qssl_cipher_supported_bits(const qssl_cipher_t *cipher);
+
+/**
+ * The number of key bits the cipher uses (0 for a null cipher or NULL).
+ *
+ * Qt: QSslCipher::usedBits()
+ */
+int32_t qssl_cipher_used_bits(const qssl_cipher_t *cipher);
+
+/**
+ * Creates a list from `n` cipher handles (each shared, O(1) per item); the
+ * handles stay the caller's. `(NULL, 0)` gives an empty list. Free it with
+ * qssl_cipher_list_free().
+ *
+ * Errors (NULL return): `items` NULL with `n > 0` (QSSL_STATUS_NULL_ARGUMENT),
+ * a NULL element (QSSL_STATUS_INVALID_ARGUMENT).
+ *
+ * Qt: QList<QSslCipher>
+ */
+qssl_cipher_list_t *qssl_cipher_list_new(const qssl_cipher_t *const *items, size_t n);
+
+/**
+ * Frees a cipher list; NULL is a no-op. Elements borrowed from it become
+ * invalid.
+ *
+ * Qt: QList<QSslCipher>::~QList()
+ */
+void qssl_cipher_list_free(qssl_cipher_list_t *list);
+
+/**
+ * The number of ciphers in the list (0 for NULL).
+ *
+ * Qt: QList<QSslCipher>::size()
+ */
+size_t qssl_cipher_list_len(const qssl_cipher_list_t *list);
+
+/**
+ * Lends cipher `index` of the list, valid until the list is freed; never
+ * free it (use qssl_cipher_copy() to keep it). NULL if `list` is NULL or
+ * `index` is out of range.
+ *
+ * Qt: QList<QSslCipher>::at()
+ */
+const qssl_cipher_t *qssl_cipher_list_get(const qssl_cipher_list_t *list, size_t index);
+
+/**
+ * Lends all ciphers as an array of qssl_cipher_list_len() handle pointers,
+ * in the form qssl_cipher_list_new() and the cipher setters take. Valid until
+ * the list is freed; never free the elements. NULL when the list is empty or
+ * NULL.
+ *
+ * Qt: QList<QSslCipher>::constData()
+ */
+const qssl_cipher_t *const *qssl_cipher_list_items(const qssl_cipher_list_t *list);
+
+/* ============================================================================================
+ * Elliptic curves: qssl_curve_t (QSslEllipticCurve), qssl_curve_list_t
+ *
+ * Functions:
+ *   qssl_curve_from_short_name qssl_curve_from_long_name qssl_curve_short_name
+ *   qssl_curve_long_name qssl_curve_is_valid qssl_curve_is_tls_named_curve qssl_curve_list_new
+ *   qssl_curve_list_free qssl_curve_list_len qssl_curve_list_get qssl_curve_list_items
+ * ============================================================================================ */
+
+/**
+ * An elliptic curve (QSslEllipticCurve): OpenSSL's NID of the curve or
+ * group; 0 is the invalid curve. A plain value: nothing to free.
+ */
+typedef int32_t qssl_curve_t;
+
+/**
+ * The curve with OpenSSL short name `name` ("prime256v1", "secp384r1",
+ * "brainpoolP256r1", "X25519", "X448"; case-sensitive), or failing that the
+ * NIST name ("P-256", "P-384", "P-521"). An unknown or empty name gives the
+ * invalid curve 0, which is not an error (as in Qt).
+ *
+ * Errors (result 0, message in qssl_last_error_message()): `name` NULL or
+ * not UTF-8.
+ *
+ * Deviation: Qt 6.4 on OpenSSL 3 fails the NIST fallback (an unresolved
+ * OpenSSL symbol), so "P-256" is invalid there; qssl resolves it as Qt
+ * intends.
+ *
+ * Qt: QSslEllipticCurve::fromShortName()
+ */
+qssl_curve_t qssl_curve_from_short_name(const char *name);
+
+/**
+ * The curve with OpenSSL long name `name` (case-sensitive; for most curves
+ * the same as the short name, e.g. "prime256v1", "X25519"). An unknown or
+ * empty name gives the invalid curve 0, which is not an error.
+ *
+ * Errors (result 0, message in qssl_last_error_message()): `name` NULL or
+ * not UTF-8.
+ *
+ * Qt: QSslEllipticCurve::fromLongName()
+ */
+qssl_curve_t qssl_curve_from_long_name(const char *name);
+
+/**
+ * Writes the curve's OpenSSL short name ("" for 0 or an id OpenSSL does not
+ * know) as NUL-terminated text to `(buf, cap)`; `*out_len` receives its
+ * length without the NUL.
+ *
+ * Errors: NULL `out_len`, or NULL `buf` with enough `cap`
+ * (QSSL_STATUS_NULL_ARGUMENT); `cap < *out_len + 1`
+ * (QSSL_STATUS_BUFFER_TOO_SMALL, nothing written).
+ *
+ * Qt: QSslEllipticCurve::shortName()
+ */
+qssl_status_t qssl_curve_short_name(qssl_curve_t curve, char *buf, size_t cap, size_t *out_len);
+
+/**
+ * Writes the curve's OpenSSL long name ("" for 0 or an unknown id). Output
+ * and errors as for qssl_curve_short_name().
+ *
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
+ * Qt: QSslEllipticCurve::longName()
+ */
+qssl_status_t qssl_curve_long_name(qssl_curve_t curve, char *buf, size_t cap, size_t *out_len);
+
+/**
+ * Tells whether the curve is valid, i.e. not 0. Curves compare with `==` on
+ * the value (Qt: operator==).
+ *
+ * Qt: QSslEllipticCurve::isValid()
+ */
+bool qssl_curve_is_valid(qssl_curve_t curve);
+
+/**
+ * Tells whether the curve is one of the 28 TLS named curves Qt lists (the
+ * sect*, secp*, prime192v1, prime256v1 and brainpoolP*r1 curves); X25519
+ * and X448 are not among them.
+ *
+ * Qt: QSslEllipticCurve::isTlsNamedCurve()
+ */
+bool qssl_curve_is_tls_named_curve(qssl_curve_t curve);
+
+/**
+ * Creates a list from `n` curves (copied); values are not checked, as Qt
+ * stores any curve. `(NULL, 0)` gives an empty list. Free it with
+ * qssl_curve_list_free().
+ *
+ * Errors (NULL return): `items` NULL with `n > 0` (QSSL_STATUS_NULL_ARGUMENT).
+ *
+ * Qt: QList<QSslEllipticCurve>
+ */
+qssl_curve_list_t *qssl_curve_list_new(const qssl_curve_t *items, size_t n);
+
+/**
+ * Frees a curve list; NULL is a no-op. The array from
+ * qssl_curve_list_items() becomes invalid.
+ *
+ * Qt: QList<QSslEllipticCurve>::~QList()
+ */
+void qssl_curve_list_free(qssl_curve_list_t *list);
+
+/**
+ * The number of curves in the list (0 for NULL).
+ *
+ * Qt: QList<QSslEllipticCurve>::size()
+ */
+size_t qssl_curve_list_len(const qssl_curve_list_t *list);
+
+/**
+ * Curve `index` of the list; 0 (the invalid curve) if `list` is NULL or
+ * `index` is out of range (the message says which).
+ *
+ * Qt: QList<QSslEllipticCurve>::at()
+ */
+qssl_curve_t qssl_curve_list_get(const qssl_curve_list_t *list, size_t index);
+
+/**
+ * Lends all curves as an array of qssl_curve_list_len() values, in the form
+ * qssl_curve_list_new() and the curve setters take. Valid until the list is
+ * freed. NULL when the list is empty or NULL.
+ *
+ * Qt: QList<QSslEllipticCurve>::constData()
+ */
+const qssl_curve_t *qssl_curve_list_items(const qssl_curve_list_t *list);
+
+/* ============================================================================================
+ * Diffie-Hellman parameters: qssl_dh_params_t (QSslDiffieHellmanParameters)
+ *
+ * Functions:
+ *   qssl_dh_params_new qssl_dh_params_default_parameters qssl_dh_params_from_encoded
+ *   qssl_dh_params_copy qssl_dh_params_free qssl_dh_params_swap qssl_dh_params_equal
+ *   qssl_dh_params_is_empty qssl_dh_params_is_valid qssl_dh_params_error
+ *   qssl_dh_params_error_string qssl_dh_params_to_der qssl_dh_params_to_pem
+ * ============================================================================================ */
+
+/**
+ * The state of DH parameters (QSslDiffieHellmanParameters::Error).
+ */
+typedef int32_t qssl_dh_params_error_t;
 
 /**
  * NoError.
@@ -599,6 +1955,184 @@ typedef int32_t qssl_ssl_error_code_t;
  * UnsafeParametersError (too small, not prime, not safe, bad generator).
  */
 #define QSSL_DH_PARAMS_ERROR_UNSAFE_PARAMETERS_ERROR 2
+
+/**
+ * Creates empty DH parameters: qssl_dh_params_is_empty() and
+ * qssl_dh_params_is_valid() are both true. A server configured with them
+ * offers no finite-field DHE suites. Free it with qssl_dh_params_free().
+ * Returns NULL only if memory runs out.
+ *
+ * Qt: QSslDiffieHellmanParameters::QSslDiffieHellmanParameters()
+ */
+qssl_dh_params_t *qssl_dh_params_new(void);
+
+/**
+ * Creates the default DH parameters: valid and not empty. Free it with
+ * qssl_dh_params_free().
+ *
+ * Deviation: the RFC 7919 ffdhe2048 group (2048-bit safe prime, generator
+ * 2), where Qt uses the 1024-bit RFC 2409 group 2, which OpenSSL 3's default
+ * security level refuses (so Qt's default server cannot use DHE at all).
+ *
+ * Qt: QSslDiffieHellmanParameters::defaultParameters()
+ */
+qssl_dh_params_t *qssl_dh_params_default_parameters(void);
+
+/**
+ * Parses PKCS#3 DH parameters from `(data, len)` in `format`
+ * (QSSL_ENCODING_FORMAT_PEM, a "-----BEGIN DH PARAMETERS-----" block, or
+ * QSSL_ENCODING_FORMAT_DER) and writes a new handle to `*out` (free it with
+ * qssl_dh_params_free()).
+ *
+ * As in Qt, data that is not acceptable still gives an object, with its
+ * error set, and the call returns QSSL_STATUS_OK; check
+ * qssl_dh_params_is_valid() / qssl_dh_params_error(). The reason is also
+ * recorded in qssl_last_error_message() (an OK status does not otherwise
+ * touch it):
+ * * empty or unparseable input: QSSL_DH_PARAMS_ERROR_INVALID_INPUT_DATA_ERROR;
+ * * unsafe parameters (prime under 2048 bits, p not prime or not a safe
+ *   prime, unsuitable generator): QSSL_DH_PARAMS_ERROR_UNSAFE_PARAMETERS_ERROR.
+ *
+ * Valid DER input is kept byte for byte; valid PEM input is kept as its DER
+ * encoding. An object with an error holds no bytes.
+ *
+ * Errors (status, `*out` NULL): `out` NULL or `(NULL, len > 0)`
+ * (QSSL_STATUS_NULL_ARGUMENT); unknown `format` (QSSL_STATUS_INVALID_ARGUMENT).
+ *
+ * Deviation: Qt accepts primes from 1024 bits; qssl refuses anything under
+ * 2048 bits as weak.
+ *
+ * Qt: QSslDiffieHellmanParameters::fromEncoded(const QByteArray &, QSsl::EncodingFormat)
+ */
+qssl_status_t qssl_dh_params_from_encoded(const uint8_t *data,
+                                          size_t len,
+                                          qssl_encoding_format_t format,
+                                          qssl_dh_params_t **out);
+
+/**
+ * Returns a new handle to the same parameters (O(1)). Free it with
+ * qssl_dh_params_free(). NULL if `params` is NULL.
+ *
+ * Qt: QSslDiffieHellmanParameters::QSslDiffieHellmanParameters(const QSslDiffieHellmanParameters &)
+ */
+qssl_dh_params_t *qssl_dh_params_copy(const qssl_dh_params_t *params);
+
+/**
+ * Frees a DH parameters handle; NULL is a no-op.
+ *
+ * Qt: QSslDiffieHellmanParameters::~QSslDiffieHellmanParameters()
+ */
+void qssl_dh_params_free(qssl_dh_params_t *params);
+
+/**
+ * Exchanges the values of two handles. NULL arguments are recorded as an
+ * error and nothing changes.
+ *
+ * Qt: QSslDiffieHellmanParameters::swap()
+ */
+void qssl_dh_params_swap(qssl_dh_params_t *a, qssl_dh_params_t *b);
+
+/**
+ * Tells whether two parameter sets are equal. As in Qt only the DER bytes
+ * are compared, so an invalid object equals an empty one. False if either
+ * argument is NULL.
+ *
+ * Qt: QSslDiffieHellmanParameters::operator==()
+ */
+bool qssl_dh_params_equal(const qssl_dh_params_t *a, const qssl_dh_params_t *b);
+
+/**
+ * Tells whether the object is empty: no parameters and no error. An invalid
+ * object is not empty. True for NULL (an empty object is Qt's default).
+ *
+ * Qt: QSslDiffieHellmanParameters::isEmpty()
+ */
+bool qssl_dh_params_is_empty(const qssl_dh_params_t *params);
+
+/**
+ * Tells whether the object has no error (empty objects are valid). True for
+ * NULL (an empty object is Qt's default).
+ *
+ * Qt: QSslDiffieHellmanParameters::isValid()
+ */
+bool qssl_dh_params_is_valid(const qssl_dh_params_t *params);
+
+/**
+ * The error state: QSSL_DH_PARAMS_ERROR_NO_ERROR,
+ * QSSL_DH_PARAMS_ERROR_INVALID_INPUT_DATA_ERROR or
+ * QSSL_DH_PARAMS_ERROR_UNSAFE_PARAMETERS_ERROR. NO_ERROR for NULL.
+ *
+ * Qt: QSslDiffieHellmanParameters::error()
+ */
+qssl_dh_params_error_t qssl_dh_params_error(const qssl_dh_params_t *params);
+
+/**
+ * Writes an English description of the error state ("No error" when valid)
+ * as NUL-terminated text to `(buf, cap)`; `*out_len` receives its length
+ * without the NUL.
+ *
+ * Errors: NULL `params`/`out_len`, or NULL `buf` with enough `cap`
+ * (QSSL_STATUS_NULL_ARGUMENT); `cap < *out_len + 1`
+ * (QSSL_STATUS_BUFFER_TOO_SMALL, nothing written).
+ *
+ * Qt: QSslDiffieHellmanParameters::errorString()
+ */
+qssl_status_t qssl_dh_params_error_string(const qssl_dh_params_t *params,
+                                          char *buf,
+                                          size_t cap,
+                                          size_t *out_len);
+
+/**
+ * Writes the parameters as DER (PKCS#3 `DHParameter`, the bytes
+ * qssl_dh_params_from_encoded() takes with QSSL_ENCODING_FORMAT_DER) to
+ * `(buf, cap)`; `*out_len` receives the length. Length 0 for empty or
+ * invalid parameters (they hold no bytes). The default parameters give the
+ * 268 bytes of RFC 7919 ffdhe2048.
+ *
+ * Errors: NULL `params`/`out_len`, or NULL `buf` with enough `cap`
+ * (QSSL_STATUS_NULL_ARGUMENT); `cap < *out_len`
+ * (QSSL_STATUS_BUFFER_TOO_SMALL, nothing written; `buf` may be NULL with
+ * `cap` 0 to ask the size).
+ *
+ * Qt: beyond Qt (QSslDiffieHellmanParameters keeps its encoding private)
+ */
+qssl_status_t qssl_dh_params_to_der(const qssl_dh_params_t *params,
+                                    uint8_t *buf,
+                                    size_t cap,
+                                    size_t *out_len);
+
+/**
+ * Writes the parameters as PEM ("-----BEGIN DH PARAMETERS-----", as
+ * `openssl dhparam` writes them; qssl_dh_params_from_encoded() reads it back
+ * with QSSL_ENCODING_FORMAT_PEM) to `(buf, cap)`; `*out_len` receives the
+ * length (no NUL is written). Length 0 for empty or invalid parameters.
+ *
+ * Errors: as qssl_dh_params_to_der().
+ *
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
+ * Qt: beyond Qt (QSslDiffieHellmanParameters keeps its encoding private)
+ */
+qssl_status_t qssl_dh_params_to_pem(const qssl_dh_params_t *params,
+                                    uint8_t *buf,
+                                    size_t cap,
+                                    size_t *out_len);
+
+/* ============================================================================================
+ * SSL errors: qssl_ssl_error_t (QSslError), qssl_ssl_error_list_t
+ *
+ * Functions:
+ *   qssl_ssl_error_new qssl_ssl_error_copy qssl_ssl_error_free qssl_ssl_error_swap
+ *   qssl_ssl_error_equal qssl_ssl_error_error qssl_ssl_error_certificate
+ *   qssl_ssl_error_error_string qssl_ssl_error_list_new qssl_ssl_error_list_free
+ *   qssl_ssl_error_list_len qssl_ssl_error_list_get qssl_ssl_error_list_items
+ * ============================================================================================ */
+
+/**
+ * The kind of an SSL error (QSslError::SslError).
+ */
+typedef int32_t qssl_ssl_error_code_t;
 
 /**
  * NoError.
@@ -791,6 +2325,1343 @@ typedef int32_t qssl_ssl_error_code_t;
 #define QSSL_SSL_ERROR_UNSPECIFIED_ERROR -1
 
 /**
+ * Creates an SSL error of kind `error` (a QSSL_SSL_ERROR_* value) concerning
+ * `certificate` (borrowed; the error keeps its own reference), or no
+ * certificate when `certificate` is NULL. `qssl_ssl_error_new(
+ * QSSL_SSL_ERROR_NO_ERROR, NULL)` is Qt's default-constructed error. Free it
+ * with qssl_ssl_error_free().
+ *
+ * Errors (NULL return): `error` not a QSSL_SSL_ERROR_* value
+ * (QSSL_STATUS_INVALID_ARGUMENT).
+ *
+ * Qt: QSslError::QSslError(), QSslError(SslError), QSslError(SslError, const QSslCertificate &)
+ */
+qssl_ssl_error_t *qssl_ssl_error_new(qssl_ssl_error_code_t error, const qssl_cert_t *certificate);
+
+/**
+ * Returns a new handle to the same error (O(1)). Free it with
+ * qssl_ssl_error_free(). NULL if `error` is NULL.
+ *
+ * Qt: QSslError::QSslError(const QSslError &other)
+ */
+qssl_ssl_error_t *qssl_ssl_error_copy(const qssl_ssl_error_t *error);
+
+/**
+ * Frees an SSL error handle; NULL is a no-op.
+ *
+ * Qt: QSslError::~QSslError()
+ */
+void qssl_ssl_error_free(qssl_ssl_error_t *error);
+
+/**
+ * Exchanges the values of two handles. NULL arguments are recorded as an
+ * error and nothing changes.
+ *
+ * Qt: QSslError::swap()
+ */
+void qssl_ssl_error_swap(qssl_ssl_error_t *a, qssl_ssl_error_t *b);
+
+/**
+ * Tells whether two errors are equal: same kind and equal certificates (two
+ * missing certificates are equal). False if either argument is NULL.
+ *
+ * Qt: QSslError::operator==()
+ */
+bool qssl_ssl_error_equal(const qssl_ssl_error_t *a, const qssl_ssl_error_t *b);
+
+/**
+ * The kind of error, a QSSL_SSL_ERROR_* value (QSSL_SSL_ERROR_NO_ERROR for
+ * NULL).
+ *
+ * Qt: QSslError::error()
+ */
+qssl_ssl_error_code_t qssl_ssl_error_error(const qssl_ssl_error_t *error);
+
+/**
+ * Returns a new handle to the certificate the error concerns; a null
+ * certificate (qssl_cert_is_null() true) when it concerns none. Free it with
+ * qssl_cert_free(). NULL if `error` is NULL.
+ *
+ * Qt: QSslError::certificate()
+ */
+qssl_cert_t *qssl_ssl_error_certificate(const qssl_ssl_error_t *error);
+
+/**
+ * Writes an English description of the error kind ("The certificate has
+ * expired", ...) as NUL-terminated text to `(buf, cap)`; `*out_len` receives
+ * its length without the NUL. The texts are qssl's own, not Qt's.
+ *
+ * Errors: NULL `error`/`out_len`, or NULL `buf` with enough `cap`
+ * (QSSL_STATUS_NULL_ARGUMENT); `cap < *out_len + 1`
+ * (QSSL_STATUS_BUFFER_TOO_SMALL, nothing written).
+ *
+ * Qt: QSslError::errorString()
+ */
+qssl_status_t qssl_ssl_error_error_string(const qssl_ssl_error_t *error,
+                                          char *buf,
+                                          size_t cap,
+                                          size_t *out_len);
+
+/**
+ * Creates a list from `n` SSL error handles (each shared, O(1) per item);
+ * the handles stay the caller's. `(NULL, 0)` gives an empty list. Free it
+ * with qssl_ssl_error_list_free().
+ *
+ * Errors (NULL return): `items` NULL with `n > 0` (QSSL_STATUS_NULL_ARGUMENT),
+ * a NULL element (QSSL_STATUS_INVALID_ARGUMENT).
+ *
+ * Qt: QList<QSslError>
+ */
+qssl_ssl_error_list_t *qssl_ssl_error_list_new(const qssl_ssl_error_t *const *items, size_t n);
+
+/**
+ * Frees an SSL error list; NULL is a no-op. Elements borrowed from it become
+ * invalid.
+ *
+ * Qt: QList<QSslError>::~QList()
+ */
+void qssl_ssl_error_list_free(qssl_ssl_error_list_t *list);
+
+/**
+ * The number of errors in the list (0 for NULL).
+ *
+ * Qt: QList<QSslError>::size()
+ */
+size_t qssl_ssl_error_list_len(const qssl_ssl_error_list_t *list);
+
+/**
+ * Lends error `index` of the list, valid until the list is freed; never free
+ * it (use qssl_ssl_error_copy() to keep it). NULL if `list` is NULL or
+ * `index` is out of range.
+ *
+ * Qt: QList<QSslError>::at()
+ */
+const qssl_ssl_error_t *qssl_ssl_error_list_get(const qssl_ssl_error_list_t *list, size_t index);
+
+/**
+ * Lends all errors as an array of qssl_ssl_error_list_len() handle pointers,
+ * in the form qssl_ssl_error_list_new() and the functions taking error lists
+ * accept. Valid until the list is freed; never free the elements. NULL when
+ * the list is empty or NULL.
+ *
+ * Qt: QList<QSslError>::constData()
+ */
+const qssl_ssl_error_t *const *qssl_ssl_error_list_items(const qssl_ssl_error_list_t *list);
+
+/* ============================================================================================
+ * PSK authenticator: qssl_psk_auth_t (QSslPreSharedKeyAuthenticator)
+ *
+ * Functions:
+ *   qssl_psk_auth_new qssl_psk_auth_copy qssl_psk_auth_free qssl_psk_auth_equal
+ *   qssl_psk_auth_swap qssl_psk_auth_identity_hint qssl_psk_auth_identity_hint_is_null
+ *   qssl_psk_auth_identity qssl_psk_auth_identity_is_null qssl_psk_auth_set_identity
+ *   qssl_psk_auth_maximum_identity_length qssl_psk_auth_pre_shared_key
+ *   qssl_psk_auth_pre_shared_key_is_null qssl_psk_auth_set_pre_shared_key
+ *   qssl_psk_auth_maximum_pre_shared_key_length
+ * ============================================================================================ */
+
+/**
+ * Creates a default-constructed authenticator (everything null, maxima 0).
+ * Free it with qssl_psk_auth_free().
+ * Qt: QSslPreSharedKeyAuthenticator::QSslPreSharedKeyAuthenticator().
+ */
+qssl_psk_auth_t *qssl_psk_auth_new(void);
+
+/**
+ * Copies an authenticator in O(1) (shared until written). NULL gives NULL.
+ * Free it with qssl_psk_auth_free().
+ * Qt: QSslPreSharedKeyAuthenticator::QSslPreSharedKeyAuthenticator(const QSslPreSharedKeyAuthenticator &).
+ */
+qssl_psk_auth_t *qssl_psk_auth_copy(const qssl_psk_auth_t *auth);
+
+/**
+ * Frees an authenticator; NULL is a no-op. The key bytes are wiped when the
+ * last copy goes. Never free the borrowed handle a callback receives.
+ * Qt: QSslPreSharedKeyAuthenticator::~QSslPreSharedKeyAuthenticator().
+ */
+void qssl_psk_auth_free(qssl_psk_auth_t *auth);
+
+/**
+ * Qt's `==`: identity hint, identity, key and both maxima (null bytes equal
+ * empty ones). NULL is not equal to anything.
+ * Qt: operator==(const QSslPreSharedKeyAuthenticator &, const QSslPreSharedKeyAuthenticator &).
+ */
+bool qssl_psk_auth_equal(const qssl_psk_auth_t *a, const qssl_psk_auth_t *b);
+
+/**
+ * Swaps two authenticators in O(1); a NULL argument is recorded as an error
+ * and nothing happens. Qt: QSslPreSharedKeyAuthenticator::swap().
+ */
+void qssl_psk_auth_swap(qssl_psk_auth_t *a, qssl_psk_auth_t *b);
+
+/**
+ * Writes the identity hint: on a client the server's hint (an owned copy,
+ * unlike Qt's view into OpenSSL memory), on a server its own configured hint.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
+ * Qt: QSslPreSharedKeyAuthenticator::identityHint().
+ */
+qssl_status_t qssl_psk_auth_identity_hint(const qssl_psk_auth_t *auth,
+                                          uint8_t *buf,
+                                          size_t cap,
+                                          size_t *out_len);
+
+/**
+ * True when the identity hint is null (no hint). NULL gives true.
+ * Qt: QSslPreSharedKeyAuthenticator::identityHint().isNull().
+ */
+bool qssl_psk_auth_identity_hint_is_null(const qssl_psk_auth_t *auth);
+
+/**
+ * Writes the identity (on a server: the client's identity).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
+ * Qt: QSslPreSharedKeyAuthenticator::identity().
+ */
+qssl_status_t qssl_psk_auth_identity(const qssl_psk_auth_t *auth,
+                                     uint8_t *buf,
+                                     size_t cap,
+                                     size_t *out_len);
+
+/**
+ * True when the identity is null. NULL gives true.
+ * Qt: QSslPreSharedKeyAuthenticator::identity().isNull().
+ */
+bool qssl_psk_auth_identity_is_null(const qssl_psk_auth_t *auth);
+
+/**
+ * Sets the identity (any length; truncated to the maximum when used).
+ * `(NULL, 0)` is null.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `auth`, or NULL `identity` with a
+ * non-zero length).
+ * Qt: QSslPreSharedKeyAuthenticator::setIdentity().
+ */
+qssl_status_t qssl_psk_auth_set_identity(qssl_psk_auth_t *auth,
+                                         const uint8_t *identity,
+                                         size_t len);
+
+/**
+ * The maximum identity length the handshake accepts (255 on OpenSSL 3
+ * clients, 0 on servers and for a default-constructed authenticator).
+ * NULL gives 0. Qt: QSslPreSharedKeyAuthenticator::maximumIdentityLength().
+ */
+int32_t qssl_psk_auth_maximum_identity_length(const qssl_psk_auth_t *auth);
+
+/**
+ * Writes the pre-shared key.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
+ * Qt: QSslPreSharedKeyAuthenticator::preSharedKey().
+ */
+qssl_status_t qssl_psk_auth_pre_shared_key(const qssl_psk_auth_t *auth,
+                                           uint8_t *buf,
+                                           size_t cap,
+                                           size_t *out_len);
+
+/**
+ * True when the key is null. NULL gives true.
+ * Qt: QSslPreSharedKeyAuthenticator::preSharedKey().isNull().
+ */
+bool qssl_psk_auth_pre_shared_key_is_null(const qssl_psk_auth_t *auth);
+
+/**
+ * Sets the pre-shared key (copied into memory that is wiped when released;
+ * any length, truncated to the maximum when used). `(NULL, 0)` is null; an
+ * empty key refuses the handshake.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `auth`, or NULL `key` with a
+ * non-zero length).
+ * Qt: QSslPreSharedKeyAuthenticator::setPreSharedKey().
+ */
+qssl_status_t qssl_psk_auth_set_pre_shared_key(qssl_psk_auth_t *auth,
+                                               const uint8_t *key,
+                                               size_t len);
+
+/**
+ * The maximum key length the handshake accepts (512 on OpenSSL 3; 0 for a
+ * default-constructed authenticator). NULL gives 0.
+ * Qt: QSslPreSharedKeyAuthenticator::maximumPreSharedKeyLength().
+ */
+int32_t qssl_psk_auth_maximum_pre_shared_key_length(const qssl_psk_auth_t *auth);
+
+/* ============================================================================================
+ * Configuration: qssl_config_t (QSslConfiguration)
+ *
+ * Functions:
+ *   qssl_config_new qssl_config_copy qssl_config_free qssl_config_equal qssl_config_swap
+ *   qssl_config_is_null qssl_config_protocol qssl_config_set_protocol
+ *   qssl_config_peer_verify_mode qssl_config_set_peer_verify_mode qssl_config_peer_verify_depth
+ *   qssl_config_set_peer_verify_depth qssl_config_set_ssl_option qssl_config_test_ssl_option
+ *   qssl_config_ssl_options qssl_config_dtls_cookie_verification_enabled
+ *   qssl_config_set_dtls_cookie_verification_enabled qssl_config_ocsp_stapling_enabled
+ *   qssl_config_set_ocsp_stapling_enabled qssl_config_handshake_must_interrupt_on_error
+ *   qssl_config_set_handshake_must_interrupt_on_error qssl_config_missing_certificate_is_fatal
+ *   qssl_config_set_missing_certificate_is_fatal qssl_config_default_configuration
+ *   qssl_config_set_default_configuration qssl_config_default_dtls_configuration
+ *   qssl_config_set_default_dtls_configuration qssl_config_set_psk_callback qssl_config_ciphers
+ *   qssl_config_set_ciphers qssl_config_set_ciphers_string qssl_config_supported_ciphers
+ *   qssl_config_elliptic_curves qssl_config_set_elliptic_curves
+ *   qssl_config_supported_elliptic_curves qssl_config_diffie_hellman_parameters
+ *   qssl_config_set_diffie_hellman_parameters qssl_config_backend_configuration
+ *   qssl_config_set_backend_configuration qssl_config_set_backend_configuration_option_bytes
+ *   qssl_config_set_backend_configuration_option_int
+ *   qssl_config_set_backend_configuration_option_bool
+ *   qssl_config_set_backend_configuration_option_text qssl_config_local_certificate
+ *   qssl_config_set_local_certificate qssl_config_local_certificate_chain
+ *   qssl_config_set_local_certificate_chain qssl_config_private_key qssl_config_set_private_key
+ *   qssl_config_ca_certificates qssl_config_set_ca_certificates qssl_config_add_ca_certificate
+ *   qssl_config_add_ca_certificates qssl_config_add_ca_certificates_from_path
+ *   qssl_config_system_ca_certificates qssl_config_reload_system_ca_certificates
+ *   qssl_config_session_ticket qssl_config_session_ticket_is_null
+ *   qssl_config_set_session_ticket qssl_config_session_ticket_life_time_hint
+ *   qssl_config_pre_shared_key_identity_hint qssl_config_pre_shared_key_identity_hint_is_null
+ *   qssl_config_set_pre_shared_key_identity_hint qssl_config_allowed_next_protocols
+ *   qssl_config_set_allowed_next_protocols qssl_config_next_negotiated_protocol
+ *   qssl_config_next_negotiated_protocol_is_null qssl_config_next_protocol_negotiation_status
+ *   qssl_config_peer_certificate qssl_config_peer_certificate_chain qssl_config_session_cipher
+ *   qssl_config_session_protocol qssl_config_ephemeral_server_key qssl_config_openssl_context
+ *   qssl_config_apply_to_openssl_context qssl_config_set_session_state_from_openssl
+ *   qssl_config_set_sni_callback qssl_config_add_sni_entry qssl_config_clear_sni_entries
+ *   qssl_config_set_sni_strict qssl_config_set_session_ticket_keys
+ *   qssl_config_set_session_ticket_keys_from_file qssl_config_set_keylog_callback
+ * ============================================================================================ */
+
+/**
+ * How the peer's certificate is verified (QSslSocket::PeerVerifyMode).
+ */
+typedef int32_t qssl_peer_verify_mode_t;
+
+/**
+ * VerifyNone: no certificate is requested or checked.
+ */
+#define QSSL_PEER_VERIFY_MODE_VERIFY_NONE 0
+
+/**
+ * QueryPeer: request a certificate, report errors, never fail on them.
+ */
+#define QSSL_PEER_VERIFY_MODE_QUERY_PEER 1
+
+/**
+ * VerifyPeer: require a valid certificate.
+ */
+#define QSSL_PEER_VERIFY_MODE_VERIFY_PEER 2
+
+/**
+ * AutoVerifyPeer (default): VerifyPeer on clients, QueryPeer on servers.
+ */
+#define QSSL_PEER_VERIFY_MODE_AUTO_VERIFY_PEER 3
+
+/**
+ * A set of QSsl::SslOption bits; unknown bits are rejected (QSsl::SslOptions).
+ */
+typedef uint32_t qssl_ssl_options_t;
+
+/**
+ * The PSK callback: called during a PSK handshake with the `user_data` given
+ * at registration and a borrowed authenticator, valid only during the call.
+ * On a client, `auth` carries the server's identity hint (TLS 1.2; null in
+ * TLS 1.3) and the maximum identity and key lengths; set the identity and the
+ * key. On a server, it carries the server's own hint, the client's identity
+ * and the maximum key length; set the key (an identity set there is ignored).
+ * Return 0 to continue; any other value aborts the handshake. An empty key
+ * refuses the handshake. Identity and key longer than the maxima are
+ * truncated, as in Qt.
+ */
+typedef int32_t (*qssl_psk_callback_t)(void *user_data, qssl_psk_auth_t *auth);
+
+/**
+ * The ALPN outcome (QSslConfiguration::NextProtocolNegotiationStatus).
+ */
+typedef int32_t qssl_next_protocol_negotiation_status_t;
+
+/**
+ * NextProtocolNegotiationNone.
+ */
+#define QSSL_NEXT_PROTOCOL_NEGOTIATION_STATUS_NONE 0
+
+/**
+ * NextProtocolNegotiationNegotiated.
+ */
+#define QSSL_NEXT_PROTOCOL_NEGOTIATION_STATUS_NEGOTIATED 1
+
+/**
+ * NextProtocolNegotiationUnsupported.
+ */
+#define QSSL_NEXT_PROTOCOL_NEGOTIATION_STATUS_UNSUPPORTED 2
+
+/**
+ * The side of a connection (QSslSocket::SslMode).
+ */
+typedef int32_t qssl_ssl_mode_t;
+
+/**
+ * UnencryptedMode (not accepted for a qssl connection).
+ */
+#define QSSL_SSL_MODE_UNENCRYPTED_MODE 0
+
+/**
+ * SslClientMode.
+ */
+#define QSSL_SSL_MODE_SSL_CLIENT_MODE 1
+
+/**
+ * SslServerMode.
+ */
+#define QSSL_SSL_MODE_SSL_SERVER_MODE 2
+
+/**
+ * The SNI callback: called on a server during each handshake, before the
+ * certificate is chosen, with the `user_data` given at registration and
+ * the server name the client asked for (NULL when it sent none; valid only
+ * during the call). To serve the connection with another configuration
+ * (its certificate, chain, key, CA certificates, verification and ALPN
+ * settings), set `*use_config` to it: it is borrowed for the call and
+ * qssl keeps its own reference. Leave `*use_config` NULL to keep the
+ * listening configuration. Return 0 to continue; any other value refuses
+ * the handshake with the `unrecognized_name` alert. The protocol version
+ * and the session ticket keys stay those of the listening configuration.
+ * The callback may run concurrently on several threads.
+ */
+typedef int32_t (*qssl_sni_callback_t)(void *user_data,
+                                       const char *server_name,
+                                       const qssl_config_t **use_config);
+
+/**
+ * The key log callback: receives one line of the NSS key log format (the
+ * `SSLKEYLOGFILE` format Wireshark reads), NUL-terminated, without a
+ * newline, valid only during the call. It returns nothing: OpenSSL cannot
+ * stop a handshake from here. The callback may run concurrently on several
+ * threads.
+ */
+typedef void (*qssl_keylog_callback_t)(void *user_data, const char *line);
+
+/**
+ * Creates a default-constructed (null) configuration: SecureProtocols,
+ * AutoVerifyPeer, depth 0, options 0x55, no certificates, empty cipher list
+ * (meaning the default list at handshake time), system roots trusted.
+ * Free it with qssl_config_free(). Qt: QSslConfiguration::QSslConfiguration().
+ */
+qssl_config_t *qssl_config_new(void);
+
+/**
+ * Copies a configuration in O(1): the new handle shares the data until either
+ * is written. NULL gives NULL. Free the copy with qssl_config_free().
+ * Qt: QSslConfiguration::QSslConfiguration(const QSslConfiguration &).
+ */
+qssl_config_t *qssl_config_copy(const qssl_config_t *cfg);
+
+/**
+ * Frees a configuration; NULL is a no-op. Copies are unaffected.
+ * Qt: QSslConfiguration::~QSslConfiguration().
+ */
+void qssl_config_free(qssl_config_t *cfg);
+
+/**
+ * Qt's `==`: true when both share data, or every setting and session field
+ * is equal (byte values: null equals empty). The PSK callback is not
+ * compared. NULL is not equal to anything (false, with a last-error message).
+ * Qt: QSslConfiguration::operator==().
+ */
+bool qssl_config_equal(const qssl_config_t *a, const qssl_config_t *b);
+
+/**
+ * Swaps the contents of two configurations in O(1). A NULL argument is
+ * recorded as an error and nothing happens.
+ * Qt: QSslConfiguration::swap().
+ */
+void qssl_config_swap(qssl_config_t *a, qssl_config_t *b);
+
+/**
+ * True when every field Qt counts still has its default (see docs/API.md;
+ * the DTLS cookie flag and the session cipher/protocol do not count, an
+ * empty but non-null session ticket or PSK hint does). NULL gives true.
+ * Qt: QSslConfiguration::isNull().
+ */
+bool qssl_config_is_null(const qssl_config_t *cfg);
+
+/**
+ * The protocol; NULL gives QSSL_SSL_PROTOCOL_SECURE_PROTOCOLS.
+ * Qt: QSslConfiguration::protocol().
+ */
+qssl_ssl_protocol_t qssl_config_protocol(const qssl_config_t *cfg);
+
+/**
+ * Sets the protocol. Any QSsl::SslProtocol value is stored (a DTLS or
+ * unknown protocol fails when a TLS handshake starts, as in Qt); a number
+ * outside the enum is INVALID_ARGUMENT. Qt: QSslConfiguration::setProtocol().
+ */
+qssl_status_t qssl_config_set_protocol(qssl_config_t *cfg, qssl_ssl_protocol_t protocol);
+
+/**
+ * The peer verify mode; NULL gives QSSL_PEER_VERIFY_MODE_AUTO_VERIFY_PEER.
+ * Qt: QSslConfiguration::peerVerifyMode().
+ */
+qssl_peer_verify_mode_t qssl_config_peer_verify_mode(const qssl_config_t *cfg);
+
+/**
+ * Sets the peer verify mode; an unknown mode is INVALID_ARGUMENT.
+ * Qt: QSslConfiguration::setPeerVerifyMode().
+ */
+qssl_status_t qssl_config_set_peer_verify_mode(qssl_config_t *cfg, qssl_peer_verify_mode_t mode);
+
+/**
+ * The maximum certificate chain depth to verify (0 = no limit); NULL gives 0.
+ * Qt: QSslConfiguration::peerVerifyDepth().
+ */
+int32_t qssl_config_peer_verify_depth(const qssl_config_t *cfg);
+
+/**
+ * Sets the verify depth. A negative depth is INVALID_ARGUMENT and the old
+ * value is kept (Qt logs a warning and keeps it).
+ * Qt: QSslConfiguration::setPeerVerifyDepth().
+ */
+qssl_status_t qssl_config_set_peer_verify_depth(qssl_config_t *cfg, int32_t depth);
+
+/**
+ * Sets (`on`) or clears the option bits in `option` (one QSsl::SslOption or
+ * several OR-ed). Zero or unknown bits are INVALID_ARGUMENT.
+ * Qt: QSslConfiguration::setSslOption().
+ */
+qssl_status_t qssl_config_set_ssl_option(qssl_config_t *cfg, qssl_ssl_options_t option, bool on);
+
+/**
+ * True when every bit of `option` is set. NULL gives the default mask's
+ * answer (0x55); zero or unknown bits give false and a last-error message.
+ * Qt: QSslConfiguration::testSslOption().
+ */
+bool qssl_config_test_ssl_option(const qssl_config_t *cfg, qssl_ssl_options_t option);
+
+/**
+ * The whole option mask; NULL gives QSSL_SSL_OPTION_DEFAULTS (0x55).
+ * No Qt counterpart (Qt keeps the mask private; use testSslOption).
+ */
+qssl_ssl_options_t qssl_config_ssl_options(const qssl_config_t *cfg);
+
+/**
+ * DTLS cookie verification (default true; NULL gives true).
+ * Qt: QSslConfiguration::dtlsCookieVerificationEnabled().
+ */
+bool qssl_config_dtls_cookie_verification_enabled(const qssl_config_t *cfg);
+
+/**
+ * Sets DTLS cookie verification (stored; qssl has no DTLS transport yet).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
+ * Qt: QSslConfiguration::setDtlsCookieVerificationEnabled().
+ */
+qssl_status_t qssl_config_set_dtls_cookie_verification_enabled(qssl_config_t *cfg, bool enable);
+
+/**
+ * OCSP stapling (default false; NULL gives false).
+ * Qt: QSslConfiguration::ocspStaplingEnabled().
+ */
+bool qssl_config_ocsp_stapling_enabled(const qssl_config_t *cfg);
+
+/**
+ * Enables OCSP stapling: a client requests and verifies the server's stapled
+ * status.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
+ * Qt: QSslConfiguration::setOcspStaplingEnabled().
+ */
+qssl_status_t qssl_config_set_ocsp_stapling_enabled(qssl_config_t *cfg, bool enable);
+
+/**
+ * Whether verification errors interrupt the handshake as they are found
+ * (default false; NULL gives false). Qt: QSslConfiguration::handshakeMustInterruptOnError().
+ */
+bool qssl_config_handshake_must_interrupt_on_error(const qssl_config_t *cfg);
+
+/**
+ * Sets handshakeMustInterruptOnError.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
+ * Qt: QSslConfiguration::setHandshakeMustInterruptOnError().
+ */
+qssl_status_t qssl_config_set_handshake_must_interrupt_on_error(qssl_config_t *cfg, bool interrupt);
+
+/**
+ * Whether a missing peer certificate aborts the handshake (default false;
+ * NULL gives false). Qt: QSslConfiguration::missingCertificateIsFatal().
+ */
+bool qssl_config_missing_certificate_is_fatal(const qssl_config_t *cfg);
+
+/**
+ * Sets missingCertificateIsFatal.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
+ * Qt: QSslConfiguration::setMissingCertificateIsFatal().
+ */
+qssl_status_t qssl_config_set_missing_certificate_is_fatal(qssl_config_t *cfg, bool fatal);
+
+/**
+ * The process-wide default configuration (a copy sharing its data): a
+ * default-constructed configuration whose cipher list holds the supported
+ * suites of 128 bits or more. Safe from any thread. Free it with
+ * qssl_config_free(). Qt: QSslConfiguration::defaultConfiguration().
+ */
+qssl_config_t *qssl_config_default_configuration(void);
+
+/**
+ * Makes `cfg` the process-wide default (sharing its data; later writes to
+ * `cfg` do not leak into the default). Safe from any thread.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
+ * Qt: QSslConfiguration::setDefaultConfiguration().
+ */
+qssl_status_t qssl_config_set_default_configuration(const qssl_config_t *cfg);
+
+/**
+ * The process-wide default DTLS configuration (protocol DtlsV1_2OrLater).
+ * Free it with qssl_config_free().
+ * Qt: QSslConfiguration::defaultDtlsConfiguration().
+ */
+qssl_config_t *qssl_config_default_dtls_configuration(void);
+
+/**
+ * Makes `cfg` the process-wide default DTLS configuration.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
+ * Qt: QSslConfiguration::setDefaultDtlsConfiguration().
+ */
+qssl_status_t qssl_config_set_default_dtls_configuration(const qssl_config_t *cfg);
+
+/**
+ * Registers the PSK callback on this configuration: every connection made
+ * from it, and every copy made afterwards, calls `callback(user_data, auth)`
+ * when a PSK handshake needs credentials (see qssl_psk_callback_t). A
+ * connection's own callback takes precedence. `user_data_free`, if not NULL,
+ * is called exactly once with `user_data` when the last holder of this
+ * registration lets go or it is replaced. `callback` NULL removes the
+ * registration. Not part of qssl_config_equal(). The callback may run
+ * concurrently when connections on several threads share the configuration.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
+ * Qt: QSslSocket::preSharedKeyAuthenticationRequired (a signal in Qt).
+ */
+qssl_status_t qssl_config_set_psk_callback(qssl_config_t *cfg,
+                                           qssl_psk_callback_t callback,
+                                           void *user_data,
+                                           void (*user_data_free)(void*));
+
+/**
+ * The cipher list (empty means the default list is used at handshake time)
+ * as an owned snapshot list, O(1). NULL gives NULL. Free it with
+ * qssl_cipher_list_free(). Qt: QSslConfiguration::ciphers().
+ */
+qssl_cipher_list_t *qssl_config_ciphers(const qssl_config_t *cfg);
+
+/**
+ * Sets the cipher list verbatim (order and duplicates kept); `(NULL, 0)`
+ * restores "use the default list".
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`, or NULL `ciphers` with `n >
+ * 0`), QSSL_STATUS_INVALID_ARGUMENT (a NULL element).
+ * Qt: QSslConfiguration::setCiphers(const QList<QSslCipher> &).
+ */
+qssl_status_t qssl_config_set_ciphers(qssl_config_t *cfg,
+                                      const qssl_cipher_t *const *ciphers,
+                                      size_t n);
+
+/**
+ * Sets the cipher list from OpenSSL-style names joined with ':'. As in Qt 6,
+ * empty names are skipped, unknown names silently dropped (exact,
+ * case-sensitive match against the supported list) and duplicates kept;
+ * TLS 1.3 suite names are accepted. Errors: NULL, invalid UTF-8.
+ * Qt: QSslConfiguration::setCiphers(const QString &).
+ */
+qssl_status_t qssl_config_set_ciphers_string(qssl_config_t *cfg, const char *ciphers);
+
+/**
+ * Every cipher suite the loaded OpenSSL supports (anonymous suites removed),
+ * computed once per process. Free the list with qssl_cipher_list_free().
+ * Qt: QSslConfiguration::supportedCiphers().
+ */
+qssl_cipher_list_t *qssl_config_supported_ciphers(void);
+
+/**
+ * The elliptic curves (empty = OpenSSL's default groups) as an owned list.
+ * NULL gives NULL.
+ * Free it with qssl_curve_list_free().
+ * Qt: QSslConfiguration::ellipticCurves().
+ */
+qssl_curve_list_t *qssl_config_elliptic_curves(const qssl_config_t *cfg);
+
+/**
+ * Sets the curves verbatim (not checked against the supported list, as in
+ * Qt; OpenSSL checks them at handshake time). A curve id <= 0 is
+ * INVALID_ARGUMENT. Qt: QSslConfiguration::setEllipticCurves().
+ */
+qssl_status_t qssl_config_set_elliptic_curves(qssl_config_t *cfg,
+                                              const qssl_curve_t *curves,
+                                              size_t n);
+
+/**
+ * Every named curve the loaded OpenSSL knows. Free the list with
+ * qssl_curve_list_free(). Qt: QSslConfiguration::supportedEllipticCurves().
+ */
+qssl_curve_list_t *qssl_config_supported_elliptic_curves(void);
+
+/**
+ * The Diffie-Hellman parameters as a new handle (default: RFC 7919
+ * ffdhe2048). NULL gives NULL.
+ * Free it with qssl_dh_params_free().
+ * Qt: QSslConfiguration::diffieHellmanParameters().
+ */
+qssl_dh_params_t *qssl_config_diffie_hellman_parameters(const qssl_config_t *cfg);
+
+/**
+ * Sets the DH parameters verbatim; invalid ones make a server's handshake
+ * set-up fail.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `params`).
+ * Qt: QSslConfiguration::setDiffieHellmanParameters().
+ */
+qssl_status_t qssl_config_set_diffie_hellman_parameters(qssl_config_t *cfg,
+                                                        const qssl_dh_params_t *params);
+
+/**
+ * The backend configuration map as a new handle (a snapshot, O(1)). NULL
+ * gives NULL. Free it with qssl_backend_config_free().
+ * Qt: QSslConfiguration::backendConfiguration().
+ */
+qssl_backend_config_t *qssl_config_backend_configuration(const qssl_config_t *cfg);
+
+/**
+ * Replaces the whole backend map with `map`'s contents; NULL clears it (Qt's
+ * default argument).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
+ * Qt: QSslConfiguration::setBackendConfiguration().
+ */
+qssl_status_t qssl_config_set_backend_configuration(qssl_config_t *cfg,
+                                                    const qssl_backend_config_t *map);
+
+/**
+ * Sets one backend option to bytes (OpenSSL configuration command `name`,
+ * e.g. "MinProtocol" = "TLSv1.3"; applied last when a context is built).
+ * `(NULL, 0)` is a null value.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `name`, or NULL `value`
+ * with a non-zero length), QSSL_STATUS_INVALID_ARGUMENT (`name` empty or not
+ * UTF-8).
+ * Qt: QSslConfiguration::setBackendConfigurationOption().
+ */
+qssl_status_t qssl_config_set_backend_configuration_option_bytes(qssl_config_t *cfg,
+                                                                 const char *name,
+                                                                 const uint8_t *value,
+                                                                 size_t len);
+
+/**
+ * Sets one backend option to an integer.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `name`),
+ * QSSL_STATUS_INVALID_ARGUMENT (`name` empty or not UTF-8).
+ * Qt: QSslConfiguration::setBackendConfigurationOption().
+ */
+qssl_status_t qssl_config_set_backend_configuration_option_int(qssl_config_t *cfg,
+                                                               const char *name,
+                                                               int64_t value);
+
+/**
+ * Sets one backend option to a boolean.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `name`),
+ * QSSL_STATUS_INVALID_ARGUMENT (`name` empty or not UTF-8).
+ * Qt: QSslConfiguration::setBackendConfigurationOption().
+ */
+qssl_status_t qssl_config_set_backend_configuration_option_bool(qssl_config_t *cfg,
+                                                                const char *name,
+                                                                bool value);
+
+/**
+ * Sets one backend option to UTF-8 text.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`, `name` or `value`),
+ * QSSL_STATUS_INVALID_ARGUMENT (`name` empty, or `name` or `value` not UTF-8).
+ * Qt: QSslConfiguration::setBackendConfigurationOption().
+ */
+qssl_status_t qssl_config_set_backend_configuration_option_text(qssl_config_t *cfg,
+                                                                const char *name,
+                                                                const char *value);
+
+/**
+ * The local certificate (the chain's first element) as a new handle; a null
+ * certificate if there is none. NULL gives NULL. Free it with qssl_cert_free().
+ * Qt: QSslConfiguration::localCertificate().
+ */
+qssl_cert_t *qssl_config_local_certificate(const qssl_config_t *cfg);
+
+/**
+ * Replaces the whole local chain with `[cert]`, even when `cert` is a null
+ * certificate (the configuration then stops being null, as in Qt).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `cert`).
+ * Qt: QSslConfiguration::setLocalCertificate().
+ */
+qssl_status_t qssl_config_set_local_certificate(qssl_config_t *cfg, const qssl_cert_t *cert);
+
+/**
+ * The local certificate chain (leaf first) as an owned snapshot list, O(1).
+ * NULL gives NULL. Free it with qssl_cert_list_free().
+ * Qt: QSslConfiguration::localCertificateChain().
+ */
+qssl_cert_list_t *qssl_config_local_certificate_chain(const qssl_config_t *cfg);
+
+/**
+ * Sets the local chain, leaf first, stored verbatim. `(NULL, 0)` clears it.
+ * A NULL element is INVALID_ARGUMENT. Qt: QSslConfiguration::setLocalCertificateChain().
+ */
+qssl_status_t qssl_config_set_local_certificate_chain(qssl_config_t *cfg,
+                                                      const qssl_cert_t *const *certs,
+                                                      size_t n);
+
+/**
+ * The private key as a new handle (a null key if none). NULL gives NULL.
+ * Free it with qssl_key_free(). Qt: QSslConfiguration::privateKey().
+ */
+qssl_key_t *qssl_config_private_key(const qssl_config_t *cfg);
+
+/**
+ * Sets the private key (shared with `key`, not copied; a null key clears it).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `key`).
+ * Qt: QSslConfiguration::setPrivateKey().
+ */
+qssl_status_t qssl_config_set_private_key(qssl_config_t *cfg, const qssl_key_t *key);
+
+/**
+ * The CA certificates set on this configuration (not the system roots it may
+ * also trust) as an owned snapshot list, O(1). NULL gives NULL.
+ * Free it with qssl_cert_list_free().
+ * Qt: QSslConfiguration::caCertificates().
+ */
+qssl_cert_list_t *qssl_config_ca_certificates(const qssl_config_t *cfg);
+
+/**
+ * Replaces the CA list and stops trusting the system roots, even when the
+ * list is empty (irreversible on this configuration, as in Qt).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`, or NULL `certs` with `n >
+ * 0`), QSSL_STATUS_INVALID_ARGUMENT (a NULL element).
+ * Qt: QSslConfiguration::setCaCertificates().
+ */
+qssl_status_t qssl_config_set_ca_certificates(qssl_config_t *cfg,
+                                              const qssl_cert_t *const *certs,
+                                              size_t n);
+
+/**
+ * Appends one CA certificate (no duplicate check) and stops trusting the
+ * system roots.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `cert`).
+ * Qt: QSslConfiguration::addCaCertificate().
+ */
+qssl_status_t qssl_config_add_ca_certificate(qssl_config_t *cfg, const qssl_cert_t *cert);
+
+/**
+ * Appends CA certificates (no duplicate check) and stops trusting the system
+ * roots, even for an empty list.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`, or NULL `certs` with `n >
+ * 0`), QSSL_STATUS_INVALID_ARGUMENT (a NULL element).
+ * Qt: QSslConfiguration::addCaCertificates(const QList<QSslCertificate> &).
+ */
+qssl_status_t qssl_config_add_ca_certificates(qssl_config_t *cfg,
+                                              const qssl_cert_t *const *certs,
+                                              size_t n);
+
+/**
+ * Appends the certificates found at `path` (a file, or a pattern in the
+ * given syntax, as qssl_cert_from_path()). Unlike the list overloads it keeps
+ * trusting the system roots (Qt). Nothing found: QSSL_STATUS_NOT_FOUND and the
+ * configuration is unchanged (Qt returns false). Errors: NULL, invalid
+ * UTF-8, unknown format or syntax. Qt: QSslConfiguration::addCaCertificates(const QString &, QSsl::EncodingFormat, QSslCertificate::PatternSyntax).
+ */
+qssl_status_t qssl_config_add_ca_certificates_from_path(qssl_config_t *cfg,
+                                                        const char *path,
+                                                        qssl_encoding_format_t format,
+                                                        qssl_pattern_syntax_t syntax);
+
+/**
+ * The system's trusted CA certificates: parsed once per process (honouring
+ * SSL_CERT_FILE and SSL_CERT_DIR), deduplicated and shared; later calls cost a
+ * reference count. Free the list with qssl_cert_list_free().
+ * Qt: QSslConfiguration::systemCaCertificates().
+ */
+qssl_cert_list_t *qssl_config_system_ca_certificates(void);
+
+/**
+ * Reads the system CA store again (after SSL_CERT_FILE/SSL_CERT_DIR or the
+ * OS store changed) and writes the number of certificates to `*out_count`
+ * (may be NULL). Contexts already built keep the store they had.
+ * Errors: none (an unreadable store counts 0 certificates); always
+ * QSSL_STATUS_OK.
+ * No Qt counterpart (Qt re-reads on every call).
+ */
+qssl_status_t qssl_config_reload_system_ca_certificates(size_t *out_count);
+
+/**
+ * Writes the session ticket (DER of an OpenSSL session) to `(buf, cap)`;
+ * `*out_len` receives its length (0 when null or empty).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
+ * Qt: QSslConfiguration::sessionTicket().
+ */
+qssl_status_t qssl_config_session_ticket(const qssl_config_t *cfg,
+                                         uint8_t *buf,
+                                         size_t cap,
+                                         size_t *out_len);
+
+/**
+ * True when the session ticket is null (never set or captured), as opposed
+ * to empty. NULL gives true. Qt: QSslConfiguration::sessionTicket().isNull().
+ */
+bool qssl_config_session_ticket_is_null(const qssl_config_t *cfg);
+
+/**
+ * Sets the session ticket (bytes a previous handshake produced); it resumes
+ * that session when session persistence is enabled. `(NULL, 0)` is null, a
+ * non-NULL empty buffer is empty. Malformed bytes are only detected at
+ * handshake time.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`, or NULL `ticket` with a
+ * non-zero length).
+ * Qt: QSslConfiguration::setSessionTicket().
+ */
+qssl_status_t qssl_config_set_session_ticket(qssl_config_t *cfg, const uint8_t *data, size_t len);
+
+/**
+ * The session ticket's lifetime hint in seconds; -1 until a handshake
+ * records one (also for NULL). Qt: QSslConfiguration::sessionTicketLifeTimeHint().
+ */
+int32_t qssl_config_session_ticket_life_time_hint(const qssl_config_t *cfg);
+
+/**
+ * Writes the PSK identity hint (server side).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
+ * Qt: QSslConfiguration::preSharedKeyIdentityHint().
+ */
+qssl_status_t qssl_config_pre_shared_key_identity_hint(const qssl_config_t *cfg,
+                                                       uint8_t *buf,
+                                                       size_t cap,
+                                                       size_t *out_len);
+
+/**
+ * True when the PSK identity hint is null. NULL gives true.
+ * Qt: QSslConfiguration::preSharedKeyIdentityHint().isNull().
+ */
+bool qssl_config_pre_shared_key_identity_hint_is_null(const qssl_config_t *cfg);
+
+/**
+ * Sets the PSK identity hint a server sends in TLS 1.2 PSK handshakes
+ * (null and empty both send none). Qt: QSslConfiguration::setPreSharedKeyIdentityHint().
+ */
+qssl_status_t qssl_config_set_pre_shared_key_identity_hint(qssl_config_t *cfg,
+                                                           const uint8_t *hint,
+                                                           size_t len);
+
+/**
+ * The ALPN protocols as an owned list of byte strings. NULL gives NULL.
+ * Free it with qssl_bytes_list_free().
+ * Qt: QSslConfiguration::allowedNextProtocols().
+ */
+qssl_bytes_list_t *qssl_config_allowed_next_protocols(const qssl_config_t *cfg);
+
+/**
+ * Sets the ALPN protocols, `n` byte strings `(protocols[i], lens[i])`, stored
+ * verbatim; empty or over-long (> 255 bytes) entries are skipped at handshake
+ * time, as in Qt. The pair qssl_bytes_list_data()/qssl_bytes_list_lengths()
+ * of a list round-trips.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`, NULL arrays with `n > 0`, or
+ * a NULL entry with a non-zero length).
+ * Qt: QSslConfiguration::setAllowedNextProtocols().
+ */
+qssl_status_t qssl_config_set_allowed_next_protocols(qssl_config_t *cfg,
+                                                     const uint8_t *const *protocols,
+                                                     const size_t *lens,
+                                                     size_t n);
+
+/**
+ * Writes the negotiated application protocol (empty when none).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
+ * Qt: QSslConfiguration::nextNegotiatedProtocol().
+ */
+qssl_status_t qssl_config_next_negotiated_protocol(const qssl_config_t *cfg,
+                                                   uint8_t *buf,
+                                                   size_t cap,
+                                                   size_t *out_len);
+
+/**
+ * True when no application protocol was negotiated (null). NULL gives true.
+ * Qt: QSslConfiguration::nextNegotiatedProtocol().isNull().
+ */
+bool qssl_config_next_negotiated_protocol_is_null(const qssl_config_t *cfg);
+
+/**
+ * The ALPN negotiation status; NULL gives NONE.
+ * Qt: QSslConfiguration::nextProtocolNegotiationStatus().
+ */
+qssl_next_protocol_negotiation_status_t qssl_config_next_protocol_negotiation_status(const qssl_config_t *cfg);
+
+/**
+ * The peer's certificate after a handshake (a null certificate before), as a
+ * new handle sharing the OpenSSL object. NULL gives NULL.
+ * Free it with qssl_cert_free().
+ * Qt: QSslConfiguration::peerCertificate().
+ */
+qssl_cert_t *qssl_config_peer_certificate(const qssl_config_t *cfg);
+
+/**
+ * The peer's certificate chain, leaf first, as an owned list. NULL gives NULL.
+ * Free it with qssl_cert_list_free().
+ * Qt: QSslConfiguration::peerCertificateChain().
+ */
+qssl_cert_list_t *qssl_config_peer_certificate_chain(const qssl_config_t *cfg);
+
+/**
+ * The session's cipher (a null cipher without a session) as a new handle.
+ * NULL gives NULL.
+ * Free it with qssl_cipher_free().
+ * Qt: QSslConfiguration::sessionCipher().
+ */
+qssl_cipher_t *qssl_config_session_cipher(const qssl_config_t *cfg);
+
+/**
+ * The session's protocol; QSSL_SSL_PROTOCOL_UNKNOWN_PROTOCOL without a
+ * session (also for NULL). Qt: QSslConfiguration::sessionProtocol().
+ */
+qssl_ssl_protocol_t qssl_config_session_protocol(const qssl_config_t *cfg);
+
+/**
+ * The server's ephemeral key (clients only; a null key otherwise). X25519 and
+ * X448 keys are Opaque with length -1, as in Qt. NULL gives NULL.
+ * Free it with qssl_key_free().
+ * Qt: QSslConfiguration::ephemeralServerKey().
+ */
+qssl_key_t *qssl_config_ephemeral_server_key(const qssl_config_t *cfg);
+
+/**
+ * Gives a new OpenSSL `SSL_CTX*` built from `cfg` for `mode`, owned by the
+ * caller (release it with OpenSSL's SSL_CTX_free()) and used by no qssl
+ * connection: nothing the caller does to it (SSL_CTX_set_verify(),
+ * another store, ...) changes qssl's own connections. Lets Boost.Asio,
+ * libcurl or libevent drive handshakes with a qssl configuration.
+ *
+ * Every callback on it works on any `SSL` made with SSL_new(): verify,
+ * PSK (TLS 1.2 and 1.3, the configuration's callback and user data), ALPN
+ * selection, OCSP. On such an `SSL` the verdict is made inside the
+ * handshake and fails closed when the configuration verifies the peer: an
+ * untrusted or invalid chain, a host name that does not match (the name
+ * given with SSL_set1_host(), else the SNI name set with
+ * SSL_set_tlsext_host_name(); a client with neither is refused), a missing
+ * client certificate (servers with VerifyPeer), a bad stapled OCSP
+ * response (clients with OCSP stapling) all abort the handshake. Qt's
+ * ignore-errors semantics need a qssl connection. Each call builds a new
+ * context. The pointer is typed `void *` so this header needs no OpenSSL
+ * header.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `out_ssl_ctx`),
+ * QSSL_STATUS_INVALID_ARGUMENT (unknown `mode`, or settings OpenSSL refuses
+ * when the context is built), QSSL_STATUS_UNSUPPORTED (OCSP stapling on a
+ * server).
+ * Qt: none (beyond Qt).
+ */
+qssl_status_t qssl_config_openssl_context(const qssl_config_t *cfg,
+                                          qssl_ssl_mode_t mode,
+                                          void **out_ssl_ctx);
+
+/**
+ * Applies `cfg` for `mode` to an OpenSSL `SSL_CTX*` that another library
+ * owns (libcurl's CURLOPT_SSL_CTX_FUNCTION hands one; Boost.Asio's
+ * `ssl::context::native_handle()` is one): protocol versions, options,
+ * ciphers, the trust store (the configuration's CA certificates, and the
+ * system's when it loads them on demand, replace the context's store),
+ * the local certificate, chain and key, peer verify mode and depth,
+ * Diffie-Hellman parameters, elliptic curves, the PSK callback and hint,
+ * ALPN, OCSP stapling and backend configuration commands, with the same
+ * callbacks and fail-closed verdicts as qssl_config_openssl_context().
+ * The context's session-cache and info callbacks are left alone. `ssl_ctx`
+ * is borrowed; `SSL`s already made from it keep the settings they copied.
+ * Apply it before the context makes its first `SSL`, and do not use the
+ * context from another thread meanwhile. Read Qt's session state back
+ * after the handshake with qssl_config_set_session_state_from_openssl().
+ *
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `ssl_ctx`),
+ * QSSL_STATUS_INVALID_ARGUMENT (unknown `mode`, or a setting OpenSSL
+ * refuses; the context may then be partly configured: free it rather than
+ * use it), QSSL_STATUS_UNSUPPORTED (OCSP stapling on a server).
+ * Qt: none (beyond Qt).
+ */
+qssl_status_t qssl_config_apply_to_openssl_context(const qssl_config_t *cfg,
+                                                   qssl_ssl_mode_t mode,
+                                                   void *ssl_ctx);
+
+/**
+ * Fills `cfg`'s session state from an OpenSSL `SSL*` whose handshake the
+ * application completed itself (peer certificate and chain, cipher,
+ * protocol, ALPN result, ephemeral server key, session ticket when
+ * persistence is enabled), as qssl_conn_ssl_configuration() would.
+ * `ssl` is borrowed and not changed.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `ssl`),
+ * QSSL_STATUS_INVALID_ARGUMENT (unknown `mode`).
+ * Qt: none.
+ */
+qssl_status_t qssl_config_set_session_state_from_openssl(qssl_config_t *cfg,
+                                                         qssl_ssl_mode_t mode,
+                                                         const void *ssl);
+
+/**
+ * Registers the SNI callback on a server configuration (see
+ * qssl_sni_callback_t): every connection made from it, and every copy made
+ * afterwards, asks it which configuration serves the client's requested
+ * name. It takes precedence over the name table
+ * (qssl_config_add_sni_entry()). `user_data_free`, if not NULL, is called
+ * exactly once with `user_data` when the last holder of the registration
+ * lets go or it is replaced (also when this call fails). `callback` NULL
+ * removes the registration. Not part of qssl_config_equal(); client
+ * configurations ignore it. Beyond Qt.
+ */
+qssl_status_t qssl_config_set_sni_callback(qssl_config_t *cfg,
+                                           qssl_sni_callback_t callback,
+                                           void *user_data,
+                                           void (*user_data_free)(void*));
+
+/**
+ * Adds an entry to the server name table of a server configuration:
+ * connections whose client asks for a name matching `pattern` are served
+ * by `entry` (its certificate, chain, key, CA certificates, verification
+ * and ALPN settings; `entry` is copied, O(1)). `pattern` is a host name
+ * (compared case-insensitively), `*.domain` (exactly one more leftmost
+ * label) or `*` (any name, and clients that send none). An exact name wins
+ * over a wildcard, which wins over `*`; with no match the listening
+ * configuration serves (see qssl_config_set_sni_strict()). Adding a second
+ * configuration for the same pattern adds its certificate and key to the
+ * first one's: with an ECDSA and an RSA certificate for one name, OpenSSL
+ * sends the one the client supports. Errors: NULL arguments, an invalid
+ * pattern (QSSL_STATUS_INVALID_ARGUMENT). Not part of qssl_config_equal().
+ * Beyond Qt.
+ */
+qssl_status_t qssl_config_add_sni_entry(qssl_config_t *cfg,
+                                        const char *pattern,
+                                        const qssl_config_t *entry);
+
+/**
+ * Removes every entry of the server name table (and its strict setting).
+ * Beyond Qt.
+ */
+qssl_status_t qssl_config_clear_sni_entries(qssl_config_t *cfg);
+
+/**
+ * With `strict` true, a client asking for a name that no entry of the
+ * server name table matches (and no `*` entry) is refused with the
+ * `unrecognized_name` alert instead of being served by the listening
+ * configuration. Default: false. Beyond Qt.
+ */
+qssl_status_t qssl_config_set_sni_strict(qssl_config_t *cfg, bool strict);
+
+/**
+ * Sets the keys that encrypt and decrypt this server's session tickets
+ * (TLS 1.2 tickets and TLS 1.3 resumption), so that every server of a
+ * fleet given the same keys resumes the others' sessions. `keys` holds one
+ * or more keys of 80 bytes in the layout of nginx's
+ * `ssl_session_ticket_key` file (16-byte name, 32-byte HMAC-SHA256 key,
+ * 32-byte AES-256-CBC key), or of 48 bytes (name, AES-128 key, HMAC key).
+ * The first key encrypts new tickets; every key decrypts. A ticket under
+ * an older key resumes and is renewed under the first; a ticket under a
+ * key no longer listed gives a full handshake, never a failure. Setting
+ * new keys (rotation) affects connections made afterwards; connections
+ * already made keep theirs. `(NULL, 0)` returns to the default: random
+ * keys of this process's own. The bytes are copied; qssl wipes its copies
+ * when released. Errors: a length that is not a whole number of 80-byte
+ * (or 48-byte) keys (QSSL_STATUS_INVALID_ARGUMENT). Not part of
+ * qssl_config_equal(). Beyond Qt.
+ */
+qssl_status_t qssl_config_set_session_ticket_keys(qssl_config_t *cfg,
+                                                  const uint8_t *keys,
+                                                  size_t len);
+
+/**
+ * Reads session ticket keys from a file, as qssl_config_set_session_ticket_keys():
+ * either nginx's binary file (one or more 80- or 48-byte keys, the first
+ * encrypts) or HAProxy's `tls-ticket-keys` text file (one base64 key per
+ * line in HAProxy's layout: name, AES key, HMAC key; as in HAProxy the
+ * next-to-last line encrypts, so a fleet can append a new key everywhere
+ * before it starts encrypting). Reading the file again later and setting
+ * the result rotates the keys without a restart. The bytes read are wiped
+ * after parsing. Errors: NULL arguments, a file that cannot be read
+ * (QSSL_STATUS_IO), a malformed file (QSSL_STATUS_INVALID_ARGUMENT).
+ * Beyond Qt.
+ */
+qssl_status_t qssl_config_set_session_ticket_keys_from_file(qssl_config_t *cfg, const char *path);
+
+/**
+ * Registers a key log callback (see qssl_keylog_callback_t): every
+ * connection made from this configuration, client or server, and every
+ * copy made afterwards, hands it the secrets of each handshake as NSS key
+ * log lines, which let anyone holding them decrypt the recorded traffic.
+ * For debugging only: off unless set. On a server whose SNI chose another
+ * configuration, that configuration's key log applies. `user_data_free`,
+ * if not NULL, is called exactly once with `user_data` when the last
+ * holder of the registration lets go or it is replaced (also when this
+ * call fails). `callback` NULL removes it. Not part of qssl_config_equal().
+ * Beyond Qt.
+ */
+qssl_status_t qssl_config_set_keylog_callback(qssl_config_t *cfg,
+                                              qssl_keylog_callback_t callback,
+                                              void *user_data,
+                                              void (*user_data_free)(void*));
+
+/* ============================================================================================
+ * Backend configuration map: qssl_backend_config_t
+ *
+ * Functions:
+ *   qssl_backend_config_new qssl_backend_config_free qssl_backend_config_len
+ *   qssl_backend_config_name qssl_backend_config_value_type qssl_backend_config_value_bytes
+ *   qssl_backend_config_value_int qssl_backend_config_value_bool qssl_backend_config_find
+ *   qssl_backend_config_insert_bytes qssl_backend_config_insert_int
+ *   qssl_backend_config_insert_bool qssl_backend_config_insert_text
+ * ============================================================================================ */
+
+/**
+ * The type of a backend configuration value.
+ */
+typedef int32_t qssl_backend_value_type_t;
+
+/**
+ * Bytes (QByteArray): passed to OpenSSL as they are.
+ */
+#define QSSL_BACKEND_VALUE_TYPE_BYTES 0
+
+/**
+ * A 64-bit integer. OpenSSL's configuration commands take text, so it fails there (as in Qt).
+ */
+#define QSSL_BACKEND_VALUE_TYPE_INT 1
+
+/**
+ * A boolean. Fails at handshake time, as in Qt.
+ */
+#define QSSL_BACKEND_VALUE_TYPE_BOOL 2
+
+/**
+ * UTF-8 text (QString). Fails at handshake time, as in Qt (only bytes convert).
+ */
+#define QSSL_BACKEND_VALUE_TYPE_TEXT 3
+
+/**
+ * Creates an empty backend configuration map. Free it with qssl_backend_config_free().
+ * Qt: QMap<QByteArray, QVariant>().
+ */
+qssl_backend_config_t *qssl_backend_config_new(void);
+
+/**
+ * Frees a map; NULL is a no-op.
+ */
+void qssl_backend_config_free(qssl_backend_config_t *map);
+
+/**
+ * The number of entries (0 for NULL).
+ */
+size_t qssl_backend_config_len(const qssl_backend_config_t *map);
+
+/**
+ * Writes entry `index`'s name (text out; entries are ordered by name).
+ * Errors: NULL, index out of range, BUFFER_TOO_SMALL.
+ */
+qssl_status_t qssl_backend_config_name(const qssl_backend_config_t *map,
+                                       size_t index,
+                                       char *buf,
+                                       size_t cap,
+                                       size_t *out_len);
+
+/**
+ * The type of entry `index`'s value; -1 for NULL or out of range.
+ */
+qssl_backend_value_type_t qssl_backend_config_value_type(const qssl_backend_config_t *map,
+                                                         size_t index);
+
+/**
+ * Writes entry `index`'s value as bytes: bytes as they are, text as UTF-8,
+ * integers and booleans as decimal text ("42", "true"). Errors: NULL, index
+ * out of range, BUFFER_TOO_SMALL.
+ */
+qssl_status_t qssl_backend_config_value_bytes(const qssl_backend_config_t *map,
+                                              size_t index,
+                                              uint8_t *buf,
+                                              size_t cap,
+                                              size_t *out_len);
+
+/**
+ * Reads entry `index`'s value as an integer into `*out`. Errors: NULL, index
+ * out of range, INVALID_ARGUMENT if the value is not an integer.
+ */
+qssl_status_t qssl_backend_config_value_int(const qssl_backend_config_t *map,
+                                            size_t index,
+                                            int64_t *out);
+
+/**
+ * Reads entry `index`'s value as a boolean into `*out`. Errors: NULL, index
+ * out of range, INVALID_ARGUMENT if the value is not a boolean.
+ */
+qssl_status_t qssl_backend_config_value_bool(const qssl_backend_config_t *map,
+                                             size_t index,
+                                             bool *out);
+
+/**
+ * Finds the entry named `name` and writes its index to `*index`.
+ * Errors: NULL, invalid UTF-8, NOT_FOUND.
+ */
+qssl_status_t qssl_backend_config_find(const qssl_backend_config_t *map,
+                                       const char *name,
+                                       size_t *index);
+
+/**
+ * Inserts or replaces a bytes entry; `(NULL, 0)` is a null value.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `map` or `name`, or NULL `value`
+ * with a non-zero length), QSSL_STATUS_INVALID_ARGUMENT (`name` empty or not
+ * UTF-8).
+ */
+qssl_status_t qssl_backend_config_insert_bytes(qssl_backend_config_t *map,
+                                               const char *name,
+                                               const uint8_t *value,
+                                               size_t len);
+
+/**
+ * Inserts or replaces an integer entry.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `map` or `name`),
+ * QSSL_STATUS_INVALID_ARGUMENT (`name` empty or not UTF-8).
+ */
+qssl_status_t qssl_backend_config_insert_int(qssl_backend_config_t *map,
+                                             const char *name,
+                                             int64_t value);
+
+/**
+ * Inserts or replaces a boolean entry.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `map` or `name`),
+ * QSSL_STATUS_INVALID_ARGUMENT (`name` empty or not UTF-8).
+ */
+qssl_status_t qssl_backend_config_insert_bool(qssl_backend_config_t *map,
+                                              const char *name,
+                                              bool value);
+
+/**
+ * Inserts or replaces a text entry (UTF-8).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `map`, `name` or `value`),
+ * QSSL_STATUS_INVALID_ARGUMENT (`name` empty, or `name` or `value` not UTF-8).
+ */
+qssl_status_t qssl_backend_config_insert_text(qssl_backend_config_t *map,
+                                              const char *name,
+                                              const char *value);
+
+/* ============================================================================================
+ * Connections: qssl_conn_t (the TLS side of QSslSocket)
+ *
+ * Functions:
+ *   qssl_conn_new_fd qssl_conn_new_memory qssl_conn_free qssl_conn_mode
+ *   qssl_conn_set_peer_verify_name qssl_conn_peer_verify_name qssl_conn_set_peer_verify_mode
+ *   qssl_conn_peer_verify_mode qssl_conn_set_protocol qssl_conn_protocol
+ *   qssl_conn_set_peer_verify_depth qssl_conn_peer_verify_depth qssl_conn_set_psk_callback
+ *   qssl_conn_handshake qssl_conn_read qssl_conn_write qssl_conn_shutdown qssl_conn_pending
+ *   qssl_conn_feed qssl_conn_feed_eof qssl_conn_pending_output qssl_conn_take_output
+ *   qssl_conn_peek_output qssl_conn_consume_output qssl_conn_input_space qssl_conn_commit_input
+ *   qssl_conn_ssl_errors qssl_conn_ignore_ssl_errors qssl_conn_ignore_ssl_errors_list
+ *   qssl_conn_is_encrypted qssl_conn_session_resumed qssl_conn_ssl_configuration
+ *   qssl_conn_session_cipher qssl_conn_session_protocol qssl_conn_alert_sent
+ *   qssl_conn_alert_received qssl_conn_serving_configuration qssl_conn_requested_server_name
+ * ============================================================================================ */
+
+/**
+ * A TLS alert level (Qt 6) (QSsl::AlertLevel).
+ */
+typedef int32_t qssl_alert_level_t;
+
+/**
  * Warning.
  */
 #define QSSL_ALERT_LEVEL_WARNING 0
@@ -804,6 +3675,11 @@ typedef int32_t qssl_ssl_error_code_t;
  * Unknown.
  */
 #define QSSL_ALERT_LEVEL_UNKNOWN 2
+
+/**
+ * A TLS alert description: the TLS code itself; other codes pass through (QSsl::AlertType).
+ */
+typedef int32_t qssl_alert_type_t;
 
 /**
  * TLS alert 0.
@@ -976,1700 +3852,6 @@ typedef int32_t qssl_ssl_error_code_t;
 #define QSSL_ALERT_TYPE_UNKNOWN_ALERT_MESSAGE 255
 
 /**
- * Success.
- */
-#define QSSL_STATUS_OK 0
-
-/**
- * Not an error: a non-blocking operation needs the transport to become readable.
- */
-#define QSSL_STATUS_WANT_READ 1
-
-/**
- * Not an error: a non-blocking operation needs the transport to become writable.
- */
-#define QSSL_STATUS_WANT_WRITE 2
-
-/**
- * A required pointer argument was NULL (or a NULL buffer came with a length).
- */
-#define QSSL_STATUS_NULL_ARGUMENT -1
-
-/**
- * An argument is out of its domain: unknown enum value or option bit, invalid UTF-8, a negative depth.
- */
-#define QSSL_STATUS_INVALID_ARGUMENT -2
-
-/**
- * The output buffer is too small; `*out_len` holds the size needed and nothing was written.
- */
-#define QSSL_STATUS_BUFFER_TOO_SMALL -3
-
-/**
- * Input bytes (PEM, DER, PKCS#12, a session ticket) could not be parsed.
- */
-#define QSSL_STATUS_PARSE_FAILED -4
-
-/**
- * A file or socket operation failed.
- */
-#define QSSL_STATUS_IO -5
-
-/**
- * The TLS protocol failed: handshake failure, alert received, bad record.
- */
-#define QSSL_STATUS_TLS -6
-
-/**
- * The peer's certificate could not be verified and the errors were not ignored.
- */
-#define QSSL_STATUS_VERIFICATION_FAILED -7
-
-/**
- * Valid, but not supported by qssl or by the OpenSSL in use.
- */
-#define QSSL_STATUS_UNSUPPORTED -8
-
-/**
- * An application callback returned non-zero or refused (for example an empty pre-shared key).
- */
-#define QSSL_STATUS_CALLBACK_REFUSED -9
-
-/**
- * A Rust panic was caught inside qssl; this is a bug in qssl, please report it.
- */
-#define QSSL_STATUS_INTERNAL_PANIC -10
-
-/**
- * Nothing matched: a path pattern found no file, a name is not known.
- */
-#define QSSL_STATUS_NOT_FOUND -11
-
-/**
- * A passphrase was wrong or missing.
- */
-#define QSSL_STATUS_BAD_PASSPHRASE -12
-
-/**
- * The handle is not in a state that allows the call (for example a read before the handshake).
- */
-#define QSSL_STATUS_INVALID_STATE -13
-
-/**
- * The connection is closed: the peer sent close_notify or the transport reached end of file.
- */
-#define QSSL_STATUS_CLOSED -14
-
-/**
- * Md4 (QCryptographicHash::Md4); needs OpenSSL's legacy provider, else QSSL_STATUS_UNSUPPORTED.
- */
-#define QSSL_CERT_DIGEST_MD4 0
-
-/**
- * Md5 (QCryptographicHash::Md5), Qt's default for QSslCertificate::digest().
- */
-#define QSSL_CERT_DIGEST_MD5 1
-
-/**
- * Sha1 (QCryptographicHash::Sha1).
- */
-#define QSSL_CERT_DIGEST_SHA1 2
-
-/**
- * Sha224 (QCryptographicHash::Sha224).
- */
-#define QSSL_CERT_DIGEST_SHA224 3
-
-/**
- * Sha256 (QCryptographicHash::Sha256).
- */
-#define QSSL_CERT_DIGEST_SHA256 4
-
-/**
- * Sha384 (QCryptographicHash::Sha384).
- */
-#define QSSL_CERT_DIGEST_SHA384 5
-
-/**
- * Sha512 (QCryptographicHash::Sha512).
- */
-#define QSSL_CERT_DIGEST_SHA512 6
-
-/**
- * Keccak_224 (QCryptographicHash::Keccak_224); needs OpenSSL 3.2 or later, else QSSL_STATUS_UNSUPPORTED.
- */
-#define QSSL_CERT_DIGEST_KECCAK_224 7
-
-/**
- * Keccak_256 (QCryptographicHash::Keccak_256); as Keccak_224.
- */
-#define QSSL_CERT_DIGEST_KECCAK_256 8
-
-/**
- * Keccak_384 (QCryptographicHash::Keccak_384); as Keccak_224.
- */
-#define QSSL_CERT_DIGEST_KECCAK_384 9
-
-/**
- * Keccak_512 (QCryptographicHash::Keccak_512); as Keccak_224.
- */
-#define QSSL_CERT_DIGEST_KECCAK_512 10
-
-/**
- * RealSha3_224 / Sha3_224 (QCryptographicHash::RealSha3_224).
- */
-#define QSSL_CERT_DIGEST_SHA3_224 11
-
-/**
- * RealSha3_256 / Sha3_256 (QCryptographicHash::RealSha3_256).
- */
-#define QSSL_CERT_DIGEST_SHA3_256 12
-
-/**
- * RealSha3_384 / Sha3_384 (QCryptographicHash::RealSha3_384).
- */
-#define QSSL_CERT_DIGEST_SHA3_384 13
-
-/**
- * RealSha3_512 / Sha3_512 (QCryptographicHash::RealSha3_512).
- */
-#define QSSL_CERT_DIGEST_SHA3_512 14
-
-/**
- * Blake2b_160 (QCryptographicHash::Blake2b_160); not supported (QSSL_STATUS_UNSUPPORTED).
- */
-#define QSSL_CERT_DIGEST_BLAKE2B_160 15
-
-/**
- * Blake2b_256 (QCryptographicHash::Blake2b_256); not supported.
- */
-#define QSSL_CERT_DIGEST_BLAKE2B_256 16
-
-/**
- * Blake2b_384 (QCryptographicHash::Blake2b_384); not supported.
- */
-#define QSSL_CERT_DIGEST_BLAKE2B_384 17
-
-/**
- * Blake2b_512 (QCryptographicHash::Blake2b_512).
- */
-#define QSSL_CERT_DIGEST_BLAKE2B_512 18
-
-/**
- * Blake2s_128 (QCryptographicHash::Blake2s_128); not supported.
- */
-#define QSSL_CERT_DIGEST_BLAKE2S_128 19
-
-/**
- * Blake2s_160 (QCryptographicHash::Blake2s_160); not supported.
- */
-#define QSSL_CERT_DIGEST_BLAKE2S_160 20
-
-/**
- * Blake2s_224 (QCryptographicHash::Blake2s_224); not supported.
- */
-#define QSSL_CERT_DIGEST_BLAKE2S_224 21
-
-/**
- * Blake2s_256 (QCryptographicHash::Blake2s_256).
- */
-#define QSSL_CERT_DIGEST_BLAKE2S_256 22
-
-/**
- * Bytes (QByteArray): passed to OpenSSL as they are.
- */
-#define QSSL_BACKEND_VALUE_TYPE_BYTES 0
-
-/**
- * A 64-bit integer. OpenSSL's configuration commands take text, so it fails there (as in Qt).
- */
-#define QSSL_BACKEND_VALUE_TYPE_INT 1
-
-/**
- * A boolean. Fails at handshake time, as in Qt.
- */
-#define QSSL_BACKEND_VALUE_TYPE_BOOL 2
-
-/**
- * UTF-8 text (QString). Fails at handshake time, as in Qt (only bytes convert).
- */
-#define QSSL_BACKEND_VALUE_TYPE_TEXT 3
-
-/**
- * No error occurred; the last operation succeeded (QDtlsError::NoError).
- */
-#define QSSL_DTLS_ERROR_NO_ERROR 0
-
-/**
- * The caller's input was invalid (QDtlsError::InvalidInputParameters).
- */
-#define QSSL_DTLS_ERROR_INVALID_INPUT_PARAMETERS 1
-
-/**
- * The operation is not allowed in the current state (QDtlsError::InvalidOperation).
- */
-#define QSSL_DTLS_ERROR_INVALID_OPERATION 2
-
-/**
- * Sending on the socket failed (QDtlsError::UnderlyingSocketError).
- */
-#define QSSL_DTLS_ERROR_UNDERLYING_SOCKET_ERROR 3
-
-/**
- * The peer sent close_notify (QDtlsError::RemoteClosedConnectionError).
- */
-#define QSSL_DTLS_ERROR_REMOTE_CLOSED_CONNECTION_ERROR 4
-
-/**
- * The peer's identity could not be verified (QDtlsError::PeerVerificationError).
- */
-#define QSSL_DTLS_ERROR_PEER_VERIFICATION_ERROR 5
-
-/**
- * The TLS context or session could not be set up (QDtlsError::TlsInitializationError).
- */
-#define QSSL_DTLS_ERROR_TLS_INITIALIZATION_ERROR 6
-
-/**
- * The handshake failed (QDtlsError::TlsFatalError).
- */
-#define QSSL_DTLS_ERROR_TLS_FATAL_ERROR 7
-
-/**
- * Encrypting or decrypting one datagram failed; the connection goes on
- * (QDtlsError::TlsNonFatalError).
- */
-#define QSSL_DTLS_ERROR_TLS_NON_FATAL_ERROR 8
-
-/**
- * No handshake yet, or the last one ended (QDtls::HandshakeNotStarted).
- */
-#define QSSL_DTLS_HANDSHAKE_STATE_HANDSHAKE_NOT_STARTED 0
-
-/**
- * A handshake is running (QDtls::HandshakeInProgress).
- */
-#define QSSL_DTLS_HANDSHAKE_STATE_HANDSHAKE_IN_PROGRESS 1
-
-/**
- * The handshake finished but the peer did not verify
- * (QDtls::PeerVerificationFailed): ignore the errors and resume, or abort.
- */
-#define QSSL_DTLS_HANDSHAKE_STATE_PEER_VERIFICATION_FAILED 2
-
-/**
- * The connection is encrypted (QDtls::HandshakeComplete).
- */
-#define QSSL_DTLS_HANDSHAKE_STATE_HANDSHAKE_COMPLETE 3
-
-/**
- * MD5 (QCryptographicHash::Md5).
- */
-#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_MD5 1
-
-/**
- * SHA-1, the cookie default (QCryptographicHash::Sha1).
- */
-#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_SHA1 2
-
-/**
- * SHA-224 (QCryptographicHash::Sha224).
- */
-#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_SHA224 3
-
-/**
- * SHA-256 (QCryptographicHash::Sha256).
- */
-#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_SHA256 4
-
-/**
- * SHA-384 (QCryptographicHash::Sha384).
- */
-#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_SHA384 5
-
-/**
- * SHA-512 (QCryptographicHash::Sha512).
- */
-#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_SHA512 6
-
-/**
- * SHA3-224 (QCryptographicHash::RealSha3_224).
- */
-#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_REAL_SHA3_224 11
-
-/**
- * SHA3-256 (QCryptographicHash::RealSha3_256).
- */
-#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_REAL_SHA3_256 12
-
-/**
- * SHA3-384 (QCryptographicHash::RealSha3_384).
- */
-#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_REAL_SHA3_384 13
-
-/**
- * SHA3-512 (QCryptographicHash::RealSha3_512).
- */
-#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_REAL_SHA3_512 14
-
-/**
- * QSslKey (QSsl::ImplementedClass::Key).
- */
-#define QSSL_IMPLEMENTED_CLASS_KEY 0
-
-/**
- * QSslCertificate (QSsl::ImplementedClass::Certificate).
- */
-#define QSSL_IMPLEMENTED_CLASS_CERTIFICATE 1
-
-/**
- * QSslSocket, in qssl the handshake part, `qssl_conn_t` (QSsl::ImplementedClass::Socket).
- */
-#define QSSL_IMPLEMENTED_CLASS_SOCKET 2
-
-/**
- * QSslDiffieHellmanParameters (QSsl::ImplementedClass::DiffieHellman).
- */
-#define QSSL_IMPLEMENTED_CLASS_DIFFIE_HELLMAN 3
-
-/**
- * QSslEllipticCurve (QSsl::ImplementedClass::EllipticCurve).
- */
-#define QSSL_IMPLEMENTED_CLASS_ELLIPTIC_CURVE 4
-
-/**
- * QDtls (QSsl::ImplementedClass::Dtls).
- */
-#define QSSL_IMPLEMENTED_CLASS_DTLS 5
-
-/**
- * QDtlsClientVerifier (QSsl::ImplementedClass::DtlsCookie).
- */
-#define QSSL_IMPLEMENTED_CLASS_DTLS_COOKIE 6
-
-/**
- * Certificate verification (QSsl::SupportedFeature::CertificateVerification).
- */
-#define QSSL_SUPPORTED_FEATURE_CERTIFICATE_VERIFICATION 0
-
-/**
- * ALPN on the client (QSsl::SupportedFeature::ClientSideAlpn).
- */
-#define QSSL_SUPPORTED_FEATURE_CLIENT_SIDE_ALPN 1
-
-/**
- * ALPN on the server (QSsl::SupportedFeature::ServerSideAlpn).
- */
-#define QSSL_SUPPORTED_FEATURE_SERVER_SIDE_ALPN 2
-
-/**
- * OCSP stapling, requested by a client (QSsl::SupportedFeature::Ocsp).
- */
-#define QSSL_SUPPORTED_FEATURE_OCSP 3
-
-/**
- * Pre-shared keys (QSsl::SupportedFeature::Psk).
- */
-#define QSSL_SUPPORTED_FEATURE_PSK 4
-
-/**
- * Session tickets (QSsl::SupportedFeature::SessionTicket).
- */
-#define QSSL_SUPPORTED_FEATURE_SESSION_TICKET 5
-
-/**
- * Alerts sent and received are reported (QSsl::SupportedFeature::Alerts).
- */
-#define QSSL_SUPPORTED_FEATURE_ALERTS 6
-
-#ifdef __cplusplus
-extern "C" {
-#endif // __cplusplus
-
-/**
- * Creates a list from `n` byte strings `(items[i], lens[i])`, copying them.
- * Returns NULL on failure (NULL arrays with `n > 0`). Free it with
- * qssl_bytes_list_free().
- */
-qssl_bytes_list_t *qssl_bytes_list_new(const uint8_t *const *items, const size_t *lens, size_t n);
-
-/**
- * Frees a list; NULL is a no-op. Borrowed pointers into it become invalid.
- */
-void qssl_bytes_list_free(qssl_bytes_list_t *list);
-
-/**
- * The number of byte strings (0 for NULL).
- */
-size_t qssl_bytes_list_len(const qssl_bytes_list_t *list);
-
-/**
- * Lends item `index`: `*data` points to its bytes (followed by a NUL that
- * `*len` does not count, so text items are C strings), valid until the list
- * is freed. Errors: NULL arguments, index out of range (INVALID_ARGUMENT).
- */
-qssl_status_t qssl_bytes_list_get(const qssl_bytes_list_t *list,
-                                  size_t index,
-                                  const uint8_t **data,
-                                  size_t *len);
-
-/**
- * Tells whether item `index` is a null byte array (QByteArray::isNull);
- * false for NULL or out of range.
- */
-bool qssl_bytes_list_is_null(const qssl_bytes_list_t *list, size_t index);
-
-/**
- * All items' data pointers as an array of `qssl_bytes_list_len()` entries
- * (each NUL-terminated beyond its length), in the form the list setters take
- * with qssl_bytes_list_lengths(). Valid until the list is freed; NULL when
- * empty or NULL.
- */
-const uint8_t *const *qssl_bytes_list_data(const qssl_bytes_list_t *list);
-
-/**
- * All items' lengths as an array of `qssl_bytes_list_len()` entries. Valid
- * until the list is freed; NULL when empty or NULL.
- */
-const size_t *qssl_bytes_list_lengths(const qssl_bytes_list_t *list);
-
-/**
- * Returns a static, NUL-terminated English text for a status code; unknown
- * codes give "unknown status code". Never NULL; never free it.
- */
-const char *qssl_status_string(qssl_status_t status);
-
-/**
- * Returns the message of the most recent failure on the calling thread, as
- * NUL-terminated UTF-8 ("" if nothing has failed yet). Successful calls do not
- * clear it. The pointer is valid until the next failing qssl call on the same
- * thread; never free it. Never NULL.
- */
-const char *qssl_last_error_message(void);
-
-/**
- * Clears the calling thread's last error message (it becomes "").
- */
-void qssl_clear_last_error(void);
-
-/**
- * Returns the version of the loaded qssl library as static NUL-terminated text,
- * "MAJOR.MINOR.PATCH" (compare with QSSL_VERSION_STRING from the header you
- * compiled against). Never NULL; never free it.
- */
-const char *qssl_version(void);
-
-/**
- * Returns the version of the loaded library as one number,
- * `(major << 16) | (minor << 8) | patch` (compare with QSSL_VERSION_NUMBER).
- */
-uint32_t qssl_version_number(void);
-
-/**
- * Returns OpenSSL's version text of the OpenSSL library qssl runs on, for
- * example "OpenSSL 3.0.19 27 Jan 2026". Static; never NULL; never free it.
- */
-const char *qssl_openssl_version(void);
-
-/**
- * Creates a null certificate. Free it with qssl_cert_free().
- * Qt: QSslCertificate::QSslCertificate()
- */
-qssl_cert_t *qssl_cert_new(void);
-
-/**
- * Returns a new handle sharing `cert` (O(1), a reference count); free it
- * with qssl_cert_free(). NULL if `cert` is NULL.
- * Qt: QSslCertificate::QSslCertificate(const QSslCertificate &)
- */
-qssl_cert_t *qssl_cert_copy(const qssl_cert_t *cert);
-
-/**
- * Frees a certificate handle; NULL is a no-op.
- * Qt: QSslCertificate::~QSslCertificate()
- */
-void qssl_cert_free(qssl_cert_t *cert);
-
-/**
- * Qt's `==`: both null, or OpenSSL's X509_cmp finds them equal. False if
- * either argument is NULL.
- * Qt: QSslCertificate::operator==()
- */
-bool qssl_cert_equal(const qssl_cert_t *a, const qssl_cert_t *b);
-
-/**
- * Swaps two certificate handles' contents (O(1)). NULL arguments are
- * recorded as an error and nothing happens.
- * Qt: QSslCertificate::swap()
- */
-void qssl_cert_swap(qssl_cert_t *a, qssl_cert_t *b);
-
-/**
- * Makes this handle the null certificate; other handles are not affected.
- * NULL is recorded as an error and ignored.
- * Qt: QSslCertificate::clear()
- */
-void qssl_cert_clear(qssl_cert_t *cert);
-
-/**
- * True for the null certificate (and for NULL).
- * Qt: QSslCertificate::isNull()
- */
-bool qssl_cert_is_null(const qssl_cert_t *cert);
-
-/**
- * Decodes the first certificate of PEM text into a new handle written to
- * `*out` (set to NULL first). Text before and between
- * "-----BEGIN CERTIFICATE-----" blocks is skipped. Where Qt gives a null
- * certificate this function fails: QSSL_STATUS_PARSE_FAILED "PEM: no
- * certificate found" for empty input, garbage or a block that does not
- * decode; QSSL_STATUS_NULL_ARGUMENT for NULL `out` or (NULL, n > 0).
- * Qt: QSslCertificate::QSslCertificate(const QByteArray &, QSsl::Pem)
- */
-qssl_status_t qssl_cert_from_pem(const uint8_t *data, size_t len, qssl_cert_t **out);
-
-/**
- * Decodes the first certificate of DER bytes (trailing bytes are ignored)
- * into a new handle written to `*out` (set to NULL first). Errors:
- * QSSL_STATUS_PARSE_FAILED "DER: not a certificate" for empty or
- * unparseable input, QSSL_STATUS_NULL_ARGUMENT.
- * Qt: QSslCertificate::QSslCertificate(const QByteArray &, QSsl::Der)
- */
-qssl_status_t qssl_cert_from_der(const uint8_t *data, size_t len, qssl_cert_t **out);
-
-/**
- * Decodes every certificate in `data` into a new list written to `*out`
- * (set to NULL first). PEM: each "BEGIN CERTIFICATE" block, other text
- * skipped; DER: concatenated certificates (with Qt's quirk that a run of
- * three or more may stop early). Input without certificates gives an
- * empty list and QSSL_STATUS_OK, as Qt gives an empty list: PEM text read
- * as DER, DER read as PEM, garbage. Errors: QSSL_STATUS_INVALID_ARGUMENT
- * for an unknown format, QSSL_STATUS_NULL_ARGUMENT.
- * Qt: QSslCertificate::fromData()
- */
-qssl_status_t qssl_cert_from_data(const uint8_t *data,
-                                  size_t len,
-                                  qssl_encoding_format_t format,
-                                  qssl_cert_list_t **out);
-
-/**
- * Reads the file at `path` (UTF-8) and decodes its first certificate into
- * a new handle written to `*out` (set to NULL first). PEM files are read
- * as Qt reads them in text mode ('\r' dropped). Errors: QSSL_STATUS_IO if
- * the file cannot be read, QSSL_STATUS_PARSE_FAILED if it holds no
- * certificate, QSSL_STATUS_INVALID_ARGUMENT for an unknown format or a
- * path that is not UTF-8, QSSL_STATUS_NULL_ARGUMENT.
- * Qt: QSslCertificate::QSslCertificate(QIODevice *, QSsl::EncodingFormat)
- */
-qssl_status_t qssl_cert_from_file(const char *path,
-                                  qssl_encoding_format_t format,
-                                  qssl_cert_t **out);
-
-/**
- * Every certificate in the files `path` (UTF-8) names, with Qt's rules,
- * in a new list written to `*out` (set to NULL first). FixedString: an
- * existing file gives all its certificates; otherwise the directory before
- * the last '/' is walked recursively and each file path must match `path`
- * read as an anchored regular expression (Qt's quirk: "certs/a.pe." finds
- * "certs/a.pem"). Wildcard: `*` and `?` do not cross '/', `[...]` is a
- * class; the walk starts at the directory before the first wildcard
- * character of the directory part. RegularExpression: the path is an
- * anchored regular expression (PCRE-like subset, see docs); the walk
- * starts before the first metacharacter. Relative patterns walk the
- * current directory and match without the leading "./". Symbolic links are
- * followed, hidden files skipped, files visited in name order. No match, a
- * missing directory or an invalid expression give an empty list and
- * QSSL_STATUS_OK, as Qt returns an empty list. Errors:
- * QSSL_STATUS_INVALID_ARGUMENT for unknown format or syntax values or a
- * path that is not UTF-8, QSSL_STATUS_NULL_ARGUMENT.
- * Qt: QSslCertificate::fromPath()
- */
-qssl_status_t qssl_cert_from_path(const char *path,
-                                  qssl_encoding_format_t format,
-                                  qssl_pattern_syntax_t syntax,
-                                  qssl_cert_list_t **out);
-
-/**
- * Reads a PKCS#12 archive `(data, len)` with `passphrase` (UTF-8, NULL =
- * empty; an empty passphrase also opens archives without a password).
- * Writes a new key to `*key`, a new certificate to `*cert` (the null
- * certificate if the archive has none, as in Qt) and, if `ca_certificates`
- * is not NULL, a new list of the other certificates. All outputs are set
- * to NULL first and written only on success. Errors:
- * QSSL_STATUS_PARSE_FAILED (empty or malformed input, no private key),
- * QSSL_STATUS_BAD_PASSPHRASE (wrong passphrase), QSSL_STATUS_UNSUPPORTED
- * (a key QSslKey cannot hold, e.g. Ed25519), QSSL_STATUS_INVALID_ARGUMENT
- * (passphrase not UTF-8), QSSL_STATUS_NULL_ARGUMENT (NULL `key` or `cert`,
- * or (NULL, n > 0)).
- * Qt: QSslCertificate::importPkcs12()
- */
-qssl_status_t qssl_cert_import_pkcs12(const uint8_t *data,
-                                      size_t len,
-                                      const char *passphrase,
-                                      qssl_key_t **key,
-                                      qssl_cert_t **cert,
-                                      qssl_cert_list_t **ca_certificates);
-
-/**
- * Writes the certificate as PEM (64-column Base64 between BEGIN/END
- * CERTIFICATE lines) to `(buf, cap)`, its length to `*out_len`; length 0
- * for the null certificate. Errors: QSSL_STATUS_BUFFER_TOO_SMALL,
- * QSSL_STATUS_NULL_ARGUMENT.
- * Qt: QSslCertificate::toPem()
- */
-qssl_status_t qssl_cert_to_pem(const qssl_cert_t *cert, uint8_t *buf, size_t cap, size_t *out_len);
-
-/**
- * Writes the certificate as DER to `(buf, cap)`, its length to
- * `*out_len`; length 0 for the null certificate. Errors as for
- * qssl_cert_to_pem().
- * Qt: QSslCertificate::toDer()
- */
-qssl_status_t qssl_cert_to_der(const qssl_cert_t *cert, uint8_t *buf, size_t cap, size_t *out_len);
-
-/**
- * Writes OpenSSL's readable dump of the certificate (X509_print) as
- * NUL-terminated UTF-8 text (Qt reads it as Latin-1) to `(buf, cap)`;
- * `*out_len` gets its length without the NUL. Empty for the null
- * certificate. Errors: QSSL_STATUS_BUFFER_TOO_SMALL (needs `*out_len + 1`),
- * QSSL_STATUS_NULL_ARGUMENT.
- * Qt: QSslCertificate::toText()
- */
-qssl_status_t qssl_cert_to_text(const qssl_cert_t *cert, char *buf, size_t cap, size_t *out_len);
-
-/**
- * Writes the X.509 version as text ("3" for a v3 certificate; empty for
- * the null certificate) to `(buf, cap)`. Errors as for qssl_cert_to_text().
- * Qt: QSslCertificate::version()
- */
-qssl_status_t qssl_cert_version(const qssl_cert_t *cert, char *buf, size_t cap, size_t *out_len);
-
-/**
- * Writes the serial number as lowercase colon-separated hex
- * ("34:98:21:...") to `(buf, cap)`; empty for the null certificate. Errors
- * as for qssl_cert_to_text().
- * Qt: QSslCertificate::serialNumber()
- */
-qssl_status_t qssl_cert_serial_number(const qssl_cert_t *cert,
-                                      char *buf,
-                                      size_t cap,
-                                      size_t *out_len);
-
-/**
- * Writes the hash of the certificate's DER encoding with `algorithm`
- * (QSSL_CERT_DIGEST_*; Qt's default is QSSL_CERT_DIGEST_MD5) to
- * `(buf, cap)`, its length to `*out_len`. The null certificate hashes
- * empty input (MD5 d41d8cd98f00b204e9800998ecf8427e). Errors:
- * QSSL_STATUS_INVALID_ARGUMENT (unknown number), QSSL_STATUS_UNSUPPORTED
- * (an algorithm this OpenSSL does not offer), QSSL_STATUS_BUFFER_TOO_SMALL,
- * QSSL_STATUS_NULL_ARGUMENT.
- * Qt: QSslCertificate::digest()
- */
-qssl_status_t qssl_cert_digest(const qssl_cert_t *cert,
-                               qssl_cert_digest_t algorithm,
-                               uint8_t *buf,
-                               size_t cap,
-                               size_t *out_len);
-
-/**
- * The start of the validity period in seconds since 1970-01-01 UTC;
- * QSSL_CERT_DATE_INVALID (INT64_MIN) for the null certificate and NULL.
- * Qt: QSslCertificate::effectiveDate()
- */
-int64_t qssl_cert_effective_date(const qssl_cert_t *cert);
-
-/**
- * The end of the validity period in seconds since 1970-01-01 UTC;
- * QSSL_CERT_DATE_INVALID (INT64_MIN) for the null certificate and NULL.
- * Qt: QSslCertificate::expiryDate()
- */
-int64_t qssl_cert_expiry_date(const qssl_cert_t *cert);
-
-/**
- * True when the certificate is self-signed as OpenSSL's
- * X509_check_issued(cert, cert) judges it; false for null and NULL.
- * Qt: QSslCertificate::isSelfSigned()
- */
-bool qssl_cert_is_self_signed(const qssl_cert_t *cert);
-
-/**
- * Always false: qssl has no list of known-bad certificates (Qt's is a
- * fixed list of certificates from 2011 incidents).
- * Qt: QSslCertificate::isBlacklisted()
- */
-bool qssl_cert_is_blacklisted(const qssl_cert_t *cert);
-
-/**
- * The subject's values for `info` (QSSL_SUBJECT_INFO_*) as a new list of
- * UTF-8 strings (free with qssl_bytes_list_free()); a repeated attribute
- * comes in reverse certificate order, as from Qt's multimap. Empty for the
- * null certificate. NULL on error: NULL `cert`, unknown `info`
- * (QSSL_STATUS_INVALID_ARGUMENT recorded).
- * Qt: QSslCertificate::subjectInfo(SubjectInfo)
- */
-qssl_bytes_list_t *qssl_cert_subject_info(const qssl_cert_t *cert, qssl_subject_info_t info);
-
-/**
- * The subject's values for an attribute given by OpenSSL short name
- * ("CN", "O", "C", "emailAddress") or dotted OID, `(attribute, len)`; a
- * long name such as "commonName" matches nothing. A new list of UTF-8
- * strings (free with qssl_bytes_list_free()). NULL on error (NULL `cert`,
- * (NULL, n > 0)).
- * Qt: QSslCertificate::subjectInfo(const QByteArray &)
- */
-qssl_bytes_list_t *qssl_cert_subject_info_by_attribute(const qssl_cert_t *cert,
-                                                       const uint8_t *attribute,
-                                                       size_t len);
-
-/**
- * As qssl_cert_subject_info(), for the issuer.
- * Qt: QSslCertificate::issuerInfo(SubjectInfo)
- */
-qssl_bytes_list_t *qssl_cert_issuer_info(const qssl_cert_t *cert, qssl_subject_info_t info);
-
-/**
- * As qssl_cert_subject_info_by_attribute(), for the issuer.
- * Qt: QSslCertificate::issuerInfo(const QByteArray &)
- */
-qssl_bytes_list_t *qssl_cert_issuer_info_by_attribute(const qssl_cert_t *cert,
-                                                      const uint8_t *attribute,
-                                                      size_t len);
-
-/**
- * The subject's attribute short names, sorted bytewise without duplicates
- * (server.pem: C, CN, O, OU), as a new list (free with
- * qssl_bytes_list_free()). Empty for the null certificate; NULL for NULL.
- * Qt: QSslCertificate::subjectInfoAttributes()
- */
-qssl_bytes_list_t *qssl_cert_subject_info_attributes(const qssl_cert_t *cert);
-
-/**
- * As qssl_cert_subject_info_attributes(), for the issuer.
- * Qt: QSslCertificate::issuerInfoAttributes()
- */
-qssl_bytes_list_t *qssl_cert_issuer_info_attributes(const qssl_cert_t *cert);
-
-/**
- * Writes the subject's common name, else organization, else
- * organizational unit, else "", as NUL-terminated UTF-8 to `(buf, cap)`.
- * Errors as for qssl_cert_to_text().
- * Qt: QSslCertificate::subjectDisplayName()
- */
-qssl_status_t qssl_cert_subject_display_name(const qssl_cert_t *cert,
-                                             char *buf,
-                                             size_t cap,
-                                             size_t *out_len);
-
-/**
- * As qssl_cert_subject_display_name(), for the issuer.
- * Qt: QSslCertificate::issuerDisplayName()
- */
-qssl_status_t qssl_cert_issuer_display_name(const qssl_cert_t *cert,
-                                            char *buf,
-                                            size_t cap,
-                                            size_t *out_len);
-
-/**
- * The subject alternative names of one kind
- * (QSSL_ALTERNATIVE_NAME_ENTRY_TYPE_EMAIL_ENTRY, _DNS_ENTRY,
- * _IP_ADDRESS_ENTRY) as a new list of strings (free with
- * qssl_bytes_list_free()), in the order Qt's multimap gives them: reverse
- * certificate order. IP addresses are text as QHostAddress writes them
- * ("127.0.0.1", "::1"). Qt returns one multimap of all kinds; call this once
- * per kind. NULL on error (NULL `cert`, unknown `entry_type`).
- * Qt: QSslCertificate::subjectAlternativeNames()
- */
-qssl_bytes_list_t *qssl_cert_subject_alternative_names(const qssl_cert_t *cert,
-                                                       qssl_alternative_name_entry_type_t entry_type);
-
-/**
- * The certificate's public key as a new key handle (free with
- * qssl_key_free()): RSA, DSA or EC with type PublicKey; the null key for
- * other kinds of key (as Qt) and for the null certificate. NULL only if
- * `cert` is NULL.
- * Qt: QSslCertificate::publicKey()
- */
-qssl_key_t *qssl_cert_public_key(const qssl_cert_t *cert);
-
-/**
- * Verifies a certificate chain `(chain, n)` (leaf first, then untrusted
- * intermediates) against the default configuration's CA certificates plus
- * the system roots (expired roots left out), and checks `host_name` (UTF-8;
- * NULL or "" skips the check). Writes Qt's error list to `*out` (set to
- * NULL first; free with qssl_ssl_error_list_free()): a host-name mismatch
- * first, then every chain error in OpenSSL's order with the chain's
- * certificate at that depth (null beyond the given chain). An empty list
- * means the chain is trusted. An empty chain gives one UnspecifiedError, as
- * in Qt. The default configuration is not modified. Errors:
- * QSSL_STATUS_NULL_ARGUMENT (NULL `out`, NULL `chain` with `n > 0`),
- * QSSL_STATUS_INVALID_ARGUMENT (a NULL element, `host_name` not UTF-8).
- * Qt: QSslCertificate::verify()
- */
-qssl_status_t qssl_cert_verify(const qssl_cert_t *const *chain,
-                               size_t n,
-                               const char *host_name,
-                               qssl_ssl_error_list_t **out);
-
-/**
- * Creates a list of `n` certificates from `items` (each shared, O(1) per
- * item); free it with qssl_cert_list_free(). NULL on error: `items` NULL
- * with `n > 0`, or a NULL element (QSSL_STATUS_INVALID_ARGUMENT recorded).
- * Qt: QList<QSslCertificate>
- */
-qssl_cert_list_t *qssl_cert_list_new(const qssl_cert_t *const *items, size_t n);
-
-/**
- * Frees a certificate list; NULL is a no-op. Elements borrowed from it
- * become invalid.
- * Qt: QList<QSslCertificate>::~QList()
- */
-void qssl_cert_list_free(qssl_cert_list_t *list);
-
-/**
- * The number of certificates (0 for NULL).
- * Qt: QList<QSslCertificate>::size()
- */
-size_t qssl_cert_list_len(const qssl_cert_list_t *list);
-
-/**
- * Lends certificate `index`: valid until the list is freed; do not free
- * it (copy it with qssl_cert_copy() to keep it). NULL for NULL `list` or an
- * index out of range (QSSL_STATUS_INVALID_ARGUMENT recorded).
- * Qt: QList<QSslCertificate>::at()
- */
-const qssl_cert_t *qssl_cert_list_get(const qssl_cert_list_t *list, size_t index);
-
-/**
- * All certificates as an array of qssl_cert_list_len() borrowed handles,
- * the form the list setters take; valid until the list is freed. NULL
- * when the list is empty or NULL.
- * Qt: QList<QSslCertificate>::constData()
- */
-const qssl_cert_t *const *qssl_cert_list_items(const qssl_cert_list_t *list);
-
-/**
- * Creates a null cipher (isNull true, empty strings, protocol
- * QSSL_SSL_PROTOCOL_UNKNOWN_PROTOCOL, 0 bits). Free it with
- * qssl_cipher_free(). Returns NULL only if memory runs out.
- *
- * Qt: QSslCipher::QSslCipher()
- */
-qssl_cipher_t *qssl_cipher_new(void);
-
-/**
- * Creates a copy of the first supported cipher whose OpenSSL name is exactly
- * `name` (case-sensitive, e.g. "ECDHE-RSA-AES128-GCM-SHA256" or
- * "TLS_AES_128_GCM_SHA256"). As in Qt, an unknown name is not an error: the
- * result is a null cipher. Free it with qssl_cipher_free().
- *
- * Errors (NULL return, message in qssl_last_error_message()): `name` NULL
- * (QSSL_STATUS_NULL_ARGUMENT) or not UTF-8 (QSSL_STATUS_INVALID_ARGUMENT).
- *
- * Qt: QSslCipher::QSslCipher(const QString &name)
- */
-qssl_cipher_t *qssl_cipher_from_name(const char *name);
-
-/**
- * Creates a copy of the first supported cipher whose name is exactly `name`
- * and whose protocol() equals `protocol`; a null cipher if there is none
- * (for example "AES256-SHA" with QSSL_SSL_PROTOCOL_TLS_V1_2, because OpenSSL
- * lists that suite as SSLv3, i.e. protocol -1). Free it with
- * qssl_cipher_free().
- *
- * Errors (NULL return): `name` NULL (QSSL_STATUS_NULL_ARGUMENT), not UTF-8,
- * or `protocol` not a qssl_ssl_protocol_t value (QSSL_STATUS_INVALID_ARGUMENT).
- *
- * Qt: QSslCipher::QSslCipher(const QString &name, QSsl::SslProtocol protocol)
- */
-qssl_cipher_t *qssl_cipher_from_name_and_protocol(const char *name, qssl_ssl_protocol_t protocol);
-
-/**
- * Returns a new handle to the same cipher (O(1)). Free it with
- * qssl_cipher_free(). NULL if `cipher` is NULL.
- *
- * Qt: QSslCipher::QSslCipher(const QSslCipher &other)
- */
-qssl_cipher_t *qssl_cipher_copy(const qssl_cipher_t *cipher);
-
-/**
- * Frees a cipher handle; NULL is a no-op.
- *
- * Qt: QSslCipher::~QSslCipher()
- */
-void qssl_cipher_free(qssl_cipher_t *cipher);
-
-/**
- * Exchanges the values of two cipher handles. NULL arguments are recorded
- * as an error and nothing changes.
- *
- * Qt: QSslCipher::swap()
- */
-void qssl_cipher_swap(qssl_cipher_t *a, qssl_cipher_t *b);
-
-/**
- * Tells whether two ciphers are equal: same name and same protocol (two null
- * ciphers are equal). False if either argument is NULL.
- *
- * Qt: QSslCipher::operator==()
- */
-bool qssl_cipher_equal(const qssl_cipher_t *a, const qssl_cipher_t *b);
-
-/**
- * Tells whether the cipher is null (default-constructed or not found).
- * True for NULL.
- *
- * Qt: QSslCipher::isNull()
- */
-bool qssl_cipher_is_null(const qssl_cipher_t *cipher);
-
-/**
- * Writes the cipher's OpenSSL name ("" for a null cipher) as NUL-terminated
- * text to `(buf, cap)`; `*out_len` receives its length without the NUL.
- *
- * Errors: NULL `cipher`/`out_len`, or NULL `buf` with enough `cap`
- * (QSSL_STATUS_NULL_ARGUMENT); `cap < *out_len + 1`
- * (QSSL_STATUS_BUFFER_TOO_SMALL, nothing written).
- *
- * Qt: QSslCipher::name()
- */
-qssl_status_t qssl_cipher_name(const qssl_cipher_t *cipher, char *buf, size_t cap, size_t *out_len);
-
-/**
- * The cipher's protocol as QSsl::SslProtocol (Qt 6 numbers), derived from
- * OpenSSL's protocol text: "TLSv1.3" 12, "TLSv1.2" 2, "TLSv1.1" 1, "TLSv1" 0,
- * anything else ("SSLv3") and the null cipher -1. -1 for NULL.
- *
- * Qt: QSslCipher::protocol()
- */
-qssl_ssl_protocol_t qssl_cipher_protocol(const qssl_cipher_t *cipher);
-
-/**
- * Writes OpenSSL's protocol text for the cipher ("TLSv1.3", "TLSv1.2",
- * "TLSv1", "SSLv3"; "" for a null cipher). Output and errors as for
- * qssl_cipher_name().
- *
- * Qt: QSslCipher::protocolString()
- */
-qssl_status_t qssl_cipher_protocol_string(const qssl_cipher_t *cipher,
-                                          char *buf,
-                                          size_t cap,
-                                          size_t *out_len);
-
-/**
- * Writes the key exchange method as OpenSSL names it ("ECDH", "DH", "RSA",
- * "any" for TLS 1.3 suites; "" for a null cipher). Output and errors as for
- * qssl_cipher_name().
- *
- * Qt: QSslCipher::keyExchangeMethod()
- */
-qssl_status_t qssl_cipher_key_exchange_method(const qssl_cipher_t *cipher,
-                                              char *buf,
-                                              size_t cap,
-                                              size_t *out_len);
-
-/**
- * Writes the authentication method ("RSA", "ECDSA", "PSK", "any" for TLS 1.3
- * suites; "" for a null cipher). Output and errors as for qssl_cipher_name().
- *
- * Qt: QSslCipher::authenticationMethod()
- */
-qssl_status_t qssl_cipher_authentication_method(const qssl_cipher_t *cipher,
-                                                char *buf,
-                                                size_t cap,
-                                                size_t *out_len);
-
-/**
- * Writes the encryption method with its key size ("AESGCM(256)",
- * "CHACHA20/POLY1305(256)", "AES(128)"; "" for a null cipher). Output and
- * errors as for qssl_cipher_name().
- *
- * Qt: QSslCipher::encryptionMethod()
- */
-qssl_status_t qssl_cipher_encryption_method(const qssl_cipher_t *cipher,
-                                            char *buf,
-                                            size_t cap,
-                                            size_t *out_len);
-
-/**
- * The number of key bits the cipher's algorithm supports (0 for a null
- * cipher or NULL).
- *
- * Qt: QSslCipher::supportedBits()
- */
-int32_t qssl_cipher_supported_bits(const qssl_cipher_t *cipher);
-
-/**
- * The number of key bits the cipher uses (0 for a null cipher or NULL).
- *
- * Qt: QSslCipher::usedBits()
- */
-int32_t qssl_cipher_used_bits(const qssl_cipher_t *cipher);
-
-/**
- * Creates a list from `n` cipher handles (each shared, O(1) per item); the
- * handles stay the caller's. `(NULL, 0)` gives an empty list. Free it with
- * qssl_cipher_list_free().
- *
- * Errors (NULL return): `items` NULL with `n > 0` (QSSL_STATUS_NULL_ARGUMENT),
- * a NULL element (QSSL_STATUS_INVALID_ARGUMENT).
- *
- * Qt: QList<QSslCipher>
- */
-qssl_cipher_list_t *qssl_cipher_list_new(const qssl_cipher_t *const *items, size_t n);
-
-/**
- * Frees a cipher list; NULL is a no-op. Elements borrowed from it become
- * invalid.
- *
- * Qt: QList<QSslCipher>::~QList()
- */
-void qssl_cipher_list_free(qssl_cipher_list_t *list);
-
-/**
- * The number of ciphers in the list (0 for NULL).
- *
- * Qt: QList<QSslCipher>::size()
- */
-size_t qssl_cipher_list_len(const qssl_cipher_list_t *list);
-
-/**
- * Lends cipher `index` of the list, valid until the list is freed; never
- * free it (use qssl_cipher_copy() to keep it). NULL if `list` is NULL or
- * `index` is out of range.
- *
- * Qt: QList<QSslCipher>::at()
- */
-const qssl_cipher_t *qssl_cipher_list_get(const qssl_cipher_list_t *list, size_t index);
-
-/**
- * Lends all ciphers as an array of qssl_cipher_list_len() handle pointers,
- * in the form qssl_cipher_list_new() and the cipher setters take. Valid until
- * the list is freed; never free the elements. NULL when the list is empty or
- * NULL.
- *
- * Qt: QList<QSslCipher>::constData()
- */
-const qssl_cipher_t *const *qssl_cipher_list_items(const qssl_cipher_list_t *list);
-
-/**
- * Creates a default-constructed (null) configuration: SecureProtocols,
- * AutoVerifyPeer, depth 0, options 0x55, no certificates, empty cipher list
- * (meaning the default list at handshake time), system roots trusted.
- * Free it with qssl_config_free(). Qt: QSslConfiguration::QSslConfiguration().
- */
-qssl_config_t *qssl_config_new(void);
-
-/**
- * Copies a configuration in O(1): the new handle shares the data until either
- * is written. NULL gives NULL. Free the copy with qssl_config_free().
- * Qt: QSslConfiguration::QSslConfiguration(const QSslConfiguration &).
- */
-qssl_config_t *qssl_config_copy(const qssl_config_t *cfg);
-
-/**
- * Frees a configuration; NULL is a no-op. Copies are unaffected.
- * Qt: QSslConfiguration::~QSslConfiguration().
- */
-void qssl_config_free(qssl_config_t *cfg);
-
-/**
- * Qt's `==`: true when both share data, or every setting and session field
- * is equal (byte values: null equals empty). The PSK callback is not
- * compared. NULL is not equal to anything (false, with a last-error message).
- * Qt: QSslConfiguration::operator==().
- */
-bool qssl_config_equal(const qssl_config_t *a, const qssl_config_t *b);
-
-/**
- * Swaps the contents of two configurations in O(1). A NULL argument is
- * recorded as an error and nothing happens.
- * Qt: QSslConfiguration::swap().
- */
-void qssl_config_swap(qssl_config_t *a, qssl_config_t *b);
-
-/**
- * True when every field Qt counts still has its default (see docs/API.md;
- * the DTLS cookie flag and the session cipher/protocol do not count, an
- * empty but non-null session ticket or PSK hint does). NULL gives true.
- * Qt: QSslConfiguration::isNull().
- */
-bool qssl_config_is_null(const qssl_config_t *cfg);
-
-/**
- * The protocol; NULL gives QSSL_SSL_PROTOCOL_SECURE_PROTOCOLS.
- * Qt: QSslConfiguration::protocol().
- */
-qssl_ssl_protocol_t qssl_config_protocol(const qssl_config_t *cfg);
-
-/**
- * Sets the protocol. Any QSsl::SslProtocol value is stored (a DTLS or
- * unknown protocol fails when a TLS handshake starts, as in Qt); a number
- * outside the enum is INVALID_ARGUMENT. Qt: QSslConfiguration::setProtocol().
- */
-qssl_status_t qssl_config_set_protocol(qssl_config_t *cfg, qssl_ssl_protocol_t protocol);
-
-/**
- * The peer verify mode; NULL gives QSSL_PEER_VERIFY_MODE_AUTO_VERIFY_PEER.
- * Qt: QSslConfiguration::peerVerifyMode().
- */
-qssl_peer_verify_mode_t qssl_config_peer_verify_mode(const qssl_config_t *cfg);
-
-/**
- * Sets the peer verify mode; an unknown mode is INVALID_ARGUMENT.
- * Qt: QSslConfiguration::setPeerVerifyMode().
- */
-qssl_status_t qssl_config_set_peer_verify_mode(qssl_config_t *cfg, qssl_peer_verify_mode_t mode);
-
-/**
- * The maximum certificate chain depth to verify (0 = no limit); NULL gives 0.
- * Qt: QSslConfiguration::peerVerifyDepth().
- */
-int32_t qssl_config_peer_verify_depth(const qssl_config_t *cfg);
-
-/**
- * Sets the verify depth. A negative depth is INVALID_ARGUMENT and the old
- * value is kept (Qt logs a warning and keeps it).
- * Qt: QSslConfiguration::setPeerVerifyDepth().
- */
-qssl_status_t qssl_config_set_peer_verify_depth(qssl_config_t *cfg, int32_t depth);
-
-/**
- * Sets (`on`) or clears the option bits in `option` (one QSsl::SslOption or
- * several OR-ed). Zero or unknown bits are INVALID_ARGUMENT.
- * Qt: QSslConfiguration::setSslOption().
- */
-qssl_status_t qssl_config_set_ssl_option(qssl_config_t *cfg, qssl_ssl_options_t option, bool on);
-
-/**
- * True when every bit of `option` is set. NULL gives the default mask's
- * answer (0x55); zero or unknown bits give false and a last-error message.
- * Qt: QSslConfiguration::testSslOption().
- */
-bool qssl_config_test_ssl_option(const qssl_config_t *cfg, qssl_ssl_options_t option);
-
-/**
- * The whole option mask; NULL gives QSSL_SSL_OPTION_DEFAULTS (0x55).
- * No Qt counterpart (Qt keeps the mask private; use testSslOption).
- */
-qssl_ssl_options_t qssl_config_ssl_options(const qssl_config_t *cfg);
-
-/**
- * DTLS cookie verification (default true; NULL gives true).
- * Qt: QSslConfiguration::dtlsCookieVerificationEnabled().
- */
-bool qssl_config_dtls_cookie_verification_enabled(const qssl_config_t *cfg);
-
-/**
- * Sets DTLS cookie verification (stored; qssl has no DTLS transport yet).
- * Qt: QSslConfiguration::setDtlsCookieVerificationEnabled().
- */
-qssl_status_t qssl_config_set_dtls_cookie_verification_enabled(qssl_config_t *cfg, bool enable);
-
-/**
- * OCSP stapling (default false; NULL gives false).
- * Qt: QSslConfiguration::ocspStaplingEnabled().
- */
-bool qssl_config_ocsp_stapling_enabled(const qssl_config_t *cfg);
-
-/**
- * Enables OCSP stapling: a client requests and verifies the server's stapled
- * status. Qt: QSslConfiguration::setOcspStaplingEnabled().
- */
-qssl_status_t qssl_config_set_ocsp_stapling_enabled(qssl_config_t *cfg, bool enable);
-
-/**
- * Whether verification errors interrupt the handshake as they are found
- * (default false; NULL gives false). Qt: QSslConfiguration::handshakeMustInterruptOnError().
- */
-bool qssl_config_handshake_must_interrupt_on_error(const qssl_config_t *cfg);
-
-/**
- * Sets handshakeMustInterruptOnError. Qt: QSslConfiguration::setHandshakeMustInterruptOnError().
- */
-qssl_status_t qssl_config_set_handshake_must_interrupt_on_error(qssl_config_t *cfg, bool interrupt);
-
-/**
- * Whether a missing peer certificate aborts the handshake (default false;
- * NULL gives false). Qt: QSslConfiguration::missingCertificateIsFatal().
- */
-bool qssl_config_missing_certificate_is_fatal(const qssl_config_t *cfg);
-
-/**
- * Sets missingCertificateIsFatal. Qt: QSslConfiguration::setMissingCertificateIsFatal().
- */
-qssl_status_t qssl_config_set_missing_certificate_is_fatal(qssl_config_t *cfg, bool fatal);
-
-/**
- * The process-wide default configuration (a copy sharing its data): a
- * default-constructed configuration whose cipher list holds the supported
- * suites of 128 bits or more. Safe from any thread. Free it with
- * qssl_config_free(). Qt: QSslConfiguration::defaultConfiguration().
- */
-qssl_config_t *qssl_config_default_configuration(void);
-
-/**
- * Makes `cfg` the process-wide default (sharing its data; later writes to
- * `cfg` do not leak into the default). Safe from any thread.
- * Qt: QSslConfiguration::setDefaultConfiguration().
- */
-qssl_status_t qssl_config_set_default_configuration(const qssl_config_t *cfg);
-
-/**
- * The process-wide default DTLS configuration (protocol DtlsV1_2OrLater).
- * Qt: QSslConfiguration::defaultDtlsConfiguration().
- */
-qssl_config_t *qssl_config_default_dtls_configuration(void);
-
-/**
- * Makes `cfg` the process-wide default DTLS configuration.
- * Qt: QSslConfiguration::setDefaultDtlsConfiguration().
- */
-qssl_status_t qssl_config_set_default_dtls_configuration(const qssl_config_t *cfg);
-
-/**
- * Registers the PSK callback on this configuration: every connection made
- * from it, and every copy made afterwards, calls `callback(user_data, auth)`
- * when a PSK handshake needs credentials (see qssl_psk_callback_t). A
- * connection's own callback takes precedence. `user_data_free`, if not NULL,
- * is called exactly once with `user_data` when the last holder of this
- * registration lets go or it is replaced. `callback` NULL removes the
- * registration. Not part of qssl_config_equal(). The callback may run
- * concurrently when connections on several threads share the configuration.
- * Qt: QSslSocket::preSharedKeyAuthenticationRequired (a signal in Qt).
- */
-qssl_status_t qssl_config_set_psk_callback(qssl_config_t *cfg,
-                                           qssl_psk_callback_t callback,
-                                           void *user_data,
-                                           void (*user_data_free)(void*));
-
-/**
- * The cipher list (empty means the default list is used at handshake time)
- * as an owned snapshot list, O(1). NULL gives NULL. Free it with
- * qssl_cipher_list_free(). Qt: QSslConfiguration::ciphers().
- */
-qssl_cipher_list_t *qssl_config_ciphers(const qssl_config_t *cfg);
-
-/**
- * Sets the cipher list verbatim (order and duplicates kept); `(NULL, 0)`
- * restores "use the default list". Qt: QSslConfiguration::setCiphers(const QList<QSslCipher> &).
- */
-qssl_status_t qssl_config_set_ciphers(qssl_config_t *cfg,
-                                      const qssl_cipher_t *const *ciphers,
-                                      size_t n);
-
-/**
- * Sets the cipher list from OpenSSL-style names joined with ':'. As in Qt 6,
- * empty names are skipped, unknown names silently dropped (exact,
- * case-sensitive match against the supported list) and duplicates kept;
- * TLS 1.3 suite names are accepted. Errors: NULL, invalid UTF-8.
- * Qt: QSslConfiguration::setCiphers(const QString &).
- */
-qssl_status_t qssl_config_set_ciphers_string(qssl_config_t *cfg, const char *ciphers);
-
-/**
- * Every cipher suite the loaded OpenSSL supports (anonymous suites removed),
- * computed once per process. Free the list with qssl_cipher_list_free().
- * Qt: QSslConfiguration::supportedCiphers().
- */
-qssl_cipher_list_t *qssl_config_supported_ciphers(void);
-
-/**
- * The elliptic curves (empty = OpenSSL's default groups) as an owned list.
- * NULL gives NULL. Qt: QSslConfiguration::ellipticCurves().
- */
-qssl_curve_list_t *qssl_config_elliptic_curves(const qssl_config_t *cfg);
-
-/**
- * Sets the curves verbatim (not checked against the supported list, as in
- * Qt; OpenSSL checks them at handshake time). A curve id <= 0 is
- * INVALID_ARGUMENT. Qt: QSslConfiguration::setEllipticCurves().
- */
-qssl_status_t qssl_config_set_elliptic_curves(qssl_config_t *cfg,
-                                              const qssl_curve_t *curves,
-                                              size_t n);
-
-/**
- * Every named curve the loaded OpenSSL knows. Free the list with
- * qssl_curve_list_free(). Qt: QSslConfiguration::supportedEllipticCurves().
- */
-qssl_curve_list_t *qssl_config_supported_elliptic_curves(void);
-
-/**
- * The Diffie-Hellman parameters as a new handle (default: RFC 7919
- * ffdhe2048). NULL gives NULL. Qt: QSslConfiguration::diffieHellmanParameters().
- */
-qssl_dh_params_t *qssl_config_diffie_hellman_parameters(const qssl_config_t *cfg);
-
-/**
- * Sets the DH parameters verbatim; invalid ones make a server's handshake
- * set-up fail. Qt: QSslConfiguration::setDiffieHellmanParameters().
- */
-qssl_status_t qssl_config_set_diffie_hellman_parameters(qssl_config_t *cfg,
-                                                        const qssl_dh_params_t *params);
-
-/**
- * The backend configuration map as a new handle (a snapshot, O(1)). NULL
- * gives NULL. Free it with qssl_backend_config_free().
- * Qt: QSslConfiguration::backendConfiguration().
- */
-qssl_backend_config_t *qssl_config_backend_configuration(const qssl_config_t *cfg);
-
-/**
- * Replaces the whole backend map with `map`'s contents; NULL clears it (Qt's
- * default argument). Qt: QSslConfiguration::setBackendConfiguration().
- */
-qssl_status_t qssl_config_set_backend_configuration(qssl_config_t *cfg,
-                                                    const qssl_backend_config_t *map);
-
-/**
- * Sets one backend option to bytes (OpenSSL configuration command `name`,
- * e.g. "MinProtocol" = "TLSv1.3"; applied last when a context is built).
- * `(NULL, 0)` is a null value. Qt: QSslConfiguration::setBackendConfigurationOption().
- */
-qssl_status_t qssl_config_set_backend_configuration_option_bytes(qssl_config_t *cfg,
-                                                                 const char *name,
-                                                                 const uint8_t *value,
-                                                                 size_t len);
-
-/**
- * Sets one backend option to an integer. Qt: QSslConfiguration::setBackendConfigurationOption().
- */
-qssl_status_t qssl_config_set_backend_configuration_option_int(qssl_config_t *cfg,
-                                                               const char *name,
-                                                               int64_t value);
-
-/**
- * Sets one backend option to a boolean. Qt: QSslConfiguration::setBackendConfigurationOption().
- */
-qssl_status_t qssl_config_set_backend_configuration_option_bool(qssl_config_t *cfg,
-                                                                const char *name,
-                                                                bool value);
-
-/**
- * Sets one backend option to UTF-8 text. Qt: QSslConfiguration::setBackendConfigurationOption().
- */
-qssl_status_t qssl_config_set_backend_configuration_option_text(qssl_config_t *cfg,
-                                                                const char *name,
-                                                                const char *value);
-
-/**
- * Creates an empty backend configuration map. Free it with qssl_backend_config_free().
- * Qt: QMap<QByteArray, QVariant>().
- */
-qssl_backend_config_t *qssl_backend_config_new(void);
-
-/**
- * Frees a map; NULL is a no-op.
- */
-void qssl_backend_config_free(qssl_backend_config_t *map);
-
-/**
- * The number of entries (0 for NULL).
- */
-size_t qssl_backend_config_len(const qssl_backend_config_t *map);
-
-/**
- * Writes entry `index`'s name (text out; entries are ordered by name).
- * Errors: NULL, index out of range, BUFFER_TOO_SMALL.
- */
-qssl_status_t qssl_backend_config_name(const qssl_backend_config_t *map,
-                                       size_t index,
-                                       char *buf,
-                                       size_t cap,
-                                       size_t *out_len);
-
-/**
- * The type of entry `index`'s value; -1 for NULL or out of range.
- */
-qssl_backend_value_type_t qssl_backend_config_value_type(const qssl_backend_config_t *map,
-                                                         size_t index);
-
-/**
- * Writes entry `index`'s value as bytes: bytes as they are, text as UTF-8,
- * integers and booleans as decimal text ("42", "true"). Errors: NULL, index
- * out of range, BUFFER_TOO_SMALL.
- */
-qssl_status_t qssl_backend_config_value_bytes(const qssl_backend_config_t *map,
-                                              size_t index,
-                                              uint8_t *buf,
-                                              size_t cap,
-                                              size_t *out_len);
-
-/**
- * Reads entry `index`'s value as an integer into `*out`. Errors: NULL, index
- * out of range, INVALID_ARGUMENT if the value is not an integer.
- */
-qssl_status_t qssl_backend_config_value_int(const qssl_backend_config_t *map,
-                                            size_t index,
-                                            int64_t *out);
-
-/**
- * Reads entry `index`'s value as a boolean into `*out`. Errors: NULL, index
- * out of range, INVALID_ARGUMENT if the value is not a boolean.
- */
-qssl_status_t qssl_backend_config_value_bool(const qssl_backend_config_t *map,
-                                             size_t index,
-                                             bool *out);
-
-/**
- * Finds the entry named `name` and writes its index to `*index`.
- * Errors: NULL, invalid UTF-8, NOT_FOUND.
- */
-qssl_status_t qssl_backend_config_find(const qssl_backend_config_t *map,
-                                       const char *name,
-                                       size_t *index);
-
-/**
- * Inserts or replaces a bytes entry; `(NULL, 0)` is a null value.
- */
-qssl_status_t qssl_backend_config_insert_bytes(qssl_backend_config_t *map,
-                                               const char *name,
-                                               const uint8_t *value,
-                                               size_t len);
-
-/**
- * Inserts or replaces an integer entry.
- */
-qssl_status_t qssl_backend_config_insert_int(qssl_backend_config_t *map,
-                                             const char *name,
-                                             int64_t value);
-
-/**
- * Inserts or replaces a boolean entry.
- */
-qssl_status_t qssl_backend_config_insert_bool(qssl_backend_config_t *map,
-                                              const char *name,
-                                              bool value);
-
-/**
- * Inserts or replaces a text entry (UTF-8).
- */
-qssl_status_t qssl_backend_config_insert_text(qssl_backend_config_t *map,
-                                              const char *name,
-                                              const char *value);
-
-/**
- * The local certificate (the chain's first element) as a new handle; a null
- * certificate if there is none. NULL gives NULL. Free it with qssl_cert_free().
- * Qt: QSslConfiguration::localCertificate().
- */
-qssl_cert_t *qssl_config_local_certificate(const qssl_config_t *cfg);
-
-/**
- * Replaces the whole local chain with `[cert]`, even when `cert` is a null
- * certificate (the configuration then stops being null, as in Qt).
- * Qt: QSslConfiguration::setLocalCertificate().
- */
-qssl_status_t qssl_config_set_local_certificate(qssl_config_t *cfg, const qssl_cert_t *cert);
-
-/**
- * The local certificate chain (leaf first) as an owned snapshot list, O(1).
- * NULL gives NULL. Free it with qssl_cert_list_free().
- * Qt: QSslConfiguration::localCertificateChain().
- */
-qssl_cert_list_t *qssl_config_local_certificate_chain(const qssl_config_t *cfg);
-
-/**
- * Sets the local chain, leaf first, stored verbatim. `(NULL, 0)` clears it.
- * A NULL element is INVALID_ARGUMENT. Qt: QSslConfiguration::setLocalCertificateChain().
- */
-qssl_status_t qssl_config_set_local_certificate_chain(qssl_config_t *cfg,
-                                                      const qssl_cert_t *const *certs,
-                                                      size_t n);
-
-/**
- * The private key as a new handle (a null key if none). NULL gives NULL.
- * Free it with qssl_key_free(). Qt: QSslConfiguration::privateKey().
- */
-qssl_key_t *qssl_config_private_key(const qssl_config_t *cfg);
-
-/**
- * Sets the private key (shared with `key`, not copied; a null key clears it).
- * Qt: QSslConfiguration::setPrivateKey().
- */
-qssl_status_t qssl_config_set_private_key(qssl_config_t *cfg, const qssl_key_t *key);
-
-/**
- * The CA certificates set on this configuration (not the system roots it may
- * also trust) as an owned snapshot list, O(1). NULL gives NULL.
- * Qt: QSslConfiguration::caCertificates().
- */
-qssl_cert_list_t *qssl_config_ca_certificates(const qssl_config_t *cfg);
-
-/**
- * Replaces the CA list and stops trusting the system roots, even when the
- * list is empty (irreversible on this configuration, as in Qt).
- * Qt: QSslConfiguration::setCaCertificates().
- */
-qssl_status_t qssl_config_set_ca_certificates(qssl_config_t *cfg,
-                                              const qssl_cert_t *const *certs,
-                                              size_t n);
-
-/**
- * Appends one CA certificate (no duplicate check) and stops trusting the
- * system roots. Qt: QSslConfiguration::addCaCertificate().
- */
-qssl_status_t qssl_config_add_ca_certificate(qssl_config_t *cfg, const qssl_cert_t *cert);
-
-/**
- * Appends CA certificates (no duplicate check) and stops trusting the system
- * roots, even for an empty list. Qt: QSslConfiguration::addCaCertificates(const QList<QSslCertificate> &).
- */
-qssl_status_t qssl_config_add_ca_certificates(qssl_config_t *cfg,
-                                              const qssl_cert_t *const *certs,
-                                              size_t n);
-
-/**
- * Appends the certificates found at `path` (a file, or a pattern in the
- * given syntax, as qssl_cert_from_path()). Unlike the list overloads it keeps
- * trusting the system roots (Qt). Nothing found: QSSL_STATUS_NOT_FOUND and the
- * configuration is unchanged (Qt returns false). Errors: NULL, invalid
- * UTF-8, unknown format or syntax. Qt: QSslConfiguration::addCaCertificates(const QString &, QSsl::EncodingFormat, QSslCertificate::PatternSyntax).
- */
-qssl_status_t qssl_config_add_ca_certificates_from_path(qssl_config_t *cfg,
-                                                        const char *path,
-                                                        qssl_encoding_format_t format,
-                                                        qssl_pattern_syntax_t syntax);
-
-/**
- * The system's trusted CA certificates: parsed once per process (honouring
- * SSL_CERT_FILE and SSL_CERT_DIR), deduplicated and shared; later calls cost a
- * reference count. Free the list with qssl_cert_list_free().
- * Qt: QSslConfiguration::systemCaCertificates().
- */
-qssl_cert_list_t *qssl_config_system_ca_certificates(void);
-
-/**
- * Reads the system CA store again (after SSL_CERT_FILE/SSL_CERT_DIR or the
- * OS store changed) and writes the number of certificates to `*out_count`
- * (may be NULL). Contexts already built keep the store they had.
- * No Qt counterpart (Qt re-reads on every call).
- */
-qssl_status_t qssl_config_reload_system_ca_certificates(size_t *out_count);
-
-/**
- * Writes the session ticket (DER of an OpenSSL session) to `(buf, cap)`;
- * `*out_len` receives its length (0 when null or empty).
- * Qt: QSslConfiguration::sessionTicket().
- */
-qssl_status_t qssl_config_session_ticket(const qssl_config_t *cfg,
-                                         uint8_t *buf,
-                                         size_t cap,
-                                         size_t *out_len);
-
-/**
- * True when the session ticket is null (never set or captured), as opposed
- * to empty. NULL gives true. Qt: QSslConfiguration::sessionTicket().isNull().
- */
-bool qssl_config_session_ticket_is_null(const qssl_config_t *cfg);
-
-/**
- * Sets the session ticket (bytes a previous handshake produced); it resumes
- * that session when session persistence is enabled. `(NULL, 0)` is null, a
- * non-NULL empty buffer is empty. Malformed bytes are only detected at
- * handshake time. Qt: QSslConfiguration::setSessionTicket().
- */
-qssl_status_t qssl_config_set_session_ticket(qssl_config_t *cfg, const uint8_t *data, size_t len);
-
-/**
- * The session ticket's lifetime hint in seconds; -1 until a handshake
- * records one (also for NULL). Qt: QSslConfiguration::sessionTicketLifeTimeHint().
- */
-int32_t qssl_config_session_ticket_life_time_hint(const qssl_config_t *cfg);
-
-/**
- * Writes the PSK identity hint (server side). Qt: QSslConfiguration::preSharedKeyIdentityHint().
- */
-qssl_status_t qssl_config_pre_shared_key_identity_hint(const qssl_config_t *cfg,
-                                                       uint8_t *buf,
-                                                       size_t cap,
-                                                       size_t *out_len);
-
-/**
- * True when the PSK identity hint is null. NULL gives true.
- * Qt: QSslConfiguration::preSharedKeyIdentityHint().isNull().
- */
-bool qssl_config_pre_shared_key_identity_hint_is_null(const qssl_config_t *cfg);
-
-/**
- * Sets the PSK identity hint a server sends in TLS 1.2 PSK handshakes
- * (null and empty both send none). Qt: QSslConfiguration::setPreSharedKeyIdentityHint().
- */
-qssl_status_t qssl_config_set_pre_shared_key_identity_hint(qssl_config_t *cfg,
-                                                           const uint8_t *hint,
-                                                           size_t len);
-
-/**
- * The ALPN protocols as an owned list of byte strings. NULL gives NULL.
- * Qt: QSslConfiguration::allowedNextProtocols().
- */
-qssl_bytes_list_t *qssl_config_allowed_next_protocols(const qssl_config_t *cfg);
-
-/**
- * Sets the ALPN protocols, `n` byte strings `(protocols[i], lens[i])`, stored
- * verbatim; empty or over-long (> 255 bytes) entries are skipped at handshake
- * time, as in Qt. The pair qssl_bytes_list_data()/qssl_bytes_list_lengths()
- * of a list round-trips. Qt: QSslConfiguration::setAllowedNextProtocols().
- */
-qssl_status_t qssl_config_set_allowed_next_protocols(qssl_config_t *cfg,
-                                                     const uint8_t *const *protocols,
-                                                     const size_t *lens,
-                                                     size_t n);
-
-/**
- * Writes the negotiated application protocol (empty when none).
- * Qt: QSslConfiguration::nextNegotiatedProtocol().
- */
-qssl_status_t qssl_config_next_negotiated_protocol(const qssl_config_t *cfg,
-                                                   uint8_t *buf,
-                                                   size_t cap,
-                                                   size_t *out_len);
-
-/**
- * True when no application protocol was negotiated (null). NULL gives true.
- * Qt: QSslConfiguration::nextNegotiatedProtocol().isNull().
- */
-bool qssl_config_next_negotiated_protocol_is_null(const qssl_config_t *cfg);
-
-/**
- * The ALPN negotiation status; NULL gives NONE.
- * Qt: QSslConfiguration::nextProtocolNegotiationStatus().
- */
-qssl_next_protocol_negotiation_status_t qssl_config_next_protocol_negotiation_status(const qssl_config_t *cfg);
-
-/**
- * The peer's certificate after a handshake (a null certificate before), as a
- * new handle sharing the OpenSSL object. NULL gives NULL.
- * Qt: QSslConfiguration::peerCertificate().
- */
-qssl_cert_t *qssl_config_peer_certificate(const qssl_config_t *cfg);
-
-/**
- * The peer's certificate chain, leaf first, as an owned list. NULL gives NULL.
- * Qt: QSslConfiguration::peerCertificateChain().
- */
-qssl_cert_list_t *qssl_config_peer_certificate_chain(const qssl_config_t *cfg);
-
-/**
- * The session's cipher (a null cipher without a session) as a new handle.
- * NULL gives NULL. Qt: QSslConfiguration::sessionCipher().
- */
-qssl_cipher_t *qssl_config_session_cipher(const qssl_config_t *cfg);
-
-/**
- * The session's protocol; QSSL_SSL_PROTOCOL_UNKNOWN_PROTOCOL without a
- * session (also for NULL). Qt: QSslConfiguration::sessionProtocol().
- */
-qssl_ssl_protocol_t qssl_config_session_protocol(const qssl_config_t *cfg);
-
-/**
- * The server's ephemeral key (clients only; a null key otherwise). X25519 and
- * X448 keys are Opaque with length -1, as in Qt. NULL gives NULL.
- * Qt: QSslConfiguration::ephemeralServerKey().
- */
-qssl_key_t *qssl_config_ephemeral_server_key(const qssl_config_t *cfg);
-
-/**
  * Creates a connection that reads and writes the socket `fd`, which the
  * application owns and must keep open (qssl never closes it). Blocking and
  * non-blocking sockets both work: on a non-blocking socket the calls return
@@ -2692,6 +3874,11 @@ qssl_status_t qssl_conn_new_fd(const qssl_config_t *cfg,
  * Creates a connection over a memory transport: give it the bytes received
  * from the peer with qssl_conn_feed(), and send the peer what
  * qssl_conn_take_output() hands out. Otherwise as qssl_conn_new_fd().
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `out`),
+ * QSSL_STATUS_INVALID_ARGUMENT (unknown `mode`, or settings OpenSSL refuses
+ * when the context is built), QSSL_STATUS_UNSUPPORTED (OCSP stapling on a
+ * server).
+ * Free `*out` with qssl_conn_free().
  * Qt: none (QSslSocket needs a socket).
  */
 qssl_status_t qssl_conn_new_memory(const qssl_config_t *cfg,
@@ -2720,7 +3907,11 @@ qssl_ssl_mode_t qssl_conn_mode(const qssl_conn_t *conn);
 qssl_status_t qssl_conn_set_peer_verify_name(qssl_conn_t *conn, const char *name);
 
 /**
- * Writes the peer verify name (text out; "" if none). Qt: QSslSocket::peerVerifyName().
+ * Writes the peer verify name (text out; "" if none).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+ * with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+ * nothing written).
+ * Qt: QSslSocket::peerVerifyName().
  */
 qssl_status_t qssl_conn_peer_verify_name(const qssl_conn_t *conn,
                                          char *buf,
@@ -2729,7 +3920,11 @@ qssl_status_t qssl_conn_peer_verify_name(const qssl_conn_t *conn,
 
 /**
  * Overrides the configuration's peer verify mode for this connection; only
- * before the handshake starts. Qt: QSslSocket::setPeerVerifyMode().
+ * before the handshake starts.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `conn`),
+ * QSSL_STATUS_INVALID_ARGUMENT (unknown mode), QSSL_STATUS_INVALID_STATE (the
+ * handshake started).
+ * Qt: QSslSocket::setPeerVerifyMode().
  */
 qssl_status_t qssl_conn_set_peer_verify_mode(qssl_conn_t *conn, qssl_peer_verify_mode_t mode);
 
@@ -2789,6 +3984,8 @@ int32_t qssl_conn_peer_verify_depth(const qssl_conn_t *conn);
  * over the configuration's. `callback` NULL falls back to the
  * configuration's. `user_data_free` runs exactly once (see
  * qssl_config_set_psk_callback()). Only before the handshake starts.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `conn`), QSSL_STATUS_INVALID_STATE
+ * (the handshake started).
  * Qt: QSslSocket::preSharedKeyAuthenticationRequired.
  */
 qssl_status_t qssl_conn_set_psk_callback(qssl_conn_t *conn,
@@ -2845,7 +4042,10 @@ qssl_status_t qssl_conn_feed(qssl_conn_t *conn, const uint8_t *data, size_t len)
 
 /**
  * Memory transport: the peer closed its side; reads past the fed bytes see
- * end of file. Qt: none.
+ * end of file.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `conn`), QSSL_STATUS_INVALID_STATE
+ * (not a memory transport).
+ * Qt: none.
  */
 qssl_status_t qssl_conn_feed_eof(qssl_conn_t *conn);
 
@@ -2911,6 +4111,7 @@ qssl_status_t qssl_conn_commit_input(qssl_conn_t *conn, size_t n);
  * The SSL errors found while verifying the peer, in Qt's order (host name
  * and missing certificate first, then chain errors). Also filled when the
  * errors were ignored or the side does not verify. NULL gives NULL.
+ * Free it with qssl_ssl_error_list_free().
  * Qt: QSslSocket::sslHandshakeErrors().
  */
 qssl_ssl_error_list_t *qssl_conn_ssl_errors(const qssl_conn_t *conn);
@@ -2918,6 +4119,7 @@ qssl_ssl_error_list_t *qssl_conn_ssl_errors(const qssl_conn_t *conn);
 /**
  * Ignore every SSL error in the coming handshake (it then succeeds despite
  * verification errors, which qssl_conn_ssl_errors() still lists).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `conn`).
  * Qt: QSslSocket::ignoreSslErrors().
  */
 qssl_status_t qssl_conn_ignore_ssl_errors(qssl_conn_t *conn);
@@ -2925,7 +4127,10 @@ qssl_status_t qssl_conn_ignore_ssl_errors(qssl_conn_t *conn);
 /**
  * Ignore exactly these errors: an error is ignored when one entry has its
  * code and either a null certificate or the same certificate. The handshake
- * fails if any other error occurs. Qt: QSslSocket::ignoreSslErrors(const QList<QSslError> &).
+ * fails if any other error occurs.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `conn`, or NULL `errors` with `n >
+ * 0`), QSSL_STATUS_INVALID_ARGUMENT (a NULL element).
+ * Qt: QSslSocket::ignoreSslErrors(const QList<QSslError> &).
  */
 qssl_status_t qssl_conn_ignore_ssl_errors_list(qssl_conn_t *conn,
                                                const qssl_ssl_error_t *const *errors,
@@ -2955,6 +4160,7 @@ qssl_config_t *qssl_conn_ssl_configuration(const qssl_conn_t *conn);
 
 /**
  * The session's cipher (a null cipher before the handshake or after close).
+ * Free it with qssl_cipher_free().
  * Qt: QSslSocket::sessionCipher().
  */
 qssl_cipher_t *qssl_conn_session_cipher(const qssl_conn_t *conn);
@@ -2983,339 +4189,178 @@ bool qssl_conn_alert_received(const qssl_conn_t *conn,
                               qssl_alert_type_t *kind);
 
 /**
- * Gives a new OpenSSL `SSL_CTX*` built from `cfg` for `mode`, owned by the
- * caller (release it with OpenSSL's SSL_CTX_free()) and used by no qssl
- * connection: nothing the caller does to it (SSL_CTX_set_verify(),
- * another store, ...) changes qssl's own connections. Lets Boost.Asio,
- * libcurl or libevent drive handshakes with a qssl configuration.
- *
- * Every callback on it works on any `SSL` made with SSL_new(): verify,
- * PSK (TLS 1.2 and 1.3, the configuration's callback and user data), ALPN
- * selection, OCSP. On such an `SSL` the verdict is made inside the
- * handshake and fails closed when the configuration verifies the peer: an
- * untrusted or invalid chain, a host name that does not match (the name
- * given with SSL_set1_host(), else the SNI name set with
- * SSL_set_tlsext_host_name(); a client with neither is refused), a missing
- * client certificate (servers with VerifyPeer), a bad stapled OCSP
- * response (clients with OCSP stapling) all abort the handshake. Qt's
- * ignore-errors semantics need a qssl connection. Each call builds a new
- * context. The pointer is typed `void *` so this header needs no OpenSSL
- * header.
- *
- * Errors: NULL `cfg` or `out_ssl_ctx` (`QSSL_STATUS_NULL_ARGUMENT`), an
- * unknown mode or a configuration OpenSSL refuses
- * (`QSSL_STATUS_INVALID_ARGUMENT`, as qssl_conn_new_memory()).
- * Beyond Qt.
+ * Writes a new handle to the configuration serving this connection to
+ * `*out` (free it with qssl_config_free()): on a server, the one SNI chose
+ * (qssl_config_set_sni_callback(), qssl_config_add_sni_entry()), otherwise
+ * the one the connection was made from. Compare it with
+ * qssl_config_equal(). Valid from the end of the client hello; the
+ * session state (qssl_conn_ssl_configuration()) is built on it. Errors:
+ * NULL arguments. Beyond Qt.
  */
-qssl_status_t qssl_config_openssl_context(const qssl_config_t *cfg,
-                                          qssl_ssl_mode_t mode,
-                                          void **out_ssl_ctx);
+qssl_status_t qssl_conn_serving_configuration(const qssl_conn_t *conn, qssl_config_t **out);
 
 /**
- * Applies `cfg` for `mode` to an OpenSSL `SSL_CTX*` that another library
- * owns (libcurl's CURLOPT_SSL_CTX_FUNCTION hands one; Boost.Asio's
- * `ssl::context::native_handle()` is one): protocol versions, options,
- * ciphers, the trust store (the configuration's CA certificates, and the
- * system's when it loads them on demand, replace the context's store),
- * the local certificate, chain and key, peer verify mode and depth,
- * Diffie-Hellman parameters, elliptic curves, the PSK callback and hint,
- * ALPN, OCSP stapling and backend configuration commands, with the same
- * callbacks and fail-closed verdicts as qssl_config_openssl_context().
- * The context's session-cache and info callbacks are left alone. `ssl_ctx`
- * is borrowed; `SSL`s already made from it keep the settings they copied.
- * Apply it before the context makes its first `SSL`, and do not use the
- * context from another thread meanwhile. Read Qt's session state back
- * after the handshake with qssl_config_set_session_state_from_openssl().
- *
- * Errors: NULL `cfg` or `ssl_ctx` (`QSSL_STATUS_NULL_ARGUMENT`), an
- * unknown mode or a setting OpenSSL refuses (`QSSL_STATUS_INVALID_ARGUMENT`;
- * the context may then be partly configured: free it rather than use it).
- * Beyond Qt.
+ * The server name of this connection's SNI, as text: on a server, the name
+ * the client asked for (empty when it sent none, or before the client
+ * hello); on a client, the name it sends. Text out: `*out_len` receives the
+ * length, `buf` needs `*out_len + 1` bytes (QSSL_STATUS_BUFFER_TOO_SMALL
+ * otherwise; `buf` may be NULL when `cap` is 0). Beyond Qt.
  */
-qssl_status_t qssl_config_apply_to_openssl_context(const qssl_config_t *cfg,
-                                                   qssl_ssl_mode_t mode,
-                                                   void *ssl_ctx);
+qssl_status_t qssl_conn_requested_server_name(const qssl_conn_t *conn,
+                                              char *buf,
+                                              size_t cap,
+                                              size_t *out_len);
+
+/* ============================================================================================
+ * DTLS connections: qssl_dtls_t (QDtls)
+ *
+ * Functions:
+ *   qssl_dtls_new qssl_dtls_free qssl_dtls_ssl_mode qssl_dtls_set_peer
+ *   qssl_dtls_set_peer_verification_name qssl_dtls_peer_address qssl_dtls_peer_port
+ *   qssl_dtls_peer_verification_name qssl_dtls_set_mtu_hint qssl_dtls_mtu_hint
+ *   qssl_dtls_set_cookie_generator_parameters qssl_dtls_cookie_generator_parameters
+ *   qssl_dtls_set_dtls_configuration qssl_dtls_dtls_configuration qssl_dtls_set_psk_callback
+ *   qssl_dtls_handshake_state qssl_dtls_do_handshake qssl_dtls_handle_timeout
+ *   qssl_dtls_next_timeout_ms qssl_dtls_set_initial_timeout_ms qssl_dtls_resume_handshake
+ *   qssl_dtls_abort_handshake qssl_dtls_shutdown qssl_dtls_is_connection_encrypted
+ *   qssl_dtls_session_cipher qssl_dtls_session_protocol qssl_dtls_data_mtu
+ *   qssl_dtls_write_datagram_encrypted qssl_dtls_decrypt_datagram qssl_dtls_dtls_error
+ *   qssl_dtls_dtls_error_string qssl_dtls_peer_verification_errors
+ *   qssl_dtls_ignore_verification_errors qssl_dtls_take_datagram qssl_dtls_pending_datagrams
+ * ============================================================================================ */
 
 /**
- * Fills `cfg`'s session state from an OpenSSL `SSL*` whose handshake the
- * application completed itself (peer certificate and chain, cipher,
- * protocol, ALPN result, ephemeral server key, session ticket when
- * persistence is enabled), as qssl_conn_ssl_configuration() would.
- * `ssl` is borrowed and not changed. Qt: none.
+ * A QCryptographicHash::Algorithm value, for the cookie HMAC. Qt's numbers;
+ * the constants below are the ones qssl computes (others are refused).
  */
-qssl_status_t qssl_config_set_session_state_from_openssl(qssl_config_t *cfg,
-                                                         qssl_ssl_mode_t mode,
-                                                         const void *ssl);
+typedef int32_t qssl_cryptographic_hash_algorithm_t;
 
 /**
- * The curve with OpenSSL short name `name` ("prime256v1", "secp384r1",
- * "brainpoolP256r1", "X25519", "X448"; case-sensitive), or failing that the
- * NIST name ("P-256", "P-384", "P-521"). An unknown or empty name gives the
- * invalid curve 0, which is not an error (as in Qt).
- *
- * Errors (result 0, message in qssl_last_error_message()): `name` NULL or
- * not UTF-8.
- *
- * Deviation: Qt 6.4 on OpenSSL 3 fails the NIST fallback (an unresolved
- * OpenSSL symbol), so "P-256" is invalid there; qssl resolves it as Qt
- * intends.
- *
- * Qt: QSslEllipticCurve::fromShortName()
+ * MD5 (QCryptographicHash::Md5).
  */
-qssl_curve_t qssl_curve_from_short_name(const char *name);
+#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_MD5 1
 
 /**
- * The curve with OpenSSL long name `name` (case-sensitive; for most curves
- * the same as the short name, e.g. "prime256v1", "X25519"). An unknown or
- * empty name gives the invalid curve 0, which is not an error.
- *
- * Errors (result 0, message in qssl_last_error_message()): `name` NULL or
- * not UTF-8.
- *
- * Qt: QSslEllipticCurve::fromLongName()
+ * SHA-1, the cookie default (QCryptographicHash::Sha1).
  */
-qssl_curve_t qssl_curve_from_long_name(const char *name);
+#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_SHA1 2
 
 /**
- * Writes the curve's OpenSSL short name ("" for 0 or an id OpenSSL does not
- * know) as NUL-terminated text to `(buf, cap)`; `*out_len` receives its
- * length without the NUL.
- *
- * Errors: NULL `out_len`, or NULL `buf` with enough `cap`
- * (QSSL_STATUS_NULL_ARGUMENT); `cap < *out_len + 1`
- * (QSSL_STATUS_BUFFER_TOO_SMALL, nothing written).
- *
- * Qt: QSslEllipticCurve::shortName()
+ * SHA-224 (QCryptographicHash::Sha224).
  */
-qssl_status_t qssl_curve_short_name(qssl_curve_t curve, char *buf, size_t cap, size_t *out_len);
+#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_SHA224 3
 
 /**
- * Writes the curve's OpenSSL long name ("" for 0 or an unknown id). Output
- * and errors as for qssl_curve_short_name().
- *
- * Qt: QSslEllipticCurve::longName()
+ * SHA-256 (QCryptographicHash::Sha256).
  */
-qssl_status_t qssl_curve_long_name(qssl_curve_t curve, char *buf, size_t cap, size_t *out_len);
+#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_SHA256 4
 
 /**
- * Tells whether the curve is valid, i.e. not 0. Curves compare with `==` on
- * the value (Qt: operator==).
- *
- * Qt: QSslEllipticCurve::isValid()
+ * SHA-384 (QCryptographicHash::Sha384).
  */
-bool qssl_curve_is_valid(qssl_curve_t curve);
+#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_SHA384 5
 
 /**
- * Tells whether the curve is one of the 28 TLS named curves Qt lists (the
- * sect*, secp*, prime192v1, prime256v1 and brainpoolP*r1 curves); X25519
- * and X448 are not among them.
- *
- * Qt: QSslEllipticCurve::isTlsNamedCurve()
+ * SHA-512 (QCryptographicHash::Sha512).
  */
-bool qssl_curve_is_tls_named_curve(qssl_curve_t curve);
+#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_SHA512 6
 
 /**
- * Creates a list from `n` curves (copied); values are not checked, as Qt
- * stores any curve. `(NULL, 0)` gives an empty list. Free it with
- * qssl_curve_list_free().
- *
- * Errors (NULL return): `items` NULL with `n > 0` (QSSL_STATUS_NULL_ARGUMENT).
- *
- * Qt: QList<QSslEllipticCurve>
+ * SHA3-224 (QCryptographicHash::RealSha3_224).
  */
-qssl_curve_list_t *qssl_curve_list_new(const qssl_curve_t *items, size_t n);
+#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_REAL_SHA3_224 11
 
 /**
- * Frees a curve list; NULL is a no-op. The array from
- * qssl_curve_list_items() becomes invalid.
- *
- * Qt: QList<QSslEllipticCurve>::~QList()
+ * SHA3-256 (QCryptographicHash::RealSha3_256).
  */
-void qssl_curve_list_free(qssl_curve_list_t *list);
+#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_REAL_SHA3_256 12
 
 /**
- * The number of curves in the list (0 for NULL).
- *
- * Qt: QList<QSslEllipticCurve>::size()
+ * SHA3-384 (QCryptographicHash::RealSha3_384).
  */
-size_t qssl_curve_list_len(const qssl_curve_list_t *list);
+#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_REAL_SHA3_384 13
 
 /**
- * Curve `index` of the list; 0 (the invalid curve) if `list` is NULL or
- * `index` is out of range (the message says which).
- *
- * Qt: QList<QSslEllipticCurve>::at()
+ * SHA3-512 (QCryptographicHash::RealSha3_512).
  */
-qssl_curve_t qssl_curve_list_get(const qssl_curve_list_t *list, size_t index);
+#define QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_REAL_SHA3_512 14
 
 /**
- * Lends all curves as an array of qssl_curve_list_len() values, in the form
- * qssl_curve_list_new() and the curve setters take. Valid until the list is
- * freed. NULL when the list is empty or NULL.
- *
- * Qt: QList<QSslEllipticCurve>::constData()
+ * A QDtls::HandshakeState value (Qt's numbers).
  */
-const qssl_curve_t *qssl_curve_list_items(const qssl_curve_list_t *list);
+typedef int32_t qssl_dtls_handshake_state_t;
 
 /**
- * Creates empty DH parameters: qssl_dh_params_is_empty() and
- * qssl_dh_params_is_valid() are both true. A server configured with them
- * offers no finite-field DHE suites. Free it with qssl_dh_params_free().
- * Returns NULL only if memory runs out.
- *
- * Qt: QSslDiffieHellmanParameters::QSslDiffieHellmanParameters()
+ * No handshake yet, or the last one ended (QDtls::HandshakeNotStarted).
  */
-qssl_dh_params_t *qssl_dh_params_new(void);
+#define QSSL_DTLS_HANDSHAKE_STATE_HANDSHAKE_NOT_STARTED 0
 
 /**
- * Creates the default DH parameters: valid and not empty. Free it with
- * qssl_dh_params_free().
- *
- * Deviation: the RFC 7919 ffdhe2048 group (2048-bit safe prime, generator
- * 2), where Qt uses the 1024-bit RFC 2409 group 2, which OpenSSL 3's default
- * security level refuses (so Qt's default server cannot use DHE at all).
- *
- * Qt: QSslDiffieHellmanParameters::defaultParameters()
+ * A handshake is running (QDtls::HandshakeInProgress).
  */
-qssl_dh_params_t *qssl_dh_params_default_parameters(void);
+#define QSSL_DTLS_HANDSHAKE_STATE_HANDSHAKE_IN_PROGRESS 1
 
 /**
- * Parses PKCS#3 DH parameters from `(data, len)` in `format`
- * (QSSL_ENCODING_FORMAT_PEM, a "-----BEGIN DH PARAMETERS-----" block, or
- * QSSL_ENCODING_FORMAT_DER) and writes a new handle to `*out` (free it with
- * qssl_dh_params_free()).
- *
- * As in Qt, data that is not acceptable still gives an object, with its
- * error set, and the call returns QSSL_STATUS_OK; check
- * qssl_dh_params_is_valid() / qssl_dh_params_error(). The reason is also
- * recorded in qssl_last_error_message() (an OK status does not otherwise
- * touch it):
- * * empty or unparseable input: QSSL_DH_PARAMS_ERROR_INVALID_INPUT_DATA_ERROR;
- * * unsafe parameters (prime under 2048 bits, p not prime or not a safe
- *   prime, unsuitable generator): QSSL_DH_PARAMS_ERROR_UNSAFE_PARAMETERS_ERROR.
- *
- * Valid DER input is kept byte for byte; valid PEM input is kept as its DER
- * encoding. An object with an error holds no bytes.
- *
- * Errors (status, `*out` NULL): `out` NULL or `(NULL, len > 0)`
- * (QSSL_STATUS_NULL_ARGUMENT); unknown `format` (QSSL_STATUS_INVALID_ARGUMENT).
- *
- * Deviation: Qt accepts primes from 1024 bits; qssl refuses anything under
- * 2048 bits as weak.
- *
- * Qt: QSslDiffieHellmanParameters::fromEncoded(const QByteArray &, QSsl::EncodingFormat)
+ * The handshake finished but the peer did not verify
+ * (QDtls::PeerVerificationFailed): ignore the errors and resume, or abort.
  */
-qssl_status_t qssl_dh_params_from_encoded(const uint8_t *data,
-                                          size_t len,
-                                          qssl_encoding_format_t format,
-                                          qssl_dh_params_t **out);
+#define QSSL_DTLS_HANDSHAKE_STATE_PEER_VERIFICATION_FAILED 2
 
 /**
- * Returns a new handle to the same parameters (O(1)). Free it with
- * qssl_dh_params_free(). NULL if `params` is NULL.
- *
- * Qt: QSslDiffieHellmanParameters::QSslDiffieHellmanParameters(const QSslDiffieHellmanParameters &)
+ * The connection is encrypted (QDtls::HandshakeComplete).
  */
-qssl_dh_params_t *qssl_dh_params_copy(const qssl_dh_params_t *params);
+#define QSSL_DTLS_HANDSHAKE_STATE_HANDSHAKE_COMPLETE 3
 
 /**
- * Frees a DH parameters handle; NULL is a no-op.
- *
- * Qt: QSslDiffieHellmanParameters::~QSslDiffieHellmanParameters()
+ * A QDtlsError value (Qt's numbers).
  */
-void qssl_dh_params_free(qssl_dh_params_t *params);
+typedef int32_t qssl_dtls_error_t;
 
 /**
- * Exchanges the values of two handles. NULL arguments are recorded as an
- * error and nothing changes.
- *
- * Qt: QSslDiffieHellmanParameters::swap()
+ * No error occurred; the last operation succeeded (QDtlsError::NoError).
  */
-void qssl_dh_params_swap(qssl_dh_params_t *a, qssl_dh_params_t *b);
+#define QSSL_DTLS_ERROR_NO_ERROR 0
 
 /**
- * Tells whether two parameter sets are equal. As in Qt only the DER bytes
- * are compared, so an invalid object equals an empty one. False if either
- * argument is NULL.
- *
- * Qt: QSslDiffieHellmanParameters::operator==()
+ * The caller's input was invalid (QDtlsError::InvalidInputParameters).
  */
-bool qssl_dh_params_equal(const qssl_dh_params_t *a, const qssl_dh_params_t *b);
+#define QSSL_DTLS_ERROR_INVALID_INPUT_PARAMETERS 1
 
 /**
- * Tells whether the object is empty: no parameters and no error. An invalid
- * object is not empty. True for NULL (an empty object is Qt's default).
- *
- * Qt: QSslDiffieHellmanParameters::isEmpty()
+ * The operation is not allowed in the current state (QDtlsError::InvalidOperation).
  */
-bool qssl_dh_params_is_empty(const qssl_dh_params_t *params);
+#define QSSL_DTLS_ERROR_INVALID_OPERATION 2
 
 /**
- * Tells whether the object has no error (empty objects are valid). True for
- * NULL (an empty object is Qt's default).
- *
- * Qt: QSslDiffieHellmanParameters::isValid()
+ * Sending on the socket failed (QDtlsError::UnderlyingSocketError).
  */
-bool qssl_dh_params_is_valid(const qssl_dh_params_t *params);
+#define QSSL_DTLS_ERROR_UNDERLYING_SOCKET_ERROR 3
 
 /**
- * The error state: QSSL_DH_PARAMS_ERROR_NO_ERROR,
- * QSSL_DH_PARAMS_ERROR_INVALID_INPUT_DATA_ERROR or
- * QSSL_DH_PARAMS_ERROR_UNSAFE_PARAMETERS_ERROR. NO_ERROR for NULL.
- *
- * Qt: QSslDiffieHellmanParameters::error()
+ * The peer sent close_notify (QDtlsError::RemoteClosedConnectionError).
  */
-qssl_dh_params_error_t qssl_dh_params_error(const qssl_dh_params_t *params);
+#define QSSL_DTLS_ERROR_REMOTE_CLOSED_CONNECTION_ERROR 4
 
 /**
- * Writes an English description of the error state ("No error" when valid)
- * as NUL-terminated text to `(buf, cap)`; `*out_len` receives its length
- * without the NUL.
- *
- * Errors: NULL `params`/`out_len`, or NULL `buf` with enough `cap`
- * (QSSL_STATUS_NULL_ARGUMENT); `cap < *out_len + 1`
- * (QSSL_STATUS_BUFFER_TOO_SMALL, nothing written).
- *
- * Qt: QSslDiffieHellmanParameters::errorString()
+ * The peer's identity could not be verified (QDtlsError::PeerVerificationError).
  */
-qssl_status_t qssl_dh_params_error_string(const qssl_dh_params_t *params,
-                                          char *buf,
-                                          size_t cap,
-                                          size_t *out_len);
+#define QSSL_DTLS_ERROR_PEER_VERIFICATION_ERROR 5
 
 /**
- * Writes the parameters as DER (PKCS#3 `DHParameter`, the bytes
- * qssl_dh_params_from_encoded() takes with QSSL_ENCODING_FORMAT_DER) to
- * `(buf, cap)`; `*out_len` receives the length. Length 0 for empty or
- * invalid parameters (they hold no bytes). The default parameters give the
- * 268 bytes of RFC 7919 ffdhe2048.
- *
- * Errors: NULL `params`/`out_len`, or NULL `buf` with enough `cap`
- * (QSSL_STATUS_NULL_ARGUMENT); `cap < *out_len`
- * (QSSL_STATUS_BUFFER_TOO_SMALL, nothing written; `buf` may be NULL with
- * `cap` 0 to ask the size).
- *
- * Qt: beyond Qt (QSslDiffieHellmanParameters keeps its encoding private)
+ * The TLS context or session could not be set up (QDtlsError::TlsInitializationError).
  */
-qssl_status_t qssl_dh_params_to_der(const qssl_dh_params_t *params,
-                                    uint8_t *buf,
-                                    size_t cap,
-                                    size_t *out_len);
+#define QSSL_DTLS_ERROR_TLS_INITIALIZATION_ERROR 6
 
 /**
- * Writes the parameters as PEM ("-----BEGIN DH PARAMETERS-----", as
- * `openssl dhparam` writes them; qssl_dh_params_from_encoded() reads it back
- * with QSSL_ENCODING_FORMAT_PEM) to `(buf, cap)`; `*out_len` receives the
- * length (no NUL is written). Length 0 for empty or invalid parameters.
- *
- * Errors: as qssl_dh_params_to_der().
- *
- * Qt: beyond Qt (QSslDiffieHellmanParameters keeps its encoding private)
+ * The handshake failed (QDtlsError::TlsFatalError).
  */
-qssl_status_t qssl_dh_params_to_pem(const qssl_dh_params_t *params,
-                                    uint8_t *buf,
-                                    size_t cap,
-                                    size_t *out_len);
+#define QSSL_DTLS_ERROR_TLS_FATAL_ERROR 7
+
+/**
+ * Encrypting or decrypting one datagram failed; the connection goes on
+ * (QDtlsError::TlsNonFatalError).
+ */
+#define QSSL_DTLS_ERROR_TLS_NON_FATAL_ERROR 8
 
 /**
  * Creates a DTLS connection for `mode` (QSSL_SSL_MODE_SSL_CLIENT_MODE or
@@ -3615,6 +4660,17 @@ qssl_status_t qssl_dtls_take_datagram(qssl_dtls_t *dtls, uint8_t *buf, size_t ca
  */
 size_t qssl_dtls_pending_datagrams(const qssl_dtls_t *dtls);
 
+/* ============================================================================================
+ * DTLS cookie verifier: qssl_dtls_verifier_t (QDtlsClientVerifier)
+ *
+ * Functions:
+ *   qssl_dtls_verifier_new qssl_dtls_verifier_free
+ *   qssl_dtls_verifier_set_cookie_generator_parameters
+ *   qssl_dtls_verifier_cookie_generator_parameters qssl_dtls_verifier_verify_client
+ *   qssl_dtls_verifier_verified_hello qssl_dtls_verifier_dtls_error
+ *   qssl_dtls_verifier_dtls_error_string qssl_dtls_verifier_take_datagram
+ * ============================================================================================ */
+
 /**
  * Creates a verifier with Qt's default cookie parameters (SHA-1 and the
  * process-wide random secret). Free it with qssl_dtls_verifier_free().
@@ -3698,662 +4754,6 @@ qssl_status_t qssl_dtls_verifier_take_datagram(qssl_dtls_verifier_t *verifier,
                                                uint8_t *buf,
                                                size_t cap,
                                                size_t *out_len);
-
-/**
- * Creates a null key: algorithm Opaque, type PublicKey, length -1.
- * Free it with qssl_key_free(). Never NULL except on allocation failure.
- * Qt: QSslKey::QSslKey()
- */
-qssl_key_t *qssl_key_new(void);
-
-/**
- * Returns a new handle sharing `key`'s data (O(1)); free it with
- * qssl_key_free(). NULL if `key` is NULL.
- * Qt: QSslKey::QSslKey(const QSslKey &)
- */
-qssl_key_t *qssl_key_copy(const qssl_key_t *key);
-
-/**
- * Frees a key handle; NULL is a no-op. Private key material is wiped when
- * the last handle sharing it goes.
- * Qt: QSslKey::~QSslKey()
- */
-void qssl_key_free(qssl_key_t *key);
-
-/**
- * Qt's `==`: two null keys are equal; otherwise algorithm, type and length
- * must match, then Opaque keys compare by identity and others by their DER
- * encoding. False if either argument is NULL.
- * Qt: QSslKey::operator==()
- */
-bool qssl_key_equal(const qssl_key_t *a, const qssl_key_t *b);
-
-/**
- * Swaps the contents of two key handles (O(1)). NULL arguments are
- * recorded as an error and nothing happens.
- * Qt: QSslKey::swap()
- */
-void qssl_key_swap(qssl_key_t *a, qssl_key_t *b);
-
-/**
- * True for the null key (and for NULL).
- * Qt: QSslKey::isNull()
- */
-bool qssl_key_is_null(const qssl_key_t *key);
-
-/**
- * Makes this handle the null key; other handles sharing the key keep it.
- * NULL is recorded as an error and ignored.
- * Qt: QSslKey::clear()
- */
-void qssl_key_clear(qssl_key_t *key);
-
-/**
- * Decodes a PEM key into a new handle written to `*out` (set to NULL
- * first). `key_type` QSSL_KEY_TYPE_PRIVATE_KEY reads the first "PRIVATE KEY",
- * "ENCRYPTED PRIVATE KEY" or traditional "RSA/EC/DSA PRIVATE KEY" block;
- * QSSL_KEY_TYPE_PUBLIC_KEY reads the first "PUBLIC KEY" block; other text
- * is skipped. `(passphrase, passphrase_len)` decrypts an encrypted key;
- * (NULL, 0) means no passphrase. The key must be of `algorithm`;
- * QSSL_KEY_ALGORITHM_OPAQUE accepts only kinds QSslKey has no algorithm for
- * (Ed25519, X25519, ...). Where Qt gives a null key, this function fails:
- * QSSL_STATUS_PARSE_FAILED for empty or unparseable input and for a key of
- * another algorithm ("key is RSA, not EC"), QSSL_STATUS_BAD_PASSPHRASE for
- * a wrong or missing passphrase, QSSL_STATUS_INVALID_ARGUMENT for unknown
- * enum values, QSSL_STATUS_NULL_ARGUMENT for NULL `out` or (NULL, n > 0).
- * Qt: QSslKey::QSslKey(const QByteArray &, QSsl::KeyAlgorithm, QSsl::Pem, QSsl::KeyType, const QByteArray &)
- */
-qssl_status_t qssl_key_from_pem(const uint8_t *data,
-                                size_t len,
-                                qssl_key_algorithm_t algorithm,
-                                qssl_key_type_t key_type,
-                                const uint8_t *passphrase,
-                                size_t passphrase_len,
-                                qssl_key_t **out);
-
-/**
- * Decodes a DER key into a new handle written to `*out` (set to NULL
- * first). Private keys: PKCS#8, encrypted PKCS#8 (decrypted with
- * `passphrase`) or a traditional RSA/EC/DSA structure; public keys:
- * SubjectPublicKeyInfo. Algorithm check and errors as for
- * qssl_key_from_pem().
- * Qt: QSslKey::QSslKey(const QByteArray &, QSsl::KeyAlgorithm, QSsl::Der, QSsl::KeyType, const QByteArray &)
- */
-qssl_status_t qssl_key_from_der(const uint8_t *data,
-                                size_t len,
-                                qssl_key_algorithm_t algorithm,
-                                qssl_key_type_t key_type,
-                                const uint8_t *passphrase,
-                                size_t passphrase_len,
-                                qssl_key_t **out);
-
-/**
- * Reads the file at `path` (UTF-8) and decodes it as qssl_key_from_pem() or
- * qssl_key_from_der() do, by `format`. The file contents are wiped from
- * memory afterwards. Errors: those of the decoders, QSSL_STATUS_IO if the
- * file cannot be read, QSSL_STATUS_INVALID_ARGUMENT for an unknown format
- * or a path that is not UTF-8.
- * Qt: QSslKey::QSslKey(QIODevice *, QSsl::KeyAlgorithm, QSsl::EncodingFormat, QSsl::KeyType, const QByteArray &)
- */
-qssl_status_t qssl_key_from_file(const char *path,
-                                 qssl_key_algorithm_t algorithm,
-                                 qssl_encoding_format_t format,
-                                 qssl_key_type_t key_type,
-                                 const uint8_t *passphrase,
-                                 size_t passphrase_len,
-                                 qssl_key_t **out);
-
-/**
- * The key algorithm (QSSL_KEY_ALGORITHM_*); Opaque for the null key and NULL.
- * Qt: QSslKey::algorithm()
- */
-qssl_key_algorithm_t qssl_key_algorithm(const qssl_key_t *key);
-
-/**
- * The key type (QSSL_KEY_TYPE_*); PublicKey for the null key and NULL.
- * Qt: QSslKey::type()
- */
-qssl_key_type_t qssl_key_type(const qssl_key_t *key);
-
-/**
- * The key length in bits: RSA/DSA/DH size, EC group degree; -1 for Opaque
- * keys, the null key and NULL.
- * Qt: QSslKey::length()
- */
-int32_t qssl_key_length(const qssl_key_t *key);
-
-/**
- * Writes the key as PEM to `(buf, cap)`, its length to `*out_len`.
- * Public keys: "PUBLIC KEY"; private RSA/DSA/EC keys: traditional PEM, DH
- * keys: PKCS#8; a private key is encrypted with AES-256-CBC when
- * `(passphrase, passphrase_len)` is non-empty (Qt uses 3DES). Length 0 for
- * the null key and Opaque keys. The library's own copy of the PEM is wiped
- * before returning. Errors: QSSL_STATUS_BUFFER_TOO_SMALL (with `*out_len`
- * set; encrypted output differs between calls but its length does not),
- * QSSL_STATUS_NULL_ARGUMENT.
- * Qt: QSslKey::toPem()
- */
-qssl_status_t qssl_key_to_pem(const qssl_key_t *key,
-                              const uint8_t *passphrase,
-                              size_t passphrase_len,
-                              uint8_t *buf,
-                              size_t cap,
-                              size_t *out_len);
-
-/**
- * Writes the key as DER to `(buf, cap)`, its length to `*out_len`: the body
- * of the unencrypted PEM form (SubjectPublicKeyInfo, PKCS#1, SEC1, DSA or
- * PKCS#8). Length 0 for the null key, Opaque keys, and private keys when a
- * non-empty passphrase is given (Qt offers no encrypted DER). The library's
- * own copy is wiped before returning. Errors as for qssl_key_to_pem().
- * Qt: QSslKey::toDer()
- */
-qssl_status_t qssl_key_to_der(const qssl_key_t *key,
-                              const uint8_t *passphrase,
-                              size_t passphrase_len,
-                              uint8_t *buf,
-                              size_t cap,
-                              size_t *out_len);
-
-/**
- * Creates a default-constructed authenticator (everything null, maxima 0).
- * Free it with qssl_psk_auth_free().
- * Qt: QSslPreSharedKeyAuthenticator::QSslPreSharedKeyAuthenticator().
- */
-qssl_psk_auth_t *qssl_psk_auth_new(void);
-
-/**
- * Copies an authenticator in O(1) (shared until written). NULL gives NULL.
- * Qt: QSslPreSharedKeyAuthenticator::QSslPreSharedKeyAuthenticator(const QSslPreSharedKeyAuthenticator &).
- */
-qssl_psk_auth_t *qssl_psk_auth_copy(const qssl_psk_auth_t *auth);
-
-/**
- * Frees an authenticator; NULL is a no-op. The key bytes are wiped when the
- * last copy goes. Never free the borrowed handle a callback receives.
- * Qt: QSslPreSharedKeyAuthenticator::~QSslPreSharedKeyAuthenticator().
- */
-void qssl_psk_auth_free(qssl_psk_auth_t *auth);
-
-/**
- * Qt's `==`: identity hint, identity, key and both maxima (null bytes equal
- * empty ones). NULL is not equal to anything.
- * Qt: operator==(const QSslPreSharedKeyAuthenticator &, const QSslPreSharedKeyAuthenticator &).
- */
-bool qssl_psk_auth_equal(const qssl_psk_auth_t *a, const qssl_psk_auth_t *b);
-
-/**
- * Swaps two authenticators in O(1); a NULL argument is recorded as an error
- * and nothing happens. Qt: QSslPreSharedKeyAuthenticator::swap().
- */
-void qssl_psk_auth_swap(qssl_psk_auth_t *a, qssl_psk_auth_t *b);
-
-/**
- * Writes the identity hint: on a client the server's hint (an owned copy,
- * unlike Qt's view into OpenSSL memory), on a server its own configured hint.
- * Qt: QSslPreSharedKeyAuthenticator::identityHint().
- */
-qssl_status_t qssl_psk_auth_identity_hint(const qssl_psk_auth_t *auth,
-                                          uint8_t *buf,
-                                          size_t cap,
-                                          size_t *out_len);
-
-/**
- * True when the identity hint is null (no hint). NULL gives true.
- * Qt: QSslPreSharedKeyAuthenticator::identityHint().isNull().
- */
-bool qssl_psk_auth_identity_hint_is_null(const qssl_psk_auth_t *auth);
-
-/**
- * Writes the identity (on a server: the client's identity).
- * Qt: QSslPreSharedKeyAuthenticator::identity().
- */
-qssl_status_t qssl_psk_auth_identity(const qssl_psk_auth_t *auth,
-                                     uint8_t *buf,
-                                     size_t cap,
-                                     size_t *out_len);
-
-/**
- * True when the identity is null. NULL gives true.
- * Qt: QSslPreSharedKeyAuthenticator::identity().isNull().
- */
-bool qssl_psk_auth_identity_is_null(const qssl_psk_auth_t *auth);
-
-/**
- * Sets the identity (any length; truncated to the maximum when used).
- * `(NULL, 0)` is null. Qt: QSslPreSharedKeyAuthenticator::setIdentity().
- */
-qssl_status_t qssl_psk_auth_set_identity(qssl_psk_auth_t *auth,
-                                         const uint8_t *identity,
-                                         size_t len);
-
-/**
- * The maximum identity length the handshake accepts (255 on OpenSSL 3
- * clients, 0 on servers and for a default-constructed authenticator).
- * NULL gives 0. Qt: QSslPreSharedKeyAuthenticator::maximumIdentityLength().
- */
-int32_t qssl_psk_auth_maximum_identity_length(const qssl_psk_auth_t *auth);
-
-/**
- * Writes the pre-shared key. Qt: QSslPreSharedKeyAuthenticator::preSharedKey().
- */
-qssl_status_t qssl_psk_auth_pre_shared_key(const qssl_psk_auth_t *auth,
-                                           uint8_t *buf,
-                                           size_t cap,
-                                           size_t *out_len);
-
-/**
- * True when the key is null. NULL gives true.
- * Qt: QSslPreSharedKeyAuthenticator::preSharedKey().isNull().
- */
-bool qssl_psk_auth_pre_shared_key_is_null(const qssl_psk_auth_t *auth);
-
-/**
- * Sets the pre-shared key (copied into memory that is wiped when released;
- * any length, truncated to the maximum when used). `(NULL, 0)` is null; an
- * empty key refuses the handshake. Qt: QSslPreSharedKeyAuthenticator::setPreSharedKey().
- */
-qssl_status_t qssl_psk_auth_set_pre_shared_key(qssl_psk_auth_t *auth,
-                                               const uint8_t *key,
-                                               size_t len);
-
-/**
- * The maximum key length the handshake accepts (512 on OpenSSL 3; 0 for a
- * default-constructed authenticator). NULL gives 0.
- * Qt: QSslPreSharedKeyAuthenticator::maximumPreSharedKeyLength().
- */
-int32_t qssl_psk_auth_maximum_pre_shared_key_length(const qssl_psk_auth_t *auth);
-
-/**
- * Registers the SNI callback on a server configuration (see
- * qssl_sni_callback_t): every connection made from it, and every copy made
- * afterwards, asks it which configuration serves the client's requested
- * name. It takes precedence over the name table
- * (qssl_config_add_sni_entry()). `user_data_free`, if not NULL, is called
- * exactly once with `user_data` when the last holder of the registration
- * lets go or it is replaced (also when this call fails). `callback` NULL
- * removes the registration. Not part of qssl_config_equal(); client
- * configurations ignore it. Beyond Qt.
- */
-qssl_status_t qssl_config_set_sni_callback(qssl_config_t *cfg,
-                                           qssl_sni_callback_t callback,
-                                           void *user_data,
-                                           void (*user_data_free)(void*));
-
-/**
- * Adds an entry to the server name table of a server configuration:
- * connections whose client asks for a name matching `pattern` are served
- * by `entry` (its certificate, chain, key, CA certificates, verification
- * and ALPN settings; `entry` is copied, O(1)). `pattern` is a host name
- * (compared case-insensitively), `*.domain` (exactly one more leftmost
- * label) or `*` (any name, and clients that send none). An exact name wins
- * over a wildcard, which wins over `*`; with no match the listening
- * configuration serves (see qssl_config_set_sni_strict()). Adding a second
- * configuration for the same pattern adds its certificate and key to the
- * first one's: with an ECDSA and an RSA certificate for one name, OpenSSL
- * sends the one the client supports. Errors: NULL arguments, an invalid
- * pattern (QSSL_STATUS_INVALID_ARGUMENT). Not part of qssl_config_equal().
- * Beyond Qt.
- */
-qssl_status_t qssl_config_add_sni_entry(qssl_config_t *cfg,
-                                        const char *pattern,
-                                        const qssl_config_t *entry);
-
-/**
- * Removes every entry of the server name table (and its strict setting).
- * Beyond Qt.
- */
-qssl_status_t qssl_config_clear_sni_entries(qssl_config_t *cfg);
-
-/**
- * With `strict` true, a client asking for a name that no entry of the
- * server name table matches (and no `*` entry) is refused with the
- * `unrecognized_name` alert instead of being served by the listening
- * configuration. Default: false. Beyond Qt.
- */
-qssl_status_t qssl_config_set_sni_strict(qssl_config_t *cfg, bool strict);
-
-/**
- * Sets the keys that encrypt and decrypt this server's session tickets
- * (TLS 1.2 tickets and TLS 1.3 resumption), so that every server of a
- * fleet given the same keys resumes the others' sessions. `keys` holds one
- * or more keys of 80 bytes in the layout of nginx's
- * `ssl_session_ticket_key` file (16-byte name, 32-byte HMAC-SHA256 key,
- * 32-byte AES-256-CBC key), or of 48 bytes (name, AES-128 key, HMAC key).
- * The first key encrypts new tickets; every key decrypts. A ticket under
- * an older key resumes and is renewed under the first; a ticket under a
- * key no longer listed gives a full handshake, never a failure. Setting
- * new keys (rotation) affects connections made afterwards; connections
- * already made keep theirs. `(NULL, 0)` returns to the default: random
- * keys of this process's own. The bytes are copied; qssl wipes its copies
- * when released. Errors: a length that is not a whole number of 80-byte
- * (or 48-byte) keys (QSSL_STATUS_INVALID_ARGUMENT). Not part of
- * qssl_config_equal(). Beyond Qt.
- */
-qssl_status_t qssl_config_set_session_ticket_keys(qssl_config_t *cfg,
-                                                  const uint8_t *keys,
-                                                  size_t len);
-
-/**
- * Reads session ticket keys from a file, as qssl_config_set_session_ticket_keys():
- * either nginx's binary file (one or more 80- or 48-byte keys, the first
- * encrypts) or HAProxy's `tls-ticket-keys` text file (one base64 key per
- * line in HAProxy's layout: name, AES key, HMAC key; as in HAProxy the
- * next-to-last line encrypts, so a fleet can append a new key everywhere
- * before it starts encrypting). Reading the file again later and setting
- * the result rotates the keys without a restart. The bytes read are wiped
- * after parsing. Errors: NULL arguments, a file that cannot be read
- * (QSSL_STATUS_IO), a malformed file (QSSL_STATUS_INVALID_ARGUMENT).
- * Beyond Qt.
- */
-qssl_status_t qssl_config_set_session_ticket_keys_from_file(qssl_config_t *cfg, const char *path);
-
-/**
- * Registers a key log callback (see qssl_keylog_callback_t): every
- * connection made from this configuration, client or server, and every
- * copy made afterwards, hands it the secrets of each handshake as NSS key
- * log lines, which let anyone holding them decrypt the recorded traffic.
- * For debugging only: off unless set. On a server whose SNI chose another
- * configuration, that configuration's key log applies. `user_data_free`,
- * if not NULL, is called exactly once with `user_data` when the last
- * holder of the registration lets go or it is replaced (also when this
- * call fails). `callback` NULL removes it. Not part of qssl_config_equal().
- * Beyond Qt.
- */
-qssl_status_t qssl_config_set_keylog_callback(qssl_config_t *cfg,
-                                              qssl_keylog_callback_t callback,
-                                              void *user_data,
-                                              void (*user_data_free)(void*));
-
-/**
- * Writes a new handle to the configuration serving this connection to
- * `*out` (free it with qssl_config_free()): on a server, the one SNI chose
- * (qssl_config_set_sni_callback(), qssl_config_add_sni_entry()), otherwise
- * the one the connection was made from. Compare it with
- * qssl_config_equal(). Valid from the end of the client hello; the
- * session state (qssl_conn_ssl_configuration()) is built on it. Errors:
- * NULL arguments. Beyond Qt.
- */
-qssl_status_t qssl_conn_serving_configuration(const qssl_conn_t *conn, qssl_config_t **out);
-
-/**
- * The server name of this connection's SNI, as text: on a server, the name
- * the client asked for (empty when it sent none, or before the client
- * hello); on a client, the name it sends. Text out: `*out_len` receives the
- * length, `buf` needs `*out_len + 1` bytes (QSSL_STATUS_BUFFER_TOO_SMALL
- * otherwise; `buf` may be NULL when `cap` is 0). Beyond Qt.
- */
-qssl_status_t qssl_conn_requested_server_name(const qssl_conn_t *conn,
-                                              char *buf,
-                                              size_t cap,
-                                              size_t *out_len);
-
-/**
- * True when TLS is available: OpenSSL initialises and runs with the major
- * version qssl was built against. Never fails.
- *
- * Qt: QSslSocket::supportsSsl()
- */
-bool qssl_socket_supports_ssl(void);
-
-/**
- * The version number of the OpenSSL library qssl runs on
- * (`OpenSSL_version_num()`, `0xMNN00PP0` for OpenSSL 3: 0x30000130 is
- * 3.0.19). Never fails.
- *
- * Qt: QSslSocket::sslLibraryVersionNumber()
- */
-long qssl_socket_ssl_library_version_number(void);
-
-/**
- * The version text of the OpenSSL library qssl runs on, for example
- * "OpenSSL 3.0.19 27 Jan 2026" (the same text as qssl_openssl_version()).
- * Static; never NULL; never free it.
- *
- * Qt: QSslSocket::sslLibraryVersionString()
- */
-const char *qssl_socket_ssl_library_version_string(void);
-
-/**
- * The version number of the OpenSSL qssl was built against
- * (`OPENSSL_VERSION_NUMBER` of its headers). Never fails.
- *
- * Qt: QSslSocket::sslLibraryBuildVersionNumber()
- */
-long qssl_socket_ssl_library_build_version_number(void);
-
-/**
- * The version text of the OpenSSL qssl was built against
- * (`OPENSSL_VERSION_TEXT` of its headers, for example
- * "OpenSSL 3.0.19 27 Jan 2026"). Static; never NULL; never free it.
- *
- * Qt: QSslSocket::sslLibraryBuildVersionString()
- */
-const char *qssl_socket_ssl_library_build_version_string(void);
-
-/**
- * The name of the active TLS backend: always "openssl", qssl's one
- * backend. Static; never NULL; never free it.
- *
- * Qt: QSslSocket::activeBackend() (Qt 6)
- */
-const char *qssl_socket_active_backend(void);
-
-/**
- * The names of the available TLS backends, as a new list of UTF-8
- * strings: just "openssl". Free with qssl_bytes_list_free(). NULL only if
- * memory runs out.
- *
- * Qt: QSslSocket::availableBackends() (Qt 6)
- */
-qssl_bytes_list_t *qssl_socket_available_backends(void);
-
-/**
- * Chooses the TLS backend by name. qssl's one backend is always active, so
- * this returns true for "openssl" and false for any other name, including
- * "" (as Qt, which refuses an empty name). NULL or invalid UTF-8: false,
- * with a last-error message.
- *
- * Qt: QSslSocket::setActiveBackend() (Qt 6)
- */
-bool qssl_socket_set_active_backend(const char *backend_name);
-
-/**
- * The protocols `backend_name` supports (NULL or "" for the active
- * backend), in Qt's order for its OpenSSL backend: AnyProtocol,
- * SecureProtocols, TlsV1_0, TlsV1_0OrLater, TlsV1_1, TlsV1_1OrLater,
- * TlsV1_2, TlsV1_2OrLater, TlsV1_3, TlsV1_3OrLater (then the DTLS values
- * once qssl implements DTLS). An unknown backend has none (OK, length 0).
- * Output in the `(buf, cap, out_len)` shape counted in values; errors:
- * BUFFER_TOO_SMALL, NULL_ARGUMENT (`out_len`), INVALID_ARGUMENT (name not
- * UTF-8).
- *
- * Qt: QSslSocket::supportedProtocols(const QString &backendName = {}) (Qt 6)
- */
-qssl_status_t qssl_socket_supported_protocols(const char *backend_name,
-                                              qssl_ssl_protocol_t *buf,
-                                              size_t cap,
-                                              size_t *out_len);
-
-/**
- * True when `backend_name` (NULL or "" for the active backend) supports
- * `protocol`. UnknownProtocol is not supported. A value outside
- * QSsl::SslProtocol, or a name that is not UTF-8: false with a
- * last-error message (INVALID_ARGUMENT).
- *
- * Qt: QSslSocket::isProtocolSupported(QSsl::SslProtocol, const QString &backendName = {}) (Qt 6)
- */
-bool qssl_socket_is_protocol_supported(qssl_ssl_protocol_t protocol, const char *backend_name);
-
-/**
- * The classes `backend_name` implements (NULL or "" for the active
- * backend), in Qt's order: Key, Certificate, Socket, (Dtls, DtlsCookie once
- * qssl implements DTLS), EllipticCurve, DiffieHellman. An unknown backend
- * has none. Output and errors as qssl_socket_supported_protocols().
- *
- * Qt: QSslSocket::implementedClasses(const QString &backendName = {}) (Qt 6)
- */
-qssl_status_t qssl_socket_implemented_classes(const char *backend_name,
-                                              qssl_implemented_class_t *buf,
-                                              size_t cap,
-                                              size_t *out_len);
-
-/**
- * True when `backend_name` (NULL or "" for the active backend) implements
- * class `cl`. A value outside QSsl::ImplementedClass or a name that is not
- * UTF-8: false with a last-error message (INVALID_ARGUMENT).
- *
- * Qt: QSslSocket::isClassImplemented(QSsl::ImplementedClass, const QString &backendName = {}) (Qt 6)
- */
-bool qssl_socket_is_class_implemented(qssl_implemented_class_t cl,
-                                      const char *backend_name);
-
-/**
- * The features `backend_name` supports (NULL or "" for the active
- * backend): all seven of Qt 6, in order (OCSP stapling as a client; a qssl
- * server refuses to staple, as Qt's cannot either). An unknown backend has
- * none. Output and errors as qssl_socket_supported_protocols().
- *
- * Qt: QSslSocket::supportedFeatures(const QString &backendName = {}) (Qt 6)
- */
-qssl_status_t qssl_socket_supported_features(const char *backend_name,
-                                             qssl_supported_feature_t *buf,
-                                             size_t cap,
-                                             size_t *out_len);
-
-/**
- * True when `backend_name` (NULL or "" for the active backend) supports
- * feature `ft`. A value outside QSsl::SupportedFeature or a name that is
- * not UTF-8: false with a last-error message (INVALID_ARGUMENT).
- *
- * Qt: QSslSocket::isFeatureSupported(QSsl::SupportedFeature, const QString &backendName = {}) (Qt 6)
- */
-bool qssl_socket_is_feature_supported(qssl_supported_feature_t ft,
-                                      const char *backend_name);
-
-/**
- * Creates an SSL error of kind `error` (a QSSL_SSL_ERROR_* value) concerning
- * `certificate` (borrowed; the error keeps its own reference), or no
- * certificate when `certificate` is NULL. `qssl_ssl_error_new(
- * QSSL_SSL_ERROR_NO_ERROR, NULL)` is Qt's default-constructed error. Free it
- * with qssl_ssl_error_free().
- *
- * Errors (NULL return): `error` not a QSSL_SSL_ERROR_* value
- * (QSSL_STATUS_INVALID_ARGUMENT).
- *
- * Qt: QSslError::QSslError(), QSslError(SslError), QSslError(SslError, const QSslCertificate &)
- */
-qssl_ssl_error_t *qssl_ssl_error_new(qssl_ssl_error_code_t error, const qssl_cert_t *certificate);
-
-/**
- * Returns a new handle to the same error (O(1)). Free it with
- * qssl_ssl_error_free(). NULL if `error` is NULL.
- *
- * Qt: QSslError::QSslError(const QSslError &other)
- */
-qssl_ssl_error_t *qssl_ssl_error_copy(const qssl_ssl_error_t *error);
-
-/**
- * Frees an SSL error handle; NULL is a no-op.
- *
- * Qt: QSslError::~QSslError()
- */
-void qssl_ssl_error_free(qssl_ssl_error_t *error);
-
-/**
- * Exchanges the values of two handles. NULL arguments are recorded as an
- * error and nothing changes.
- *
- * Qt: QSslError::swap()
- */
-void qssl_ssl_error_swap(qssl_ssl_error_t *a, qssl_ssl_error_t *b);
-
-/**
- * Tells whether two errors are equal: same kind and equal certificates (two
- * missing certificates are equal). False if either argument is NULL.
- *
- * Qt: QSslError::operator==()
- */
-bool qssl_ssl_error_equal(const qssl_ssl_error_t *a, const qssl_ssl_error_t *b);
-
-/**
- * The kind of error, a QSSL_SSL_ERROR_* value (QSSL_SSL_ERROR_NO_ERROR for
- * NULL).
- *
- * Qt: QSslError::error()
- */
-qssl_ssl_error_code_t qssl_ssl_error_error(const qssl_ssl_error_t *error);
-
-/**
- * Returns a new handle to the certificate the error concerns; a null
- * certificate (qssl_cert_is_null() true) when it concerns none. Free it with
- * qssl_cert_free(). NULL if `error` is NULL.
- *
- * Qt: QSslError::certificate()
- */
-qssl_cert_t *qssl_ssl_error_certificate(const qssl_ssl_error_t *error);
-
-/**
- * Writes an English description of the error kind ("The certificate has
- * expired", ...) as NUL-terminated text to `(buf, cap)`; `*out_len` receives
- * its length without the NUL. The texts are qssl's own, not Qt's.
- *
- * Errors: NULL `error`/`out_len`, or NULL `buf` with enough `cap`
- * (QSSL_STATUS_NULL_ARGUMENT); `cap < *out_len + 1`
- * (QSSL_STATUS_BUFFER_TOO_SMALL, nothing written).
- *
- * Qt: QSslError::errorString()
- */
-qssl_status_t qssl_ssl_error_error_string(const qssl_ssl_error_t *error,
-                                          char *buf,
-                                          size_t cap,
-                                          size_t *out_len);
-
-/**
- * Creates a list from `n` SSL error handles (each shared, O(1) per item);
- * the handles stay the caller's. `(NULL, 0)` gives an empty list. Free it
- * with qssl_ssl_error_list_free().
- *
- * Errors (NULL return): `items` NULL with `n > 0` (QSSL_STATUS_NULL_ARGUMENT),
- * a NULL element (QSSL_STATUS_INVALID_ARGUMENT).
- *
- * Qt: QList<QSslError>
- */
-qssl_ssl_error_list_t *qssl_ssl_error_list_new(const qssl_ssl_error_t *const *items, size_t n);
-
-/**
- * Frees an SSL error list; NULL is a no-op. Elements borrowed from it become
- * invalid.
- *
- * Qt: QList<QSslError>::~QList()
- */
-void qssl_ssl_error_list_free(qssl_ssl_error_list_t *list);
-
-/**
- * The number of errors in the list (0 for NULL).
- *
- * Qt: QList<QSslError>::size()
- */
-size_t qssl_ssl_error_list_len(const qssl_ssl_error_list_t *list);
-
-/**
- * Lends error `index` of the list, valid until the list is freed; never free
- * it (use qssl_ssl_error_copy() to keep it). NULL if `list` is NULL or
- * `index` is out of range.
- *
- * Qt: QList<QSslError>::at()
- */
-const qssl_ssl_error_t *qssl_ssl_error_list_get(const qssl_ssl_error_list_t *list, size_t index);
-
-/**
- * Lends all errors as an array of qssl_ssl_error_list_len() handle pointers,
- * in the form qssl_ssl_error_list_new() and the functions taking error lists
- * accept. Valid until the list is freed; never free the elements. NULL when
- * the list is empty or NULL.
- *
- * Qt: QList<QSslError>::constData()
- */
-const qssl_ssl_error_t *const *qssl_ssl_error_list_items(const qssl_ssl_error_list_t *list);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1826,11 +1826,20 @@ public:
     /// QSslSocket::setPeerVerifyDepth()
     void setPeerVerifyDepth(int depth) { config_.setPeerVerifyDepth(depth); }
     /// QSslSocket::peerVerifyDepth()
-    int peerVerifyDepth() const { return sslConfiguration().peerVerifyDepth(); }
+    int peerVerifyDepth() const {
+        return conn_ ? qssl_conn_peer_verify_depth(conn_) : config_.peerVerifyDepth();
+    }
     /// QSslSocket::setPeerVerifyName()
     void setPeerVerifyName(const std::string &hostName) { verifyName_ = hostName; }
     /// QSslSocket::peerVerifyName()
-    std::string peerVerifyName() const { return verifyName_; }
+    std::string peerVerifyName() const {
+        if (!conn_) {
+            return verifyName_;
+        }
+        return detail::bytesOut([&](char *b, std::size_t c, std::size_t *l) {
+            return qssl_conn_peer_verify_name(conn_, b, c, l);
+        });
+    }
     /// QSslSocket::setLocalCertificate()
     void setLocalCertificate(const SslCertificate &certificate) { config_.setLocalCertificate(certificate); }
     /// QSslSocket::localCertificate()
@@ -1842,7 +1851,9 @@ public:
     /// QSslSocket::setProtocol()
     void setProtocol(Ssl::SslProtocol protocol) { config_.setProtocol(protocol); }
     /// QSslSocket::protocol()
-    Ssl::SslProtocol protocol() const { return config_.protocol(); }
+    Ssl::SslProtocol protocol() const {
+        return conn_ ? static_cast<Ssl::SslProtocol>(qssl_conn_protocol(conn_)) : config_.protocol();
+    }
 
     /// QSslSocket's preSharedKeyAuthenticationRequired signal, for this socket
     /// (takes precedence over the configuration's). Set it before the
@@ -1859,7 +1870,7 @@ public:
     void ignoreSslErrors(const std::vector<SslError> &errors) { ignoreList_ = errors; }
 
     /// QSslSocket::mode()
-    SslMode mode() const { return mode_; }
+    SslMode mode() const { return conn_ ? static_cast<SslMode>(qssl_conn_mode(conn_)) : mode_; }
     /// QSslSocket::isEncrypted()
     bool isEncrypted() const { return conn_ && qssl_conn_is_encrypted(conn_); }
     /// True when the handshake resumed a session from a session ticket (beyond Qt).
@@ -2085,6 +2096,10 @@ public:
         return out;
     }
 
+    /// The C connection, borrowed (NULL before the handshake starts), for the
+    /// C functions beyond Qt (qssl_conn_requested_server_name(), ...). Beyond Qt.
+    qssl_conn_t *handle() const { return conn_; }
+
     /// QAbstractSocket::error(): the last error.
     SocketError error() const { return error_; }
     /// QIODevice::errorString(): a description of the last error.
@@ -2280,6 +2295,296 @@ private:
     std::vector<SslError> ignoreList_;
     SocketError error_ = UnknownSocketError;
     std::string errorString_ = "Unknown error";
+};
+
+// ---- QDtls, QDtlsClientVerifier ---------------------------------------------
+
+/// QDtlsError (Qt 6)
+enum class DtlsError {
+    NoError = QSSL_DTLS_ERROR_NO_ERROR,
+    InvalidInputParameters = QSSL_DTLS_ERROR_INVALID_INPUT_PARAMETERS,
+    InvalidOperation = QSSL_DTLS_ERROR_INVALID_OPERATION,
+    UnderlyingSocketError = QSSL_DTLS_ERROR_UNDERLYING_SOCKET_ERROR,
+    RemoteClosedConnectionError = QSSL_DTLS_ERROR_REMOTE_CLOSED_CONNECTION_ERROR,
+    PeerVerificationError = QSSL_DTLS_ERROR_PEER_VERIFICATION_ERROR,
+    TlsInitializationError = QSSL_DTLS_ERROR_TLS_INITIALIZATION_ERROR,
+    TlsFatalError = QSSL_DTLS_ERROR_TLS_FATAL_ERROR,
+    TlsNonFatalError = QSSL_DTLS_ERROR_TLS_NON_FATAL_ERROR
+};
+
+/// QDtlsClientVerifier: checks ClientHello cookies before a server spends
+/// anything on a client. The QUdpSocket* of Qt's members is a UDP socket
+/// descriptor here, or Dtls::MemoryTransport (-1) to queue the datagrams to
+/// send for takeDatagram(). Not copyable; movable.
+class DtlsClientVerifier {
+public:
+    /// QDtlsClientVerifier::GeneratorParameters
+    struct GeneratorParameters {
+        /// QDtlsClientVerifier::GeneratorParameters::GeneratorParameters(): SHA-1,
+        /// an empty secret (the process-wide random secret).
+        GeneratorParameters() = default;
+        /// GeneratorParameters(QCryptographicHash::Algorithm, const QByteArray &secret)
+        GeneratorParameters(CryptographicHash::Algorithm algorithm, std::string secret)
+            : hash(algorithm), secret(std::move(secret)) {}
+        /// The hash of the cookie HMAC.
+        CryptographicHash::Algorithm hash = CryptographicHash::Sha1;
+        /// The HMAC secret.
+        std::string secret;
+    };
+
+    /// QDtlsClientVerifier(): Qt's default parameters.
+    DtlsClientVerifier() : v_(nullptr) { qssl_dtls_verifier_new(&v_); }
+    DtlsClientVerifier(const DtlsClientVerifier &) = delete;
+    DtlsClientVerifier &operator=(const DtlsClientVerifier &) = delete;
+    /// Moves the verifier (beyond Qt).
+    DtlsClientVerifier(DtlsClientVerifier &&o) noexcept : v_(o.v_) { o.v_ = nullptr; }
+    /// Moves the verifier (beyond Qt).
+    DtlsClientVerifier &operator=(DtlsClientVerifier &&o) noexcept {
+        std::swap(v_, o.v_);
+        return *this;
+    }
+    /// ~QDtlsClientVerifier()
+    ~DtlsClientVerifier() { qssl_dtls_verifier_free(v_); }
+
+    /// QDtlsClientVerifier::setCookieGeneratorParameters()
+    bool setCookieGeneratorParameters(const GeneratorParameters &params) {
+        return qssl_dtls_verifier_set_cookie_generator_parameters(
+                   v_, params.hash, detail::bytesIn(params.secret), params.secret.size()) == QSSL_STATUS_OK;
+    }
+    /// QDtlsClientVerifier::cookieGeneratorParameters()
+    GeneratorParameters cookieGeneratorParameters() const {
+        GeneratorParameters p;
+        qssl_cryptographic_hash_algorithm_t hash = QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_SHA1;
+        p.secret = detail::bytesOutU8([&](std::uint8_t *b, std::size_t c, std::size_t *l) {
+            return qssl_dtls_verifier_cookie_generator_parameters(v_, &hash, b, c, l);
+        });
+        p.hash = static_cast<CryptographicHash::Algorithm>(hash);
+        return p;
+    }
+    /// QDtlsClientVerifier::verifyClient(QUdpSocket *, const QByteArray &dgram,
+    /// const QHostAddress &address, quint16 port)
+    bool verifyClient(int socket, const std::string &dgram, const std::string &address, std::uint16_t port) {
+        bool ok = false;
+        qssl_dtls_verifier_verify_client(v_, socket, reinterpret_cast<const std::uint8_t *>(dgram.data()),
+                                         dgram.size(), address.c_str(), port, &ok);
+        return ok;
+    }
+    /// QDtlsClientVerifier::verifiedHello()
+    std::string verifiedHello() const {
+        return detail::bytesOutU8([&](std::uint8_t *b, std::size_t c, std::size_t *l) {
+            return qssl_dtls_verifier_verified_hello(v_, b, c, l);
+        });
+    }
+    /// QDtlsClientVerifier::dtlsError()
+    DtlsError dtlsError() const { return static_cast<DtlsError>(qssl_dtls_verifier_dtls_error(v_)); }
+    /// QDtlsClientVerifier::dtlsErrorString()
+    std::string dtlsErrorString() const {
+        return detail::bytesOut([&](char *b, std::size_t c, std::size_t *l) {
+            return qssl_dtls_verifier_dtls_error_string(v_, b, c, l);
+        });
+    }
+    /// Memory transport: the next HelloVerifyRequest to send ("" if none). Beyond Qt.
+    std::string takeDatagram() {
+        return detail::bytesOutU8([&](std::uint8_t *b, std::size_t c, std::size_t *l) {
+            return qssl_dtls_verifier_take_datagram(v_, b, c, l);
+        });
+    }
+
+private:
+    qssl_dtls_verifier_t *v_;
+};
+
+/// QDtls: one DTLS 1.2 association. Qt's QUdpSocket* parameters are a UDP
+/// socket descriptor here, or Dtls::MemoryTransport (-1): then the
+/// datagrams to send wait for takeDatagram() (beyond Qt). Not copyable; movable.
+class Dtls {
+public:
+    /// The "socket" for the memory transport.
+    static constexpr int MemoryTransport = -1;
+    /// QDtls::HandshakeState
+    enum HandshakeState {
+        HandshakeNotStarted = QSSL_DTLS_HANDSHAKE_STATE_HANDSHAKE_NOT_STARTED,
+        HandshakeInProgress = QSSL_DTLS_HANDSHAKE_STATE_HANDSHAKE_IN_PROGRESS,
+        PeerVerificationFailed = QSSL_DTLS_HANDSHAKE_STATE_PEER_VERIFICATION_FAILED,
+        HandshakeComplete = QSSL_DTLS_HANDSHAKE_STATE_HANDSHAKE_COMPLETE
+    };
+    /// QDtls::GeneratorParameters
+    using GeneratorParameters = DtlsClientVerifier::GeneratorParameters;
+
+    /// QDtls(QSslSocket::SslMode): the default DTLS configuration.
+    explicit Dtls(detail::SocketEnums::SslMode mode) : d_(nullptr) { qssl_dtls_new(mode, &d_); }
+    Dtls(const Dtls &) = delete;
+    Dtls &operator=(const Dtls &) = delete;
+    /// Moves the association (beyond Qt).
+    Dtls(Dtls &&o) noexcept : d_(o.d_), thrown_(std::move(o.thrown_)) { o.d_ = nullptr; }
+    /// Moves the association (beyond Qt).
+    Dtls &operator=(Dtls &&o) noexcept {
+        std::swap(d_, o.d_);
+        std::swap(thrown_, o.thrown_);
+        return *this;
+    }
+    /// ~QDtls(): sends nothing (call shutdown() first).
+    ~Dtls() { qssl_dtls_free(d_); }
+
+    /// QDtls::setPeer(const QHostAddress &, quint16, const QString &verificationName)
+    bool setPeer(const std::string &address, std::uint16_t port,
+                 const std::string &verificationName = std::string()) {
+        return qssl_dtls_set_peer(d_, address.c_str(), port, verificationName.c_str()) == QSSL_STATUS_OK;
+    }
+    /// QDtls::setPeerVerificationName()
+    bool setPeerVerificationName(const std::string &name) {
+        return qssl_dtls_set_peer_verification_name(d_, name.c_str()) == QSSL_STATUS_OK;
+    }
+    /// QDtls::peerAddress() (text)
+    std::string peerAddress() const {
+        return detail::bytesOut([&](char *b, std::size_t c, std::size_t *l) {
+            return qssl_dtls_peer_address(d_, b, c, l);
+        });
+    }
+    /// QDtls::peerPort()
+    std::uint16_t peerPort() const { return qssl_dtls_peer_port(d_); }
+    /// QDtls::peerVerificationName()
+    std::string peerVerificationName() const {
+        return detail::bytesOut([&](char *b, std::size_t c, std::size_t *l) {
+            return qssl_dtls_peer_verification_name(d_, b, c, l);
+        });
+    }
+    /// QDtls::sslMode()
+    detail::SocketEnums::SslMode sslMode() const {
+        return static_cast<detail::SocketEnums::SslMode>(qssl_dtls_ssl_mode(d_));
+    }
+    /// QDtls::setMtuHint()
+    void setMtuHint(std::uint16_t mtuHint) { qssl_dtls_set_mtu_hint(d_, mtuHint); }
+    /// QDtls::mtuHint()
+    std::uint16_t mtuHint() const { return qssl_dtls_mtu_hint(d_); }
+    /// QDtls::setCookieGeneratorParameters()
+    bool setCookieGeneratorParameters(const GeneratorParameters &params) {
+        return qssl_dtls_set_cookie_generator_parameters(d_, params.hash, detail::bytesIn(params.secret),
+                                                         params.secret.size()) == QSSL_STATUS_OK;
+    }
+    /// QDtls::cookieGeneratorParameters()
+    GeneratorParameters cookieGeneratorParameters() const {
+        GeneratorParameters p;
+        qssl_cryptographic_hash_algorithm_t hash = QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_SHA1;
+        p.secret = detail::bytesOutU8([&](std::uint8_t *b, std::size_t c, std::size_t *l) {
+            return qssl_dtls_cookie_generator_parameters(d_, &hash, b, c, l);
+        });
+        p.hash = static_cast<CryptographicHash::Algorithm>(hash);
+        return p;
+    }
+    /// QDtls::dtlsConfiguration() (with the session state once encrypted)
+    SslConfiguration dtlsConfiguration() const { return SslConfiguration(qssl_dtls_dtls_configuration(d_)); }
+    /// QDtls::setDtlsConfiguration(): false for a TLS configuration.
+    bool setDtlsConfiguration(const SslConfiguration &configuration) {
+        return qssl_dtls_set_dtls_configuration(d_, configuration.handle()) == QSSL_STATUS_OK;
+    }
+    /// QDtls's pskRequired signal, as a callback (before the handshake). An
+    /// exception thrown in it aborts the handshake; dtlsErrorString() names it.
+    void onPskRequired(PreSharedKeyAuthenticationRequired callback) {
+        if (!callback) {
+            qssl_dtls_set_psk_callback(d_, nullptr, nullptr, nullptr);
+            return;
+        }
+        auto *holder = new detail::PskHolder{std::move(callback)};
+        qssl_dtls_set_psk_callback(d_, detail::pskTrampoline, holder, detail::freePskHolder);
+    }
+    /// QDtls::handshakeState()
+    HandshakeState handshakeState() const { return static_cast<HandshakeState>(qssl_dtls_handshake_state(d_)); }
+    /// QDtls::doHandshake(QUdpSocket *, const QByteArray &dgram = {})
+    bool doHandshake(int socket, const std::string &dgram = std::string()) {
+        detail::callbackError().clear();
+        return record(qssl_dtls_do_handshake(d_, socket, detail::bytesIn(dgram), dgram.size()));
+    }
+    /// QDtls::handleTimeout(QUdpSocket *): true if a flight was retransmitted.
+    bool handleTimeout(int socket) {
+        bool again = false;
+        return record(qssl_dtls_handle_timeout(d_, socket, &again)) && again;
+    }
+    /// Milliseconds until handleTimeout() is due (0: now), -1 without a
+    /// running handshake timer. Beyond Qt (Qt emits handshakeTimeout()).
+    std::int64_t nextTimeoutMs() const {
+        std::int64_t ms = -1;
+        qssl_dtls_next_timeout_ms(d_, &ms);
+        return ms;
+    }
+    /// Sets the first retransmission time-out (1..60000 ms; default 1000),
+    /// before the handshake. Beyond Qt.
+    bool setInitialTimeoutMs(std::uint32_t ms) {
+        return record(qssl_dtls_set_initial_timeout_ms(d_, ms));
+    }
+    /// QDtls::resumeHandshake(QUdpSocket *)
+    bool resumeHandshake(int socket) { return record(qssl_dtls_resume_handshake(d_, socket)); }
+    /// QDtls::abortHandshake(QUdpSocket *)
+    bool abortHandshake(int socket) { return record(qssl_dtls_abort_handshake(d_, socket)); }
+    /// QDtls::shutdown(QUdpSocket *)
+    bool shutdown(int socket) { return record(qssl_dtls_shutdown(d_, socket)); }
+    /// QDtls::isConnectionEncrypted()
+    bool isConnectionEncrypted() const { return qssl_dtls_is_connection_encrypted(d_); }
+    /// QDtls::sessionCipher()
+    SslCipher sessionCipher() const { return SslCipher(qssl_dtls_session_cipher(d_)); }
+    /// QDtls::sessionProtocol()
+    Ssl::SslProtocol sessionProtocol() const {
+        return static_cast<Ssl::SslProtocol>(qssl_dtls_session_protocol(d_));
+    }
+    /// The largest payload writeDatagramEncrypted() takes (beyond Qt).
+    std::size_t dataMtu() const { return qssl_dtls_data_mtu(d_); }
+    /// QDtls::writeDatagramEncrypted(QUdpSocket *, const QByteArray &): bytes written or -1.
+    std::int64_t writeDatagramEncrypted(int socket, const std::string &dgram) {
+        std::size_t written = 0;
+        if (!record(qssl_dtls_write_datagram_encrypted(d_, socket, detail::bytesIn(dgram), dgram.size(),
+                                                       &written))) {
+            return -1;
+        }
+        return static_cast<std::int64_t>(written);
+    }
+    /// QDtls::decryptDatagram(QUdpSocket *, const QByteArray &dgram): the
+    /// plaintext ("" for a datagram without application data or on error).
+    std::string decryptDatagram(int socket, const std::string &dgram) {
+        std::string out(dgram.size() + 1, '\0');
+        std::size_t len = 0;
+        if (!record(qssl_dtls_decrypt_datagram(d_, socket, detail::bytesIn(dgram), dgram.size(),
+                                               reinterpret_cast<std::uint8_t *>(&out[0]), out.size(), &len))) {
+            return std::string();
+        }
+        out.resize(len);
+        return out;
+    }
+    /// QDtls::dtlsError()
+    DtlsError dtlsError() const { return static_cast<DtlsError>(qssl_dtls_dtls_error(d_)); }
+    /// QDtls::dtlsErrorString() (names the exception a PSK callback threw)
+    std::string dtlsErrorString() const {
+        std::string message = detail::bytesOut([&](char *b, std::size_t c, std::size_t *l) {
+            return qssl_dtls_dtls_error_string(d_, b, c, l);
+        });
+        return thrown_.empty() ? message : thrown_ + " (" + message + ")";
+    }
+    /// QDtls::peerVerificationErrors()
+    std::vector<SslError> peerVerificationErrors() const {
+        return SslError::takeList(qssl_dtls_peer_verification_errors(d_));
+    }
+    /// QDtls::ignoreVerificationErrors()
+    void ignoreVerificationErrors(const std::vector<SslError> &errorsToIgnore) {
+        auto h = detail::handles(errorsToIgnore);
+        qssl_dtls_ignore_verification_errors(d_, h.data(), h.size());
+    }
+    /// Memory transport: the next datagram to send to the peer ("" if none). Beyond Qt.
+    std::string takeDatagram() {
+        return detail::bytesOutU8([&](std::uint8_t *b, std::size_t c, std::size_t *l) {
+            return qssl_dtls_take_datagram(d_, b, c, l);
+        });
+    }
+    /// Memory transport: how many datagrams wait to be sent. Beyond Qt.
+    std::size_t pendingDatagrams() const { return qssl_dtls_pending_datagrams(d_); }
+
+private:
+    bool record(qssl_status_t st) {
+        std::string &thrown = detail::callbackError();
+        thrown_ = (st == QSSL_STATUS_CALLBACK_REFUSED || st == QSSL_STATUS_TLS) ? thrown : std::string();
+        thrown.clear();
+        return st == QSSL_STATUS_OK;
+    }
+    qssl_dtls_t *d_;
+    std::string thrown_;
 };
 
 }  // namespace qssl

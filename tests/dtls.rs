@@ -608,3 +608,36 @@ fn configuration_settings_apply() {
     assert_eq!(c.dtls_configuration().ephemeral_server_key().length(), 384);
     let _ = Cipher::null();
 }
+
+/// The key log (issue 16) covers DTLS: both ends of a DTLS 1.2 handshake
+/// log the same CLIENT_RANDOM line (each derived it on its own side).
+#[test]
+fn key_log_covers_dtls() {
+    use qssl::model::server::KeylogHandler;
+    use std::sync::Mutex;
+    #[derive(Default)]
+    struct Lines(Mutex<Vec<String>>);
+    impl KeylogHandler for Lines {
+        fn log(&self, line: &std::ffi::CStr) {
+            self.0
+                .lock()
+                .unwrap()
+                .push(line.to_string_lossy().into_owned());
+        }
+    }
+    let (server_lines, client_lines) = (Arc::new(Lines::default()), Arc::new(Lines::default()));
+    let mut sc = server_cfg();
+    let h = server_lines.clone();
+    sc.update_server_extras(|x| x.keylog = Some(h));
+    let mut cc = client_cfg();
+    let h = client_lines.clone();
+    cc.update_server_extras(|x| x.keylog = Some(h));
+    let (mut c, mut s) = pair(&cc, &sc);
+    let (rc, rs) = handshake(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    let ours = server_lines.0.lock().unwrap().clone();
+    assert_eq!(ours.len(), 1, "{ours:?}");
+    assert!(ours[0].starts_with("CLIENT_RANDOM "), "{ours:?}");
+    assert_eq!(ours, *client_lines.0.lock().unwrap());
+}

@@ -23,6 +23,9 @@ using QSslEllipticCurve = qssl::SslEllipticCurve;
 using QSslDiffieHellmanParameters = qssl::SslDiffieHellmanParameters;
 using QSslError = qssl::SslError;
 using QSslSocket = qssl::SslSocket;
+using QDtls = qssl::Dtls;
+using QDtlsClientVerifier = qssl::DtlsClientVerifier;
+using QDtlsError = qssl::DtlsError;
 
 /// Qt's integer types used in these classes' signatures.
 using qint64 = std::int64_t;

@@ -173,6 +173,7 @@ pub unsafe extern "C" fn qssl_cert_is_null(cert: *const qssl_cert_t) -> bool {
 /// certificate this function fails: QSSL_STATUS_PARSE_FAILED "PEM: no
 /// certificate found" for empty input, garbage or a block that does not
 /// decode; QSSL_STATUS_NULL_ARGUMENT for NULL `out` or (NULL, n > 0).
+/// Free `*out` with qssl_cert_free().
 /// Qt: QSslCertificate::QSslCertificate(const QByteArray &, QSsl::Pem)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cert_from_pem(
@@ -195,6 +196,7 @@ pub unsafe extern "C" fn qssl_cert_from_pem(
 /// into a new handle written to `*out` (set to NULL first). Errors:
 /// QSSL_STATUS_PARSE_FAILED "DER: not a certificate" for empty or
 /// unparseable input, QSSL_STATUS_NULL_ARGUMENT.
+/// Free `*out` with qssl_cert_free().
 /// Qt: QSslCertificate::QSslCertificate(const QByteArray &, QSsl::Der)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cert_from_der(
@@ -220,6 +222,7 @@ pub unsafe extern "C" fn qssl_cert_from_der(
 /// empty list and QSSL_STATUS_OK, as Qt gives an empty list: PEM text read
 /// as DER, DER read as PEM, garbage. Errors: QSSL_STATUS_INVALID_ARGUMENT
 /// for an unknown format, QSSL_STATUS_NULL_ARGUMENT.
+/// Free `*out` with qssl_cert_list_free().
 /// Qt: QSslCertificate::fromData()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cert_from_data(
@@ -247,6 +250,7 @@ pub unsafe extern "C" fn qssl_cert_from_data(
 /// the file cannot be read, QSSL_STATUS_PARSE_FAILED if it holds no
 /// certificate, QSSL_STATUS_INVALID_ARGUMENT for an unknown format or a
 /// path that is not UTF-8, QSSL_STATUS_NULL_ARGUMENT.
+/// Free `*out` with qssl_cert_free().
 /// Qt: QSslCertificate::QSslCertificate(QIODevice *, QSsl::EncodingFormat)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cert_from_file(
@@ -282,6 +286,7 @@ pub unsafe extern "C" fn qssl_cert_from_file(
 /// QSSL_STATUS_OK, as Qt returns an empty list. Errors:
 /// QSSL_STATUS_INVALID_ARGUMENT for unknown format or syntax values or a
 /// path that is not UTF-8, QSSL_STATUS_NULL_ARGUMENT.
+/// Free `*out` with qssl_cert_list_free().
 /// Qt: QSslCertificate::fromPath()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cert_from_path(
@@ -313,6 +318,8 @@ pub unsafe extern "C" fn qssl_cert_from_path(
 /// (a key QSslKey cannot hold, e.g. Ed25519), QSSL_STATUS_INVALID_ARGUMENT
 /// (passphrase not UTF-8), QSSL_STATUS_NULL_ARGUMENT (NULL `key` or `cert`,
 /// or (NULL, n > 0)).
+/// Free what it writes with qssl_key_free(), qssl_cert_free() and
+/// qssl_cert_list_free().
 /// Qt: QSslCertificate::importPkcs12()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cert_import_pkcs12(
@@ -376,6 +383,9 @@ pub unsafe extern "C" fn qssl_cert_to_pem(
 /// Writes the certificate as DER to `(buf, cap)`, its length to
 /// `*out_len`; length 0 for the null certificate. Errors as for
 /// qssl_cert_to_pem().
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+/// with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+/// nothing written).
 /// Qt: QSslCertificate::toDer()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cert_to_der(
@@ -411,6 +421,9 @@ pub unsafe extern "C" fn qssl_cert_to_text(
 
 /// Writes the X.509 version as text ("3" for a v3 certificate; empty for
 /// the null certificate) to `(buf, cap)`. Errors as for qssl_cert_to_text().
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+/// with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+/// nothing written).
 /// Qt: QSslCertificate::version()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cert_version(
@@ -428,6 +441,9 @@ pub unsafe extern "C" fn qssl_cert_version(
 /// Writes the serial number as lowercase colon-separated hex
 /// ("34:98:21:...") to `(buf, cap)`; empty for the null certificate. Errors
 /// as for qssl_cert_to_text().
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+/// with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+/// nothing written).
 /// Qt: QSslCertificate::serialNumber()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cert_serial_number(
@@ -556,6 +572,7 @@ pub unsafe extern "C" fn qssl_cert_subject_info_by_attribute(
 }
 
 /// As qssl_cert_subject_info(), for the issuer.
+/// Free the list with qssl_bytes_list_free().
 /// Qt: QSslCertificate::issuerInfo(SubjectInfo)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cert_issuer_info(
@@ -570,6 +587,7 @@ pub unsafe extern "C" fn qssl_cert_issuer_info(
 }
 
 /// As qssl_cert_subject_info_by_attribute(), for the issuer.
+/// Free the list with qssl_bytes_list_free().
 /// Qt: QSslCertificate::issuerInfo(const QByteArray &)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cert_issuer_info_by_attribute(
@@ -610,6 +628,7 @@ pub unsafe extern "C" fn qssl_cert_subject_info_attributes(
 }
 
 /// As qssl_cert_subject_info_attributes(), for the issuer.
+/// Free the list with qssl_bytes_list_free().
 /// Qt: QSslCertificate::issuerInfoAttributes()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cert_issuer_info_attributes(
@@ -630,6 +649,9 @@ pub unsafe extern "C" fn qssl_cert_issuer_info_attributes(
 /// Writes the subject's common name, else organization, else
 /// organizational unit, else "", as NUL-terminated UTF-8 to `(buf, cap)`.
 /// Errors as for qssl_cert_to_text().
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+/// with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+/// nothing written).
 /// Qt: QSslCertificate::subjectDisplayName()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cert_subject_display_name(
@@ -648,6 +670,9 @@ pub unsafe extern "C" fn qssl_cert_subject_display_name(
 }
 
 /// As qssl_cert_subject_display_name(), for the issuer.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+/// with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+/// nothing written).
 /// Qt: QSslCertificate::issuerDisplayName()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cert_issuer_display_name(

@@ -194,6 +194,9 @@ pub unsafe extern "C" fn qssl_cipher_protocol(cipher: *const qssl_cipher_t) -> q
 /// "TLSv1", "SSLv3"; "" for a null cipher). Output and errors as for
 /// qssl_cipher_name().
 ///
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+/// with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+/// nothing written).
 /// Qt: QSslCipher::protocolString()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cipher_protocol_string(
@@ -261,6 +264,9 @@ pub unsafe extern "C" fn qssl_cipher_authentication_method(
 /// "CHACHA20/POLY1305(256)", "AES(128)"; "" for a null cipher). Output and
 /// errors as for qssl_cipher_name().
 ///
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+/// with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+/// nothing written).
 /// Qt: QSslCipher::encryptionMethod()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_cipher_encryption_method(

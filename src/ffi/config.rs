@@ -312,6 +312,7 @@ pub unsafe extern "C" fn qssl_config_dtls_cookie_verification_enabled(
 }
 
 /// Sets DTLS cookie verification (stored; qssl has no DTLS transport yet).
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
 /// Qt: QSslConfiguration::setDtlsCookieVerificationEnabled().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_dtls_cookie_verification_enabled(
@@ -336,7 +337,9 @@ pub unsafe extern "C" fn qssl_config_ocsp_stapling_enabled(cfg: *const qssl_conf
 }
 
 /// Enables OCSP stapling: a client requests and verifies the server's stapled
-/// status. Qt: QSslConfiguration::setOcspStaplingEnabled().
+/// status.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
+/// Qt: QSslConfiguration::setOcspStaplingEnabled().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_ocsp_stapling_enabled(
     cfg: *mut qssl_config_t,
@@ -363,7 +366,9 @@ pub unsafe extern "C" fn qssl_config_handshake_must_interrupt_on_error(
     )
 }
 
-/// Sets handshakeMustInterruptOnError. Qt: QSslConfiguration::setHandshakeMustInterruptOnError().
+/// Sets handshakeMustInterruptOnError.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
+/// Qt: QSslConfiguration::setHandshakeMustInterruptOnError().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_handshake_must_interrupt_on_error(
     cfg: *mut qssl_config_t,
@@ -388,7 +393,9 @@ pub unsafe extern "C" fn qssl_config_missing_certificate_is_fatal(
     })
 }
 
-/// Sets missingCertificateIsFatal. Qt: QSslConfiguration::setMissingCertificateIsFatal().
+/// Sets missingCertificateIsFatal.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
+/// Qt: QSslConfiguration::setMissingCertificateIsFatal().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_missing_certificate_is_fatal(
     cfg: *mut qssl_config_t,
@@ -418,6 +425,7 @@ pub extern "C" fn qssl_config_default_configuration() -> *mut qssl_config_t {
 
 /// Makes `cfg` the process-wide default (sharing its data; later writes to
 /// `cfg` do not leak into the default). Safe from any thread.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
 /// Qt: QSslConfiguration::setDefaultConfiguration().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_default_configuration(
@@ -431,6 +439,7 @@ pub unsafe extern "C" fn qssl_config_set_default_configuration(
 }
 
 /// The process-wide default DTLS configuration (protocol DtlsV1_2OrLater).
+/// Free it with qssl_config_free().
 /// Qt: QSslConfiguration::defaultDtlsConfiguration().
 #[unsafe(no_mangle)]
 pub extern "C" fn qssl_config_default_dtls_configuration() -> *mut qssl_config_t {
@@ -442,6 +451,7 @@ pub extern "C" fn qssl_config_default_dtls_configuration() -> *mut qssl_config_t
 }
 
 /// Makes `cfg` the process-wide default DTLS configuration.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
 /// Qt: QSslConfiguration::setDefaultDtlsConfiguration().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_default_dtls_configuration(
@@ -464,6 +474,7 @@ pub unsafe extern "C" fn qssl_config_set_default_dtls_configuration(
 /// registration lets go or it is replaced. `callback` NULL removes the
 /// registration. Not part of qssl_config_equal(). The callback may run
 /// concurrently when connections on several threads share the configuration.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
 /// Qt: QSslSocket::preSharedKeyAuthenticationRequired (a signal in Qt).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_psk_callback(

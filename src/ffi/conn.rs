@@ -94,6 +94,11 @@ pub unsafe extern "C" fn qssl_conn_new_fd(
 /// Creates a connection over a memory transport: give it the bytes received
 /// from the peer with qssl_conn_feed(), and send the peer what
 /// qssl_conn_take_output() hands out. Otherwise as qssl_conn_new_fd().
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `out`),
+/// QSSL_STATUS_INVALID_ARGUMENT (unknown `mode`, or settings OpenSSL refuses
+/// when the context is built), QSSL_STATUS_UNSUPPORTED (OCSP stapling on a
+/// server).
+/// Free `*out` with qssl_conn_free().
 /// Qt: none (QSslSocket needs a socket).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_new_memory(
@@ -155,7 +160,11 @@ pub unsafe extern "C" fn qssl_conn_set_peer_verify_name(
     })
 }
 
-/// Writes the peer verify name (text out; "" if none). Qt: QSslSocket::peerVerifyName().
+/// Writes the peer verify name (text out; "" if none).
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+/// with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+/// nothing written).
+/// Qt: QSslSocket::peerVerifyName().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_peer_verify_name(
     conn: *const qssl_conn_t,
@@ -170,7 +179,11 @@ pub unsafe extern "C" fn qssl_conn_peer_verify_name(
 }
 
 /// Overrides the configuration's peer verify mode for this connection; only
-/// before the handshake starts. Qt: QSslSocket::setPeerVerifyMode().
+/// before the handshake starts.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `conn`),
+/// QSSL_STATUS_INVALID_ARGUMENT (unknown mode), QSSL_STATUS_INVALID_STATE (the
+/// handshake started).
+/// Qt: QSslSocket::setPeerVerifyMode().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_set_peer_verify_mode(
     conn: *mut qssl_conn_t,
@@ -277,6 +290,8 @@ pub unsafe extern "C" fn qssl_conn_peer_verify_depth(conn: *const qssl_conn_t) -
 /// over the configuration's. `callback` NULL falls back to the
 /// configuration's. `user_data_free` runs exactly once (see
 /// qssl_config_set_psk_callback()). Only before the handshake starts.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `conn`), QSSL_STATUS_INVALID_STATE
+/// (the handshake started).
 /// Qt: QSslSocket::preSharedKeyAuthenticationRequired.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_set_psk_callback(
@@ -412,7 +427,10 @@ pub unsafe extern "C" fn qssl_conn_feed(
 }
 
 /// Memory transport: the peer closed its side; reads past the fed bytes see
-/// end of file. Qt: none.
+/// end of file.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `conn`), QSSL_STATUS_INVALID_STATE
+/// (not a memory transport).
+/// Qt: none.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_feed_eof(conn: *mut qssl_conn_t) -> qssl_status_t {
     boundary::status_pure("qssl_conn_feed_eof", || {
@@ -612,6 +630,7 @@ pub unsafe extern "C" fn qssl_conn_commit_input(conn: *mut qssl_conn_t, n: usize
 /// The SSL errors found while verifying the peer, in Qt's order (host name
 /// and missing certificate first, then chain errors). Also filled when the
 /// errors were ignored or the side does not verify. NULL gives NULL.
+/// Free it with qssl_ssl_error_list_free().
 /// Qt: QSslSocket::sslHandshakeErrors().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_ssl_errors(
@@ -628,6 +647,7 @@ pub unsafe extern "C" fn qssl_conn_ssl_errors(
 
 /// Ignore every SSL error in the coming handshake (it then succeeds despite
 /// verification errors, which qssl_conn_ssl_errors() still lists).
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `conn`).
 /// Qt: QSslSocket::ignoreSslErrors().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_ignore_ssl_errors(conn: *mut qssl_conn_t) -> qssl_status_t {
@@ -640,7 +660,10 @@ pub unsafe extern "C" fn qssl_conn_ignore_ssl_errors(conn: *mut qssl_conn_t) -> 
 
 /// Ignore exactly these errors: an error is ignored when one entry has its
 /// code and either a null certificate or the same certificate. The handshake
-/// fails if any other error occurs. Qt: QSslSocket::ignoreSslErrors(const QList<QSslError> &).
+/// fails if any other error occurs.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `conn`, or NULL `errors` with `n >
+/// 0`), QSSL_STATUS_INVALID_ARGUMENT (a NULL element).
+/// Qt: QSslSocket::ignoreSslErrors(const QList<QSslError> &).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_ignore_ssl_errors_list(
     conn: *mut qssl_conn_t,
@@ -700,6 +723,7 @@ pub unsafe extern "C" fn qssl_conn_ssl_configuration(
 }
 
 /// The session's cipher (a null cipher before the handshake or after close).
+/// Free it with qssl_cipher_free().
 /// Qt: QSslSocket::sessionCipher().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_session_cipher(conn: *const qssl_conn_t) -> *mut qssl_cipher_t {
@@ -803,11 +827,11 @@ unsafe fn alert_out(a: Option<(i32, i32)>, level: *mut i32, kind: *mut i32) -> R
 /// ignore-errors semantics need a qssl connection. Each call builds a new
 /// context. The pointer is typed `void *` so this header needs no OpenSSL
 /// header.
-///
-/// Errors: NULL `cfg` or `out_ssl_ctx` (`QSSL_STATUS_NULL_ARGUMENT`), an
-/// unknown mode or a configuration OpenSSL refuses
-/// (`QSSL_STATUS_INVALID_ARGUMENT`, as qssl_conn_new_memory()).
-/// Beyond Qt.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `out_ssl_ctx`),
+/// QSSL_STATUS_INVALID_ARGUMENT (unknown `mode`, or settings OpenSSL refuses
+/// when the context is built), QSSL_STATUS_UNSUPPORTED (OCSP stapling on a
+/// server).
+/// Qt: none (beyond Qt).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_openssl_context(
     cfg: *const qssl_config_t,
@@ -845,10 +869,11 @@ pub unsafe extern "C" fn qssl_config_openssl_context(
 /// context from another thread meanwhile. Read Qt's session state back
 /// after the handshake with qssl_config_set_session_state_from_openssl().
 ///
-/// Errors: NULL `cfg` or `ssl_ctx` (`QSSL_STATUS_NULL_ARGUMENT`), an
-/// unknown mode or a setting OpenSSL refuses (`QSSL_STATUS_INVALID_ARGUMENT`;
-/// the context may then be partly configured: free it rather than use it).
-/// Beyond Qt.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `ssl_ctx`),
+/// QSSL_STATUS_INVALID_ARGUMENT (unknown `mode`, or a setting OpenSSL
+/// refuses; the context may then be partly configured: free it rather than
+/// use it), QSSL_STATUS_UNSUPPORTED (OCSP stapling on a server).
+/// Qt: none (beyond Qt).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_apply_to_openssl_context(
     cfg: *const qssl_config_t,
@@ -871,7 +896,10 @@ pub unsafe extern "C" fn qssl_config_apply_to_openssl_context(
 /// application completed itself (peer certificate and chain, cipher,
 /// protocol, ALPN result, ephemeral server key, session ticket when
 /// persistence is enabled), as qssl_conn_ssl_configuration() would.
-/// `ssl` is borrowed and not changed. Qt: none.
+/// `ssl` is borrowed and not changed.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `ssl`),
+/// QSSL_STATUS_INVALID_ARGUMENT (unknown `mode`).
+/// Qt: none.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_session_state_from_openssl(
     cfg: *mut qssl_config_t,

@@ -92,6 +92,9 @@ pub unsafe extern "C" fn qssl_curve_short_name(
 /// Writes the curve's OpenSSL long name ("" for 0 or an unknown id). Output
 /// and errors as for qssl_curve_short_name().
 ///
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+/// with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+/// nothing written).
 /// Qt: QSslEllipticCurve::longName()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_curve_long_name(

@@ -254,6 +254,9 @@ pub unsafe extern "C" fn qssl_dh_params_to_der(
 ///
 /// Errors: as qssl_dh_params_to_der().
 ///
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+/// with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+/// nothing written).
 /// Qt: beyond Qt (QSslDiffieHellmanParameters keeps its encoding private)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_dh_params_to_pem(

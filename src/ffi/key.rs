@@ -99,6 +99,7 @@ pub unsafe extern "C" fn qssl_key_clear(key: *mut qssl_key_t) {
 /// another algorithm ("key is RSA, not EC"), QSSL_STATUS_BAD_PASSPHRASE for
 /// a wrong or missing passphrase, QSSL_STATUS_INVALID_ARGUMENT for unknown
 /// enum values, QSSL_STATUS_NULL_ARGUMENT for NULL `out` or (NULL, n > 0).
+/// Free `*out` with qssl_key_free().
 /// Qt: QSslKey::QSslKey(const QByteArray &, QSsl::KeyAlgorithm, QSsl::Pem, QSsl::KeyType, const QByteArray &)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_key_from_pem(
@@ -128,6 +129,10 @@ pub unsafe extern "C" fn qssl_key_from_pem(
 /// `passphrase`) or a traditional RSA/EC/DSA structure; public keys:
 /// SubjectPublicKeyInfo. Algorithm check and errors as for
 /// qssl_key_from_pem().
+/// Errors: QSSL_STATUS_PARSE_FAILED, QSSL_STATUS_BAD_PASSPHRASE,
+/// QSSL_STATUS_INVALID_ARGUMENT, QSSL_STATUS_NULL_ARGUMENT, as for
+/// qssl_key_from_pem().
+/// Free `*out` with qssl_key_free().
 /// Qt: QSslKey::QSslKey(const QByteArray &, QSsl::KeyAlgorithm, QSsl::Der, QSsl::KeyType, const QByteArray &)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_key_from_der(
@@ -157,6 +162,7 @@ pub unsafe extern "C" fn qssl_key_from_der(
 /// memory afterwards. Errors: those of the decoders, QSSL_STATUS_IO if the
 /// file cannot be read, QSSL_STATUS_INVALID_ARGUMENT for an unknown format
 /// or a path that is not UTF-8.
+/// Free `*out` with qssl_key_free().
 /// Qt: QSslKey::QSslKey(QIODevice *, QSsl::KeyAlgorithm, QSsl::EncodingFormat, QSsl::KeyType, const QByteArray &)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_key_from_file(
@@ -253,6 +259,9 @@ pub unsafe extern "C" fn qssl_key_to_pem(
 /// PKCS#8). Length 0 for the null key, Opaque keys, and private keys when a
 /// non-empty passphrase is given (Qt offers no encrypted DER). The library's
 /// own copy is wiped before returning. Errors as for qssl_key_to_pem().
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+/// with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+/// nothing written).
 /// Qt: QSslKey::toDer()
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_key_to_der(

@@ -109,6 +109,7 @@ pub extern "C" fn qssl_psk_auth_new() -> *mut qssl_psk_auth_t {
 }
 
 /// Copies an authenticator in O(1) (shared until written). NULL gives NULL.
+/// Free it with qssl_psk_auth_free().
 /// Qt: QSslPreSharedKeyAuthenticator::QSslPreSharedKeyAuthenticator(const QSslPreSharedKeyAuthenticator &).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_copy(auth: *const qssl_psk_auth_t) -> *mut qssl_psk_auth_t {
@@ -147,6 +148,9 @@ pub unsafe extern "C" fn qssl_psk_auth_swap(a: *mut qssl_psk_auth_t, b: *mut qss
 
 /// Writes the identity hint: on a client the server's hint (an owned copy,
 /// unlike Qt's view into OpenSSL memory), on a server its own configured hint.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+/// with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+/// nothing written).
 /// Qt: QSslPreSharedKeyAuthenticator::identityHint().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_identity_hint(
@@ -179,6 +183,9 @@ pub unsafe extern "C" fn qssl_psk_auth_identity_hint_is_null(auth: *const qssl_p
 }
 
 /// Writes the identity (on a server: the client's identity).
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+/// with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+/// nothing written).
 /// Qt: QSslPreSharedKeyAuthenticator::identity().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_identity(
@@ -204,7 +211,10 @@ pub unsafe extern "C" fn qssl_psk_auth_identity_is_null(auth: *const qssl_psk_au
 }
 
 /// Sets the identity (any length; truncated to the maximum when used).
-/// `(NULL, 0)` is null. Qt: QSslPreSharedKeyAuthenticator::setIdentity().
+/// `(NULL, 0)` is null.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `auth`, or NULL `identity` with a
+/// non-zero length).
+/// Qt: QSslPreSharedKeyAuthenticator::setIdentity().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_set_identity(
     auth: *mut qssl_psk_auth_t,
@@ -237,7 +247,11 @@ pub unsafe extern "C" fn qssl_psk_auth_maximum_identity_length(
     })
 }
 
-/// Writes the pre-shared key. Qt: QSslPreSharedKeyAuthenticator::preSharedKey().
+/// Writes the pre-shared key.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+/// with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+/// nothing written).
+/// Qt: QSslPreSharedKeyAuthenticator::preSharedKey().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_pre_shared_key(
     auth: *const qssl_psk_auth_t,
@@ -272,7 +286,10 @@ pub unsafe extern "C" fn qssl_psk_auth_pre_shared_key_is_null(
 
 /// Sets the pre-shared key (copied into memory that is wiped when released;
 /// any length, truncated to the maximum when used). `(NULL, 0)` is null; an
-/// empty key refuses the handshake. Qt: QSslPreSharedKeyAuthenticator::setPreSharedKey().
+/// empty key refuses the handshake.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `auth`, or NULL `key` with a
+/// non-zero length).
+/// Qt: QSslPreSharedKeyAuthenticator::setPreSharedKey().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_set_pre_shared_key(
     auth: *mut qssl_psk_auth_t,

@@ -1151,6 +1151,7 @@ static int run_server(const struct tool_opts *o, const qssl_config_t *initial) {
     long port = strtol(o->target, &end, 10);
     if (end == o->target || *end || port < 0 || port > 65535) {
         usage_error("server: '%s' is not a port number", o->target);
+        qssl_config_free(cfg);
         return EXIT_USAGE;
     }
     const char *addr = o->bind ? o->bind : "127.0.0.1";

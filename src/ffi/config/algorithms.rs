@@ -17,7 +17,10 @@ pub unsafe extern "C" fn qssl_config_ciphers(cfg: *const qssl_config_t) -> *mut 
 }
 
 /// Sets the cipher list verbatim (order and duplicates kept); `(NULL, 0)`
-/// restores "use the default list". Qt: QSslConfiguration::setCiphers(const QList<QSslCipher> &).
+/// restores "use the default list".
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`, or NULL `ciphers` with `n >
+/// 0`), QSSL_STATUS_INVALID_ARGUMENT (a NULL element).
+/// Qt: QSslConfiguration::setCiphers(const QList<QSslCipher> &).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_ciphers(
     cfg: *mut qssl_config_t,
@@ -70,7 +73,9 @@ pub extern "C" fn qssl_config_supported_ciphers() -> *mut qssl_cipher_list_t {
 // ---- curves and DH ---------------------------------------------------------------
 
 /// The elliptic curves (empty = OpenSSL's default groups) as an owned list.
-/// NULL gives NULL. Qt: QSslConfiguration::ellipticCurves().
+/// NULL gives NULL.
+/// Free it with qssl_curve_list_free().
+/// Qt: QSslConfiguration::ellipticCurves().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_elliptic_curves(
     cfg: *const qssl_config_t,
@@ -125,7 +130,9 @@ pub extern "C" fn qssl_config_supported_elliptic_curves() -> *mut qssl_curve_lis
 }
 
 /// The Diffie-Hellman parameters as a new handle (default: RFC 7919
-/// ffdhe2048). NULL gives NULL. Qt: QSslConfiguration::diffieHellmanParameters().
+/// ffdhe2048). NULL gives NULL.
+/// Free it with qssl_dh_params_free().
+/// Qt: QSslConfiguration::diffieHellmanParameters().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_diffie_hellman_parameters(
     cfg: *const qssl_config_t,
@@ -139,7 +146,9 @@ pub unsafe extern "C" fn qssl_config_diffie_hellman_parameters(
 }
 
 /// Sets the DH parameters verbatim; invalid ones make a server's handshake
-/// set-up fail. Qt: QSslConfiguration::setDiffieHellmanParameters().
+/// set-up fail.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `params`).
+/// Qt: QSslConfiguration::setDiffieHellmanParameters().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_diffie_hellman_parameters(
     cfg: *mut qssl_config_t,

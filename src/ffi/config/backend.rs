@@ -45,7 +45,9 @@ pub unsafe extern "C" fn qssl_config_backend_configuration(
 }
 
 /// Replaces the whole backend map with `map`'s contents; NULL clears it (Qt's
-/// default argument). Qt: QSslConfiguration::setBackendConfiguration().
+/// default argument).
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
+/// Qt: QSslConfiguration::setBackendConfiguration().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_backend_configuration(
     cfg: *mut qssl_config_t,
@@ -65,7 +67,11 @@ pub unsafe extern "C" fn qssl_config_set_backend_configuration(
 
 /// Sets one backend option to bytes (OpenSSL configuration command `name`,
 /// e.g. "MinProtocol" = "TLSv1.3"; applied last when a context is built).
-/// `(NULL, 0)` is a null value. Qt: QSslConfiguration::setBackendConfigurationOption().
+/// `(NULL, 0)` is a null value.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `name`, or NULL `value`
+/// with a non-zero length), QSSL_STATUS_INVALID_ARGUMENT (`name` empty or not
+/// UTF-8).
+/// Qt: QSslConfiguration::setBackendConfigurationOption().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_backend_configuration_option_bytes(
     cfg: *mut qssl_config_t,
@@ -82,7 +88,10 @@ pub unsafe extern "C" fn qssl_config_set_backend_configuration_option_bytes(
     })
 }
 
-/// Sets one backend option to an integer. Qt: QSslConfiguration::setBackendConfigurationOption().
+/// Sets one backend option to an integer.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `name`),
+/// QSSL_STATUS_INVALID_ARGUMENT (`name` empty or not UTF-8).
+/// Qt: QSslConfiguration::setBackendConfigurationOption().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_backend_configuration_option_int(
     cfg: *mut qssl_config_t,
@@ -101,7 +110,10 @@ pub unsafe extern "C" fn qssl_config_set_backend_configuration_option_int(
     })
 }
 
-/// Sets one backend option to a boolean. Qt: QSslConfiguration::setBackendConfigurationOption().
+/// Sets one backend option to a boolean.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `name`),
+/// QSSL_STATUS_INVALID_ARGUMENT (`name` empty or not UTF-8).
+/// Qt: QSslConfiguration::setBackendConfigurationOption().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_backend_configuration_option_bool(
     cfg: *mut qssl_config_t,
@@ -120,7 +132,10 @@ pub unsafe extern "C" fn qssl_config_set_backend_configuration_option_bool(
     })
 }
 
-/// Sets one backend option to UTF-8 text. Qt: QSslConfiguration::setBackendConfigurationOption().
+/// Sets one backend option to UTF-8 text.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`, `name` or `value`),
+/// QSSL_STATUS_INVALID_ARGUMENT (`name` empty, or `name` or `value` not UTF-8).
+/// Qt: QSslConfiguration::setBackendConfigurationOption().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_backend_configuration_option_text(
     cfg: *mut qssl_config_t,
@@ -337,6 +352,9 @@ unsafe fn map_insert(
 }
 
 /// Inserts or replaces a bytes entry; `(NULL, 0)` is a null value.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `map` or `name`, or NULL `value`
+/// with a non-zero length), QSSL_STATUS_INVALID_ARGUMENT (`name` empty or not
+/// UTF-8).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_backend_config_insert_bytes(
     map: *mut qssl_backend_config_t,
@@ -353,6 +371,8 @@ pub unsafe extern "C" fn qssl_backend_config_insert_bytes(
 }
 
 /// Inserts or replaces an integer entry.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `map` or `name`),
+/// QSSL_STATUS_INVALID_ARGUMENT (`name` empty or not UTF-8).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_backend_config_insert_int(
     map: *mut qssl_backend_config_t,
@@ -366,6 +386,8 @@ pub unsafe extern "C" fn qssl_backend_config_insert_int(
 }
 
 /// Inserts or replaces a boolean entry.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `map` or `name`),
+/// QSSL_STATUS_INVALID_ARGUMENT (`name` empty or not UTF-8).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_backend_config_insert_bool(
     map: *mut qssl_backend_config_t,
@@ -379,6 +401,8 @@ pub unsafe extern "C" fn qssl_backend_config_insert_bool(
 }
 
 /// Inserts or replaces a text entry (UTF-8).
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `map`, `name` or `value`),
+/// QSSL_STATUS_INVALID_ARGUMENT (`name` empty, or `name` or `value` not UTF-8).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_backend_config_insert_text(
     map: *mut qssl_backend_config_t,

@@ -22,6 +22,7 @@ pub unsafe extern "C" fn qssl_config_local_certificate(
 
 /// Replaces the whole local chain with `[cert]`, even when `cert` is a null
 /// certificate (the configuration then stops being null, as in Qt).
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `cert`).
 /// Qt: QSslConfiguration::setLocalCertificate().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_local_certificate(
@@ -84,6 +85,7 @@ pub unsafe extern "C" fn qssl_config_private_key(cfg: *const qssl_config_t) -> *
 }
 
 /// Sets the private key (shared with `key`, not copied; a null key clears it).
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `key`).
 /// Qt: QSslConfiguration::setPrivateKey().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_private_key(
@@ -102,6 +104,7 @@ pub unsafe extern "C" fn qssl_config_set_private_key(
 
 /// The CA certificates set on this configuration (not the system roots it may
 /// also trust) as an owned snapshot list, O(1). NULL gives NULL.
+/// Free it with qssl_cert_list_free().
 /// Qt: QSslConfiguration::caCertificates().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_ca_certificates(
@@ -116,6 +119,8 @@ pub unsafe extern "C" fn qssl_config_ca_certificates(
 
 /// Replaces the CA list and stops trusting the system roots, even when the
 /// list is empty (irreversible on this configuration, as in Qt).
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`, or NULL `certs` with `n >
+/// 0`), QSSL_STATUS_INVALID_ARGUMENT (a NULL element).
 /// Qt: QSslConfiguration::setCaCertificates().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_ca_certificates(
@@ -137,7 +142,9 @@ pub unsafe extern "C" fn qssl_config_set_ca_certificates(
 }
 
 /// Appends one CA certificate (no duplicate check) and stops trusting the
-/// system roots. Qt: QSslConfiguration::addCaCertificate().
+/// system roots.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `cert`).
+/// Qt: QSslConfiguration::addCaCertificate().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_add_ca_certificate(
     cfg: *mut qssl_config_t,
@@ -152,7 +159,10 @@ pub unsafe extern "C" fn qssl_config_add_ca_certificate(
 }
 
 /// Appends CA certificates (no duplicate check) and stops trusting the system
-/// roots, even for an empty list. Qt: QSslConfiguration::addCaCertificates(const QList<QSslCertificate> &).
+/// roots, even for an empty list.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`, or NULL `certs` with `n >
+/// 0`), QSSL_STATUS_INVALID_ARGUMENT (a NULL element).
+/// Qt: QSslConfiguration::addCaCertificates(const QList<QSslCertificate> &).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_add_ca_certificates(
     cfg: *mut qssl_config_t,
@@ -216,6 +226,8 @@ pub extern "C" fn qssl_config_system_ca_certificates() -> *mut qssl_cert_list_t 
 /// Reads the system CA store again (after SSL_CERT_FILE/SSL_CERT_DIR or the
 /// OS store changed) and writes the number of certificates to `*out_count`
 /// (may be NULL). Contexts already built keep the store they had.
+/// Errors: none (an unreadable store counts 0 certificates); always
+/// QSSL_STATUS_OK.
 /// No Qt counterpart (Qt re-reads on every call).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_reload_system_ca_certificates(

@@ -7,6 +7,9 @@ use super::*;
 
 /// Writes the session ticket (DER of an OpenSSL session) to `(buf, cap)`;
 /// `*out_len` receives its length (0 when null or empty).
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+/// with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+/// nothing written).
 /// Qt: QSslConfiguration::sessionTicket().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_session_ticket(
@@ -34,7 +37,10 @@ pub unsafe extern "C" fn qssl_config_session_ticket_is_null(cfg: *const qssl_con
 /// Sets the session ticket (bytes a previous handshake produced); it resumes
 /// that session when session persistence is enabled. `(NULL, 0)` is null, a
 /// non-NULL empty buffer is empty. Malformed bytes are only detected at
-/// handshake time. Qt: QSslConfiguration::setSessionTicket().
+/// handshake time.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`, or NULL `ticket` with a
+/// non-zero length).
+/// Qt: QSslConfiguration::setSessionTicket().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_session_ticket(
     cfg: *mut qssl_config_t,
@@ -61,7 +67,11 @@ pub unsafe extern "C" fn qssl_config_session_ticket_life_time_hint(
     })
 }
 
-/// Writes the PSK identity hint (server side). Qt: QSslConfiguration::preSharedKeyIdentityHint().
+/// Writes the PSK identity hint (server side).
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+/// with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+/// nothing written).
+/// Qt: QSslConfiguration::preSharedKeyIdentityHint().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_pre_shared_key_identity_hint(
     cfg: *const qssl_config_t,
@@ -117,6 +127,7 @@ pub unsafe extern "C" fn qssl_config_set_pre_shared_key_identity_hint(
 }
 
 /// The ALPN protocols as an owned list of byte strings. NULL gives NULL.
+/// Free it with qssl_bytes_list_free().
 /// Qt: QSslConfiguration::allowedNextProtocols().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_allowed_next_protocols(
@@ -133,7 +144,10 @@ pub unsafe extern "C" fn qssl_config_allowed_next_protocols(
 /// Sets the ALPN protocols, `n` byte strings `(protocols[i], lens[i])`, stored
 /// verbatim; empty or over-long (> 255 bytes) entries are skipped at handshake
 /// time, as in Qt. The pair qssl_bytes_list_data()/qssl_bytes_list_lengths()
-/// of a list round-trips. Qt: QSslConfiguration::setAllowedNextProtocols().
+/// of a list round-trips.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`, NULL arrays with `n > 0`, or
+/// a NULL entry with a non-zero length).
+/// Qt: QSslConfiguration::setAllowedNextProtocols().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_allowed_next_protocols(
     cfg: *mut qssl_config_t,
@@ -150,6 +164,9 @@ pub unsafe extern "C" fn qssl_config_set_allowed_next_protocols(
 }
 
 /// Writes the negotiated application protocol (empty when none).
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf`
+/// with a non-zero `cap`), QSSL_STATUS_BUFFER_TOO_SMALL (`*out_len` set,
+/// nothing written).
 /// Qt: QSslConfiguration::nextNegotiatedProtocol().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_next_negotiated_protocol(
@@ -201,6 +218,7 @@ pub unsafe extern "C" fn qssl_config_next_protocol_negotiation_status(
 
 /// The peer's certificate after a handshake (a null certificate before), as a
 /// new handle sharing the OpenSSL object. NULL gives NULL.
+/// Free it with qssl_cert_free().
 /// Qt: QSslConfiguration::peerCertificate().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_peer_certificate(
@@ -215,6 +233,7 @@ pub unsafe extern "C" fn qssl_config_peer_certificate(
 }
 
 /// The peer's certificate chain, leaf first, as an owned list. NULL gives NULL.
+/// Free it with qssl_cert_list_free().
 /// Qt: QSslConfiguration::peerCertificateChain().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_peer_certificate_chain(
@@ -228,7 +247,9 @@ pub unsafe extern "C" fn qssl_config_peer_certificate_chain(
 }
 
 /// The session's cipher (a null cipher without a session) as a new handle.
-/// NULL gives NULL. Qt: QSslConfiguration::sessionCipher().
+/// NULL gives NULL.
+/// Free it with qssl_cipher_free().
+/// Qt: QSslConfiguration::sessionCipher().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_session_cipher(
     cfg: *const qssl_config_t,
@@ -257,6 +278,7 @@ pub unsafe extern "C" fn qssl_config_session_protocol(
 
 /// The server's ephemeral key (clients only; a null key otherwise). X25519 and
 /// X448 keys are Opaque with length -1, as in Qt. NULL gives NULL.
+/// Free it with qssl_key_free().
 /// Qt: QSslConfiguration::ephemeralServerKey().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_ephemeral_server_key(
