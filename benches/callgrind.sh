@@ -9,6 +9,8 @@
 #
 # usage: benches/callgrind.sh [-n N] [--transport memory|tcp|unix] [--keep DIR] [--plain] [CASE...]
 #        benches/callgrind.sh --micro   (instructions per value-type operation, qssl-micro --once)
+#        benches/callgrind.sh --xfer [--mib M] [--transport memory|memcopy]
+#                                       (instructions per MiB of data, qssl-xfer --once; a markdown table)
 #   CASE: a-f or names (default: all). --keep DIR keeps the callgrind.out.*
 #   files for `callgrind_annotate --inclusive=yes DIR/callgrind.out.a.qssl`.
 #   --plain adds a column for raw OpenSSL with its own defaults (no
@@ -21,6 +23,8 @@ transport=memory
 keep=""
 plain=""
 micro=""
+xfer=""
+mib=4
 cases=""
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -29,7 +33,9 @@ while [ $# -gt 0 ]; do
         --keep) keep="$2"; shift 2 ;;
         --plain) plain=1; shift ;;
         --micro) micro=1; shift ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        --xfer) xfer=1; shift ;;
+        --mib) mib="$2"; shift 2 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) cases="$cases $1"; shift ;;
     esac
 done
@@ -67,6 +73,35 @@ if [ -n "$micro" ]; then
             "$m" --once "$op" -n 1000 >"$out/log.micro.$op" 2>&1 || { cat "$out/log.micro.$op" >&2; exit 1; }
         awk -v op="$op" '/^(summary|totals):/ { printf "%-16s %10.1f\n", op, $2 / 1000; exit }' "$f"
     done
+    exit 0
+fi
+if [ -n "$xfer" ]; then
+    x="$(dirname "$bench")/qssl-xfer"
+    [ -x "$x" ] || { echo "callgrind.sh: $x not found" >&2; exit 2; }
+    [ "$transport" != tcp ] && [ "$transport" != unix ] || transport=memory
+    echo "| suite | write size | raw instructions per MiB | qssl instructions per MiB | qssl/raw |"
+    echo "|---|---|---|---|---|"
+    for su in aes128 aes256 chacha; do
+        for side in raw qssl; do
+            # One run per suite and side; a dump after each write size's region.
+            f="$out/callgrind.out.xfer.$su.$side"
+            valgrind --tool=callgrind --callgrind-out-file="$f" --toggle-collect='measured_size_*' \
+                --dump-after=measured_size_1k --dump-after=measured_size_16k --dump-after=measured_size_64k \
+                "$x" --once "$su" --side "$side" --transport "$transport" --mib "$mib" \
+                >"$out/log.xfer" 2>&1 || { cat "$out/log.xfer" >&2; exit 1; }
+        done
+        name=$(case $su in aes128) echo TLS_AES_128_GCM_SHA256 ;; aes256) echo TLS_AES_256_GCM_SHA384 ;;
+               *) echo TLS_CHACHA20_POLY1305_SHA256 ;; esac)
+        part=1
+        for size in 1 16 64; do
+            ir_raw=$(awk '/^(summary|totals):/ { print $2; exit }' "$out/callgrind.out.xfer.$su.raw.$part")
+            ir_qssl=$(awk '/^(summary|totals):/ { print $2; exit }' "$out/callgrind.out.xfer.$su.qssl.$part")
+            awk -v s="$name" -v k="$size" -v r="$ir_raw" -v q="$ir_qssl" -v m="$mib" \
+                'BEGIN { printf "| %s | %d KiB | %\047d | %\047d | **%.4f** |\n", s, k, r / m, q / m, q / r }'
+            part=$((part + 1))
+        done
+    done
+    [ -z "$keep" ] || echo "callgrind outputs kept in $keep"
     exit 0
 fi
 echo "instructions per handshake pair (valgrind --tool=callgrind, $transport transport, N=$n pairs after a warm-up)"

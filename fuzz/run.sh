@@ -10,7 +10,7 @@
 #   fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]
 #
 # Defaults: 8 seconds per target, all targets (CI). Targets: cert key pkcs12
-# dh ticket ciphers backend path conn_client conn_server. Work files go to
+# dh ticket ciphers backend path conn_client conn_server dtls. Work files go to
 # build/fuzz/ (the corpora there grow across runs). FUZZ_SEED=N fixes
 # libFuzzer's random seed (CI uses 1). FUZZ_JOBS=N runs N
 # processes per target (libFuzzer -fork) for longer runs.
@@ -21,7 +21,7 @@ SECS=${1:-8}
 shift || true
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-  TARGETS=(cert key pkcs12 dh ticket ciphers backend path conn_client conn_server)
+  TARGETS=(cert key pkcs12 dh ticket ciphers backend path conn_client conn_server dtls)
 fi
 OUT=$ROOT/build/fuzz
 mkdir -p "$OUT/lib" "$OUT/bin" "$OUT/artifacts"
@@ -93,8 +93,12 @@ seed path regex '\000pattern/[ab]\\.pem'
 seed path fixed '\002pattern/a.pem'
 seed path deep '\201pattern/**/(sub)?/d.pe.'
 seed path der '\005pattern/*.der'
-mkdir -p "$OUT/seeds/conn_client" "$OUT/seeds/conn_server" "$OUT/seeds/ticket"
-"$OUT/bin/seedgen" "$OUT/seeds/conn_client" "$OUT/seeds/conn_server" "$OUT/seeds/ticket"
+mkdir -p "$OUT/seeds/conn_client" "$OUT/seeds/conn_server" "$OUT/seeds/ticket" "$OUT/seeds/dtls"
+"$OUT/bin/seedgen" "$OUT/seeds/conn_client" "$OUT/seeds/conn_server" "$OUT/seeds/ticket" \
+  "$OUT/seeds/dtls"
+seed dtls after-cookie '\002\000\020garbage-datagram'
+seed dtls after-handshake '\003\000\045\027\376\375\000\001\000\000\000\000\000\001\000\030abcdefghijklmnopqrstuvwx'
+seed dtls after-handshake-psk '\007\000\017\025\376\375\000\001\000\000\000\000\000\002\000\002\002\050'
 seed ticket garbage 'not a ticket'
 
 # 4. Replay the regressions, then fuzz each target for SECS seconds.

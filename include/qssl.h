@@ -581,11 +581,13 @@ bool qssl_socket_set_active_backend(const char *backend_name);
  * The protocols `backend_name` supports (NULL or "" for the active
  * backend), in Qt's order for its OpenSSL backend: AnyProtocol,
  * SecureProtocols, TlsV1_0, TlsV1_0OrLater, TlsV1_1, TlsV1_1OrLater,
- * TlsV1_2, TlsV1_2OrLater, TlsV1_3, TlsV1_3OrLater (then the DTLS values
- * once qssl implements DTLS). An unknown backend has none (OK, length 0).
- * Output in the `(buf, cap, out_len)` shape counted in values; errors:
- * BUFFER_TOO_SMALL, NULL_ARGUMENT (`out_len`), INVALID_ARGUMENT (name not
- * UTF-8).
+ * TlsV1_2, TlsV1_2OrLater, TlsV1_3, TlsV1_3OrLater, DtlsV1_0,
+ * DtlsV1_0OrLater, DtlsV1_2, DtlsV1_2OrLater (the DTLS values for
+ * `qssl_dtls_t`). An unknown backend has none (OK, length 0).
+ * Output in the `(buf, cap, out_len)` shape counted in values.
+ *
+ * Errors: BUFFER_TOO_SMALL (nothing written), NULL_ARGUMENT (`out_len`, or
+ * `buf` with enough `cap`), INVALID_ARGUMENT (a name that is not UTF-8).
  *
  * Qt: QSslSocket::supportedProtocols(const QString &backendName = {}) (Qt 6)
  */
@@ -606,9 +608,12 @@ bool qssl_socket_is_protocol_supported(qssl_ssl_protocol_t protocol, const char 
 
 /**
  * The classes `backend_name` implements (NULL or "" for the active
- * backend), in Qt's order: Key, Certificate, Socket, (Dtls, DtlsCookie once
- * qssl implements DTLS), EllipticCurve, DiffieHellman. An unknown backend
- * has none. Output and errors as qssl_socket_supported_protocols().
+ * backend), in Qt's order: Key, Certificate, Socket, Dtls, DtlsCookie,
+ * EllipticCurve, DiffieHellman. An unknown backend has none. Output as
+ * qssl_socket_supported_protocols().
+ *
+ * Errors: BUFFER_TOO_SMALL (nothing written), NULL_ARGUMENT (`out_len`, or
+ * `buf` with enough `cap`), INVALID_ARGUMENT (a name that is not UTF-8).
  *
  * Qt: QSslSocket::implementedClasses(const QString &backendName = {}) (Qt 6)
  */
@@ -631,7 +636,10 @@ bool qssl_socket_is_class_implemented(qssl_implemented_class_t cl,
  * The features `backend_name` supports (NULL or "" for the active
  * backend): all seven of Qt 6, in order (OCSP stapling as a client; a qssl
  * server refuses to staple, as Qt's cannot either). An unknown backend has
- * none. Output and errors as qssl_socket_supported_protocols().
+ * none. Output as qssl_socket_supported_protocols().
+ *
+ * Errors: BUFFER_TOO_SMALL (nothing written), NULL_ARGUMENT (`out_len`, or
+ * `buf` with enough `cap`), INVALID_ARGUMENT (a name that is not UTF-8).
  *
  * Qt: QSslSocket::supportedFeatures(const QString &backendName = {}) (Qt 6)
  */
@@ -3442,7 +3450,8 @@ qssl_status_t qssl_config_clear_sni_entries(qssl_config_t *cfg);
  * With `strict` true, a client asking for a name that no entry of the
  * server name table matches (and no `*` entry) is refused with the
  * `unrecognized_name` alert instead of being served by the listening
- * configuration. Default: false. Beyond Qt.
+ * configuration; so is a client that sends no name, unless there is a `*`
+ * entry. Default: false. Beyond Qt.
  */
 qssl_status_t qssl_config_set_sni_strict(qssl_config_t *cfg, bool strict);
 
@@ -4368,6 +4377,8 @@ typedef int32_t qssl_dtls_error_t;
  * (qssl_config_default_dtls_configuration()) and Qt's default cookie
  * parameters (SHA-1 and a secret drawn once per process, so a verifier and
  * a server left at their defaults agree). Free it with qssl_dtls_free().
+ * Errors: NULL_ARGUMENT (NULL `out`), INVALID_ARGUMENT (`mode` is not a
+ * client or server mode).
  * Qt: QDtls::QDtls(QSslSocket::SslMode).
  */
 qssl_status_t qssl_dtls_new(qssl_ssl_mode_t mode, qssl_dtls_t **out);
@@ -4401,12 +4412,16 @@ qssl_status_t qssl_dtls_set_peer(qssl_dtls_t *dtls,
 /**
  * Sets the name to check the peer's certificate against (and, on a
  * client, the SNI name unless it is an IP address). Only before the
+ * Errors: NULL_ARGUMENT (NULL handle or `name`), INVALID_ARGUMENT (invalid
+ * UTF-8), INVALID_STATE (the handshake has started).
  * handshake. Qt: QDtls::setPeerVerificationName().
  */
 qssl_status_t qssl_dtls_set_peer_verification_name(qssl_dtls_t *dtls, const char *name);
 
 /**
  * Writes the peer's address as text ("" until set). Text out.
+ * Errors: NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf` with
+ * room needed), BUFFER_TOO_SMALL.
  * Qt: QDtls::peerAddress().
  */
 qssl_status_t qssl_dtls_peer_address(const qssl_dtls_t *dtls,
@@ -4421,6 +4436,8 @@ uint16_t qssl_dtls_peer_port(const qssl_dtls_t *dtls);
 
 /**
  * Writes the peer verification name ("" if none). Text out.
+ * Errors: NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf` with
+ * room needed), BUFFER_TOO_SMALL.
  * Qt: QDtls::peerVerificationName().
  */
 qssl_status_t qssl_dtls_peer_verification_name(const qssl_dtls_t *dtls,
@@ -4446,6 +4463,9 @@ uint16_t qssl_dtls_mtu_hint(const qssl_dtls_t *dtls);
  * the hash (a QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_* value) and a non-empty
  * secret (copied, wiped when replaced or freed). Use the same parameters
  * as the qssl_dtls_verifier_t in front of this server. Only before the
+ * Errors: NULL_ARGUMENT (NULL handle, or NULL `secret` with a length),
+ * INVALID_ARGUMENT (a hash qssl cannot compute, an empty secret),
+ * INVALID_STATE (the handshake has started).
  * handshake. Qt: QDtls::setCookieGeneratorParameters().
  */
 qssl_status_t qssl_dtls_set_cookie_generator_parameters(qssl_dtls_t *dtls,
@@ -4455,6 +4475,8 @@ qssl_status_t qssl_dtls_set_cookie_generator_parameters(qssl_dtls_t *dtls,
 
 /**
  * Writes the cookie hash to `*out_hash` and the secret as bytes out
+ * Errors: NULL_ARGUMENT (NULL handle, `out_hash` or `out_len`),
+ * BUFFER_TOO_SMALL.
  * (`secret`, `cap`, `out_len`). Qt: QDtls::cookieGeneratorParameters().
  */
 qssl_status_t qssl_dtls_cookie_generator_parameters(const qssl_dtls_t *dtls,
@@ -4477,6 +4499,7 @@ qssl_status_t qssl_dtls_set_dtls_configuration(qssl_dtls_t *dtls, const qssl_con
 /**
  * A new configuration handle: the one set, with the session state (peer
  * certificate and chain, cipher, protocol) once the connection is
+ * Free it with qssl_config_free().
  * encrypted. NULL for NULL. Qt: QDtls::dtlsConfiguration().
  */
 qssl_config_t *qssl_dtls_dtls_configuration(const qssl_dtls_t *dtls);
@@ -4484,6 +4507,8 @@ qssl_config_t *qssl_dtls_dtls_configuration(const qssl_dtls_t *dtls);
 /**
  * Registers a PSK callback for this connection only; it takes precedence
  * over the configuration's. Same contract as qssl_conn_set_psk_callback().
+ * Errors: NULL_ARGUMENT (NULL `dtls`), INVALID_STATE (the handshake has
+ * started).
  * Only before the handshake. Qt: QDtls::pskRequired (a signal).
  */
 qssl_status_t qssl_dtls_set_psk_callback(qssl_dtls_t *dtls,
@@ -4529,6 +4554,7 @@ qssl_status_t qssl_dtls_handle_timeout(qssl_dtls_t *dtls, int32_t fd, bool *out_
 /**
  * Writes the milliseconds until the next retransmission deadline to
  * `*out_ms` (0: it has passed, call qssl_dtls_handle_timeout() now), or -1
+ * Errors: NULL_ARGUMENT (NULL handle or `out_ms`).
  * when no handshake timer runs. Beyond Qt (Qt runs the timer itself and
  * emits QDtls::handshakeTimeout).
  */
@@ -4536,6 +4562,8 @@ qssl_status_t qssl_dtls_next_timeout_ms(const qssl_dtls_t *dtls, int64_t *out_ms
 
 /**
  * Sets the first retransmission time-out in milliseconds (1..=60000;
+ * Errors: NULL_ARGUMENT (NULL `dtls`), INVALID_ARGUMENT (outside
+ * 1..=60000), INVALID_STATE (the handshake has started).
  * default 1000, doubling up to 60 s). Only before the handshake. Beyond Qt.
  */
 qssl_status_t qssl_dtls_set_initial_timeout_ms(qssl_dtls_t *dtls, uint32_t ms);
@@ -4569,6 +4597,7 @@ bool qssl_dtls_is_connection_encrypted(const qssl_dtls_t *dtls);
 
 /**
  * The session's cipher (a null cipher unless encrypted); NULL for NULL.
+ * Free it with qssl_cipher_free().
  * Qt: QDtls::sessionCipher().
  */
 qssl_cipher_t *qssl_dtls_session_cipher(const qssl_dtls_t *dtls);
@@ -4625,6 +4654,8 @@ qssl_dtls_error_t qssl_dtls_dtls_error(const qssl_dtls_t *dtls);
 
 /**
  * Writes the last operation's error message ("" after a success). Text
+ * Errors: NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf` with
+ * room needed), BUFFER_TOO_SMALL.
  * out. Qt: QDtls::dtlsErrorString().
  */
 qssl_status_t qssl_dtls_dtls_error_string(const qssl_dtls_t *dtls,
@@ -4634,6 +4665,7 @@ qssl_status_t qssl_dtls_dtls_error_string(const qssl_dtls_t *dtls,
 
 /**
  * The errors found verifying the peer in the last handshake (Qt's order);
+ * Free it with qssl_ssl_error_list_free().
  * a new list to free. NULL for NULL. Qt: QDtls::peerVerificationErrors().
  */
 qssl_ssl_error_list_t *qssl_dtls_peer_verification_errors(const qssl_dtls_t *dtls);
@@ -4641,6 +4673,8 @@ qssl_ssl_error_list_t *qssl_dtls_peer_verification_errors(const qssl_dtls_t *dtl
 /**
  * Ignore exactly these errors (code, and certificate unless null) in the
  * handshake, or when resuming after PEER_VERIFICATION_FAILED. Replaces the
+ * Errors: NULL_ARGUMENT (NULL `dtls`, or NULL `errors` with a count),
+ * INVALID_ARGUMENT (an entry is NULL, or the count is impossible).
  * previous list. Qt: QDtls::ignoreVerificationErrors().
  */
 qssl_status_t qssl_dtls_ignore_verification_errors(qssl_dtls_t *dtls,
@@ -4674,6 +4708,7 @@ size_t qssl_dtls_pending_datagrams(const qssl_dtls_t *dtls);
 /**
  * Creates a verifier with Qt's default cookie parameters (SHA-1 and the
  * process-wide random secret). Free it with qssl_dtls_verifier_free().
+ * Errors: NULL_ARGUMENT (NULL `out`).
  * Qt: QDtlsClientVerifier::QDtlsClientVerifier().
  */
 qssl_status_t qssl_dtls_verifier_new(qssl_dtls_verifier_t **out);
@@ -4685,6 +4720,8 @@ void qssl_dtls_verifier_free(qssl_dtls_verifier_t *verifier);
 
 /**
  * Sets the cookie hash and a non-empty secret (copied, wiped when replaced
+ * Errors: NULL_ARGUMENT (NULL handle, or NULL `secret` with a length),
+ * INVALID_ARGUMENT (a hash qssl cannot compute, an empty secret).
  * or freed). Qt: QDtlsClientVerifier::setCookieGeneratorParameters().
  */
 qssl_status_t qssl_dtls_verifier_set_cookie_generator_parameters(qssl_dtls_verifier_t *verifier,
@@ -4694,6 +4731,8 @@ qssl_status_t qssl_dtls_verifier_set_cookie_generator_parameters(qssl_dtls_verif
 
 /**
  * Writes the cookie hash to `*out_hash` and the secret as bytes out.
+ * Errors: NULL_ARGUMENT (NULL handle, `out_hash` or `out_len`),
+ * BUFFER_TOO_SMALL.
  * Qt: QDtlsClientVerifier::cookieGeneratorParameters().
  */
 qssl_status_t qssl_dtls_verifier_cookie_generator_parameters(const qssl_dtls_verifier_t *verifier,
@@ -4710,6 +4749,10 @@ qssl_status_t qssl_dtls_verifier_cookie_generator_parameters(const qssl_dtls_ver
  * answered with a HelloVerifyRequest (sent on `fd`, or queued for
  * qssl_dtls_verifier_take_datagram() when `fd` is -1) and anything else is
  * dropped: `*out_verified` false, and nothing is kept for that client.
+ * Errors: NULL_ARGUMENT (NULL handle, `address` or `out_verified`, or
+ * NULL `dgram` with a length), INVALID_ARGUMENT (an empty datagram, `fd`
+ * below -1, an address that is not IPv4/IPv6 text or is unspecified,
+ * broadcast or multicast), IO (sending the HelloVerifyRequest failed).
  * Qt: QDtlsClientVerifier::verifyClient().
  */
 qssl_status_t qssl_dtls_verifier_verify_client(qssl_dtls_verifier_t *verifier,
@@ -4723,6 +4766,8 @@ qssl_status_t qssl_dtls_verifier_verify_client(qssl_dtls_verifier_t *verifier,
 /**
  * Writes the last verified ClientHello (bytes out; empty unless the last
  * qssl_dtls_verifier_verify_client() verified one).
+ * Errors: NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf` with
+ * room needed), BUFFER_TOO_SMALL.
  * Qt: QDtlsClientVerifier::verifiedHello().
  */
 qssl_status_t qssl_dtls_verifier_verified_hello(const qssl_dtls_verifier_t *verifier,
@@ -4738,6 +4783,8 @@ qssl_dtls_error_t qssl_dtls_verifier_dtls_error(const qssl_dtls_verifier_t *veri
 
 /**
  * Writes the last operation's error message ("" after a success). Text
+ * Errors: NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf` with
+ * room needed), BUFFER_TOO_SMALL.
  * out. Qt: QDtlsClientVerifier::dtlsErrorString().
  */
 qssl_status_t qssl_dtls_verifier_dtls_error_string(const qssl_dtls_verifier_t *verifier,

@@ -641,3 +641,54 @@ fn key_log_covers_dtls() {
     assert!(ours[0].starts_with("CLIENT_RANDOM "), "{ours:?}");
     assert_eq!(ours, *client_lines.0.lock().unwrap());
 }
+
+#[test]
+fn verify_depth_and_client_certificates_apply() {
+    let deep_server = |leaf: &str, key_name: &str, inters: &[&str]| {
+        let mut sc = SslConfiguration::default_dtls_configuration();
+        let mut chain = vec![cert(leaf)];
+        chain.extend(inters.iter().map(|n| cert(n)));
+        sc.set_local_certificate_chain(Arc::from(chain));
+        sc.set_private_key(key(key_name));
+        sc
+    };
+    let four = deep_server("deep.pem", "deep-key.pem", &["inter2.pem", "inter.pem"]);
+    let run = |depth: i32| {
+        let mut cc = client_cfg();
+        cc.set_peer_verify_depth(depth).unwrap();
+        let (mut c, mut s) = pair(&cc, &four);
+        handshake(&mut c, &mut s).0
+    };
+    assert!(run(0).is_ok(), "0 is unlimited");
+    assert!(run(2).is_ok());
+    let e = run(1).unwrap_err();
+    assert!(matches!(e, Error::Verification(_)), "{e}");
+
+    // A VerifyPeer server: a client certificate from the trusted CA passes,
+    // none is NoPeerCertificate (21) on the server.
+    let mut sc = server_cfg();
+    sc.set_peer_verify_mode(verify_mode::VERIFY_PEER);
+    sc.set_ca_certificates(Arc::from(vec![cert("ca.pem")]));
+    let mut cc = client_cfg();
+    cc.set_local_certificate(cert("client.pem"));
+    cc.set_private_key(key("client-key.pem"));
+    let (mut c, mut s) = pair(&cc, &sc);
+    let (rc, rs) = handshake(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    assert!(!s.dtls_configuration().peer_certificate().is_null());
+    let (mut c, mut s) = pair(&client_cfg(), &sc);
+    let (_, rs) = handshake(&mut c, &mut s);
+    assert!(matches!(rs, Err(Error::Verification(_))), "{rs:?}");
+    assert_eq!(
+        s.peer_verification_errors()
+            .iter()
+            .map(|e| e.code)
+            .collect::<Vec<_>>(),
+        [21]
+    );
+    assert_eq!(
+        s.handshake_state(),
+        handshake_state::PEER_VERIFICATION_FAILED
+    );
+}

@@ -459,3 +459,33 @@ fn handshake_and_data_without_clears() {
     );
     assert_eq!(data_clears, 0, "full clears on the data path");
 }
+
+#[test]
+fn a_want_read_noted_outside_the_boundary_does_not_hide_a_later_error() {
+    use qssl::engine::conn::Progress;
+    use qssl::engine::transport::{MemoryPipe, Transport};
+    use qssl::engine::{Connection, Mode};
+    use qssl::model::config::SslConfiguration;
+
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    // A Rust engine connection (no C boundary around it) whose handshake
+    // step ends in WANT_READ: the engine notes that OpenSSL saw an empty
+    // queue, and no boundary consumes the note.
+    let cfg = SslConfiguration::default_configuration();
+    let mut c = Connection::new(&cfg, Mode::Client, Transport::Memory(MemoryPipe::default()))
+        .expect("client");
+    assert_eq!(c.handshake().expect("first step"), Progress::WantRead);
+    // Then an error lands on the queue, and a C call that succeeds follows:
+    // the stale note must not let the error through.
+    // SAFETY: ERR_new/ERR_set_debug/ERR_set_error record an error on the
+    // calling thread's queue.
+    unsafe {
+        openssl_sys::ERR_new();
+        openssl_sys::ERR_set_debug(c"test".as_ptr(), 1, c"test".as_ptr());
+        openssl_sys::ERR_set_error(20, 1, ptr::null());
+    }
+    let ca = cert("ca.pem");
+    assert_queue_empty("a successful call after a noted WANT_READ");
+    // SAFETY: a handle from qssl, freed once.
+    unsafe { qssl_cert_free(ca) };
+}

@@ -9,33 +9,11 @@ use std::collections::BTreeSet;
 /// documentation does not name its errors or `_free` yet. Remove a name
 /// once its documentation does; do not add names.
 const NOT_YET: &[&str] = &[
-    "qssl_socket_implemented_classes",
-    "qssl_socket_supported_features",
     "qssl_config_set_sni_callback",
     "qssl_config_clear_sni_entries",
     "qssl_config_set_sni_strict",
     "qssl_config_set_keylog_callback",
     "qssl_conn_serving_configuration",
-    "qssl_dtls_new",
-    "qssl_dtls_set_peer_verification_name",
-    "qssl_dtls_peer_address",
-    "qssl_dtls_peer_verification_name",
-    "qssl_dtls_set_cookie_generator_parameters",
-    "qssl_dtls_cookie_generator_parameters",
-    "qssl_dtls_set_psk_callback",
-    "qssl_dtls_next_timeout_ms",
-    "qssl_dtls_set_initial_timeout_ms",
-    "qssl_dtls_dtls_error_string",
-    "qssl_dtls_ignore_verification_errors",
-    "qssl_dtls_verifier_new",
-    "qssl_dtls_verifier_set_cookie_generator_parameters",
-    "qssl_dtls_verifier_cookie_generator_parameters",
-    "qssl_dtls_verifier_verify_client",
-    "qssl_dtls_verifier_verified_hello",
-    "qssl_dtls_verifier_dtls_error_string",
-    "qssl_dtls_dtls_configuration",
-    "qssl_dtls_session_cipher",
-    "qssl_dtls_peer_verification_errors",
 ];
 
 struct Function {

@@ -400,8 +400,15 @@ impl Connection {
     /// Maps an OpenSSL error of a handshake, read, write or shutdown step.
     fn step_error(&mut self, e: openssl::ssl::Error, during: &str) -> Result<Progress, Error> {
         match e.code() {
-            ErrorCode::WANT_READ => return Ok(Progress::WantRead),
-            ErrorCode::WANT_WRITE => return Ok(Progress::WantWrite),
+            // SSL_get_error found the error queue empty to answer these.
+            ErrorCode::WANT_READ => {
+                crate::ossl::note_error_queue_empty();
+                return Ok(Progress::WantRead);
+            }
+            ErrorCode::WANT_WRITE => {
+                crate::ossl::note_error_queue_empty();
+                return Ok(Progress::WantWrite);
+            }
             _ => {}
         }
         if let Some(io) = e.io_error() {

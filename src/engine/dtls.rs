@@ -229,7 +229,6 @@ unsafe extern "C" {
     fn BIO_ADDR_new() -> *mut c_void;
     fn BIO_ADDR_free(a: *mut c_void);
     fn BIO_get_new_index() -> c_int;
-    fn BIO_up_ref(b: *mut sys::BIO) -> c_int;
     fn SSL_set_options(s: *mut sys::SSL, op: u64) -> u64;
 }
 
@@ -371,12 +370,10 @@ fn attach_bio(ssl: &mut Ssl) -> Result<(), Error> {
     if b.is_null() {
         return Err(Error::tls("cannot create a datagram BIO", None));
     }
-    // SAFETY: `b` is live; SSL_set_bio takes one reference for read and one
-    // for write when they are the same BIO, so take a second one first.
-    unsafe {
-        BIO_up_ref(b);
-        sys::SSL_set_bio(ssl.as_ptr(), b, b);
-    }
+    // SAFETY: `b` is live. Given the same BIO for reading and writing,
+    // SSL_set_bio takes over the one reference we hold (SSL_free frees it
+    // once).
+    unsafe { sys::SSL_set_bio(ssl.as_ptr(), b, b) };
     Ok(())
 }
 

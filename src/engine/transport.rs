@@ -30,7 +30,7 @@ pub struct MemoryPipe {
 /// A byte queue in one contiguous buffer, so that its bytes and its free
 /// space can be lent to the application without a copy (the zero-copy
 /// memory transport): the live bytes are `buf[start..end]`, the space after
-/// them `buf[end..]`. `buf` only grows (zero-filled once, when it grows), so
+/// them `buf[end..]`. `buf` only grows (a zeroed allocation each time), so
 /// every byte of it is initialised and no `unsafe` is needed.
 ///
 /// Consuming bytes from the front only advances `start`; the buffer is
@@ -105,8 +105,15 @@ impl ByteQueue {
         }
         let need = self.end + want;
         if self.buf.len() < need {
-            let grown = need.max(self.buf.len() * 2).max(4096);
-            self.buf.resize(grown, 0);
+            // A fresh zeroed buffer (calloc) and one copy of the live bytes:
+            // `Vec::resize` would zero the growth a byte at a time.
+            let grown = need.max(self.buf.len() * 2).max(512);
+            let mut fresh = vec![0u8; grown];
+            let live = self.end - self.start;
+            fresh[..live].copy_from_slice(&self.buf[self.start..self.end]);
+            self.buf = fresh;
+            self.start = 0;
+            self.end = live;
         }
         self.lent = self.buf.len() - self.end;
         &mut self.buf[self.end..]

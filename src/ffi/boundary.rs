@@ -15,7 +15,9 @@
 //! * a body that may call OpenSSL ([`run`] and the helpers on it) and
 //!   succeeds ends with `settle_error_queue`: one `ERR_peek_error` (the
 //!   thread-state lookup, no slot walk) and the full clear only when
-//!   something is queued;
+//!   something is queued; not even the peek when the body's last OpenSSL
+//!   call was an `SSL_get_error` that answered WANT_READ / WANT_WRITE (it
+//!   answers so only after finding the queue empty: `note_error_queue_empty`);
 //! * a body that fails ends with the full clear, which also frees the text
 //!   that entries popped while building its message left in their slots;
 //! * a body that makes no OpenSSL call able to queue an error (the `*_pure`
@@ -30,7 +32,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use super::status::{QSSL_STATUS_OK, qssl_status_t, set_last_error};
 use crate::Error;
-use crate::ossl::{clear_error_queue, settle_error_queue};
+use crate::ossl::{clear_error_queue, forget_error_queue_note, settle_error_queue};
 
 /// Turns a caught panic payload into an error.
 fn panic_error(payload: Box<dyn std::any::Any + Send>) -> Error {
@@ -48,6 +50,7 @@ fn panic_error(payload: Box<dyn std::any::Any + Send>) -> Error {
 /// The OpenSSL error queue is empty afterwards; on error the last error
 /// message is set (prefixed with `func`).
 pub(crate) fn run<T>(func: &'static str, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    forget_error_queue_note();
     let result = match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
         Err(payload) => Err(panic_error(payload)),

@@ -6,13 +6,18 @@ use std::sync::{Arc, OnceLock};
 
 use super::boundary;
 use super::bytes::slice_in;
-use super::handle::{borrow, free, into_raw};
+use super::handle::{borrow, handle, into_raw};
 use super::status::qssl_status_t;
 use crate::Error;
 use crate::model::bytes::OptBytes;
 
-/// A list of byte strings. Declared in the header preamble.
-pub struct qssl_bytes_list_t {
+handle! {
+    /// A list of byte strings. Declared in the header preamble.
+    pub struct qssl_bytes_list_t(BytesList): Unique;
+}
+
+/// The value behind a `qssl_bytes_list_t`.
+pub(crate) struct BytesList {
     items: Arc<[OptBytes]>,
     /// Each item NUL-terminated (so text items are C strings too), built on
     /// first use of the array accessors.
@@ -34,10 +39,10 @@ unsafe impl Sync for Arrays {}
 impl qssl_bytes_list_t {
     /// Wraps a shared list (O(1)).
     pub(crate) fn new(items: Arc<[OptBytes]>) -> Self {
-        qssl_bytes_list_t {
+        qssl_bytes_list_t(BytesList {
             items,
             arrays: OnceLock::new(),
-        }
+        })
     }
 
     /// Builds a list of UTF-8 strings.
@@ -49,7 +54,9 @@ impl qssl_bytes_list_t {
                 .collect(),
         )
     }
+}
 
+impl BytesList {
     fn arrays(&self) -> &Arrays {
         self.arrays.get_or_init(|| {
             let storage: Vec<Box<[u8]>> = self
@@ -130,11 +137,8 @@ pub unsafe extern "C" fn qssl_bytes_list_new(
 /// Frees a list; NULL is a no-op. Borrowed pointers into it become invalid.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_bytes_list_free(list: *mut qssl_bytes_list_t) {
-    boundary::void("qssl_bytes_list_free", || {
-        // SAFETY: the caller passes NULL or a list from qssl, freed once.
-        unsafe { free(list) };
-        Ok(())
-    })
+    // SAFETY: the C contract: NULL or a list from qssl, freed once.
+    unsafe { super::lifecycle::free("qssl_bytes_list_free", list) }
 }
 
 /// The number of byte strings (0 for NULL).
@@ -142,7 +146,7 @@ pub unsafe extern "C" fn qssl_bytes_list_free(list: *mut qssl_bytes_list_t) {
 pub unsafe extern "C" fn qssl_bytes_list_len(list: *const qssl_bytes_list_t) -> usize {
     boundary::value("qssl_bytes_list_len", 0, || {
         // SAFETY: NULL or a live list.
-        Ok(unsafe { borrow(list, "list") }?.items.len())
+        Ok(unsafe { borrow(list, "list") }?.0.items.len())
     })
 }
 
@@ -158,7 +162,7 @@ pub unsafe extern "C" fn qssl_bytes_list_get(
 ) -> qssl_status_t {
     boundary::status("qssl_bytes_list_get", || {
         // SAFETY: NULL or a live list.
-        let list = unsafe { borrow(list, "list") }?;
+        let list = &unsafe { borrow(list, "list") }?.0;
         if data.is_null() {
             return Err(Error::NullArgument("data"));
         }
@@ -190,7 +194,7 @@ pub unsafe extern "C" fn qssl_bytes_list_is_null(
 ) -> bool {
     boundary::value("qssl_bytes_list_is_null", false, || {
         // SAFETY: NULL or a live list.
-        let list = unsafe { borrow(list, "list") }?;
+        let list = &unsafe { borrow(list, "list") }?.0;
         let item = list.items.get(index).ok_or_else(|| {
             Error::invalid(format!(
                 "index {index} is out of range (length {})",
@@ -209,7 +213,7 @@ pub unsafe extern "C" fn qssl_bytes_list_is_null(
 pub unsafe extern "C" fn qssl_bytes_list_data(list: *const qssl_bytes_list_t) -> *const *const u8 {
     boundary::value("qssl_bytes_list_data", std::ptr::null(), || {
         // SAFETY: NULL or a live list.
-        let list = unsafe { borrow(list, "list") }?;
+        let list = &unsafe { borrow(list, "list") }?.0;
         let a = list.arrays();
         Ok(if a.data.is_empty() {
             std::ptr::null()
@@ -225,7 +229,7 @@ pub unsafe extern "C" fn qssl_bytes_list_data(list: *const qssl_bytes_list_t) ->
 pub unsafe extern "C" fn qssl_bytes_list_lengths(list: *const qssl_bytes_list_t) -> *const usize {
     boundary::value("qssl_bytes_list_lengths", std::ptr::null(), || {
         // SAFETY: NULL or a live list.
-        let list = unsafe { borrow(list, "list") }?;
+        let list = &unsafe { borrow(list, "list") }?.0;
         let a = list.arrays();
         Ok(if a.lens.is_empty() {
             std::ptr::null()

@@ -592,7 +592,7 @@ pub unsafe extern "C" fn qssl_conn_input_space(
         }
         // SAFETY: NULL or a live handle.
         let p = memory_of(unsafe { conn_mut(conn) }?)?;
-        let space = p.inbound.space(want);
+        let space = p.inbound.space(if want == 0 { 4096 } else { want });
         // SAFETY: both checked non-NULL.
         unsafe {
             *out_buf = space.as_mut_ptr();

@@ -177,6 +177,8 @@ unsafe fn datagram_out(
 /// (qssl_config_default_dtls_configuration()) and Qt's default cookie
 /// parameters (SHA-1 and a secret drawn once per process, so a verifier and
 /// a server left at their defaults agree). Free it with qssl_dtls_free().
+/// Errors: NULL_ARGUMENT (NULL `out`), INVALID_ARGUMENT (`mode` is not a
+/// client or server mode).
 /// Qt: QDtls::QDtls(QSslSocket::SslMode).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_dtls_new(
@@ -248,6 +250,8 @@ pub unsafe extern "C" fn qssl_dtls_set_peer(
 
 /// Sets the name to check the peer's certificate against (and, on a
 /// client, the SNI name unless it is an IP address). Only before the
+/// Errors: NULL_ARGUMENT (NULL handle or `name`), INVALID_ARGUMENT (invalid
+/// UTF-8), INVALID_STATE (the handshake has started).
 /// handshake. Qt: QDtls::setPeerVerificationName().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_dtls_set_peer_verification_name(
@@ -262,6 +266,8 @@ pub unsafe extern "C" fn qssl_dtls_set_peer_verification_name(
 }
 
 /// Writes the peer's address as text ("" until set). Text out.
+/// Errors: NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf` with
+/// room needed), BUFFER_TOO_SMALL.
 /// Qt: QDtls::peerAddress().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_dtls_peer_address(
@@ -289,6 +295,8 @@ pub unsafe extern "C" fn qssl_dtls_peer_port(dtls: *const qssl_dtls_t) -> u16 {
 }
 
 /// Writes the peer verification name ("" if none). Text out.
+/// Errors: NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf` with
+/// room needed), BUFFER_TOO_SMALL.
 /// Qt: QDtls::peerVerificationName().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_dtls_peer_verification_name(
@@ -332,6 +340,9 @@ pub unsafe extern "C" fn qssl_dtls_mtu_hint(dtls: *const qssl_dtls_t) -> u16 {
 /// the hash (a QSSL_CRYPTOGRAPHIC_HASH_ALGORITHM_* value) and a non-empty
 /// secret (copied, wiped when replaced or freed). Use the same parameters
 /// as the qssl_dtls_verifier_t in front of this server. Only before the
+/// Errors: NULL_ARGUMENT (NULL handle, or NULL `secret` with a length),
+/// INVALID_ARGUMENT (a hash qssl cannot compute, an empty secret),
+/// INVALID_STATE (the handshake has started).
 /// handshake. Qt: QDtls::setCookieGeneratorParameters().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_dtls_set_cookie_generator_parameters(
@@ -348,6 +359,8 @@ pub unsafe extern "C" fn qssl_dtls_set_cookie_generator_parameters(
 }
 
 /// Writes the cookie hash to `*out_hash` and the secret as bytes out
+/// Errors: NULL_ARGUMENT (NULL handle, `out_hash` or `out_len`),
+/// BUFFER_TOO_SMALL.
 /// (`secret`, `cap`, `out_len`). Qt: QDtls::cookieGeneratorParameters().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_dtls_cookie_generator_parameters(
@@ -392,6 +405,7 @@ pub unsafe extern "C" fn qssl_dtls_set_dtls_configuration(
 
 /// A new configuration handle: the one set, with the session state (peer
 /// certificate and chain, cipher, protocol) once the connection is
+/// Free it with qssl_config_free().
 /// encrypted. NULL for NULL. Qt: QDtls::dtlsConfiguration().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_dtls_dtls_configuration(
@@ -406,6 +420,8 @@ pub unsafe extern "C" fn qssl_dtls_dtls_configuration(
 
 /// Registers a PSK callback for this connection only; it takes precedence
 /// over the configuration's. Same contract as qssl_conn_set_psk_callback().
+/// Errors: NULL_ARGUMENT (NULL `dtls`), INVALID_STATE (the handshake has
+/// started).
 /// Only before the handshake. Qt: QDtls::pskRequired (a signal).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_dtls_set_psk_callback(
@@ -493,6 +509,7 @@ pub unsafe extern "C" fn qssl_dtls_handle_timeout(
 
 /// Writes the milliseconds until the next retransmission deadline to
 /// `*out_ms` (0: it has passed, call qssl_dtls_handle_timeout() now), or -1
+/// Errors: NULL_ARGUMENT (NULL handle or `out_ms`).
 /// when no handshake timer runs. Beyond Qt (Qt runs the timer itself and
 /// emits QDtls::handshakeTimeout).
 #[unsafe(no_mangle)]
@@ -514,6 +531,8 @@ pub unsafe extern "C" fn qssl_dtls_next_timeout_ms(
 }
 
 /// Sets the first retransmission time-out in milliseconds (1..=60000;
+/// Errors: NULL_ARGUMENT (NULL `dtls`), INVALID_ARGUMENT (outside
+/// 1..=60000), INVALID_STATE (the handshake has started).
 /// default 1000, doubling up to 60 s). Only before the handshake. Beyond Qt.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_dtls_set_initial_timeout_ms(
@@ -577,6 +596,7 @@ pub unsafe extern "C" fn qssl_dtls_is_connection_encrypted(dtls: *const qssl_dtl
 }
 
 /// The session's cipher (a null cipher unless encrypted); NULL for NULL.
+/// Free it with qssl_cipher_free().
 /// Qt: QDtls::sessionCipher().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_dtls_session_cipher(dtls: *const qssl_dtls_t) -> *mut qssl_cipher_t {
@@ -694,6 +714,8 @@ pub unsafe extern "C" fn qssl_dtls_dtls_error(dtls: *const qssl_dtls_t) -> qssl_
 }
 
 /// Writes the last operation's error message ("" after a success). Text
+/// Errors: NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf` with
+/// room needed), BUFFER_TOO_SMALL.
 /// out. Qt: QDtls::dtlsErrorString().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_dtls_dtls_error_string(
@@ -709,6 +731,7 @@ pub unsafe extern "C" fn qssl_dtls_dtls_error_string(
 }
 
 /// The errors found verifying the peer in the last handshake (Qt's order);
+/// Free it with qssl_ssl_error_list_free().
 /// a new list to free. NULL for NULL. Qt: QDtls::peerVerificationErrors().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_dtls_peer_verification_errors(
@@ -725,6 +748,8 @@ pub unsafe extern "C" fn qssl_dtls_peer_verification_errors(
 
 /// Ignore exactly these errors (code, and certificate unless null) in the
 /// handshake, or when resuming after PEER_VERIFICATION_FAILED. Replaces the
+/// Errors: NULL_ARGUMENT (NULL `dtls`, or NULL `errors` with a count),
+/// INVALID_ARGUMENT (an entry is NULL, or the count is impossible).
 /// previous list. Qt: QDtls::ignoreVerificationErrors().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_dtls_ignore_verification_errors(
@@ -781,6 +806,7 @@ pub unsafe extern "C" fn qssl_dtls_pending_datagrams(dtls: *const qssl_dtls_t) -
 
 /// Creates a verifier with Qt's default cookie parameters (SHA-1 and the
 /// process-wide random secret). Free it with qssl_dtls_verifier_free().
+/// Errors: NULL_ARGUMENT (NULL `out`).
 /// Qt: QDtlsClientVerifier::QDtlsClientVerifier().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_dtls_verifier_new(
@@ -803,6 +829,8 @@ pub unsafe extern "C" fn qssl_dtls_verifier_free(verifier: *mut qssl_dtls_verifi
 }
 
 /// Sets the cookie hash and a non-empty secret (copied, wiped when replaced
+/// Errors: NULL_ARGUMENT (NULL handle, or NULL `secret` with a length),
+/// INVALID_ARGUMENT (a hash qssl cannot compute, an empty secret).
 /// or freed). Qt: QDtlsClientVerifier::setCookieGeneratorParameters().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_dtls_verifier_set_cookie_generator_parameters(
@@ -820,6 +848,8 @@ pub unsafe extern "C" fn qssl_dtls_verifier_set_cookie_generator_parameters(
 }
 
 /// Writes the cookie hash to `*out_hash` and the secret as bytes out.
+/// Errors: NULL_ARGUMENT (NULL handle, `out_hash` or `out_len`),
+/// BUFFER_TOO_SMALL.
 /// Qt: QDtlsClientVerifier::cookieGeneratorParameters().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_dtls_verifier_cookie_generator_parameters(
@@ -850,6 +880,10 @@ pub unsafe extern "C" fn qssl_dtls_verifier_cookie_generator_parameters(
 /// answered with a HelloVerifyRequest (sent on `fd`, or queued for
 /// qssl_dtls_verifier_take_datagram() when `fd` is -1) and anything else is
 /// dropped: `*out_verified` false, and nothing is kept for that client.
+/// Errors: NULL_ARGUMENT (NULL handle, `address` or `out_verified`, or
+/// NULL `dgram` with a length), INVALID_ARGUMENT (an empty datagram, `fd`
+/// below -1, an address that is not IPv4/IPv6 text or is unspecified,
+/// broadcast or multicast), IO (sending the HelloVerifyRequest failed).
 /// Qt: QDtlsClientVerifier::verifyClient().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_dtls_verifier_verify_client(
@@ -884,6 +918,8 @@ pub unsafe extern "C" fn qssl_dtls_verifier_verify_client(
 
 /// Writes the last verified ClientHello (bytes out; empty unless the last
 /// qssl_dtls_verifier_verify_client() verified one).
+/// Errors: NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf` with
+/// room needed), BUFFER_TOO_SMALL.
 /// Qt: QDtlsClientVerifier::verifiedHello().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_dtls_verifier_verified_hello(
@@ -915,6 +951,8 @@ pub unsafe extern "C" fn qssl_dtls_verifier_dtls_error(
 }
 
 /// Writes the last operation's error message ("" after a success). Text
+/// Errors: NULL_ARGUMENT (NULL handle or `out_len`, or NULL `buf` with
+/// room needed), BUFFER_TOO_SMALL.
 /// out. Qt: QDtlsClientVerifier::dtlsErrorString().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_dtls_verifier_dtls_error_string(

@@ -221,11 +221,13 @@ pub unsafe extern "C" fn qssl_socket_set_active_backend(backend_name: *const c_c
 /// The protocols `backend_name` supports (NULL or "" for the active
 /// backend), in Qt's order for its OpenSSL backend: AnyProtocol,
 /// SecureProtocols, TlsV1_0, TlsV1_0OrLater, TlsV1_1, TlsV1_1OrLater,
-/// TlsV1_2, TlsV1_2OrLater, TlsV1_3, TlsV1_3OrLater (then the DTLS values
-/// once qssl implements DTLS). An unknown backend has none (OK, length 0).
-/// Output in the `(buf, cap, out_len)` shape counted in values; errors:
-/// BUFFER_TOO_SMALL, NULL_ARGUMENT (`out_len`), INVALID_ARGUMENT (name not
-/// UTF-8).
+/// TlsV1_2, TlsV1_2OrLater, TlsV1_3, TlsV1_3OrLater, DtlsV1_0,
+/// DtlsV1_0OrLater, DtlsV1_2, DtlsV1_2OrLater (the DTLS values for
+/// `qssl_dtls_t`). An unknown backend has none (OK, length 0).
+/// Output in the `(buf, cap, out_len)` shape counted in values.
+///
+/// Errors: BUFFER_TOO_SMALL (nothing written), NULL_ARGUMENT (`out_len`, or
+/// `buf` with enough `cap`), INVALID_ARGUMENT (a name that is not UTF-8).
 ///
 /// Qt: QSslSocket::supportedProtocols(const QString &backendName = {}) (Qt 6)
 #[unsafe(no_mangle)]
@@ -265,9 +267,12 @@ pub unsafe extern "C" fn qssl_socket_is_protocol_supported(
 }
 
 /// The classes `backend_name` implements (NULL or "" for the active
-/// backend), in Qt's order: Key, Certificate, Socket, (Dtls, DtlsCookie once
-/// qssl implements DTLS), EllipticCurve, DiffieHellman. An unknown backend
-/// has none. Output and errors as qssl_socket_supported_protocols().
+/// backend), in Qt's order: Key, Certificate, Socket, Dtls, DtlsCookie,
+/// EllipticCurve, DiffieHellman. An unknown backend has none. Output as
+/// qssl_socket_supported_protocols().
+///
+/// Errors: BUFFER_TOO_SMALL (nothing written), NULL_ARGUMENT (`out_len`, or
+/// `buf` with enough `cap`), INVALID_ARGUMENT (a name that is not UTF-8).
 ///
 /// Qt: QSslSocket::implementedClasses(const QString &backendName = {}) (Qt 6)
 #[unsafe(no_mangle)]
@@ -308,7 +313,10 @@ pub unsafe extern "C" fn qssl_socket_is_class_implemented(
 /// The features `backend_name` supports (NULL or "" for the active
 /// backend): all seven of Qt 6, in order (OCSP stapling as a client; a qssl
 /// server refuses to staple, as Qt's cannot either). An unknown backend has
-/// none. Output and errors as qssl_socket_supported_protocols().
+/// none. Output as qssl_socket_supported_protocols().
+///
+/// Errors: BUFFER_TOO_SMALL (nothing written), NULL_ARGUMENT (`out_len`, or
+/// `buf` with enough `cap`), INVALID_ARGUMENT (a name that is not UTF-8).
 ///
 /// Qt: QSslSocket::supportedFeatures(const QString &backendName = {}) (Qt 6)
 #[unsafe(no_mangle)]

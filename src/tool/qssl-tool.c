@@ -3,6 +3,7 @@
  *
  *   qssl-tool client HOST:PORT [options]   stdin -> peer, peer -> stdout
  *   qssl-tool server PORT [options]        echo server on 127.0.0.1 (--bind)
+ *   add --dtls for DTLS 1.2 over UDP (qssl_dtls_t, qssl_dtls_verifier_t)
  *
  * The server re-reads its files (certificates, keys, --sni, --ticket-keys)
  * on SIGHUP: new connections get the new configuration, open ones keep
@@ -87,6 +88,7 @@ struct tool_opts {
     size_t n_sni;
     const char *ticket_keys;
     const char *keylog;
+    int dtls;
 };
 
 static const char *prog = "qssl-tool";
@@ -121,6 +123,8 @@ static int opt_protocol(struct tool_opts *o, const char *arg) {
         {"tls1.2", QSSL_SSL_PROTOCOL_TLS_V1_2},
         {"tls1.3", QSSL_SSL_PROTOCOL_TLS_V1_3},
         {"secure", QSSL_SSL_PROTOCOL_SECURE_PROTOCOLS},
+        {"dtls1.2", QSSL_SSL_PROTOCOL_DTLS_V1_2},
+        {"dtls", QSSL_SSL_PROTOCOL_DTLS_V1_2_OR_LATER},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
         if (strcmp(arg, table[i].name) == 0) {
@@ -129,7 +133,8 @@ static int opt_protocol(struct tool_opts *o, const char *arg) {
             return 0;
         }
     }
-    return usage_error("--protocol: unknown protocol '%s' (tls1.2, tls1.3 or secure)", arg);
+    return usage_error("--protocol: unknown protocol '%s' (tls1.2, tls1.3, secure; with --dtls: dtls1.2, dtls)",
+                       arg);
 }
 
 static int opt_verify(struct tool_opts *o, const char *arg) {
@@ -224,6 +229,7 @@ static int opt_sni(struct tool_opts *o, const char *arg) {
 }
 static int opt_ticket_keys(struct tool_opts *o, const char *arg) { o->ticket_keys = arg; return 0; }
 static int opt_keylog(struct tool_opts *o, const char *arg) { o->keylog = arg; return 0; }
+static int opt_dtls(struct tool_opts *o, const char *arg) { (void)arg; o->dtls = 1; return 0; }
 
 struct option_def {
     const char *name;  /* without the leading "--" */
@@ -241,7 +247,7 @@ static const struct option_def options[] = {
     {"key", "FILE", SIDE_CLIENT | SIDE_SERVER, opt_key, "private key for --cert (PEM or DER, unencrypted)"},
     {"name", "NAME", SIDE_CLIENT, opt_name, "peer verify name and SNI (default: HOST)"},
     {"protocol", "P", SIDE_CLIENT | SIDE_SERVER, opt_protocol,
-     "tls1.2, tls1.3 or secure (default: Qt's TLS 1.2 or later)"},
+     "tls1.2, tls1.3 or secure (default: Qt's TLS 1.2 or later); dtls1.2 or dtls with --dtls"},
     {"alpn", "LIST", SIDE_CLIENT | SIDE_SERVER, opt_alpn, "ALPN protocols, comma-separated (e.g. h2,http/1.1)"},
     {"verify", "MODE", SIDE_CLIENT | SIDE_SERVER, opt_verify,
      "peer verify mode: none, query, peer or auto (default: auto)"},
@@ -268,6 +274,8 @@ static const struct option_def options[] = {
      "shared session ticket keys: nginx's 80-byte binary keys or HAProxy's base64 lines"},
     {"keylog", "FILE", SIDE_CLIENT | SIDE_SERVER, opt_keylog,
      "append TLS secrets to FILE (NSS key log); debugging only: it decrypts the traffic"},
+    {"dtls", NULL, SIDE_CLIENT | SIDE_SERVER, opt_dtls,
+     "DTLS 1.2 over UDP instead of TLS over TCP (one datagram per line; the server verifies cookies)"},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -283,6 +291,10 @@ static void print_help(FILE *f) {
             "  qssl-tool server PORT [options]\n"
             "      listen on 127.0.0.1:PORT (PORT 0 picks a free port; the address is\n"
             "      printed on standard error) and echo what each client sends.\n"
+            "  qssl-tool client|server ... --dtls\n"
+            "      the same over DTLS 1.2 on UDP: each line of standard input is one\n"
+            "      datagram; the server answers a ClientHello without a cookie with a\n"
+            "      HelloVerifyRequest and serves one client at a time.\n"
             "  qssl-tool --help\n"
             "\n"
             "options (both sides unless marked):\n",
@@ -365,6 +377,18 @@ static int parse_args(int argc, char **argv, struct tool_opts *o) {
     if (o->psk_hint && !o->has_psk_key) return usage_error("--psk-hint needs --psk-key");
     if (o->side == SIDE_SERVER && !o->cert && !o->has_psk_key && !o->n_sni) {
         return usage_error("server: give --cert and --key, --sni, or --psk-key");
+    }
+    if (o->dtls) {
+        if (o->sess_out || o->sess_in) return usage_error("--sess-out and --sess-in are TLS options (not with --dtls)");
+        if (o->n_sni) return usage_error("--sni is a TLS option (not with --dtls)");
+        if (o->ticket_keys) return usage_error("--ticket-keys is a TLS option (not with --dtls)");
+        if (o->has_protocol && o->protocol != QSSL_SSL_PROTOCOL_DTLS_V1_2 &&
+            o->protocol != QSSL_SSL_PROTOCOL_DTLS_V1_2_OR_LATER) {
+            return usage_error("--protocol: with --dtls use dtls1.2 or dtls");
+        }
+    } else if (o->has_protocol && (o->protocol == QSSL_SSL_PROTOCOL_DTLS_V1_2 ||
+                                   o->protocol == QSSL_SSL_PROTOCOL_DTLS_V1_2_OR_LATER)) {
+        return usage_error("--protocol %s needs --dtls", o->protocol == QSSL_SSL_PROTOCOL_DTLS_V1_2 ? "dtls1.2" : "dtls");
     }
     return 0;
 }
@@ -554,7 +578,7 @@ static int add_sni_entries(const struct tool_opts *o, qssl_config_t *cfg) {
 
 /* Builds the configuration from the options; NULL after a message. */
 static qssl_config_t *build_config(const struct tool_opts *o) {
-    qssl_config_t *cfg = qssl_config_default_configuration();
+    qssl_config_t *cfg = o->dtls ? qssl_config_default_dtls_configuration() : qssl_config_default_configuration();
     if (!cfg) {
         config_error("default configuration");
         return NULL;
@@ -1217,6 +1241,398 @@ static int run_server(const struct tool_opts *o, const qssl_config_t *initial) {
     return rc;
 }
 
+/* ---- DTLS (--dtls) --------------------------------------------------------- */
+
+/* Per-connection settings of a DTLS connection; 0 or -1 after a message. */
+static int setup_dtls(const struct tool_opts *o, qssl_dtls_t *d, struct psk_state *psk) {
+    if (o->has_psk_key && qssl_dtls_set_psk_callback(d, psk_callback, psk, NULL) != QSSL_STATUS_OK) {
+        return config_error("PSK callback");
+    }
+    if (o->n_ignore) {
+        qssl_ssl_error_t *errs[64];
+        for (size_t i = 0; i < o->n_ignore; i++) errs[i] = qssl_ssl_error_new(o->ignore[i], NULL);
+        qssl_status_t st =
+            qssl_dtls_ignore_verification_errors(d, (const qssl_ssl_error_t *const *)errs, o->n_ignore);
+        for (size_t i = 0; i < o->n_ignore; i++) qssl_ssl_error_free(errs[i]);
+        if (st != QSSL_STATUS_OK) return config_error("--ignore-errors");
+    }
+    return 0;
+}
+
+static void json_dtls_errors(FILE *f, const qssl_dtls_t *d) {
+    qssl_ssl_error_list_t *errs = qssl_dtls_peer_verification_errors(d);
+    fputc('[', f);
+    for (size_t i = 0; i < qssl_ssl_error_list_len(errs); i++) {
+        fprintf(f, "%s%d", i ? ", " : "", (int)qssl_ssl_error_error(qssl_ssl_error_list_get(errs, i)));
+    }
+    fputc(']', f);
+    qssl_ssl_error_list_free(errs);
+}
+
+static void report_dtls_handshake(const struct tool_opts *o, const qssl_dtls_t *d, const struct psk_state *psk) {
+    qssl_config_t *s = qssl_dtls_dtls_configuration(d);
+    char cipher[256] = "", subject[1024] = "", alpn[256] = "";
+    size_t len = 0;
+    qssl_cipher_t *c = qssl_dtls_session_cipher(d);
+    if (qssl_cipher_name(c, cipher, sizeof cipher, &len) != QSSL_STATUS_OK) cipher[0] = 0;
+    qssl_cipher_free(c);
+    qssl_cert_t *peer = qssl_config_peer_certificate(s);
+    int has_peer = !qssl_cert_is_null(peer) &&
+                   qssl_cert_subject_display_name(peer, subject, sizeof subject, &len) == QSSL_STATUS_OK;
+    qssl_cert_free(peer);
+    int has_alpn = !qssl_config_next_negotiated_protocol_is_null(s) &&
+                   qssl_config_next_negotiated_protocol(s, (uint8_t *)alpn, sizeof alpn - 1, &len) ==
+                       QSSL_STATUS_OK;
+    if (has_alpn) alpn[len] = 0;
+    qssl_next_protocol_negotiation_status_t ns = qssl_config_next_protocol_negotiation_status(s);
+    qssl_config_free(s);
+    const char *proto = protocol_name(qssl_dtls_session_protocol(d));
+    if (!o->json) {
+        fprintf(stderr, "%s: handshake done: %s, %s%s%s%s\n", prog, proto ? proto : "?", cipher,
+                has_alpn ? ", ALPN " : "", has_alpn ? alpn : "", has_peer ? "" : ", no peer certificate");
+        return;
+    }
+    FILE *f = stderr;
+    fputs("{\"protocol\": ", f);
+    json_string_or_null(f, proto ? proto : "", proto != NULL);
+    fputs(", \"cipher\": ", f);
+    json_string_or_null(f, cipher, cipher[0] != 0);
+    fputs(", \"alpn\": ", f);
+    json_string_or_null(f, alpn, has_alpn);
+    fputs(", \"alpn_status\": ", f);
+    json_string(f, ns == QSSL_NEXT_PROTOCOL_NEGOTIATION_STATUS_NEGOTIATED    ? "negotiated"
+                   : ns == QSSL_NEXT_PROTOCOL_NEGOTIATION_STATUS_UNSUPPORTED ? "unsupported"
+                                                                              : "none");
+    fputs(", \"peer_subject\": ", f);
+    json_string_or_null(f, subject, has_peer);
+    fputs(", \"resumed\": false, \"ssl_errors\": ", f);
+    json_dtls_errors(f, d);
+    fputs(", \"psk_identity\": ", f);
+    json_string_or_null(f, psk->identity, psk->has_identity);
+    fputs(", \"psk_identity_hint\": ", f);
+    json_string_or_null(f, psk->hint, psk->has_hint);
+    fputs("}\n", f);
+    fflush(f);
+}
+
+static void report_dtls_failure(const struct tool_opts *o, const char *what, qssl_status_t st, const qssl_dtls_t *d) {
+    if (!o->json) {
+        fprintf(stderr, "%s: %s failed: %s (%s)\n", prog, what, qssl_last_error_message(), qssl_status_string(st));
+        return;
+    }
+    char text[1024];
+    snprintf(text, sizeof text, "%s failed: %s", what, qssl_last_error_message());
+    fputs("{\"error\": ", stderr);
+    json_string(stderr, text);
+    fputs(", \"status\": ", stderr);
+    json_string(stderr, qssl_status_string(st));
+    if (d) {
+        fputs(", \"ssl_errors\": ", stderr);
+        json_dtls_errors(stderr, d);
+    }
+    fputs("}\n", stderr);
+    fflush(stderr);
+}
+
+/* Milliseconds to wait for a datagram: until the retransmission deadline,
+   at most `cap`. */
+static int dtls_wait_ms(const qssl_dtls_t *d, int cap) {
+    int64_t ms = -1;
+    if (qssl_dtls_next_timeout_ms(d, &ms) != QSSL_STATUS_OK || ms < 0 || ms > cap) return cap;
+    return (int)ms;
+}
+
+/* One handshake step with a received datagram (NULL: none, just timers).
+   After PeerVerificationFailed with --ignore-errors all, the errors are
+   ignored and the handshake resumed. Returns a status. */
+static qssl_status_t dtls_step(const struct tool_opts *o, qssl_dtls_t *d, int fd, const uint8_t *dgram, size_t len) {
+    qssl_status_t st = QSSL_STATUS_OK;
+    if (dgram) st = qssl_dtls_do_handshake(d, fd, dgram, len);
+    if (st == QSSL_STATUS_VERIFICATION_FAILED && o->ignore_all &&
+        qssl_dtls_handshake_state(d) == QSSL_DTLS_HANDSHAKE_STATE_PEER_VERIFICATION_FAILED) {
+        qssl_ssl_error_list_t *errs = qssl_dtls_peer_verification_errors(d);
+        qssl_dtls_ignore_verification_errors(d, qssl_ssl_error_list_items(errs), qssl_ssl_error_list_len(errs));
+        qssl_ssl_error_list_free(errs);
+        st = qssl_dtls_resume_handshake(d, fd);
+    }
+    if (st != QSSL_STATUS_OK) return st;
+    int64_t ms = -1;
+    if (qssl_dtls_next_timeout_ms(d, &ms) == QSSL_STATUS_OK && ms == 0) st = qssl_dtls_handle_timeout(d, fd, NULL);
+    return st;
+}
+
+/* A UDP socket connected to HOST:PORT; the numeric address and port. */
+static int dtls_connect_to(const char *target, char *addr, size_t addr_cap, unsigned *port) {
+    char host[256];
+    const char *colon = strrchr(target, ':');
+    if (!colon || colon == target || !colon[1]) {
+        usage_error("client: '%s' is not HOST:PORT", target);
+        return -2;
+    }
+    size_t l = (size_t)(colon - target);
+    const char *h = target;
+    if (l >= 2 && h[0] == '[' && h[l - 1] == ']') {
+        h++;
+        l -= 2;
+    }
+    if (l >= sizeof host) {
+        usage_error("client: host name too long");
+        return -2;
+    }
+    memcpy(host, h, l);
+    host[l] = 0;
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    int gai = getaddrinfo(host, colon + 1, &hints, &res);
+    if (gai != 0) {
+        fprintf(stderr, "%s: cannot resolve %s: %s\n", prog, target, gai_strerror(gai));
+        return -1;
+    }
+    int fd = -1, err = 0;
+    char serv[32] = "";
+    for (struct addrinfo *a = res; a; a = a->ai_next) {
+        fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+        if (fd < 0) {
+            err = errno;
+            continue;
+        }
+        if (connect(fd, a->ai_addr, a->ai_addrlen) == 0 &&
+            getnameinfo(a->ai_addr, a->ai_addrlen, addr, addr_cap, serv, sizeof serv,
+                        NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
+            break;
+        }
+        err = errno;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0) fprintf(stderr, "%s: cannot reach %s: %s\n", prog, target, strerror(err));
+    *port = (unsigned)atoi(serv);
+    return fd;
+}
+
+static int run_dtls_client(const struct tool_opts *o, const qssl_config_t *cfg) {
+    char addr[INET6_ADDRSTRLEN + 8] = "";
+    unsigned port = 0;
+    int fd = dtls_connect_to(o->target, addr, sizeof addr, &port);
+    if (fd < 0) return fd == -2 ? EXIT_USAGE : EXIT_TLS;
+    char name[256];
+    const char *vname = o->name;
+    if (!vname) {
+        const char *t = o->target;
+        const char *colon = strrchr(t, ':');
+        size_t l = (size_t)(colon - t);
+        if (l >= 2 && t[0] == '[' && t[l - 1] == ']') {
+            t++;
+            l -= 2;
+        }
+        if (l >= sizeof name) l = sizeof name - 1;
+        memcpy(name, t, l);
+        name[l] = 0;
+        vname = name;
+    }
+    struct psk_state psk;
+    memset(&psk, 0, sizeof psk);
+    psk.o = o;
+    qssl_dtls_t *d = NULL;
+    if (qssl_dtls_new(QSSL_SSL_MODE_SSL_CLIENT_MODE, &d) != QSSL_STATUS_OK ||
+        qssl_dtls_set_dtls_configuration(d, cfg) != QSSL_STATUS_OK ||
+        qssl_dtls_set_peer(d, addr, (uint16_t)port, vname) != QSSL_STATUS_OK || setup_dtls(o, d, &psk) != 0) {
+        config_error("configuration");
+        qssl_dtls_free(d);
+        close(fd);
+        return EXIT_USAGE;
+    }
+    uint8_t buf[65536], plain[65536];
+    qssl_status_t st = qssl_dtls_do_handshake(d, fd, NULL, 0);
+    while (st == QSSL_STATUS_OK && !qssl_dtls_is_connection_encrypted(d)) {
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, dtls_wait_ms(d, 1000)) < 0 && errno != EINTR) break;
+        ssize_t n = (p.revents & POLLIN) ? recv(fd, buf, sizeof buf, 0) : -1;
+        st = dtls_step(o, d, fd, n > 0 ? buf : NULL, n > 0 ? (size_t)n : 0);
+    }
+    if (st != QSSL_STATUS_OK || !qssl_dtls_is_connection_encrypted(d)) {
+        report_dtls_failure(o, "handshake", st, d);
+        qssl_dtls_free(d);
+        close(fd);
+        return EXIT_TLS;
+    }
+    report_dtls_handshake(o, d, &psk);
+    int rc = 0, stdin_open = 1, peer_open = 1;
+    while (stdin_open && peer_open) {
+        struct pollfd p[2] = {{fd, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        if (p[0].revents & POLLIN) {
+            ssize_t n = recv(fd, buf, sizeof buf, 0);
+            size_t m = 0;
+            if (n > 0) {
+                st = qssl_dtls_decrypt_datagram(d, fd, buf, (size_t)n, plain, sizeof plain, &m);
+                if (st == QSSL_STATUS_OK) {
+                    if (write_stdout(plain, m) != 0) stdin_open = 0;
+                } else if (st == QSSL_STATUS_CLOSED) {
+                    peer_open = 0;
+                } else {
+                    report_io("decrypt", st);
+                }
+            }
+        }
+        if (!peer_open || !(p[1].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        size_t max = qssl_dtls_data_mtu(d);
+        ssize_t n = read(STDIN_FILENO, buf, max < sizeof buf ? max : sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            stdin_open = 0;
+            break;
+        }
+        size_t w = 0;
+        st = qssl_dtls_write_datagram_encrypted(d, fd, buf, (size_t)n, &w);
+        if (st != QSSL_STATUS_OK) {
+            report_io("write", st);
+            rc = EXIT_TLS;
+            peer_open = 0;
+        }
+    }
+    if (peer_open) qssl_dtls_shutdown(d, fd);
+    qssl_dtls_free(d);
+    close(fd);
+    return rc;
+}
+
+static int same_peer(const struct sockaddr_storage *a, const struct sockaddr_storage *b) {
+    if (a->ss_family != b->ss_family) return 0;
+    if (a->ss_family == AF_INET) {
+        const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+        return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+    }
+    const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+    return x->sin6_port == y->sin6_port && memcmp(&x->sin6_addr, &y->sin6_addr, sizeof x->sin6_addr) == 0;
+}
+
+/* Serves one DTLS client on the bound socket `fd`: the verifier answers
+   hellos without a cookie (keeping nothing), a verified hello starts the
+   handshake, then each datagram is echoed until the client's close_notify. */
+static int serve_dtls_one(const struct tool_opts *o, const qssl_config_t *cfg, int fd) {
+    qssl_dtls_verifier_t *v = NULL;
+    if (qssl_dtls_verifier_new(&v) != QSSL_STATUS_OK) {
+        config_error("verifier");
+        return EXIT_USAGE;
+    }
+    uint8_t buf[65536], plain[65536];
+    struct sockaddr_storage peer;
+    socklen_t pl;
+    qssl_dtls_t *d = NULL;
+    struct psk_state psk;
+    memset(&psk, 0, sizeof psk);
+    psk.o = o;
+    qssl_status_t st = QSSL_STATUS_OK;
+    while (!d) {
+        pl = sizeof peer;
+        ssize_t n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&peer, &pl);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        char host[INET6_ADDRSTRLEN + 8], serv[32];
+        if (getnameinfo((struct sockaddr *)&peer, pl, host, sizeof host, serv, sizeof serv,
+                        NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+            continue;
+        }
+        bool ok = false;
+        st = qssl_dtls_verifier_verify_client(v, fd, buf, (size_t)n, host, (uint16_t)atoi(serv), &ok);
+        if (st != QSSL_STATUS_OK || !ok) continue;
+        if (qssl_dtls_new(QSSL_SSL_MODE_SSL_SERVER_MODE, &d) != QSSL_STATUS_OK ||
+            qssl_dtls_set_dtls_configuration(d, cfg) != QSSL_STATUS_OK ||
+            qssl_dtls_set_peer(d, host, (uint16_t)atoi(serv), NULL) != QSSL_STATUS_OK || setup_dtls(o, d, &psk) != 0) {
+            config_error("configuration");
+            qssl_dtls_free(d);
+            qssl_dtls_verifier_free(v);
+            return EXIT_USAGE;
+        }
+        st = dtls_step(o, d, fd, buf, (size_t)n);
+    }
+    qssl_dtls_verifier_free(v);
+    if (!d) return EXIT_TLS;
+    while (st == QSSL_STATUS_OK && !qssl_dtls_is_connection_encrypted(d)) {
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, dtls_wait_ms(d, 1000)) < 0 && errno != EINTR) break;
+        struct sockaddr_storage from;
+        socklen_t fl = sizeof from;
+        ssize_t n = (p.revents & POLLIN) ? recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl) : -1;
+        int mine = n > 0 && same_peer(&from, &peer);
+        st = dtls_step(o, d, fd, mine ? buf : NULL, mine ? (size_t)n : 0);
+    }
+    if (st != QSSL_STATUS_OK || !qssl_dtls_is_connection_encrypted(d)) {
+        report_dtls_failure(o, "handshake", st, d);
+        qssl_dtls_free(d);
+        return EXIT_TLS;
+    }
+    report_dtls_handshake(o, d, &psk);
+    for (;;) {
+        struct sockaddr_storage from;
+        socklen_t fl = sizeof from;
+        ssize_t n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        if (!same_peer(&from, &peer)) continue; /* one client at a time */
+        size_t m = 0, w = 0;
+        st = qssl_dtls_decrypt_datagram(d, fd, buf, (size_t)n, plain, sizeof plain, &m);
+        if (st == QSSL_STATUS_CLOSED) break;
+        if (st != QSSL_STATUS_OK) {
+            report_io("decrypt", st);
+            continue;
+        }
+        if (m && qssl_dtls_write_datagram_encrypted(d, fd, plain, m, &w) != QSSL_STATUS_OK) report_io("echo", st);
+    }
+    qssl_dtls_free(d);
+    return 0;
+}
+
+static int run_dtls_server(const struct tool_opts *o, const qssl_config_t *cfg) {
+    char *end = NULL;
+    long port = strtol(o->target, &end, 10);
+    if (end == o->target || *end || port < 0 || port > 65535) {
+        usage_error("server: '%s' is not a port number", o->target);
+        return EXIT_USAGE;
+    }
+    const char *addr = o->bind ? o->bind : "127.0.0.1";
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
+    int gai = getaddrinfo(addr, o->target, &hints, &res);
+    if (gai != 0) {
+        usage_error("--bind: '%s' is not an IP address (%s)", addr, gai_strerror(gai));
+        return EXIT_USAGE;
+    }
+    int fd = socket(res->ai_family, res->ai_socktype, res->ai_protocol);
+    if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) != 0) {
+        fprintf(stderr, "%s: cannot bind %s port %s: %s\n", prog, addr, o->target, strerror(errno));
+        freeaddrinfo(res);
+        if (fd >= 0) close(fd);
+        return EXIT_USAGE;
+    }
+    freeaddrinfo(res);
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    char host[256] = "?", serv[32] = "?";
+    if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
+        getnameinfo((struct sockaddr *)&ss, sl, host, sizeof host, serv, sizeof serv, NI_NUMERICHOST | NI_NUMERICSERV);
+    }
+    fprintf(stderr, "%s: DTLS over UDP: listening on %s port %s\n", prog, host, serv);
+    fflush(stderr);
+    int rc = 0;
+    for (;;) {
+        rc = serve_dtls_one(o, cfg, fd);
+        if (o->once || rc == EXIT_USAGE) break;
+    }
+    close(fd);
+    return rc;
+}
+
 int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
     struct tool_opts o;
@@ -1229,7 +1645,8 @@ int main(int argc, char **argv) {
     if (p != 0) return EXIT_USAGE;
     qssl_config_t *cfg = build_config(&o);
     if (!cfg) return EXIT_USAGE;
-    int rc = o.side == SIDE_CLIENT ? run_client(&o, cfg) : run_server(&o, cfg);
+    int rc = o.dtls ? (o.side == SIDE_CLIENT ? run_dtls_client(&o, cfg) : run_dtls_server(&o, cfg))
+                    : (o.side == SIDE_CLIENT ? run_client(&o, cfg) : run_server(&o, cfg));
     qssl_config_free(cfg);
     memset(o.psk_key, 0, sizeof o.psk_key);
     if (keylog_file) fclose(keylog_file);

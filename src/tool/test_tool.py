@@ -113,7 +113,8 @@ def case_help():
     check(r.returncode == 0, "--help failed", r.stderr)
     for word in ["client HOST:PORT", "server PORT", "--ca FILE", "--psk-key HEX", "--sess-out FILE",
                  "--ignore-errors LIST", "--json", "--once", "--bind ADDR", "exit status",
-                 "--sni NAME:CERT:KEY", "--ticket-keys FILE", "--keylog FILE", "SIGHUP"]:
+                 "--sni NAME:CERT:KEY", "--ticket-keys FILE", "--keylog FILE", "SIGHUP",
+                 "--dtls"]:
         check(word in r.stdout, f"--help does not mention {word}", r.stdout)
 
 
@@ -273,6 +274,35 @@ def case_against_openssl_s_server():
     check(c["peer_subject"] == "localhost", "peer", c)
 
 
+def openssl_s_server(*args):
+    """openssl s_server -rev on a free port, one connection; returns (process, port)."""
+    srv = subprocess.Popen([need("openssl"), "s_server", "-4", "-accept", "0", "-naccept", "1",
+                            "-rev", *args],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+    while True:
+        line = srv.stdout.readline()
+        check(line, "openssl s_server did not start")
+        if line.startswith("ACCEPT"):
+            return srv, int(line.rsplit(":", 1)[1])
+
+
+def case_psk_against_openssl_s_server():
+    for proto_args, hint in [([], None),
+                             (["--protocol", "tls1.2", "--ciphers", "PSK-AES128-GCM-SHA256"], "hh")]:
+        server_args = ["-tls1_2", "-cipher", "PSK-AES128-GCM-SHA256"] if proto_args else []
+        srv, port = openssl_s_server("-nocert", "-psk", "1a2b3c4d5e6f", "-psk_identity", "alice",
+                                     "-psk_hint", "hh", *server_args)
+        rc, out, err = client(port, "--psk-key", "1a2b3c4d5e6f", "--psk-identity", "alice",
+                              *proto_args, host="127.0.0.1")
+        srv.terminate()
+        srv.communicate()
+        check(rc == 0 and "lssq olleh" in out, f"PSK {proto_args} against s_server", err, repr(out))
+        c = one_json(err, "client")
+        check(c["psk_identity"] == "alice" and c["psk_identity_hint"] == hint, "PSK fields", c)
+        check(c["protocol"] == ("TLSv1.2" if proto_args else "TLSv1.3"), "protocol", c)
+
+
 def case_against_openssl_s_client():
     openssl = need("openssl")
     srv = Server("--cert", fx("server.pem"), "--key", fx("server-key.pem"), "--once",
@@ -430,6 +460,113 @@ def case_keylog_matches_openssl():
             check(len(mine) == n, f"{proto}: {n} secrets", mine)
             check(mine == read_keylog(theirs), f"{proto}: secrets differ from OpenSSL's own",
                   mine, read_keylog(theirs))
+
+
+# ---- DTLS (--dtls) ------------------------------------------------------------
+
+
+def case_dtls_client_server():
+    srv = Server("--dtls", "--cert", fx("server.pem"), "--key", fx("server-key.pem"), "--once")
+    rc, out, err = client(srv.port, "--dtls", "--ca", fx("ca.pem"), message="hello over dtls\n")
+    check(rc == 0, "DTLS client failed", err)
+    check(out == "hello over dtls\n", "the echo did not come back", repr(out))
+    c = one_json(err, "client")
+    check(set(c) == FIELDS, "client JSON fields", c)
+    check(c["protocol"] == "DTLSv1.2" and c["cipher"], "DTLS protocol", c)
+    check(c["peer_subject"] == "localhost" and c["ssl_errors"] == [], "peer", c)
+    rc, err = srv.finish()
+    check(rc == 0, "DTLS server --once failed", err)
+    s = one_json(err, "server")
+    check(s["protocol"] == "DTLSv1.2", "server view", s)
+
+
+def case_dtls_psk_ccm8():
+    srv = Server("--dtls", "--psk-key", "1a2b3c4d5e6f", "--psk-identity", "sensor-1",
+                 "--psk-hint", "coap", "--ciphers", "PSK-AES128-CCM8", "--once")
+    rc, out, err = client(srv.port, "--dtls", "--psk-key", "1a2b3c4d5e6f", "--psk-identity",
+                          "sensor-1", "--ciphers", "PSK-AES128-CCM8", message="t=21.5\n",
+                          host="127.0.0.1")
+    check(rc == 0 and out == "t=21.5\n", "DTLS PSK client failed", err, repr(out))
+    c = one_json(err, "client")
+    check(c["cipher"] == "PSK-AES128-CCM8" and c["psk_identity_hint"] == "coap", "suite/hint", c)
+    rc, err = srv.finish()
+    check(rc == 0, "DTLS PSK server failed", err)
+    s = one_json(err, "server")
+    check(s["psk_identity"] == "sensor-1", "server PSK identity", s)
+
+
+def case_dtls_untrusted_refused():
+    srv = Server("--dtls", "--cert", fx("server.pem"), "--key", fx("server-key.pem"), "--once")
+    rc, out, err = client(srv.port, "--dtls", "--ca", fx("selfsigned.pem"))
+    check(rc == 1, f"exit status {rc}, expected 1", err)
+    e = one_json(err, "client")
+    check("error" in e and "peer verification failed" in e["error"], "verification error JSON", e)
+    check(e.get("ssl_errors"), "the errors are listed", e)
+    srv.finish(kill=True)
+
+
+def case_dtls_bad_options():
+    cases = [
+        (["client", "h:1", "--dtls", "--sess-out", "x"], "not with --dtls"),
+        (["server", "0", "--dtls", "--sni", "a:b:c"], "not with --dtls"),
+        (["client", "h:1", "--dtls", "--protocol", "tls1.2"], "with --dtls use dtls1.2 or dtls"),
+        (["client", "h:1", "--protocol", "dtls"], "needs --dtls"),
+    ]
+    for args, expected in cases:
+        r = subprocess.run([TOOL, *args], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        check(r.returncode == 2, f"{args}: exit status {r.returncode}, expected 2", r.stderr)
+        check(expected in r.stderr, f"{args}: message lacks {expected!r}", r.stderr)
+
+
+def case_dtls_against_openssl():
+    openssl = need("openssl")
+    # qssl-tool client -> s_server -dtls1_2
+    srv = subprocess.Popen([openssl, "s_server", "-dtls1_2", "-4", "-accept", "0", "-naccept", "1",
+                            "-cert", fx("server.pem"), "-key", fx("server-key.pem")],
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+    port = None
+    while port is None:
+        line = srv.stdout.readline()
+        check(line, "openssl s_server did not start")
+        if line.startswith("ACCEPT"):
+            port = int(line.rsplit(":", 1)[1])
+    proc = subprocess.Popen([TOOL, "client", f"127.0.0.1:{port}", "--dtls", "--json", "--ca",
+                             fx("ca.pem"), "--name", "localhost"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    proc.stdin.write("to s_server\n")
+    proc.stdin.flush()
+    seen = ""
+    while "to s_server" not in seen:
+        line = srv.stdout.readline()
+        check(line, "s_server did not print the datagram", seen)
+        seen += line
+    srv.stdin.write("to qssl-tool\n")
+    srv.stdin.flush()
+    got = proc.stdout.readline()
+    proc.stdin.close()
+    proc.stdin = None
+    out, err = proc.communicate()
+    srv.terminate()
+    srv.communicate()
+    check(got == "to qssl-tool\n", "s_server's datagram", repr(got), err)
+    c = one_json(err, "client")
+    check(c["protocol"] == "DTLSv1.2" and c["peer_subject"] == "localhost", "client view", c)
+    # s_client -dtls1_2 -> qssl-tool server
+    srv = Server("--dtls", "--cert", fx("server.pem"), "--key", fx("server-key.pem"), "--once")
+    cli = subprocess.Popen([openssl, "s_client", "-dtls1_2", "-connect", f"127.0.0.1:{srv.port}",
+                            "-quiet", "-CAfile", fx("ca.pem"), "-verify_return_error",
+                            "-servername", "localhost"],
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    cli.stdin.write("ping over dtls\n")
+    cli.stdin.flush()
+    got = cli.stdout.readline()
+    cli.terminate()
+    cli.communicate()
+    check(got == "ping over dtls\n", "echo to s_client", repr(got))
+    srv.finish(kill=True)
 
 
 def main():
