@@ -15,6 +15,7 @@
  *    errors were ignored sees those errors again. */
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
@@ -669,3 +670,64 @@ TEST_CASE(resume_ticket_from_ignored_errors_connection) {
     }
 }
 
+
+/* ---- OCSP stapling on a foreign SSL -------------------------------------------------- */
+
+static unsigned char *ocsp_der;
+static long ocsp_der_len;
+
+static int raw_staple_cb(SSL *ssl, void *arg) {
+    (void)arg;
+    if (!ocsp_der) return SSL_TLSEXT_ERR_NOACK;
+    unsigned char *copy = OPENSSL_malloc((size_t)ocsp_der_len);
+    if (!copy) return SSL_TLSEXT_ERR_ALERT_FATAL;
+    memcpy(copy, ocsp_der, (size_t)ocsp_der_len);
+    SSL_set_tlsext_status_ocsp_resp(ssl, copy, ocsp_der_len); /* OpenSSL owns it now */
+    return SSL_TLSEXT_ERR_OK;
+}
+
+/* SSL_new() on the exported context of a client with OCSP stapling against a
+ * raw server stapling `response` (NULL: none) and sending the CA in its chain. */
+static int exported_ocsp_run(const qssl_config_t *cc, const char *response) {
+    size_t len = 0;
+    ocsp_der = NULL;
+    if (response) {
+        ocsp_der = qtest_read_fixture(response, &len);
+        if (!ocsp_der) return -1;
+    }
+    ocsp_der_len = (long)len;
+    void *ctx = NULL;
+    if (qssl_config_openssl_context(cc, QSSL_SSL_MODE_SSL_CLIENT_MODE, &ctx) != QSSL_STATUS_OK) return -1;
+    SSL_CTX *sctx = raw_ctx(1, "server.pem", "server-key.pem");
+    X509 *ca = NULL;
+    FILE *f = fopen(fixture_path("ca.pem"), "r");
+    if (f) {
+        ca = PEM_read_X509(f, NULL, NULL, NULL);
+        fclose(f);
+    }
+    SSL_CTX_add1_chain_cert(sctx, ca);
+    X509_free(ca);
+    SSL_CTX_set_tlsext_status_cb(sctx, raw_staple_cb);
+    struct ep c, s;
+    ep_raw(&c, ctx, 0);
+    ep_raw(&s, sctx, 1);
+    SSL_set1_host(c.ssl, "localhost");
+    run(&c, &s);
+    int ok = c.ok && s.ok;
+    ep_free(&c);
+    ep_free(&s);
+    SSL_CTX_free(sctx);
+    SSL_CTX_free(ctx);
+    free(ocsp_der);
+    ocsp_der = NULL;
+    return ok;
+}
+
+TEST_CASE(exported_client_ocsp_stapling) {
+    qssl_config_t *cc = client_config();
+    CHECK_OK(qssl_config_set_ocsp_stapling_enabled(cc, true));
+    CHECK_EQ_INT(exported_ocsp_run(cc, "ocsp/good.der"), 1);
+    CHECK_EQ_INT(exported_ocsp_run(cc, "ocsp/revoked.der"), 0);
+    CHECK_EQ_INT(exported_ocsp_run(cc, NULL), 0); /* requested, none stapled */
+    qssl_config_free(cc);
+}
