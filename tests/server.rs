@@ -725,3 +725,44 @@ fn sni_entry_verify_peer_decides_after_the_handshake() {
     assert!(matches!(e, Error::Verification(_)), "{e:?}");
     assert!(!s.ssl_errors().is_empty());
 }
+
+/// Which cipher list applies after an SNI switch (documented in
+/// docs/API.md): in TLS 1.2 the chosen configuration's; in TLS 1.3 the
+/// listening configuration's suites (OpenSSL settles the TLS 1.3 suite
+/// before it processes the server name).
+#[test]
+fn cipher_lists_after_an_sni_switch() {
+    for (proto, listening, entry, want) in [
+        (
+            protocol::TLS_V1_3,
+            "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_AES_128_GCM_SHA256",
+        ),
+        (
+            protocol::TLS_V1_2,
+            "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305",
+            "ECDHE-RSA-CHACHA20-POLY1305",
+            "ECDHE-RSA-CHACHA20-POLY1305",
+        ),
+    ] {
+        let mut e = config_with("chained-chain.pem", "chained-key.pem");
+        e.set_ciphers_string(entry);
+        let mut table = SniTable::default();
+        table.add("chained.localhost", e).unwrap();
+        let mut sc = server_config();
+        sc.set_ciphers_string(listening);
+        sc.update_server_extras(|x| x.sni_table = Some(Arc::new(table)));
+        let mut cc = loose_client();
+        cc.set_protocol(proto);
+        let (c, _, rc, rs) = connect_mem(&cc, &sc, Some("chained.localhost"));
+        rc.unwrap();
+        rs.unwrap();
+        assert_eq!(peer_cn(&c), "chained.localhost");
+        assert_eq!(
+            c.ssl_configuration().session_cipher().name(),
+            want,
+            "{proto}"
+        );
+    }
+}
