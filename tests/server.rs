@@ -697,6 +697,35 @@ fn reload_affects_new_connections_only() {
     }
 }
 
+/// A configuration chosen by SNI keeps Qt's verify semantics on a qssl
+/// server connection: a VerifyPeer entry without `missingCertificateIsFatal`
+/// lets the handshake finish and refuses it afterwards with
+/// NoPeerCertificate (the entry's context itself carries the fail-closed
+/// mode for SSLs other code makes, which must not leak into qssl's own).
+#[test]
+fn sni_entry_verify_peer_decides_after_the_handshake() {
+    let mut entry = config_with("chained-chain.pem", "chained-key.pem");
+    entry.set_peer_verify_mode(verify_mode::VERIFY_PEER);
+    let mut table = SniTable::default();
+    table.add("chained.localhost", entry).unwrap();
+    let mut sc = server_config();
+    sc.update_server_extras(|x| x.sni_table = Some(Arc::new(table.clone())));
+    let (_c, s, _rc, rs) = connect_mem(&loose_client(), &sc, Some("chained.localhost"));
+    let e = rs.expect_err("no client certificate must be refused");
+    assert!(matches!(e, Error::Verification(_)), "{e:?}");
+    let codes: Vec<i32> = s.ssl_errors().iter().map(|e| e.code).collect();
+    assert_eq!(codes, [qssl::model::ssl_error::code::NO_PEER_CERTIFICATE]);
+    // An untrusted client certificate is refused too.
+    let mut cc = loose_client();
+    let ss = config_with("selfsigned.pem", "selfsigned-key.pem");
+    cc.set_local_certificate_chain(ss.local_certificate_chain().clone());
+    cc.set_private_key(ss.private_key().clone());
+    let (_c, s, _rc, rs) = connect_mem(&cc, &sc, Some("chained.localhost"));
+    let e = rs.expect_err("an untrusted client certificate must be refused");
+    assert!(matches!(e, Error::Verification(_)), "{e:?}");
+    assert!(!s.ssl_errors().is_empty());
+}
+
 /// Which cipher list applies after an SNI switch (documented in
 /// docs/API.md): in TLS 1.2 the chosen configuration's; in TLS 1.3 the
 /// listening configuration's suites (OpenSSL settles the TLS 1.3 suite

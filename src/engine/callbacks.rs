@@ -133,6 +133,12 @@ fn state_of(ssl: &SslRef) -> Option<SharedState> {
     ssl.ex_data(state_index()?).cloned()
 }
 
+/// True when `ssl` belongs to a qssl connection (not an `SSL` other code
+/// made from a qssl context).
+pub(crate) fn is_qssl_connection(ssl: &SslRef) -> bool {
+    state_of(ssl).is_some_and(|s| !lock(&s).foreign)
+}
+
 /// The configuration data of the context `ssl` currently uses.
 fn ctx_data_of(ssl: &SslRef) -> Option<Arc<CtxData>> {
     ctx_data(ssl.ssl_context())

@@ -522,6 +522,10 @@ impl Connection {
         // The configuration that served the connection (SNI may have chosen one).
         let base = super::server::served_configuration(self.stream.ssl())
             .unwrap_or_else(|| self.config.clone());
+        // Its peer verify mode decides, unless this connection set its own.
+        if server && self.peer_verify_mode == self.config.peer_verify_mode() {
+            self.peer_verify_mode = base.peer_verify_mode();
+        }
         let (s, handshake_session) =
             capture_state_lazy(&base, self.stream.ssl(), server, alpn_status);
         self.handshake_session = handshake_session;

@@ -234,7 +234,17 @@ fn switch_context(
         }
         // The verification settings were copied from the listening context
         // when the SSL was made; the chosen configuration's apply.
-        let mode = openssl_sys::SSL_CTX_get_verify_mode(ctx.as_ptr());
+        // A qssl connection takes Qt's mode for the chosen configuration (it
+        // decides after the handshake); an SSL other code made keeps the
+        // context's fail-closed mode.
+        let mode = if super::callbacks::is_qssl_connection(ssl) {
+            super::context::ssl_verify_mode(
+                cfg.peer_verify_mode(),
+                cfg.missing_certificate_is_fatal(),
+            )
+        } else {
+            openssl_sys::SSL_CTX_get_verify_mode(ctx.as_ptr())
+        };
         let cb = SSL_CTX_get_verify_callback(ctx.as_ptr());
         openssl_sys::SSL_set_verify(ssl.as_ptr(), mode, cb);
         SSL_set_verify_depth(ssl.as_ptr(), SSL_CTX_get_verify_depth(ctx.as_ptr()));
