@@ -766,3 +766,85 @@ fn cipher_lists_after_an_sni_switch() {
         );
     }
 }
+
+/// The extras applied to a context another library owns
+/// (`qssl_config_apply_to_openssl_context`): applying again releases the
+/// extras attached before; a configuration without extras removes the
+/// callbacks they installed.
+#[test]
+fn extras_on_a_foreign_context_applied_again() {
+    use foreign_types::ForeignType;
+    use qssl::ffi::config::qssl_config_t;
+    use qssl::ffi::conn::qssl_config_apply_to_openssl_context;
+    use qssl::ffi::enums::QSSL_SSL_MODE_SSL_SERVER_MODE;
+    use qssl::ffi::status::QSSL_STATUS_OK;
+    unsafe extern "C" {
+        fn SSL_CTX_get_keylog_callback(
+            ctx: *const openssl_sys::SSL_CTX,
+        ) -> Option<unsafe extern "C" fn(*const openssl_sys::SSL, *const std::ffi::c_char)>;
+    }
+    let lines = Arc::new(Lines::default());
+    let mut sc = server_config();
+    let h = lines.clone();
+    let keys = Arc::new(TicketKeys::from_nginx_bytes(&random_keys(1)).unwrap());
+    sc.update_server_extras(|x| {
+        x.keylog = Some(h);
+        x.ticket_keys = Some(keys);
+    });
+    let extras = sc.server_extras().unwrap().clone();
+    let ctx = openssl::ssl::SslContext::builder(openssl::ssl::SslMethod::tls_server())
+        .unwrap()
+        .build();
+    let handle = qssl_config_t::from_configuration(sc);
+    let apply = |h: &qssl_config_t| {
+        // SAFETY: a live handle and a live context used by no one else.
+        let st = unsafe {
+            qssl_config_apply_to_openssl_context(
+                h,
+                QSSL_SSL_MODE_SSL_SERVER_MODE,
+                ctx.as_ptr().cast(),
+            )
+        };
+        assert_eq!(st, QSSL_STATUS_OK);
+    };
+    let before = Arc::strong_count(&extras);
+    apply(&handle);
+    apply(&handle);
+    assert_eq!(
+        Arc::strong_count(&extras),
+        before + 1,
+        "the first attachment was released"
+    );
+    // SAFETY: a live context.
+    assert!(unsafe { SSL_CTX_get_keylog_callback(ctx.as_ptr()) }.is_some());
+
+    // A handshake on an SSL made from the foreign context: logged, and a
+    // ticket issued under the shared key.
+    let (l, port) = listen();
+    let c2 = ctx.clone();
+    let t = std::thread::spawn(move || {
+        let tcp = accept(&l, None);
+        let mut s = openssl::ssl::Ssl::new(&c2).unwrap().accept(tcp).unwrap();
+        use std::io::Write;
+        s.write_all(b"hi\n").unwrap();
+        let mut b = [0u8; 1];
+        let _ = std::io::Read::read(&mut s, &mut b);
+    });
+    let mut cc = loose_client();
+    cc.set_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE, false);
+    let (mut tls, r) = client(&cc, port);
+    r.unwrap();
+    tls.read_until(b"\n");
+    let saved = tls.state();
+    let _ = tls.conn.shutdown();
+    drop(tls);
+    t.join().unwrap();
+    assert_eq!(lines.0.lock().unwrap().len(), 5);
+    assert!(!saved.session_ticket().is_empty());
+
+    // Applied again without extras: released and the key log callback gone.
+    apply(&qssl_config_t::from_configuration(server_config()));
+    assert_eq!(Arc::strong_count(&extras), before);
+    // SAFETY: a live context.
+    assert!(unsafe { SSL_CTX_get_keylog_callback(ctx.as_ptr()) }.is_none());
+}
