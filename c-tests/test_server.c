@@ -331,6 +331,54 @@ TEST_CASE(keylog_lines_tls12_and_tls13) {
     qssl_config_free(sc);
 }
 
+/* One server with all three at once (SNI entry, shared ticket keys, key
+ * log): a full handshake then a resumption. Cheap enough for valgrind,
+ * which runs this case instead of the heavier ones above (asan runs all). */
+TEST_CASE(all_paths_once) {
+    qssl_config_t *sc = config_with("server.pem", "server-key.pem", QSSL_KEY_ALGORITHM_RSA);
+    qssl_config_t *chained = config_with("chained.pem", "chained-key.pem", QSSL_KEY_ALGORITHM_RSA);
+    uint8_t k[80];
+    for (size_t i = 0; i < sizeof k; i++) k[i] = (uint8_t)(i * 13 + 1);
+    struct keylog_state st = {0, 0, 0};
+    /* The key log follows the configuration serving the connection: set it
+       on the entry too (the listening one alone would not cover SNI). */
+    CHECK_OK(qssl_config_set_keylog_callback(sc, keylog_cb, &st, keylog_free));
+    CHECK_OK(qssl_config_set_keylog_callback(chained, keylog_cb, &st, NULL));
+    CHECK_OK(qssl_config_set_session_ticket_keys(sc, k, sizeof k));
+    CHECK_OK(qssl_config_add_sni_entry(sc, "chained.localhost", chained));
+    qssl_config_t *cc = client_config();
+    CHECK_OK(qssl_config_set_ssl_option(cc, QSSL_SSL_OPTION_DISABLE_SESSION_PERSISTENCE, false));
+    qssl_conn_t *c, *s;
+    qssl_status_t rc, rs;
+    connect_pair(cc, sc, "chained.localhost", &c, &s, &rc, &rs);
+    CHECK_OK(rc);
+    CHECK(peer_is(c, "chained.pem"));
+    size_t n;
+    CHECK_OK(qssl_conn_write(s, (const uint8_t *)"x", 1, &n));
+    shuttle(s, c);
+    uint8_t buf[8];
+    CHECK_OK(qssl_conn_read(c, buf, sizeof buf, &n));
+    qssl_config_t *saved = qssl_conn_ssl_configuration(c);
+    qssl_conn_free(c);
+    qssl_conn_free(s);
+    /* A second server context (as another process) with the same key. */
+    qssl_config_t *other = config_with("server.pem", "server-key.pem", QSSL_KEY_ALGORITHM_RSA);
+    CHECK_OK(qssl_config_set_session_ticket_keys(other, k, sizeof k));
+    connect_pair(saved, other, "localhost", &c, &s, &rc, &rs);
+    CHECK_OK(rc);
+    CHECK(qssl_conn_session_resumed(c));
+    qssl_conn_free(c);
+    qssl_conn_free(s);
+    /* The key log saw the first handshake only (TLS 1.3: five secrets). */
+    CHECK_EQ_INT(st.lines, 5);
+    qssl_config_free(other);
+    qssl_config_free(saved);
+    qssl_config_free(cc);
+    qssl_config_free(chained);
+    qssl_config_free(sc);
+    CHECK_EQ_INT(st.freed, 1);
+}
+
 TEST_CASE(bad_input) {
     CHECK_STATUS(qssl_config_add_sni_entry(NULL, "a", NULL), QSSL_STATUS_NULL_ARGUMENT);
     qssl_config_t *c = qssl_config_new();

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <memory>
 #include <stdexcept>
 #include <thread>
 
@@ -381,6 +382,81 @@ TEST_CASE(session_ticket_reuse) {
         CHECK(client.isEncrypted());
         CHECK(client.sessionResumed());
     }
+}
+
+TEST_CASE(ssl_server_over_loopback) {
+    SslServer server;
+    server.setSslConfiguration(serverConfiguration());
+    CHECK(server.handshakeTimeout() == 5000);
+    server.setHandshakeTimeout(10000);
+    CHECK(!server.isListening() && server.serverPort() == 0);
+    CHECK(server.listen("127.0.0.1", 0));
+    CHECK(server.isListening() && server.serverPort() != 0);
+    bool timedOut = false;
+    CHECK(!server.waitForNewConnection(10, &timedOut) && timedOut);
+    CHECK(!server.hasPendingConnections() && !server.nextPendingConnection());
+    const std::uint16_t port = server.serverPort();
+
+    // A client that trusts the CA: the server hands out an encrypted socket.
+    std::string reply;
+    Ssl::SslProtocol protocol = Ssl::UnknownProtocol;
+    std::thread good([&] {
+        SslSocket client;
+        client.setSslConfiguration(clientConfiguration());
+        client.connectToHostEncrypted("127.0.0.1", port, "localhost");
+        if (client.waitForEncrypted(10000)) {
+            protocol = client.sessionProtocol();
+            client.write("hi\n");
+            if (client.waitForReadyRead(10000)) {
+                reply = client.readAll();
+            }
+        }
+    });
+    bool accepted = server.waitForNewConnection(10000);
+    std::unique_ptr<SslSocket> peer = server.nextPendingConnection();
+    std::string got;
+    if (peer) {
+        CHECK(peer->isEncrypted() && peer->mode() == SslSocket::SslServerMode);
+        while (got.find('\n') == std::string::npos && peer->waitForReadyRead(10000)) {
+            got += peer->readAll();
+        }
+        peer->write("ok");
+        peer->disconnectFromHost();
+    }
+    good.join();
+    CHECK(accepted && peer);
+    CHECK(got == "hi\n");
+    CHECK(reply == "ok");
+    CHECK(protocol == Ssl::TlsV1_3);
+
+    // A client that does not trust it: the handshake fails on both sides.
+    std::string clientError;
+    bool sent = false;
+    std::thread bad([&] {
+        SslSocket client;
+        client.connectToHostEncrypted("127.0.0.1", port, "localhost");
+        if (!client.waitForEncrypted(10000)) {
+            clientError = client.errorString();
+            sent = client.error() == SslSocket::SslHandshakeFailedError && !client.sslHandshakeErrors().empty();
+        }
+    });
+    bool acceptedBad = server.waitForNewConnection(10000);
+    bad.join();
+    if (acceptedBad) {
+        // The server may finish its side first; the client's alert then
+        // ends the connection at the first read.
+        std::unique_ptr<SslSocket> late = server.nextPendingConnection();
+        CHECK(late && late->read(16).empty());
+        CHECK(late->error() != SslSocket::UnknownSocketError);
+    } else {
+        CHECK(!server.errorString().empty());
+    }
+    CHECK(!clientError.empty());
+    CHECK(sent);
+    server.close();
+    CHECK(!server.isListening());
+    CHECK(!server.waitForNewConnection(0));
+    CHECK(!server.listen("not an address"));
 }
 
 TEST_CASE(misuse_is_reported_not_crashed) {

@@ -3414,7 +3414,8 @@ qssl_status_t qssl_config_clear_sni_entries(qssl_config_t *cfg);
  * With `strict` true, a client asking for a name that no entry of the
  * server name table matches (and no `*` entry) is refused with the
  * `unrecognized_name` alert instead of being served by the listening
- * configuration. Default: false. Beyond Qt.
+ * configuration; so is a client that sends no name, unless there is a `*`
+ * entry. Default: false. Beyond Qt.
  */
 qssl_status_t qssl_config_set_sni_strict(qssl_config_t *cfg, bool strict);
 

@@ -39,8 +39,11 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <sys/time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -2295,6 +2298,168 @@ private:
     std::vector<SslError> ignoreList_;
     SocketError error_ = UnknownSocketError;
     std::string errorString_ = "Unknown error";
+};
+
+// ---- QSslServer ---------------------------------------------------------------
+
+/// QSslServer (Qt 6.4): a TCP server whose accepted connections are TLS
+/// sockets with this server's configuration, handed out once their
+/// handshake succeeded. Blocking: waitForNewConnection() accepts and runs the
+/// handshake. QHostAddress is text here ("127.0.0.1", "::1", "0.0.0.0").
+/// Not copyable; movable.
+class SslServer {
+public:
+    /// QSslServer()
+    SslServer() : config_(SslConfiguration::defaultConfiguration()) {}
+    SslServer(const SslServer &) = delete;
+    SslServer &operator=(const SslServer &) = delete;
+    /// Moves the server (beyond Qt).
+    SslServer(SslServer &&o) noexcept
+        : config_(std::move(o.config_)), fd_(o.fd_), port_(o.port_), timeout_(o.timeout_),
+          pending_(std::move(o.pending_)), errorString_(std::move(o.errorString_)) {
+        o.fd_ = -1;
+    }
+    /// Moves the server (beyond Qt).
+    SslServer &operator=(SslServer &&o) noexcept {
+        std::swap(config_, o.config_);
+        std::swap(fd_, o.fd_);
+        std::swap(port_, o.port_);
+        std::swap(timeout_, o.timeout_);
+        std::swap(pending_, o.pending_);
+        std::swap(errorString_, o.errorString_);
+        return *this;
+    }
+    /// ~QSslServer(): stops listening.
+    ~SslServer() { close(); }
+
+    /// QSslServer::setSslConfiguration()
+    void setSslConfiguration(const SslConfiguration &sslConfiguration) { config_ = sslConfiguration; }
+    /// QSslServer::sslConfiguration()
+    SslConfiguration sslConfiguration() const { return config_; }
+    /// QSslServer::setHandshakeTimeout() (milliseconds; Qt's default 5000)
+    void setHandshakeTimeout(int timeout) { timeout_ = timeout; }
+    /// QSslServer::handshakeTimeout()
+    int handshakeTimeout() const { return timeout_; }
+
+    /// QTcpServer::listen(const QHostAddress &address = Any, quint16 port = 0)
+    bool listen(const std::string &address = "0.0.0.0", std::uint16_t port = 0) {
+        close();
+        addrinfo hints;
+        std::memset(&hints, 0, sizeof hints);
+        hints.ai_family = AF_UNSPEC;
+        hints.ai_socktype = SOCK_STREAM;
+        hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+        addrinfo *res = nullptr;
+        if (getaddrinfo(address.c_str(), std::to_string(port).c_str(), &hints, &res) != 0 || !res) {
+            errorString_ = "listen: not an address: " + address;
+            return false;
+        }
+        int fd = ::socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC, res->ai_protocol);
+        int one = 1;
+        bool ok = fd >= 0 && ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 &&
+                  ::bind(fd, res->ai_addr, res->ai_addrlen) == 0 && ::listen(fd, 64) == 0;
+        freeaddrinfo(res);
+        sockaddr_storage bound;
+        socklen_t len = sizeof bound;
+        if (!ok || ::getsockname(fd, reinterpret_cast<sockaddr *>(&bound), &len) != 0) {
+            errorString_ = std::string("listen: ") + std::strerror(errno);
+            if (fd >= 0) {
+                ::close(fd);
+            }
+            return false;
+        }
+        fd_ = fd;
+        port_ = bound.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6 *>(&bound)->sin6_port)
+                                            : ntohs(reinterpret_cast<sockaddr_in *>(&bound)->sin_port);
+        return true;
+    }
+    /// QTcpServer::isListening()
+    bool isListening() const { return fd_ >= 0; }
+    /// QTcpServer::serverPort()
+    std::uint16_t serverPort() const { return fd_ >= 0 ? port_ : 0; }
+    /// QTcpServer::close()
+    void close() {
+        if (fd_ >= 0) {
+            ::close(fd_);
+        }
+        fd_ = -1;
+        port_ = 0;
+    }
+    /// QTcpServer::waitForNewConnection(int msec = 0, bool *timedOut = nullptr):
+    /// accepts one connection and runs its handshake (at most
+    /// handshakeTimeout() ms); true when an encrypted socket is pending. A
+    /// failed handshake gives false, and errorString() says why (QSslServer's
+    /// errorOccurred / sslErrors signals).
+    bool waitForNewConnection(int msec = 0, bool *timedOut = nullptr) {
+        if (timedOut) {
+            *timedOut = false;
+        }
+        if (fd_ < 0) {
+            errorString_ = "waitForNewConnection: not listening";
+            return false;
+        }
+        pollfd p;
+        p.fd = fd_;
+        p.events = POLLIN;
+        p.revents = 0;
+        if (::poll(&p, 1, msec) <= 0) {
+            if (timedOut) {
+                *timedOut = true;
+            }
+            return false;
+        }
+        int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (c < 0) {
+            errorString_ = std::string("accept: ") + std::strerror(errno);
+            return false;
+        }
+        if (timeout_ > 0) {
+            timeval tv;
+            tv.tv_sec = timeout_ / 1000;
+            tv.tv_usec = (timeout_ % 1000) * 1000;
+            ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+            ::setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+        }
+        std::unique_ptr<SslSocket> socket(new SslSocket());
+        socket->setSslConfiguration(config_);
+        socket->setSocketDescriptor(c);
+        socket->startServerEncryption();
+        if (!socket->waitForEncrypted(timeout_ > 0 ? timeout_ : -1)) {
+            errorString_ = socket->errorString();
+            return false;
+        }
+        if (timeout_ > 0) {
+            timeval none;
+            none.tv_sec = 0;
+            none.tv_usec = 0;
+            ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
+            ::setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &none, sizeof none);
+        }
+        pending_.push_back(std::move(socket));
+        return true;
+    }
+    /// QTcpServer::hasPendingConnections()
+    bool hasPendingConnections() const { return !pending_.empty(); }
+    /// QTcpServer::nextPendingConnection(): an encrypted socket, now the
+    /// caller's (Qt's server-owned QTcpSocket *); null when none is pending.
+    std::unique_ptr<SslSocket> nextPendingConnection() {
+        if (pending_.empty()) {
+            return nullptr;
+        }
+        std::unique_ptr<SslSocket> s = std::move(pending_.front());
+        pending_.erase(pending_.begin());
+        return s;
+    }
+    /// QTcpServer::errorString()
+    std::string errorString() const { return errorString_; }
+
+private:
+    SslConfiguration config_;
+    int fd_ = -1;
+    std::uint16_t port_ = 0;
+    int timeout_ = 5000;
+    std::vector<std::unique_ptr<SslSocket>> pending_;
+    std::string errorString_;
 };
 
 // ---- QDtls, QDtlsClientVerifier ---------------------------------------------

@@ -424,3 +424,78 @@ fn per_connection_peer_verify_depth() {
     ));
     assert_eq!(c.peer_verify_depth(), 3);
 }
+
+// ---- Qt's session-ticket table (qt-semantics.md §12) ----------------------------------
+
+/// (ticket non-empty, hint) at the end of the handshake and after the first
+/// application data, for a client with `client_opts` and a server with
+/// `server_opts` on `proto`.
+fn ticket_states(
+    proto: i32,
+    client_opts: &[(u32, bool)],
+    server_opts: &[(u32, bool)],
+) -> ((bool, i32), (bool, i32)) {
+    let mut cc = persistent_client();
+    cc.set_protocol(proto);
+    for &(o, on) in client_opts {
+        cc.set_ssl_option(o, on);
+    }
+    let mut sc = server_config();
+    for &(o, on) in server_opts {
+        sc.set_ssl_option(o, on);
+    }
+    let (mut c, mut s) = mem_pair(&cc, &sc);
+    let (rc, rs) = handshake(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    let at = |c: &Connection| {
+        let st = c.ssl_configuration();
+        (
+            !st.session_ticket().is_empty(),
+            st.session_ticket_life_time_hint(),
+        )
+    };
+    let enc = at(&c);
+    pull_tickets(&mut c, &mut s);
+    (enc, at(&c))
+}
+
+#[test]
+fn session_ticket_table_as_qt() {
+    use ssl_option::*;
+    let t13 = protocol::TLS_V1_3;
+    let t12 = protocol::TLS_V1_2;
+    // TLS 1.3: a snapshot with hint 0, then the ticket with 7200.
+    assert_eq!(ticket_states(t13, &[], &[]), ((true, 0), (true, 7200)));
+    assert_eq!(
+        ticket_states(t13, &[], &[(DISABLE_SESSION_TICKETS, true)]),
+        ((true, 0), (true, 7200)),
+        "TLS 1.3 server without tickets still sends (stateful) tickets"
+    );
+    assert_eq!(
+        ticket_states(t13, &[(DISABLE_SESSION_SHARING, true)], &[]),
+        ((false, -1), (true, 7200)),
+        "TLS 1.3 client without session sharing: only the tickets"
+    );
+    // TLS 1.2: the session at the end of the handshake, nothing later.
+    assert_eq!(ticket_states(t12, &[], &[]), ((true, 7200), (true, 7200)));
+    assert_eq!(
+        ticket_states(t12, &[], &[(DISABLE_SESSION_TICKETS, true)]),
+        ((true, 0), (true, 0)),
+        "TLS 1.2 session-id session"
+    );
+    assert_eq!(
+        ticket_states(t12, &[(DISABLE_SESSION_TICKETS, true)], &[]),
+        ((true, 0), (true, 0)),
+    );
+    assert_eq!(
+        ticket_states(t12, &[(DISABLE_SESSION_SHARING, true)], &[]),
+        ((false, -1), (false, -1)),
+        "TLS 1.2 client without session sharing keeps no session"
+    );
+    // Persistence disabled (the default): never a ticket.
+    assert_eq!(
+        ticket_states(t13, &[(DISABLE_SESSION_PERSISTENCE, true)], &[]),
+        ((false, -1), (false, -1))
+    );
+}

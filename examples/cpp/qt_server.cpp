@@ -1,22 +1,17 @@
 // A TLS server written as a Qt programmer writes one, with Qt's names from
 // <qssl/qt_names.hpp>: a configuration from defaultConfiguration(), a local
-// certificate and private key (or a PSK callback), ALPN, and for each
-// accepted connection a QSslSocket on its descriptor (what a QTcpServer
-// subclass does in incomingConnection()). It answers one line per client.
+// certificate and private key (or a PSK callback), ALPN, and a QSslServer
+// (Qt 6.4) handing out encrypted QSslSockets. It answers one line per client.
 //
 //   qt_server --cert server.pem --key server-key.pem [--alpn h2,http/1.1]
 //             [--psk IDENTITY:HEXKEY] [--connections N]
 // prints "listening PORT" once it accepts connections on 127.0.0.1.
 #include <qssl/qt_names.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -90,50 +85,35 @@ int main(int argc, char **argv) {
         config.setPreSharedKeyIdentityHint("qt_server hint");
     }
 
-    int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr;
-    std::memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (::bind(listener, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 ||
-        ::listen(listener, 8) != 0 ||
-        ::getsockname(listener, reinterpret_cast<sockaddr *>(&addr), &len) != 0) {
-        std::perror("listen");
+    if (!pskKey.empty()) {
+        // QSslServer::preSharedKeyAuthenticationRequired, for every connection.
+        config.onPreSharedKeyAuthenticationRequired([&](QSslPreSharedKeyAuthenticator *auth) {
+            if (auth->identity() == pskIdentity) {
+                auth->setPreSharedKey(pskKey);
+            }
+        });
+    }
+
+    QSslServer server;
+    server.setSslConfiguration(config);
+    if (!server.listen("127.0.0.1", 0)) {
+        std::fprintf(stderr, "listen: %s\n", server.errorString().c_str());
         return 1;
     }
-    std::printf("listening %d\n", ntohs(addr.sin_port));
+    std::printf("listening %d\n", server.serverPort());
     std::fflush(stdout);
 
     int failures = 0;
     for (int n = 0; n < connections; ++n) {
-        int fd = ::accept(listener, nullptr, nullptr);
-        if (fd < 0) {
-            std::perror("accept");
-            return 1;
-        }
-        // incomingConnection(qintptr socketDescriptor):
-        QSslSocket socket;
-        socket.setSslConfiguration(config);
-        if (!pskKey.empty()) {
-            socket.onPreSharedKeyAuthenticationRequired([&](QSslPreSharedKeyAuthenticator *auth) {
-                if (auth->identity() == pskIdentity) {
-                    auth->setPreSharedKey(pskKey);
-                }
-            });
-        }
-        socket.setSocketDescriptor(fd);
-        socket.startServerEncryption();
-        if (!socket.waitForEncrypted(10000)) {
-            std::fprintf(stderr, "handshake failed: %s\n", socket.errorString().c_str());
+        if (!server.waitForNewConnection(30000)) {
+            std::fprintf(stderr, "handshake failed: %s\n", server.errorString().c_str());
             ++failures;
             continue;
         }
+        std::unique_ptr<QSslSocket> socket = server.nextPendingConnection();
         std::string line;
-        while (line.find('\n') == std::string::npos && socket.waitForReadyRead(10000)) {
-            std::string chunk = socket.readAll();
+        while (line.find('\n') == std::string::npos && socket->waitForReadyRead(10000)) {
+            std::string chunk = socket->readAll();
             if (chunk.empty()) {
                 break;
             }
@@ -142,15 +122,14 @@ int main(int argc, char **argv) {
         while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) {
             line.pop_back();
         }
-        QSslConfiguration session = socket.sslConfiguration();
-        std::string reply = "hello " + line + " protocol=" + protocolName(socket.sessionProtocol()) +
-                            " cipher=" + socket.sessionCipher().name() +
+        QSslConfiguration session = socket->sslConfiguration();
+        std::string reply = "hello " + line + " protocol=" + protocolName(socket->sessionProtocol()) +
+                            " cipher=" + socket->sessionCipher().name() +
                             " alpn=" + session.nextNegotiatedProtocol() + "\n";
-        socket.write(reply);
+        socket->write(reply);
         std::printf("served %s", reply.c_str());
         std::fflush(stdout);
-        socket.disconnectFromHost();
+        socket->disconnectFromHost();
     }
-    ::close(listener);
     return failures == 0 ? 0 : 1;
 }

@@ -23,6 +23,7 @@ using QSslEllipticCurve = qssl::SslEllipticCurve;
 using QSslDiffieHellmanParameters = qssl::SslDiffieHellmanParameters;
 using QSslError = qssl::SslError;
 using QSslSocket = qssl::SslSocket;
+using QSslServer = qssl::SslServer;
 using QDtls = qssl::Dtls;
 using QDtlsClientVerifier = qssl::DtlsClientVerifier;
 using QDtlsError = qssl::DtlsError;

@@ -649,6 +649,11 @@ impl Connection {
             && !self
                 .config
                 .test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE);
+        // Tickets that arrive after the handshake are TLS 1.3's (Qt stores
+        // them from its TLS 1.3-only new-session callback, whatever session
+        // sharing says). A TLS 1.2 session reaches the configuration only
+        // as the handshake's session, so not with session sharing disabled.
+        let latest = latest.filter(|(sess, _)| sess.protocol_version() == SslVersion::TLS1_3);
         match (latest, &self.handshake_session) {
             (Some((sess, hint)), _) if persist => {
                 s.set_session_ticket_with_hint(session_der(&sess), hint);

@@ -200,7 +200,8 @@ pub unsafe extern "C" fn qssl_config_clear_sni_entries(cfg: *mut qssl_config_t) 
 /// With `strict` true, a client asking for a name that no entry of the
 /// server name table matches (and no `*` entry) is refused with the
 /// `unrecognized_name` alert instead of being served by the listening
-/// configuration. Default: false. Beyond Qt.
+/// configuration; so is a client that sends no name, unless there is a `*`
+/// entry. Default: false. Beyond Qt.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_sni_strict(
     cfg: *mut qssl_config_t,

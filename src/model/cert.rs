@@ -6,12 +6,15 @@
 //! certificates. `from_path` reproduces Qt's prefix, pattern and directory
 //! walking rules (see [`Certificate::from_path`]).
 
+mod files;
 mod host;
+mod names;
+mod parse;
 mod pattern;
+mod verify;
 
-use std::collections::HashSet;
 use std::net::Ipv4Addr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use openssl::asn1::{Asn1Time, Asn1TimeRef};
 use openssl::error::ErrorStack;
@@ -31,7 +34,10 @@ use crate::model::ssl_error::{SslError, code as ssl_code};
 use crate::model::system_ca::system_ca_certificates;
 use crate::ossl;
 
+use files::*;
 pub(crate) use host::host_matches;
+use names::*;
+use parse::*;
 pub use pattern_api::*;
 
 /// A certificate, or the null certificate. Clones share the OpenSSL object
@@ -150,230 +156,6 @@ pub struct Pkcs12Bundle {
     pub ca_certificates: Vec<Certificate>,
 }
 
-const BEGIN_CERT: &[u8] = b"-----BEGIN CERTIFICATE-----";
-const END_CERT: &[u8] = b"-----END CERTIFICATE-----";
-
-fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    if from > hay.len() || needle.is_empty() {
-        return None;
-    }
-    hay[from..]
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
-}
-
-/// Qt's line-feed check after a PEM marker: spaces, then "\n" or "\r\n".
-fn match_line_feed(pem: &[u8], offset: &mut usize) -> bool {
-    let mut ch = 0u8;
-    while *offset < pem.len() {
-        ch = pem[*offset];
-        if ch != b' ' {
-            break;
-        }
-        *offset += 1;
-    }
-    if ch == b'\n' {
-        *offset += 1;
-        return true;
-    }
-    if ch == b'\r' && pem.len() > *offset + 1 && pem[*offset + 1] == b'\n' {
-        *offset += 2;
-        return true;
-    }
-    false
-}
-
-/// Lenient Base64 decoding as `QByteArray::fromBase64` does by default:
-/// characters outside the alphabet (whitespace, '=', junk) are skipped.
-fn base64_decode_lenient(input: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(input.len() * 3 / 4);
-    let mut buf: u32 = 0;
-    let mut nbits = 0;
-    for &c in input {
-        let d = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => continue,
-        };
-        buf = (buf << 6) | u32::from(d);
-        nbits += 6;
-        if nbits >= 8 {
-            nbits -= 8;
-            out.push((buf >> nbits) as u8);
-            buf &= (1 << nbits) - 1;
-        }
-    }
-    out
-}
-
-/// Qt's `certificatesFromPem`: up to `limit` certificates, with the OpenSSL
-/// error of the last block that did not decode.
-fn certificates_from_pem(pem: &[u8], limit: usize) -> (Vec<Certificate>, Option<ErrorStack>) {
-    let mut certs = Vec::new();
-    let mut last_err = None;
-    let mut offset = 0;
-    while certs.len() < limit {
-        let Some(start) = find(pem, BEGIN_CERT, offset) else {
-            break;
-        };
-        let mut start = start + BEGIN_CERT.len();
-        if !match_line_feed(pem, &mut start) {
-            break;
-        }
-        let Some(end) = find(pem, END_CERT, start) else {
-            break;
-        };
-        offset = end + END_CERT.len();
-        if offset < pem.len() && !match_line_feed(pem, &mut offset) {
-            break;
-        }
-        let der = base64_decode_lenient(&pem[start..end]);
-        match ossl::d2i_x509_prefix(&der) {
-            Ok((x, _)) => certs.push(Certificate::from_x509(x)),
-            Err(e) => last_err = Some(e),
-        }
-    }
-    (certs, last_err)
-}
-
-/// Qt's `certificatesFromDer`, including its bookkeeping quirk: after each
-/// certificate Qt subtracts the *total* consumed length from the remaining
-/// size, so a run of three or more DER certificates can stop early.
-fn certificates_from_der(der: &[u8], limit: usize) -> (Vec<Certificate>, Option<ErrorStack>) {
-    let mut certs = Vec::new();
-    let mut last_err = None;
-    let mut offset = 0usize;
-    let mut size = der.len() as i128;
-    while size > 0 && certs.len() < limit {
-        // `size` never exceeds what is left after `offset`.
-        let avail = usize::try_from(size).unwrap_or(0).min(der.len() - offset);
-        match ossl::d2i_x509_prefix(&der[offset..offset + avail]) {
-            Ok((x, used)) => {
-                certs.push(Certificate::from_x509(x));
-                offset += used;
-            }
-            Err(e) => {
-                last_err = Some(e);
-                break;
-            }
-        }
-        size -= offset as i128;
-    }
-    (certs, last_err)
-}
-
-fn latin1(bytes: &[u8]) -> String {
-    bytes.iter().map(|&b| char::from(b)).collect()
-}
-
-/// An IPv6 address as `QHostAddress::toString()` writes it: RFC 5952
-/// compression, and dotted IPv4 for "::ffff:a.b.c.d" and "::a.b.c.d".
-fn ipv6_to_string(a: &[u8; 16]) -> String {
-    if a[..10].iter().all(|&b| b == 0) {
-        if a[10] == 0xff && a[11] == 0xff {
-            return format!("::ffff:{}", Ipv4Addr::new(a[12], a[13], a[14], a[15]));
-        }
-        if a[10] == 0 && a[11] == 0 {
-            if a[12] != 0 || a[13] != 0 || a[14] != 0 {
-                return format!("::{}", Ipv4Addr::new(a[12], a[13], a[14], a[15]));
-            }
-            if a[15] == 0 {
-                return "::".into();
-            }
-        }
-    }
-    let groups: Vec<u16> = a
-        .chunks(2)
-        .map(|c| u16::from(c[0]) << 8 | u16::from(c[1]))
-        .collect();
-    // The first longest run of at least two zero groups.
-    let (mut best_start, mut best_len) = (usize::MAX, 0);
-    let mut i = 0;
-    while i < 8 {
-        if groups[i] == 0 {
-            let mut j = i;
-            while j < 8 && groups[j] == 0 {
-                j += 1;
-            }
-            if j - i > best_len {
-                best_len = j - i;
-                best_start = i;
-            }
-            i = j;
-        } else {
-            i += 1;
-        }
-    }
-    if best_len < 2 {
-        best_start = usize::MAX;
-    }
-    let mut s = String::new();
-    let mut i = 0;
-    while i < 8 {
-        if i == best_start {
-            s.push_str("::");
-            i += best_len;
-            continue;
-        }
-        if !s.is_empty() && !s.ends_with(':') {
-            s.push(':');
-        }
-        s.push_str(&format!("{:x}", groups[i]));
-        i += 1;
-    }
-    s
-}
-
-/// The (attribute, value) pairs of a name, in certificate order. Attribute
-/// names are OpenSSL short names ("CN"), or the dotted OID when OpenSSL has
-/// no name for it.
-fn name_entries(name: &X509NameRef) -> Vec<(Vec<u8>, String)> {
-    name.entries()
-        .map(|e| {
-            let obj = e.object();
-            let nid = obj.nid();
-            let attr = match (nid != Nid::UNDEF).then(|| nid.short_name().ok()).flatten() {
-                Some(sn) => sn.to_string(),
-                None => obj.to_string(),
-            };
-            let value = e.data().to_string().unwrap_or_default();
-            (attr.into_bytes(), value)
-        })
-        .collect()
-}
-
-/// Qt's `QMultiMap::values(key)`: the most recently inserted value first,
-/// so repeated attributes come in reverse certificate order.
-fn info_values(entries: &[(Vec<u8>, String)], attribute: &[u8]) -> Vec<String> {
-    entries
-        .iter()
-        .rev()
-        .filter(|(a, _)| a == attribute)
-        .map(|(_, v)| v.clone())
-        .collect()
-}
-
-/// Qt's `QMultiMap::uniqueKeys()`: sorted, without duplicates.
-fn info_attributes(entries: &[(Vec<u8>, String)]) -> Vec<Vec<u8>> {
-    let mut keys: Vec<Vec<u8>> = entries.iter().map(|(a, _)| a.clone()).collect();
-    keys.sort();
-    keys.dedup();
-    keys
-}
-
-fn display_name(entries: &[(Vec<u8>, String)]) -> String {
-    for attr in [&b"CN"[..], b"O", b"OU"] {
-        if let Some(v) = info_values(entries, attr).into_iter().next() {
-            return v;
-        }
-    }
-    String::new()
-}
-
 fn time_to_unix(t: &Asn1TimeRef) -> Option<i64> {
     static EPOCH: std::sync::LazyLock<Option<Asn1Time>> =
         std::sync::LazyLock::new(|| Asn1Time::from_unix(0).ok());
@@ -387,65 +169,6 @@ fn check_syntax(syntax: i32) -> Result<(), Error> {
         | pattern_syntax::WILDCARD
         | pattern_syntax::FIXED_STRING => Ok(()),
         _ => Err(Error::invalid(format!("unknown pattern syntax {syntax}"))),
-    }
-}
-
-/// Reads a file as Qt does for certificates: PEM files in text mode, which
-/// drops every '\r'.
-fn read_cert_file(path: &Path, format: i32) -> std::io::Result<Vec<u8>> {
-    let mut data = std::fs::read(path)?;
-    if format == encoding::PEM {
-        data.retain(|&b| b != b'\r');
-    }
-    Ok(data)
-}
-
-/// Depth-first walk of the regular files under `root` (a path as the user
-/// wrote it, resolved against `base`), following symbolic links, skipping
-/// hidden entries, visiting each directory once, entries in name order.
-/// Calls `f` with each file's path spelled as `root` + "/" + relative path.
-fn walk_files(base: &Path, root: &str, f: &mut dyn FnMut(&str)) {
-    let mut visited: HashSet<PathBuf> = HashSet::new();
-    let mut stack: Vec<(String, std::vec::IntoIter<String>)> = Vec::new();
-    let open =
-        |display: &str, visited: &mut HashSet<PathBuf>| -> Option<std::vec::IntoIter<String>> {
-            let fs_path = base.join(display);
-            let canon = std::fs::canonicalize(&fs_path).ok()?;
-            if !visited.insert(canon) {
-                return None;
-            }
-            let mut names: Vec<String> = std::fs::read_dir(&fs_path)
-                .ok()?
-                .filter_map(|e| e.ok())
-                .filter_map(|e| e.file_name().into_string().ok())
-                .filter(|n| !n.starts_with('.'))
-                .collect();
-            names.sort();
-            Some(names.into_iter())
-        };
-    if let Some(it) = open(root, &mut visited) {
-        stack.push((root.to_string(), it));
-    }
-    while let Some((dir, it)) = stack.last_mut() {
-        let Some(name) = it.next() else {
-            stack.pop();
-            continue;
-        };
-        let child = if dir.ends_with('/') {
-            format!("{dir}{name}")
-        } else {
-            format!("{dir}/{name}")
-        };
-        let Ok(md) = std::fs::metadata(base.join(&child)) else {
-            continue;
-        };
-        if md.is_dir() {
-            if let Some(sub) = open(&child, &mut visited) {
-                stack.push((child, sub));
-            }
-        } else if md.is_file() {
-            f(&child);
-        }
     }
 }
 
@@ -951,81 +674,6 @@ impl Certificate {
             certificate: parts.cert.map(Certificate::from_x509).unwrap_or_default(),
             ca_certificates: parts.ca.into_iter().map(Certificate::from_x509).collect(),
         })
-    }
-}
-
-impl Certificate {
-    /// `QSslCertificate::verify(chain, hostName)`: verifies `chain` (leaf
-    /// first; the others are untrusted intermediates) against the default
-    /// configuration's CA certificates plus the system roots, keeping only
-    /// roots that have not expired, as Qt does. Returns Qt's error list: a
-    /// host-name mismatch first (when `host_name` is not empty), then every
-    /// chain error in OpenSSL's order, each with the certificate of the
-    /// chain at the error's depth (null when the depth is beyond the given
-    /// chain). An empty chain gives one UnspecifiedError. The default
-    /// configuration is not modified.
-    pub fn verify(chain: &[Certificate], host_name: &str) -> Vec<SslError> {
-        let unspecified = || {
-            vec![SslError::new(
-                ssl_code::UNSPECIFIED_ERROR,
-                Certificate::null(),
-            )]
-        };
-        let Some(leaf) = chain.first().and_then(|c| c.x509()) else {
-            return unspecified();
-        };
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-        let default_cas = SslConfiguration::default_configuration()
-            .ca_certificates()
-            .clone();
-        let system_cas = system_ca_certificates();
-        let Ok(mut builder) = X509StoreBuilder::new() else {
-            return unspecified();
-        };
-        for ca in default_cas.iter().chain(system_cas.iter()) {
-            if ca.expiry_date().is_some_and(|exp| exp >= now) {
-                if let Some(x) = ca.x509() {
-                    // A duplicate is not an error worth reporting here.
-                    let _ = builder.add_cert(x.to_owned());
-                }
-            }
-        }
-        let store = builder.build();
-        let Ok(mut intermediates) = Stack::<X509>::new() else {
-            return unspecified();
-        };
-        for c in &chain[1..] {
-            if let Some(x) = c.x509() {
-                if intermediates.push(x.to_owned()).is_err() {
-                    return unspecified();
-                }
-            }
-        }
-        let Ok(found) = ossl::verify_collecting(&store, leaf, &intermediates) else {
-            return unspecified();
-        };
-        let mut errors = Vec::with_capacity(found.len() + 1);
-        if !host_name.is_empty() && !host_matches(&chain[0], host_name) {
-            errors.push(SslError::new(
-                ssl_code::HOST_NAME_MISMATCH,
-                chain[0].clone(),
-            ));
-        }
-        for (x509_code, depth) in found {
-            if x509_code == 0 {
-                errors.push(SslError::default());
-                continue;
-            }
-            let cert = usize::try_from(depth)
-                .ok()
-                .and_then(|d| chain.get(d))
-                .cloned()
-                .unwrap_or_default();
-            errors.push(SslError::from_x509_verify_error(x509_code, cert));
-        }
-        errors
     }
 }
 
