@@ -600,6 +600,42 @@ fn keylog_matches_openssl_peer() {
         // SAFETY: a live context of a live connection.
         assert!(unsafe { SSL_CTX_get_keylog_callback(ctx) }.is_none());
     }
+    // The listening configuration's key log covers a connection its SNI
+    // table hands to an entry without a key log of its own; an entry's own
+    // key log wins.
+    let (listening, own) = (Arc::new(Lines::default()), Arc::new(Lines::default()));
+    let mut entry = config_with("chained-chain.pem", "chained-key.pem");
+    let mut table = SniTable::default();
+    table.add("chained.localhost", entry.clone()).unwrap();
+    let h = own.clone();
+    entry.update_server_extras(|x| x.keylog = Some(h));
+    table.add("own.localhost", entry).unwrap();
+    let mut sc = server_config();
+    let h = listening.clone();
+    sc.update_server_extras(|x| {
+        x.keylog = Some(h);
+        x.sni_table = Some(Arc::new(table));
+    });
+    for _ in 0..2 {
+        let (c, s, rc, rs) = connect_mem(&loose_client(), &sc, Some("chained.localhost"));
+        rc.unwrap();
+        rs.unwrap();
+        assert_eq!(peer_cn(&c), "chained.localhost");
+        assert!(
+            s.serving_configuration().server_extras().is_none(),
+            "reports the entry itself"
+        );
+    }
+    assert_eq!(
+        listening.0.lock().unwrap().len(),
+        10,
+        "two TLS 1.3 handshakes"
+    );
+    let (_, _, rc, _) = connect_mem(&loose_client(), &sc, Some("own.localhost"));
+    rc.unwrap();
+    assert_eq!(listening.0.lock().unwrap().len(), 10);
+    assert_eq!(own.0.lock().unwrap().len(), 5);
+
     // Clients log too.
     let lines = Arc::new(Lines::default());
     let mut cc = client_config();

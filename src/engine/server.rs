@@ -164,7 +164,7 @@ unsafe extern "C" fn servername_cb(
         } else {
             return Ok(());
         };
-        switch_context(ssl, origin, cfg, &alternatives).map_err(|_| SSL_AD_INTERNAL_ERROR)
+        switch_context(ssl, origin, &x, cfg, &alternatives).map_err(|_| SSL_AD_INTERNAL_ERROR)
     });
     match r {
         Ok(Ok(())) => SSL_TLSEXT_ERR_OK,
@@ -187,14 +187,17 @@ unsafe extern "C" fn servername_cb(
 
 /// Serves `ssl` with `cfg`'s server context (certificate, chain, key,
 /// trust store, ALPN, key log, verification) and adds the certificates and
-/// keys of `alternatives` (other key types for the same name).
+/// keys of `alternatives` (other key types for the same name). The
+/// listening configuration's key log (`origin_x`) covers the connection
+/// when `cfg` has none.
 fn switch_context(
     ssl: &mut SslRef,
     origin: *mut openssl_sys::SSL_CTX,
+    origin_x: &ServerExtras,
     cfg: SslConfiguration,
     alternatives: &[SslConfiguration],
 ) -> Result<(), Error> {
-    let ctx = context_for(&cfg, true)?;
+    let ctx = context_for(&origin_x.with_keylog(&cfg), true)?;
     if ssl.ex_data(origin_index()).is_none() {
         // SAFETY: origin is the SSL's live context; take a reference of our own.
         let o = unsafe { SslContextRef::from_ptr(origin) }.to_owned();

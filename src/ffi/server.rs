@@ -290,8 +290,9 @@ pub unsafe extern "C" fn qssl_config_set_session_ticket_keys_from_file(
 /// connection made from this configuration, client or server, and every
 /// copy made afterwards, hands it the secrets of each handshake as NSS key
 /// log lines, which let anyone holding them decrypt the recorded traffic.
-/// For debugging only: off unless set. On a server whose SNI chose another
-/// configuration, that configuration's key log applies. `user_data_free`,
+/// For debugging only: off unless set. On a server it also covers the
+/// connections SNI hands to another configuration, unless that one has a
+/// key log of its own. `user_data_free`,
 /// if not NULL, is called exactly once with `user_data` when the last
 /// holder of the registration lets go or it is replaced (also when this
 /// call fails). `callback` NULL removes it. Not part of qssl_config_equal().

@@ -814,6 +814,7 @@ impl SslConfiguration {
             .cloned()
             .unwrap_or_default();
         f(&mut x);
+        x.keylog_derived = Default::default();
         self.d_mut().ctx.write().server_extras = if x.is_empty() {
             None
         } else {

@@ -288,6 +288,39 @@ pub struct ServerExtras {
     pub ticket_keys: Option<Arc<TicketKeys>>,
     /// The key log callback.
     pub keylog: Option<Arc<dyn KeylogHandler>>,
+    /// SNI choices without a key log of their own, each with this key log
+    /// added (built once, then reused); emptied whenever the extras change.
+    pub keylog_derived: Arc<std::sync::Mutex<Vec<(SslConfiguration, SslConfiguration)>>>,
+}
+
+impl ServerExtras {
+    /// `cfg` with this key log added when it has none of its own (so the
+    /// listening configuration's key log covers the connections SNI hands
+    /// to another configuration); the same derived configuration each time,
+    /// so its context is built once.
+    pub fn with_keylog(&self, cfg: &SslConfiguration) -> SslConfiguration {
+        let Some(k) = &self.keylog else {
+            return cfg.clone();
+        };
+        if cfg.server_extras().is_some_and(|x| x.keylog.is_some()) {
+            return cfg.clone();
+        }
+        let mut cache = self
+            .keylog_derived
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some((_, d)) = cache.iter().find(|(c, _)| c.shares_data_with(cfg)) {
+            return d.clone();
+        }
+        let mut d = cfg.clone();
+        let k = k.clone();
+        d.update_server_extras(|x| x.keylog = Some(k));
+        if cache.len() >= 256 {
+            cache.clear();
+        }
+        cache.push((cfg.clone(), d.clone()));
+        d
+    }
 }
 
 impl std::fmt::Debug for ServerExtras {
