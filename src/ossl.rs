@@ -66,6 +66,26 @@ pub(crate) fn ssl_ciphers(ssl: &openssl::ssl::SslRef) -> Vec<&openssl::ssl::SslC
     stack.iter().collect()
 }
 
+/// The TLS 1.3 suites an `SSL` object would offer (`SSL_get_ciphers`), in
+/// order, without collecting the list: a TLS 1.3 suite's IANA id is 0x13xx,
+/// read from the cipher object (no name or version string per suite).
+pub(crate) fn ssl_tls13_ciphers(
+    ssl: &openssl::ssl::SslRef,
+) -> impl Iterator<Item = &openssl::ssl::SslCipherRef> {
+    use foreign_types::ForeignTypeRef;
+    // SAFETY: `ssl` is a live SSL; SSL_get_ciphers returns a stack owned by
+    // the SSL (or its context), valid while `ssl` is borrowed.
+    let ptr = unsafe { SSL_get_ciphers(ssl.as_ptr()) };
+    let stack = (!ptr.is_null()).then(|| {
+        // SAFETY: non-NULL stack owned by `ssl`, borrowed for its lifetime.
+        unsafe { openssl::stack::StackRef::<openssl::ssl::SslCipher>::from_ptr(ptr) }
+    });
+    stack
+        .into_iter()
+        .flat_map(|s| s.iter())
+        .filter(|c| c.protocol_id()[0] == 0x13)
+}
+
 // ---------------------------------------------------------------------------
 // Elliptic curves and DH parameters (QSslEllipticCurve,
 // QSslDiffieHellmanParameters): object-name lookups, OpenSSL's built-in curve
