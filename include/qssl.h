@@ -2630,10 +2630,10 @@ int32_t qssl_psk_auth_maximum_pre_shared_key_length(const qssl_psk_auth_t *auth)
  *   qssl_config_next_negotiated_protocol_is_null qssl_config_next_protocol_negotiation_status
  *   qssl_config_peer_certificate qssl_config_peer_certificate_chain qssl_config_session_cipher
  *   qssl_config_session_protocol qssl_config_ephemeral_server_key qssl_config_openssl_context
- *   qssl_config_set_session_state_from_openssl qssl_config_set_sni_callback
- *   qssl_config_add_sni_entry qssl_config_clear_sni_entries qssl_config_set_sni_strict
- *   qssl_config_set_session_ticket_keys qssl_config_set_session_ticket_keys_from_file
- *   qssl_config_set_keylog_callback
+ *   qssl_config_apply_to_openssl_context qssl_config_set_session_state_from_openssl
+ *   qssl_config_set_sni_callback qssl_config_add_sni_entry qssl_config_clear_sni_entries
+ *   qssl_config_set_sni_strict qssl_config_set_session_ticket_keys
+ *   qssl_config_set_session_ticket_keys_from_file qssl_config_set_keylog_callback
  * ============================================================================================ */
 
 /**
@@ -3337,23 +3337,59 @@ qssl_ssl_protocol_t qssl_config_session_protocol(const qssl_config_t *cfg);
 qssl_key_t *qssl_config_ephemeral_server_key(const qssl_config_t *cfg);
 
 /**
- * Gives the OpenSSL `SSL_CTX*` that qssl builds from `cfg` for `mode` (built
- * once per configuration and shared), with a reference taken for the caller:
- * release it with OpenSSL's SSL_CTX_free(). Lets Boost.Asio, libcurl
- * (CURLOPT_SSL_CTX_FUNCTION's peer) or libevent use a qssl configuration.
- * Its verify callback fails closed on SSLs that qssl did not create; the
- * host name is not checked unless you set it (SSL_set1_host). The pointer is
- * typed `void *` so this header needs no OpenSSL header. Errors: as
- * qssl_conn_new_memory().
+ * Gives a new OpenSSL `SSL_CTX*` built from `cfg` for `mode`, owned by the
+ * caller (release it with OpenSSL's SSL_CTX_free()) and used by no qssl
+ * connection: nothing the caller does to it (SSL_CTX_set_verify(),
+ * another store, ...) changes qssl's own connections. Lets Boost.Asio,
+ * libcurl or libevent drive handshakes with a qssl configuration.
+ *
+ * Every callback on it works on any `SSL` made with SSL_new(): verify,
+ * PSK (TLS 1.2 and 1.3, the configuration's callback and user data), ALPN
+ * selection, OCSP. On such an `SSL` the verdict is made inside the
+ * handshake and fails closed when the configuration verifies the peer: an
+ * untrusted or invalid chain, a host name that does not match (the name
+ * given with SSL_set1_host(), else the SNI name set with
+ * SSL_set_tlsext_host_name(); a client with neither is refused), a missing
+ * client certificate (servers with VerifyPeer), a bad stapled OCSP
+ * response (clients with OCSP stapling) all abort the handshake. Qt's
+ * ignore-errors semantics need a qssl connection. Each call builds a new
+ * context. The pointer is typed `void *` so this header needs no OpenSSL
+ * header.
  * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `out_ssl_ctx`),
  * QSSL_STATUS_INVALID_ARGUMENT (unknown `mode`, or settings OpenSSL refuses
  * when the context is built), QSSL_STATUS_UNSUPPORTED (OCSP stapling on a
  * server).
- * Qt: none.
+ * Qt: none (beyond Qt).
  */
 qssl_status_t qssl_config_openssl_context(const qssl_config_t *cfg,
                                           qssl_ssl_mode_t mode,
                                           void **out_ssl_ctx);
+
+/**
+ * Applies `cfg` for `mode` to an OpenSSL `SSL_CTX*` that another library
+ * owns (libcurl's CURLOPT_SSL_CTX_FUNCTION hands one; Boost.Asio's
+ * `ssl::context::native_handle()` is one): protocol versions, options,
+ * ciphers, the trust store (the configuration's CA certificates, and the
+ * system's when it loads them on demand, replace the context's store),
+ * the local certificate, chain and key, peer verify mode and depth,
+ * Diffie-Hellman parameters, elliptic curves, the PSK callback and hint,
+ * ALPN, OCSP stapling and backend configuration commands, with the same
+ * callbacks and fail-closed verdicts as qssl_config_openssl_context().
+ * The context's session-cache and info callbacks are left alone. `ssl_ctx`
+ * is borrowed; `SSL`s already made from it keep the settings they copied.
+ * Apply it before the context makes its first `SSL`, and do not use the
+ * context from another thread meanwhile. Read Qt's session state back
+ * after the handshake with qssl_config_set_session_state_from_openssl().
+ *
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `ssl_ctx`),
+ * QSSL_STATUS_INVALID_ARGUMENT (unknown `mode`, or a setting OpenSSL
+ * refuses; the context may then be partly configured: free it rather than
+ * use it), QSSL_STATUS_UNSUPPORTED (OCSP stapling on a server).
+ * Qt: none (beyond Qt).
+ */
+qssl_status_t qssl_config_apply_to_openssl_context(const qssl_config_t *cfg,
+                                                   qssl_ssl_mode_t mode,
+                                                   void *ssl_ctx);
 
 /**
  * Fills `cfg`'s session state from an OpenSSL `SSL*` whose handshake the
@@ -3378,7 +3414,9 @@ qssl_status_t qssl_config_set_session_state_from_openssl(qssl_config_t *cfg,
  * exactly once with `user_data` when the last holder of the registration
  * lets go or it is replaced (also when this call fails). `callback` NULL
  * removes the registration. Not part of qssl_config_equal(); client
- * configurations ignore it. Beyond Qt.
+ * configurations ignore it.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
+ * Beyond Qt.
  */
 qssl_status_t qssl_config_set_sni_callback(qssl_config_t *cfg,
                                            qssl_sni_callback_t callback,
@@ -3406,6 +3444,7 @@ qssl_status_t qssl_config_add_sni_entry(qssl_config_t *cfg,
 
 /**
  * Removes every entry of the server name table (and its strict setting).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
  * Beyond Qt.
  */
 qssl_status_t qssl_config_clear_sni_entries(qssl_config_t *cfg);
@@ -3415,7 +3454,9 @@ qssl_status_t qssl_config_clear_sni_entries(qssl_config_t *cfg);
  * server name table matches (and no `*` entry) is refused with the
  * `unrecognized_name` alert instead of being served by the listening
  * configuration; so is a client that sends no name, unless there is a `*`
- * entry. Default: false. Beyond Qt.
+ * entry. Default: false.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
+ * Beyond Qt.
  */
 qssl_status_t qssl_config_set_sni_strict(qssl_config_t *cfg, bool strict);
 
@@ -3465,6 +3506,7 @@ qssl_status_t qssl_config_set_session_ticket_keys_from_file(qssl_config_t *cfg, 
  * if not NULL, is called exactly once with `user_data` when the last
  * holder of the registration lets go or it is replaced (also when this
  * call fails). `callback` NULL removes it. Not part of qssl_config_equal().
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
  * Beyond Qt.
  */
 qssl_status_t qssl_config_set_keylog_callback(qssl_config_t *cfg,
@@ -4168,8 +4210,9 @@ bool qssl_conn_alert_received(const qssl_conn_t *conn,
  * (qssl_config_set_sni_callback(), qssl_config_add_sni_entry()), otherwise
  * the one the connection was made from. Compare it with
  * qssl_config_equal(). Valid from the end of the client hello; the
- * session state (qssl_conn_ssl_configuration()) is built on it. Errors:
- * NULL arguments. Beyond Qt.
+ * session state (qssl_conn_ssl_configuration()) is built on it.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `conn` or `out`).
+ * Beyond Qt.
  */
 qssl_status_t qssl_conn_serving_configuration(const qssl_conn_t *conn, qssl_config_t **out);
 

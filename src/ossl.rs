@@ -66,6 +66,26 @@ pub(crate) fn ssl_ciphers(ssl: &openssl::ssl::SslRef) -> Vec<&openssl::ssl::SslC
     stack.iter().collect()
 }
 
+/// The TLS 1.3 suites an `SSL` object would offer (`SSL_get_ciphers`), in
+/// order, without collecting the list: a TLS 1.3 suite's IANA id is 0x13xx,
+/// read from the cipher object (no name or version string per suite).
+pub(crate) fn ssl_tls13_ciphers(
+    ssl: &openssl::ssl::SslRef,
+) -> impl Iterator<Item = &openssl::ssl::SslCipherRef> {
+    use foreign_types::ForeignTypeRef;
+    // SAFETY: `ssl` is a live SSL; SSL_get_ciphers returns a stack owned by
+    // the SSL (or its context), valid while `ssl` is borrowed.
+    let ptr = unsafe { SSL_get_ciphers(ssl.as_ptr()) };
+    let stack = (!ptr.is_null()).then(|| {
+        // SAFETY: non-NULL stack owned by `ssl`, borrowed for its lifetime.
+        unsafe { openssl::stack::StackRef::<openssl::ssl::SslCipher>::from_ptr(ptr) }
+    });
+    stack
+        .into_iter()
+        .flat_map(|s| s.iter())
+        .filter(|c| c.protocol_id()[0] == 0x13)
+}
+
 // ---------------------------------------------------------------------------
 // Elliptic curves and DH parameters (QSslEllipticCurve,
 // QSslDiffieHellmanParameters): object-name lookups, OpenSSL's built-in curve
@@ -247,6 +267,46 @@ unsafe extern "C" {
     pub(crate) fn X509_STORE_up_ref(s: *mut X509_STORE) -> c_int;
     pub(crate) fn SSL_get_ex_data_X509_STORE_CTX_idx() -> c_int;
     pub(crate) fn SSL_alert_desc_string_long(value: c_int) -> *const c_char;
+    pub(crate) fn SSL_CTX_set_psk_use_session_callback(
+        ctx: *mut SSL_CTX,
+        cb: Option<PskUseSessionCb>,
+    );
+    pub(crate) fn SSL_CTX_set_psk_find_session_callback(
+        ctx: *mut SSL_CTX,
+        cb: Option<PskFindSessionCb>,
+    );
+    pub(crate) fn SSL_set_info_callback(ssl: *mut SSL, cb: Option<InfoCb>);
+    pub(crate) fn X509_STORE_CTX_get0_param(
+        ctx: *const openssl_sys::X509_STORE_CTX,
+    ) -> *mut openssl_sys::X509_VERIFY_PARAM;
+    pub(crate) fn X509_VERIFY_PARAM_get0_host(
+        param: *mut openssl_sys::X509_VERIFY_PARAM,
+        idx: c_int,
+    ) -> *const c_char;
+    pub(crate) fn X509_VERIFY_PARAM_get0_email(
+        param: *mut openssl_sys::X509_VERIFY_PARAM,
+    ) -> *const c_char;
+    pub(crate) fn ERR_set_mark() -> c_int;
+    pub(crate) fn ERR_pop_to_mark() -> c_int;
+    pub(crate) fn X509_VERIFY_PARAM_get1_ip_asc(
+        param: *mut openssl_sys::X509_VERIFY_PARAM,
+    ) -> *mut c_char;
+}
+
+/// `SSL_CTX_set_tlsext_status_type` (a macro in C).
+///
+/// # Safety
+/// `ctx` must be a live context.
+pub(crate) unsafe fn ctx_request_ocsp(ctx: *mut SSL_CTX) {
+    // SAFETY: live context per the caller; the control only sets a field.
+    unsafe {
+        openssl_sys::SSL_CTX_ctrl(
+            ctx,
+            openssl_sys::SSL_CTRL_SET_TLSEXT_STATUS_REQ_TYPE,
+            openssl_sys::TLSEXT_STATUSTYPE_ocsp as std::ffi::c_long,
+            std::ptr::null_mut(),
+        );
+    }
 }
 
 /// SSL_CONF_CTX flags.

@@ -401,11 +401,13 @@ fn ticket_keys_rotation_in_process() {
 
 const CHILD_VAR: &str = "QSSL_TEST_TICKET_SERVER_KEYS";
 
+/// Not a test: the server process `ticket_keys_shared_by_two_server_processes`
+/// starts (ignored, so a normal run skips it; the parent runs it with
+/// `--ignored --exact`).
 #[test]
+#[ignore = "a helper process for ticket_keys_shared_by_two_server_processes"]
 fn child_ticket_server() {
-    let Ok(path) = std::env::var(CHILD_VAR) else {
-        return; // not a child: nothing to do
-    };
+    let path = std::env::var(CHILD_VAR).expect("started by the parent test");
     let mut sc = server_config();
     let keys = Arc::new(TicketKeys::from_file_bytes(&std::fs::read(path).unwrap()).unwrap());
     sc.update_server_extras(|x| x.ticket_keys = Some(keys));
@@ -438,6 +440,7 @@ fn spawn_child(keys: &str) -> (ChildServer, u16) {
     let mut child = ChildServer(
         std::process::Command::new(exe)
             .args([
+                "--ignored",
                 "--exact",
                 "child_ticket_server",
                 "--nocapture",
@@ -692,4 +695,156 @@ fn reload_affects_new_connections_only() {
         let (_, n) = c.read(&mut buf).unwrap();
         assert_eq!(&buf[..n], b"pong");
     }
+}
+
+/// A configuration chosen by SNI keeps Qt's verify semantics on a qssl
+/// server connection: a VerifyPeer entry without `missingCertificateIsFatal`
+/// lets the handshake finish and refuses it afterwards with
+/// NoPeerCertificate (the entry's context itself carries the fail-closed
+/// mode for SSLs other code makes, which must not leak into qssl's own).
+#[test]
+fn sni_entry_verify_peer_decides_after_the_handshake() {
+    let mut entry = config_with("chained-chain.pem", "chained-key.pem");
+    entry.set_peer_verify_mode(verify_mode::VERIFY_PEER);
+    let mut table = SniTable::default();
+    table.add("chained.localhost", entry).unwrap();
+    let mut sc = server_config();
+    sc.update_server_extras(|x| x.sni_table = Some(Arc::new(table.clone())));
+    let (_c, s, _rc, rs) = connect_mem(&loose_client(), &sc, Some("chained.localhost"));
+    let e = rs.expect_err("no client certificate must be refused");
+    assert!(matches!(e, Error::Verification(_)), "{e:?}");
+    let codes: Vec<i32> = s.ssl_errors().iter().map(|e| e.code).collect();
+    assert_eq!(codes, [qssl::model::ssl_error::code::NO_PEER_CERTIFICATE]);
+    // An untrusted client certificate is refused too.
+    let mut cc = loose_client();
+    let ss = config_with("selfsigned.pem", "selfsigned-key.pem");
+    cc.set_local_certificate_chain(ss.local_certificate_chain().clone());
+    cc.set_private_key(ss.private_key().clone());
+    let (_c, s, _rc, rs) = connect_mem(&cc, &sc, Some("chained.localhost"));
+    let e = rs.expect_err("an untrusted client certificate must be refused");
+    assert!(matches!(e, Error::Verification(_)), "{e:?}");
+    assert!(!s.ssl_errors().is_empty());
+}
+
+/// Which cipher list applies after an SNI switch (documented in
+/// docs/API.md): in TLS 1.2 the chosen configuration's; in TLS 1.3 the
+/// listening configuration's suites (OpenSSL settles the TLS 1.3 suite
+/// before it processes the server name).
+#[test]
+fn cipher_lists_after_an_sni_switch() {
+    for (proto, listening, entry, want) in [
+        (
+            protocol::TLS_V1_3,
+            "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_AES_128_GCM_SHA256",
+        ),
+        (
+            protocol::TLS_V1_2,
+            "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305",
+            "ECDHE-RSA-CHACHA20-POLY1305",
+            "ECDHE-RSA-CHACHA20-POLY1305",
+        ),
+    ] {
+        let mut e = config_with("chained-chain.pem", "chained-key.pem");
+        e.set_ciphers_string(entry);
+        let mut table = SniTable::default();
+        table.add("chained.localhost", e).unwrap();
+        let mut sc = server_config();
+        sc.set_ciphers_string(listening);
+        sc.update_server_extras(|x| x.sni_table = Some(Arc::new(table)));
+        let mut cc = loose_client();
+        cc.set_protocol(proto);
+        let (c, _, rc, rs) = connect_mem(&cc, &sc, Some("chained.localhost"));
+        rc.unwrap();
+        rs.unwrap();
+        assert_eq!(peer_cn(&c), "chained.localhost");
+        assert_eq!(
+            c.ssl_configuration().session_cipher().name(),
+            want,
+            "{proto}"
+        );
+    }
+}
+
+/// The extras applied to a context another library owns
+/// (`qssl_config_apply_to_openssl_context`): applying again releases the
+/// extras attached before; a configuration without extras removes the
+/// callbacks they installed.
+#[test]
+fn extras_on_a_foreign_context_applied_again() {
+    use foreign_types::ForeignType;
+    use qssl::ffi::config::qssl_config_t;
+    use qssl::ffi::conn::qssl_config_apply_to_openssl_context;
+    use qssl::ffi::enums::QSSL_SSL_MODE_SSL_SERVER_MODE;
+    use qssl::ffi::status::QSSL_STATUS_OK;
+    unsafe extern "C" {
+        fn SSL_CTX_get_keylog_callback(
+            ctx: *const openssl_sys::SSL_CTX,
+        ) -> Option<unsafe extern "C" fn(*const openssl_sys::SSL, *const std::ffi::c_char)>;
+    }
+    let lines = Arc::new(Lines::default());
+    let mut sc = server_config();
+    let h = lines.clone();
+    let keys = Arc::new(TicketKeys::from_nginx_bytes(&random_keys(1)).unwrap());
+    sc.update_server_extras(|x| {
+        x.keylog = Some(h);
+        x.ticket_keys = Some(keys);
+    });
+    let extras = sc.server_extras().unwrap().clone();
+    let ctx = openssl::ssl::SslContext::builder(openssl::ssl::SslMethod::tls_server())
+        .unwrap()
+        .build();
+    let handle = qssl_config_t::from_configuration(sc);
+    let apply = |h: &qssl_config_t| {
+        // SAFETY: a live handle and a live context used by no one else.
+        let st = unsafe {
+            qssl_config_apply_to_openssl_context(
+                h,
+                QSSL_SSL_MODE_SSL_SERVER_MODE,
+                ctx.as_ptr().cast(),
+            )
+        };
+        assert_eq!(st, QSSL_STATUS_OK);
+    };
+    let before = Arc::strong_count(&extras);
+    apply(&handle);
+    apply(&handle);
+    assert_eq!(
+        Arc::strong_count(&extras),
+        before + 1,
+        "the first attachment was released"
+    );
+    // SAFETY: a live context.
+    assert!(unsafe { SSL_CTX_get_keylog_callback(ctx.as_ptr()) }.is_some());
+
+    // A handshake on an SSL made from the foreign context: logged, and a
+    // ticket issued under the shared key.
+    let (l, port) = listen();
+    let c2 = ctx.clone();
+    let t = std::thread::spawn(move || {
+        let tcp = accept(&l, None);
+        let mut s = openssl::ssl::Ssl::new(&c2).unwrap().accept(tcp).unwrap();
+        use std::io::Write;
+        s.write_all(b"hi\n").unwrap();
+        let mut b = [0u8; 1];
+        let _ = std::io::Read::read(&mut s, &mut b);
+    });
+    let mut cc = loose_client();
+    cc.set_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE, false);
+    let (mut tls, r) = client(&cc, port);
+    r.unwrap();
+    tls.read_until(b"\n");
+    let saved = tls.state();
+    let _ = tls.conn.shutdown();
+    drop(tls);
+    t.join().unwrap();
+    assert_eq!(lines.0.lock().unwrap().len(), 5);
+    assert!(!saved.session_ticket().is_empty());
+
+    // Applied again without extras: released and the key log callback gone.
+    apply(&qssl_config_t::from_configuration(server_config()));
+    assert_eq!(Arc::strong_count(&extras), before);
+    // SAFETY: a live context.
+    assert!(unsafe { SSL_CTX_get_keylog_callback(ctx.as_ptr()) }.is_none());
 }

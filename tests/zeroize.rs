@@ -503,3 +503,96 @@ fn key_file_contents_wiped() {
     });
     assert_eq!(hits, (0, 0), "the key file's contents were freed unwiped");
 }
+
+// ---- session ticket keys (issue 16) ------------------------------------------------------
+
+/// A server with shared ticket keys (80 bytes, nginx's layout) set through
+/// the C API issues a ticket, a second server with the same keys resumes it,
+/// then everything is freed. `part` picks which 32 bytes are the marker:
+/// 16 the HMAC key, 48 the AES key.
+fn ticket_keys_round(part: usize) -> (usize, usize) {
+    use qssl::ffi::config::{qssl_config_free, qssl_config_t};
+    use qssl::ffi::server::qssl_config_set_session_ticket_keys;
+    let mut keys = vec![0u8; 80];
+    openssl::rand::rand_bytes(&mut keys).unwrap();
+    let mut m = [0u8; MARKER_LEN];
+    m.copy_from_slice(&keys[part..part + MARKER_LEN]);
+    spy(&m, || {
+        let make = |keys: &[u8]| {
+            let h = Box::into_raw(Box::new(qssl_config_t::from_configuration(server_config())));
+            // SAFETY: a live handle and an 80-byte buffer.
+            let st = unsafe { qssl_config_set_session_ticket_keys(h, keys.as_ptr(), keys.len()) };
+            assert_eq!(st, QSSL_STATUS_OK);
+            h
+        };
+        let (a, b) = (make(&keys), make(&keys));
+        wipe(&mut keys);
+        // SAFETY: live handles, freed below.
+        let (ca, cb) = unsafe { ((*a).configuration().clone(), (*b).configuration().clone()) };
+        let mut cc = client_config();
+        cc.set_peer_verify_mode(verify_mode::VERIFY_NONE);
+        cc.set_ssl_option(
+            qssl::model::enums::ssl_option::DISABLE_SESSION_PERSISTENCE,
+            false,
+        );
+        let run = |client: &SslConfiguration, server: &SslConfiguration| {
+            let mut c =
+                Connection::new(client, Mode::Client, Transport::Memory(Default::default()))
+                    .unwrap();
+            let mut s =
+                Connection::new(server, Mode::Server, Transport::Memory(Default::default()))
+                    .unwrap();
+            let (mut rc, mut rs) = (Ok(Progress::WantRead), Ok(Progress::WantRead));
+            for _ in 0..20 {
+                if matches!(rc, Ok(Progress::WantRead | Progress::WantWrite)) {
+                    rc = c.handshake();
+                }
+                if matches!(rs, Ok(Progress::WantRead | Progress::WantWrite)) {
+                    rs = s.handshake();
+                }
+                let out: Vec<u8> = c.memory().unwrap().outbound.drain(..).collect();
+                s.memory().unwrap().inbound.extend(out);
+                let out: Vec<u8> = s.memory().unwrap().outbound.drain(..).collect();
+                c.memory().unwrap().inbound.extend(out);
+            }
+            assert_eq!(rc.unwrap(), Progress::Done);
+            assert_eq!(rs.unwrap(), Progress::Done);
+            s.write(b"x").unwrap();
+            let out: Vec<u8> = s.memory().unwrap().outbound.drain(..).collect();
+            c.memory().unwrap().inbound.extend(out);
+            let mut buf = [0u8; 4];
+            let _ = c.read(&mut buf).unwrap();
+            (c.session_resumed(), c.ssl_configuration())
+        };
+        let (resumed, saved) = run(&cc, &ca);
+        assert!(!resumed);
+        let (resumed, _) = run(&saved, &cb);
+        assert!(resumed, "the second server resumed the first one's ticket");
+        drop((ca, cb, saved, cc));
+        // SAFETY: handles made above, freed once.
+        unsafe {
+            qssl_config_free(a);
+            qssl_config_free(b);
+        }
+    })
+}
+
+#[test]
+fn ticket_keys_wiped_hmac_key() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    assert_eq!(
+        ticket_keys_round(16),
+        (0, 0),
+        "a ticket HMAC key was freed unwiped"
+    );
+}
+
+#[test]
+fn ticket_keys_wiped_aes_key() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    assert_eq!(
+        ticket_keys_round(48),
+        (0, 0),
+        "a ticket AES key was freed unwiped"
+    );
+}

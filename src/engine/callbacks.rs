@@ -1,14 +1,24 @@
-//! The OpenSSL callbacks of a connection and the per-connection state they
-//! write into, reached through the `SSL`'s ex_data. Callbacks run on the
+//! The OpenSSL callbacks qssl installs and the state they write into.
+//!
+//! Every callback is a plain `extern "C"` function installed through
+//! openssl-sys (never the `openssl` crate's closure API, whose trampolines
+//! panic, and so abort, on an `SSL` that other code made with `SSL_new()`).
+//! A callback finds its state through qssl's own ex_data indexes: the
+//! per-connection [`ConnState`] on the `SSL`, and the configuration's
+//! [`CtxData`] on the `SSL_CTX`. On an `SSL` that qssl did not create (a
+//! "foreign" `SSL`: Boost.Asio, libcurl, ... on an exported or applied
+//! context) the first callback adopts a state built from the context's data,
+//! and the verdicts that qssl's own connections make after the handshake are
+//! made inside it, failing closed. Every body runs inside `catch_unwind`: a
+//! panic becomes a handshake failure, never an abort. Callbacks run on the
 //! thread driving the handshake.
 
-use std::ffi::{CStr, CString, c_char, c_int, c_uint};
+use std::ffi::{CStr, CString, c_char, c_int, c_uchar, c_uint, c_void};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
-use foreign_types::ForeignTypeRef;
+use foreign_types::{ForeignType, ForeignTypeRef};
 use openssl::ex_data::Index;
-use openssl::ssl::{AlpnError, Ssl, SslContextBuilder, SslRef, SslSession, StatusType};
-use openssl::x509::X509StoreContextRef;
+use openssl::ssl::{Ssl, SslContext, SslContextBuilder, SslContextRef, SslRef, SslSession};
 
 use crate::Error;
 use crate::error::with_openssl;
@@ -33,9 +43,36 @@ pub(crate) struct Alert {
     pub kind: i32,
 }
 
+/// What a configuration sets that the callbacks need, kept on the
+/// `SSL_CTX` (qssl's ex_data index) so that a callback works on any `SSL`
+/// made from the context.
+pub(crate) struct CtxData {
+    /// The context is for the server side.
+    pub server: bool,
+    /// The configuration verifies the peer (VerifyPeer, or AutoVerifyPeer
+    /// on a client): on a foreign `SSL` chain, host-name and OCSP problems
+    /// then refuse the handshake.
+    pub verifying: bool,
+    /// The configuration's PSK handler (None: no PSK).
+    pub psk_handler: Option<Arc<dyn PskHandler>>,
+    /// The server's PSK identity hint.
+    pub psk_hint: OptBytes,
+    /// The server's ALPN list in wire form (empty: no ALPN callback).
+    pub alpn_wire: Vec<u8>,
+    /// OCSP stapling is requested (clients).
+    pub ocsp: bool,
+}
+
 /// State shared between a connection and its callbacks.
 #[derive(Default)]
 pub(crate) struct ConnState {
+    /// The `SSL` was made by other code (`SSL_new()` on an exported or
+    /// applied context): verdicts are made inside the handshake.
+    pub foreign: bool,
+    /// Foreign `SSL`s: the configuration verifies the peer.
+    pub verifying: bool,
+    /// Foreign `SSL`s: the side.
+    pub server: bool,
     /// Stop the handshake at the first verification error (Qt 6's
     /// handshakeMustInterruptOnError, when this side verifies the peer).
     pub interrupt_on_error: bool,
@@ -72,67 +109,246 @@ pub(crate) fn lock(s: &SharedState) -> MutexGuard<'_, ConnState> {
     s.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn state_index() -> Index<Ssl, SharedState> {
-    static INDEX: OnceLock<Index<Ssl, SharedState>> = OnceLock::new();
-    *INDEX.get_or_init(|| Ssl::new_ex_index().expect("OpenSSL ex_data index"))
+/// qssl's ex_data index on `SSL` (None if OpenSSL cannot give one, which
+/// makes every callback fail closed instead of panicking).
+fn state_index() -> Option<Index<Ssl, SharedState>> {
+    static INDEX: OnceLock<Option<Index<Ssl, SharedState>>> = OnceLock::new();
+    *INDEX.get_or_init(|| Ssl::new_ex_index().ok())
+}
+
+/// qssl's ex_data index on `SSL_CTX`.
+fn ctx_index() -> Option<Index<SslContext, Arc<CtxData>>> {
+    static INDEX: OnceLock<Option<Index<SslContext, Arc<CtxData>>>> = OnceLock::new();
+    *INDEX.get_or_init(|| SslContext::new_ex_index().ok())
 }
 
 /// Attaches the shared state to an `SSL`.
-pub(crate) fn attach(ssl: &mut SslRef, state: SharedState) {
-    ssl.set_ex_data(state_index(), state);
+pub(crate) fn attach(ssl: &mut SslRef, state: SharedState) -> Result<(), Error> {
+    let idx = state_index().ok_or_else(|| Error::tls("no OpenSSL ex_data index", None))?;
+    ssl.set_ex_data(idx, state);
+    Ok(())
 }
 
 fn state_of(ssl: &SslRef) -> Option<SharedState> {
-    ssl.ex_data(state_index()).cloned()
+    ssl.ex_data(state_index()?).cloned()
+}
+
+/// True when `ssl` belongs to a qssl connection (not an `SSL` other code
+/// made from a qssl context).
+pub(crate) fn is_qssl_connection(ssl: &SslRef) -> bool {
+    state_of(ssl).is_some_and(|s| !lock(&s).foreign)
+}
+
+/// The configuration data of the context `ssl` currently uses.
+fn ctx_data_of(ssl: &SslRef) -> Option<Arc<CtxData>> {
+    ctx_data(ssl.ssl_context())
+}
+
+fn ctx_data(ctx: &SslContextRef) -> Option<Arc<CtxData>> {
+    ctx.ex_data(ctx_index()?).cloned()
+}
+
+/// The state of `ssl`; for an `SSL` qssl did not create, a state built
+/// from its context's configuration data is attached first. None when the
+/// context carries no qssl data (the callback then fails closed).
+///
+/// # Safety
+/// `ssl` must be the live `SSL` of the handshake in progress, not otherwise
+/// borrowed mutably during the call.
+unsafe fn state_or_adopt(ssl: *mut openssl_sys::SSL) -> Option<SharedState> {
+    if ssl.is_null() {
+        return None;
+    }
+    // SAFETY: live SSL per the caller, exclusively used by this callback.
+    let ssl = unsafe { SslRef::from_ptr_mut(ssl) };
+    if let Some(s) = state_of(ssl) {
+        return Some(s);
+    }
+    let data = ctx_data_of(ssl)?;
+    let state = ConnState {
+        foreign: true,
+        verifying: data.verifying,
+        server: data.server,
+        psk_handler: data.psk_handler.clone(),
+        server_hint: data.psk_hint.clone(),
+        ocsp_requested: data.ocsp && !data.server,
+        ..ConnState::default()
+    };
+    let shared: SharedState = Arc::new(Mutex::new(state));
+    attach(ssl, shared.clone()).ok()?;
+    Some(shared)
 }
 
 // ---- verification -----------------------------------------------------------
 
-/// Records each chain error and continues (Qt decides after the handshake),
-/// unless the handshake must interrupt on the first error.
-pub(crate) fn verify_callback(preverify_ok: bool, ctx: &mut X509StoreContextRef) -> bool {
-    if preverify_ok {
-        return true;
+/// The `SSL` a store context verifies for (NULL outside a handshake).
+///
+/// # Safety
+/// `ctx` must be a live store context.
+unsafe fn ssl_of_store(ctx: *mut openssl_sys::X509_STORE_CTX) -> *mut openssl_sys::SSL {
+    // SAFETY: OpenSSL's own index for the SSL of a store context.
+    let idx = unsafe { ossl::SSL_get_ex_data_X509_STORE_CTX_idx() };
+    if idx < 0 {
+        return std::ptr::null_mut();
     }
-    let code = ctx.error().as_raw();
-    let cert = ctx
+    // SAFETY: live store context per the caller.
+    unsafe { openssl_sys::X509_STORE_CTX_get_ex_data(ctx, idx) }.cast()
+}
+
+/// The verify callback of every `SSL` made from a qssl context.
+///
+/// qssl's own connections: records each chain error and continues (Qt
+/// decides after the handshake), unless the handshake must interrupt on the
+/// first error. Foreign `SSL`s: when the configuration verifies the peer,
+/// OpenSSL's verdict stands and a client also checks the host name (the one
+/// given with `SSL_set1_host`, else the SNI name the foreign code set; with
+/// neither, the handshake is refused). Anything unexpected refuses.
+pub(crate) extern "C" fn verify_cb(
+    preverify_ok: c_int,
+    ctx: *mut openssl_sys::X509_STORE_CTX,
+) -> c_int {
+    std::panic::catch_unwind(|| {
+        if ctx.is_null() {
+            return 0;
+        }
+        // SAFETY: OpenSSL passes the live store context.
+        unsafe { verify_inner(preverify_ok == 1, ctx) }
+    })
+    .unwrap_or(0)
+}
+
+/// # Safety
+/// `ctx` must be the live store context of a verification.
+unsafe fn verify_inner(ok: bool, ctx: *mut openssl_sys::X509_STORE_CTX) -> c_int {
+    // SAFETY: live store context.
+    let ssl = unsafe { ssl_of_store(ctx) };
+    // SAFETY: the SSL being verified, or NULL.
+    let Some(state) = (unsafe { state_or_adopt(ssl) }) else {
+        // Not a handshake qssl knows: OpenSSL's verdict stands.
+        return c_int::from(ok);
+    };
+    // SAFETY: live store context.
+    let store = unsafe { openssl::x509::X509StoreContextRef::from_ptr_mut(ctx) };
+    let mut st = lock(&state);
+    if st.foreign {
+        if !st.verifying {
+            return 1;
+        }
+        if !ok {
+            return 0;
+        }
+        if !st.server && store.error_depth() == 0 {
+            drop(st);
+            // SAFETY: live store context and SSL.
+            return c_int::from(unsafe { foreign_host_ok(store, ssl) });
+        }
+        return 1;
+    }
+    if ok {
+        return 1;
+    }
+    let code = store.error().as_raw();
+    let cert = store
         .current_cert()
         .map(|c| Certificate::from_x509(c.to_owned()))
         .unwrap_or_default();
-    // Without qssl's connection state (an application driving its own SSL
-    // from qssl's context), OpenSSL's verdict stands: fail closed.
-    // SAFETY: the index is OpenSSL's own for the SSL of a store context.
-    let idx = unsafe { ossl::SSL_get_ex_data_X509_STORE_CTX_idx() };
-    if idx < 0 {
-        return false;
-    }
-    // SAFETY: during a handshake the store context's ex_data at this index is
-    // the SSL being verified.
-    let ssl_ptr = unsafe { openssl_sys::X509_STORE_CTX_get_ex_data(ctx.as_ptr(), idx as c_int) };
-    if ssl_ptr.is_null() {
-        return false;
-    }
-    // SAFETY: non-NULL SSL pointer owned by the handshake in progress.
-    let ssl = unsafe { SslRef::from_ptr(ssl_ptr.cast()) };
-    let Some(state) = state_of(ssl) else {
-        return false;
-    };
-    let mut st = lock(&state);
     st.chain_errors.push(ChainError { code, cert });
-    !st.interrupt_on_error
+    c_int::from(!st.interrupt_on_error)
+}
+
+/// Foreign client, leaf verified: the host name holds. OpenSSL checked it
+/// already when the application named the peer (`SSL_set1_host`,
+/// `SSL_add1_host`, an IP or e-mail address in the verify parameters);
+/// otherwise the SNI name the application set must match the leaf. No name
+/// at all refuses (a verifying client must know whom it talks to).
+///
+/// # Safety
+/// `store` and `ssl` must be live and belong to one handshake.
+unsafe fn foreign_host_ok(
+    store: &mut openssl::x509::X509StoreContextRef,
+    ssl: *mut openssl_sys::SSL,
+) -> bool {
+    // SAFETY: live store context; the parameters belong to it.
+    let param = unsafe { ossl::X509_STORE_CTX_get0_param(store.as_ptr()) };
+    if !param.is_null() {
+        // SAFETY: live parameters; the getters only read (get1 allocates).
+        unsafe {
+            if !ossl::X509_VERIFY_PARAM_get0_host(param, 0).is_null()
+                || !ossl::X509_VERIFY_PARAM_get0_email(param).is_null()
+            {
+                return true;
+            }
+            // Without an IP address the getter queues an error: keep the
+            // queue as the caller had it.
+            ossl::ERR_set_mark();
+            let ip = ossl::X509_VERIFY_PARAM_get1_ip_asc(param);
+            ossl::ERR_pop_to_mark();
+            if !ip.is_null() {
+                openssl_sys::CRYPTO_free(ip.cast(), c"qssl".as_ptr(), 0);
+                return true;
+            }
+        }
+    }
+    // SAFETY: live SSL.
+    let sni =
+        unsafe { openssl_sys::SSL_get_servername(ssl, openssl_sys::TLSEXT_NAMETYPE_host_name) };
+    let matched = if sni.is_null() {
+        false
+    } else {
+        // SAFETY: NUL-terminated name owned by the SSL.
+        let name = unsafe { CStr::from_ptr(sni) }.to_string_lossy();
+        store
+            .current_cert()
+            .map(|c| Certificate::from_x509(c.to_owned()))
+            .is_some_and(|c| crate::model::cert::host_matches(&c, &name))
+    };
+    if !matched {
+        // SAFETY: live store context.
+        unsafe {
+            openssl_sys::X509_STORE_CTX_set_error(
+                store.as_ptr(),
+                openssl_sys::X509_V_ERR_HOSTNAME_MISMATCH,
+            )
+        };
+    }
+    matched
+}
+
+/// Sets the verify mode and qssl's verify callback on one `SSL`.
+pub(crate) fn set_ssl_verify(ssl: &mut SslRef, mode: c_int) {
+    // SAFETY: live SSL; the callback is a plain function.
+    unsafe { openssl_sys::SSL_set_verify(ssl.as_ptr(), mode, Some(verify_cb)) };
 }
 
 // ---- session tickets ------------------------------------------------------------
 
 /// Client contexts: a new session (TLS 1.2 at handshake end, TLS 1.3 tickets
 /// after it) is kept by reference; each overwrites the previous one. It is
-/// serialised only when the application asks for the configuration.
-pub(crate) fn new_session_callback(ssl: &mut SslRef, session: SslSession) {
-    let Some(state) = state_of(ssl) else { return };
-    let hint = ossl::ticket_lifetime_hint(&session);
-    let mut st = lock(&state);
-    st.new_session = Some((session, hint));
-    st.tickets_received += 1;
+/// serialised only when the application asks for the configuration. On a
+/// foreign `SSL` the session is left to OpenSSL (return 0: not taken).
+unsafe extern "C" fn new_session_cb(
+    ssl: *mut openssl_sys::SSL,
+    sess: *mut openssl_sys::SSL_SESSION,
+) -> c_int {
+    std::panic::catch_unwind(|| {
+        if ssl.is_null() || sess.is_null() {
+            return 0;
+        }
+        // SAFETY: the live SSL of the handshake.
+        let ssl = unsafe { SslRef::from_ptr(ssl) };
+        let Some(state) = state_of(ssl) else { return 0 };
+        if lock(&state).foreign {
+            return 0;
+        }
+        // SAFETY: returning 1 hands us OpenSSL's reference to the session.
+        let session = unsafe { SslSession::from_ptr(sess) };
+        let hint = ossl::ticket_lifetime_hint(&session);
+        let mut st = lock(&state);
+        st.new_session = Some((session, hint));
+        st.tickets_received += 1;
+        1
+    })
+    .unwrap_or(0)
 }
 
 // ---- ALPN ------------------------------------------------------------------------
@@ -140,33 +356,57 @@ pub(crate) fn new_session_callback(ssl: &mut SslRef, session: SslSession) {
 /// Server side: the first protocol in the client's order that the server
 /// allows. No overlap: no protocol is acknowledged and the status is
 /// Unsupported (Qt's handshake fails instead; see docs/API.md).
-pub(crate) fn set_alpn_select(b: &mut SslContextBuilder, server_wire: Vec<u8>) {
-    b.set_alpn_select_callback(move |ssl, client| {
-        let server = split_wire(&server_wire);
+unsafe extern "C" fn alpn_select_cb(
+    ssl: *mut openssl_sys::SSL,
+    out: *mut *const c_uchar,
+    outlen: *mut c_uchar,
+    inbuf: *const c_uchar,
+    inlen: c_uint,
+    _arg: *mut c_void,
+) -> c_int {
+    std::panic::catch_unwind(|| {
+        if ssl.is_null() || out.is_null() || outlen.is_null() || inbuf.is_null() {
+            return openssl_sys::SSL_TLSEXT_ERR_NOACK;
+        }
+        // SAFETY: the live SSL of the handshake.
+        let ssl_ref = unsafe { SslRef::from_ptr(ssl) };
+        let Some(data) = ctx_data_of(ssl_ref) else {
+            return openssl_sys::SSL_TLSEXT_ERR_NOACK;
+        };
+        // SAFETY: OpenSSL passes the client's list, inlen bytes, alive for
+        // the handshake.
+        let client = unsafe { std::slice::from_raw_parts(inbuf, inlen as usize) };
+        let server = split_wire(&data.alpn_wire);
         let chosen = split_wire(client).into_iter().find(|c| server.contains(c));
-        let state = state_of(ssl);
+        let state = state_of(ssl_ref);
         match chosen {
             Some(p) => {
                 if let Some(s) = state {
                     lock(&s).alpn_status = npn_status::NEGOTIATED;
                 }
-                Ok(p)
+                // SAFETY: out-pointers valid; p points into the client's list.
+                unsafe {
+                    *out = p.as_ptr();
+                    *outlen = p.len() as c_uchar;
+                }
+                openssl_sys::SSL_TLSEXT_ERR_OK
             }
             None => {
                 if let Some(s) = state {
                     lock(&s).alpn_status = npn_status::UNSUPPORTED;
                 }
-                Err(AlpnError::NOACK)
+                openssl_sys::SSL_TLSEXT_ERR_NOACK
             }
         }
-    });
+    })
+    .unwrap_or(openssl_sys::SSL_TLSEXT_ERR_ALERT_FATAL)
 }
 
 fn split_wire(mut w: &[u8]) -> Vec<&[u8]> {
     let mut out = Vec::new();
     while let Some((&n, rest)) = w.split_first() {
         let n = n as usize;
-        if rest.len() < n {
+        if n == 0 || rest.len() < n {
             break;
         }
         out.push(&rest[..n]);
@@ -177,57 +417,135 @@ fn split_wire(mut w: &[u8]) -> Vec<&[u8]> {
 
 // ---- OCSP (client) -----------------------------------------------------------------
 
-/// Client side: request a stapled response and check it against the peer's
-/// chain; problems become Qt's OCSP errors, decided after the handshake.
-pub(crate) fn set_ocsp_client(b: &mut SslContextBuilder) -> Result<(), Error> {
-    b.set_status_callback(|ssl| {
-        let Some(state) = state_of(ssl) else {
-            return Ok(true);
+/// Client side: check the stapled response against the peer's chain.
+/// qssl's connections: problems become Qt's OCSP errors, decided after the
+/// handshake. Foreign `SSL`s of a verifying configuration: any problem
+/// refuses the handshake.
+unsafe extern "C" fn ocsp_status_cb(ssl: *mut openssl_sys::SSL, _arg: *mut c_void) -> c_int {
+    std::panic::catch_unwind(|| {
+        // SAFETY: the live SSL of the handshake.
+        let Some(state) = (unsafe { state_or_adopt(ssl) }) else {
+            return 0;
         };
+        // SAFETY: the live SSL of the handshake.
+        let ssl = unsafe { SslRef::from_ptr(ssl) };
         let errors = super::verify::check_ocsp(ssl);
         let mut st = lock(&state);
         st.ocsp_seen = true;
+        if st.foreign {
+            return c_int::from(!st.verifying || errors.is_empty());
+        }
         st.ocsp_errors = errors;
-        Ok(true)
+        1
     })
-    .map_err(|e| Error::invalid(with_openssl("cannot enable OCSP".into(), Some(&e))))
-}
-
-/// Asks the server for a stapled OCSP response on this connection.
-pub(crate) fn request_ocsp(ssl: &mut SslRef) -> Result<(), Error> {
-    ssl.set_status_type(StatusType::OCSP).map_err(|e| {
-        Error::invalid(with_openssl(
-            "cannot request OCSP stapling".into(),
-            Some(&e),
-        ))
-    })
+    .unwrap_or(0)
 }
 
 // ---- alerts ----------------------------------------------------------------------------
 
 unsafe extern "C" fn info_callback(ssl: *const openssl_sys::SSL, where_: c_int, ret: c_int) {
-    if where_ & ossl::SSL_CB_ALERT == 0 || ssl.is_null() {
-        return;
-    }
-    // SAFETY: OpenSSL passes the live SSL whose state changed.
-    let ssl = unsafe { SslRef::from_ptr(ssl.cast_mut()) };
-    let Some(state) = state_of(ssl) else { return };
-    let alert = Alert {
-        level: (ret >> 8) & 0xff,
-        kind: ret & 0xff,
-    };
-    let mut st = lock(&state);
-    if where_ & ossl::SSL_CB_READ != 0 {
-        st.alert_received = Some(alert);
-    } else if where_ & ossl::SSL_CB_WRITE != 0 {
-        st.alert_sent = Some(alert);
-    }
+    let _ = std::panic::catch_unwind(|| {
+        if where_ & ossl::SSL_CB_ALERT == 0 || ssl.is_null() {
+            return;
+        }
+        // SAFETY: OpenSSL passes the live SSL whose state changed.
+        let ssl = unsafe { SslRef::from_ptr(ssl.cast_mut()) };
+        let Some(state) = state_of(ssl) else { return };
+        let alert = Alert {
+            level: (ret >> 8) & 0xff,
+            kind: ret & 0xff,
+        };
+        let mut st = lock(&state);
+        if where_ & ossl::SSL_CB_READ != 0 {
+            st.alert_received = Some(alert);
+        } else if where_ & ossl::SSL_CB_WRITE != 0 {
+            st.alert_sent = Some(alert);
+        }
+    });
 }
 
-/// Records alerts sent and received.
-pub(crate) fn set_info_callback(b: &mut SslContextBuilder) {
-    // SAFETY: the builder's context is live; the callback is a plain function.
-    unsafe { ossl::SSL_CTX_set_info_callback(b.as_ptr(), Some(info_callback)) };
+/// Records alerts sent and received on one `SSL`.
+pub(crate) fn set_ssl_info_callback(ssl: &mut SslRef) {
+    // SAFETY: live SSL; the callback is a plain function.
+    unsafe { ossl::SSL_set_info_callback(ssl.as_ptr(), Some(info_callback)) };
+}
+
+// ---- installing on a context ----------------------------------------------------------
+
+/// Whose context the callbacks go on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CtxOwner {
+    /// qssl's cached context for its own connections, which install their
+    /// PSK callbacks per `SSL` (the configuration's PSK callback is not part
+    /// of what builds the context).
+    Cached,
+    /// A context built for `qssl_config_openssl_context`.
+    Exported,
+    /// A context another library owns (`SSL_CTX_set_*` of its own, such as
+    /// libcurl's session and info callbacks, are left alone).
+    Foreign,
+}
+
+/// Puts the configuration data on the context and installs every callback
+/// it needs: verify (with `verify_mode`), PSK (when a handler is set), ALPN
+/// selection (servers with a list), OCSP (clients that staple), and on
+/// qssl's own contexts the new-session and info callbacks.
+pub(crate) fn install_ctx(
+    b: &mut SslContextBuilder,
+    data: CtxData,
+    verify_mode: c_int,
+    owner: CtxOwner,
+) -> Result<(), Error> {
+    let idx = ctx_index().ok_or_else(|| Error::tls("no OpenSSL ex_data index", None))?;
+    let server = data.server;
+    let psk = data.psk_handler.is_some() && owner != CtxOwner::Cached;
+    let alpn = server && !data.alpn_wire.is_empty();
+    let ocsp = !server && data.ocsp;
+    b.set_ex_data(idx, Arc::new(data));
+    let ctx = b.as_ptr();
+    // SAFETY: live context; every callback is a plain function that reaches
+    // its state through qssl's ex_data.
+    unsafe {
+        openssl_sys::SSL_CTX_set_verify(ctx, verify_mode, Some(verify_cb));
+        if psk {
+            if server {
+                openssl_sys::SSL_CTX_set_psk_server_callback(ctx, Some(psk_server_cb));
+                ossl::SSL_CTX_set_psk_find_session_callback(ctx, Some(psk_find_session_cb));
+            } else {
+                openssl_sys::SSL_CTX_set_psk_client_callback(ctx, Some(psk_client_cb));
+                ossl::SSL_CTX_set_psk_use_session_callback(ctx, Some(psk_use_session_cb));
+            }
+        }
+        if alpn {
+            openssl_sys::SSL_CTX_set_alpn_select_cb__fixed_rust(
+                ctx,
+                Some(alpn_select_cb),
+                std::ptr::null_mut(),
+            );
+        }
+        if ocsp {
+            openssl_sys::SSL_CTX_set_tlsext_status_cb(ctx, Some(ocsp_status_cb));
+            ossl::ctx_request_ocsp(ctx);
+        }
+        if owner != CtxOwner::Foreign {
+            ossl::SSL_CTX_set_info_callback(ctx, Some(info_callback));
+            if !server {
+                openssl_sys::SSL_CTX_sess_set_new_cb(ctx, Some(new_session_cb));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Asks the server for a stapled OCSP response on this connection.
+pub(crate) fn request_ocsp(ssl: &mut SslRef) -> Result<(), Error> {
+    ssl.set_status_type(openssl::ssl::StatusType::OCSP)
+        .map_err(|e| {
+            Error::invalid(with_openssl(
+                "cannot request OCSP stapling".into(),
+                Some(&e),
+            ))
+        })
 }
 
 // ---- server PSK hint, SSL_CONF -------------------------------------------------------------
@@ -357,7 +675,7 @@ fn client_answer(
     Some(answer)
 }
 
-unsafe extern "C" fn psk_client_cb(
+extern "C" fn psk_client_cb(
     ssl: *mut openssl_sys::SSL,
     hint: *const c_char,
     identity: *mut c_char,
@@ -367,8 +685,7 @@ unsafe extern "C" fn psk_client_cb(
 ) -> c_uint {
     let guard = std::panic::catch_unwind(|| {
         // SAFETY: OpenSSL passes the live SSL of the handshake.
-        let ssl_ref = unsafe { SslRef::from_ptr(ssl) };
-        let state = state_of(ssl_ref)?;
+        let state = unsafe { state_or_adopt(ssl) }?;
         let hint = if hint.is_null() {
             OptBytes::Null
         } else {
@@ -394,7 +711,7 @@ unsafe extern "C" fn psk_client_cb(
     guard.ok().flatten().unwrap_or(0)
 }
 
-unsafe extern "C" fn psk_server_cb(
+extern "C" fn psk_server_cb(
     ssl: *mut openssl_sys::SSL,
     identity: *const c_char,
     psk: *mut u8,
@@ -402,8 +719,7 @@ unsafe extern "C" fn psk_server_cb(
 ) -> c_uint {
     let guard = std::panic::catch_unwind(|| {
         // SAFETY: OpenSSL passes the live SSL of the handshake.
-        let ssl_ref = unsafe { SslRef::from_ptr(ssl) };
-        let state = state_of(ssl_ref)?;
+        let state = unsafe { state_or_adopt(ssl) }?;
         let id = if identity.is_null() {
             OptBytes::from(&b""[..])
         } else {
@@ -456,25 +772,16 @@ fn tls13_cipher_for(
     ssl: &SslRef,
     md: *const openssl_sys::EVP_MD,
 ) -> *const openssl_sys::SSL_CIPHER {
-    let tls13: Vec<_> = ossl::ssl_ciphers(ssl)
-        .into_iter()
-        .filter(|c| c.version() == "TLSv1.3")
-        .collect();
     if !md.is_null() {
-        for c in &tls13 {
+        return ossl::ssl_tls13_ciphers(ssl)
             // SAFETY: c is a live SSL_CIPHER owned by the SSL's list.
-            let digest = unsafe { ossl::SSL_CIPHER_get_handshake_digest(c.as_ptr()) };
-            if digest == md {
-                return c.as_ptr();
-            }
-        }
-        return std::ptr::null();
+            .find(|c| unsafe { ossl::SSL_CIPHER_get_handshake_digest(c.as_ptr()) } == md)
+            .map_or(std::ptr::null(), |c| c.as_ptr());
     }
     // TLS 1.3 suite names end with their hash.
-    tls13
-        .iter()
+    ossl::ssl_tls13_ciphers(ssl)
         .find(|c| c.name().ends_with("_SHA256"))
-        .or_else(|| tls13.first())
+        .or_else(|| ossl::ssl_tls13_ciphers(ssl).next())
         .map_or(std::ptr::null(), |c| c.as_ptr())
 }
 
@@ -493,10 +800,11 @@ unsafe extern "C" fn psk_use_session_cb(
             *idlen = 0;
         }
         // SAFETY: the live SSL of the handshake.
-        let ssl_ref = unsafe { SslRef::from_ptr(ssl) };
-        let Some(state) = state_of(ssl_ref) else {
+        let Some(state) = (unsafe { state_or_adopt(ssl) }) else {
             return 1;
         };
+        // SAFETY: the live SSL of the handshake.
+        let ssl_ref = unsafe { SslRef::from_ptr(ssl) };
         let Some((ident, key)) = client_answer(
             &state,
             OptBytes::Null,
@@ -545,8 +853,7 @@ unsafe extern "C" fn psk_find_session_cb(
         // SAFETY: valid out-pointer.
         unsafe { *sess = std::ptr::null_mut() };
         // SAFETY: the live SSL of the handshake.
-        let ssl_ref = unsafe { SslRef::from_ptr(ssl) };
-        let Some(state) = state_of(ssl_ref) else {
+        let Some(state) = (unsafe { state_or_adopt(ssl) }) else {
             return 1;
         };
         let id = if identity.is_null() {

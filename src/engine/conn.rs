@@ -5,11 +5,11 @@ use std::io::ErrorKind;
 use std::sync::{Arc, Mutex};
 
 use openssl::ssl::{
-    ErrorCode, ShutdownResult, ShutdownState, Ssl, SslSession, SslStream, SslVerifyMode, SslVersion,
+    ErrorCode, ShutdownResult, ShutdownState, Ssl, SslSession, SslStream, SslVersion,
 };
 
 use super::callbacks::{self, Alert, ConnState, SharedState, lock};
-use super::context::{context_for, session_for};
+use super::context::{context_for, session_for, ssl_verify_mode};
 use super::transport::{MemoryPipe, Transport};
 use super::verify::{ErrorInputs, collect_errors};
 use crate::Error;
@@ -127,7 +127,7 @@ impl Connection {
             ..ConnState::default()
         };
         let shared: SharedState = Arc::new(Mutex::new(state));
-        callbacks::attach(&mut ssl, shared.clone());
+        callbacks::attach(&mut ssl, shared.clone())?;
         if server {
             ssl.set_accept_state();
         } else {
@@ -350,22 +350,18 @@ impl Connection {
         if proto != cfg.protocol() {
             super::context::set_protocol_bounds(ssl, proto)?;
         }
-        if depth != cfg.peer_verify_depth() {
-            // 0 is Qt's "no limit": back to OpenSSL's default (-1).
-            ssl.param_mut()
-                .set_depth(if depth == 0 { -1 } else { depth });
-        }
-        if pvm != cfg.peer_verify_mode() {
-            let mut m = if pvm == verify_mode::VERIFY_NONE {
-                SslVerifyMode::NONE
-            } else {
-                SslVerifyMode::PEER
-            };
-            if pvm != verify_mode::VERIFY_NONE && cfg.missing_certificate_is_fatal() {
-                m |= SslVerifyMode::FAIL_IF_NO_PEER_CERT;
-            }
-            ssl.set_verify(m);
-        }
+        // Everything security-relevant is set on the SSL itself, so the
+        // context's settings (which other code may have changed, were the
+        // context shared) cannot weaken this connection: verify mode and
+        // callback, verify depth (0 is Qt's "no limit": OpenSSL's default,
+        // -1), the info callback; PSK below.
+        callbacks::set_ssl_verify(
+            ssl,
+            ssl_verify_mode(pvm, cfg.missing_certificate_is_fatal()),
+        );
+        ssl.param_mut()
+            .set_depth(if depth == 0 { -1 } else { depth });
+        callbacks::set_ssl_info_callback(ssl);
         if has_psk {
             callbacks::install_psk(ssl, server);
         }
@@ -526,6 +522,10 @@ impl Connection {
         // The configuration that served the connection (SNI may have chosen one).
         let base = super::server::served_configuration(self.stream.ssl())
             .unwrap_or_else(|| self.config.clone());
+        // Its peer verify mode decides, unless this connection set its own.
+        if server && self.peer_verify_mode == self.config.peer_verify_mode() {
+            self.peer_verify_mode = base.peer_verify_mode();
+        }
         let (s, handshake_session) =
             capture_state_lazy(&base, self.stream.ssl(), server, alpn_status);
         self.handshake_session = handshake_session;
@@ -540,8 +540,11 @@ impl Connection {
             ocsp_errors: &st.ocsp_errors,
             ocsp_seen: st.ocsp_seen,
         };
-        let errors = collect_errors(&inputs);
+        let mut errors = collect_errors(&inputs);
         drop(st);
+        if s.session_resumed() {
+            resumed_errors(self.stream.ssl(), s.peer_certificate(), &mut errors);
+        }
         self.session = Some(s);
         self.errors = errors;
 
@@ -552,10 +555,27 @@ impl Connection {
                 .map(|e| format!("{} ({})", e.error_string(), e.code))
                 .collect();
             let e = Error::Verification(format!("peer verification failed: {}", list.join("; ")));
+            self.forget_session();
             return self.fail(e);
         }
         self.phase = Phase::Connected;
         Ok(Progress::Done)
+    }
+
+    /// A refused trust decision leaves no session behind in this side's
+    /// cache (a server's session-id cache; tickets already sent are refused
+    /// at resumption by [`resumed_errors`]).
+    fn forget_session(&mut self) {
+        let ssl = self.stream.ssl();
+        if let Some(sess) = ssl.session() {
+            use foreign_types::ForeignTypeRef;
+            // SAFETY: live context and session; removal only unlinks the
+            // session from the cache and marks it not resumable.
+            unsafe {
+                openssl_sys::SSL_CTX_remove_session(ssl.ssl_context().as_ptr(), sess.as_ptr());
+            }
+        }
+        crate::ossl::clear_error_queue();
     }
 
     fn all_ignored(&self) -> bool {
@@ -695,6 +715,39 @@ impl Drop for Connection {
         if self.phase == Phase::Connected {
             self.stream
                 .set_shutdown(ShutdownState::SENT | ShutdownState::RECEIVED);
+        }
+    }
+}
+
+/// A resumed handshake is never accepted with less scrutiny than a full one:
+/// OpenSSL keeps the verification result of the handshake that made the
+/// session (in the session cache and inside tickets) and reports it after
+/// resumption; a session from a handshake that failed verification, or whose
+/// errors were ignored, carries that error, which is reported again here (so
+/// the new connection refuses, unless it ignores the error itself). A peer
+/// certificate that has expired since is reported as expired. The host name
+/// and a missing certificate are checked as for a full handshake (see
+/// [`collect_errors`]).
+fn resumed_errors(ssl: &openssl::ssl::SslRef, peer: &Certificate, errors: &mut Vec<SslError>) {
+    use crate::model::ssl_error::code;
+    if peer.is_null() {
+        return;
+    }
+    let vr = ssl.verify_result().as_raw();
+    if vr != 0 {
+        let e = SslError::from_x509_verify_error(vr, peer.clone());
+        if !errors.contains(&e) {
+            errors.push(e);
+        }
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    if peer.expiry_date().is_some_and(|exp| exp < now) {
+        let e = SslError::new(code::CERTIFICATE_EXPIRED, peer.clone());
+        if !errors.contains(&e) {
+            errors.push(e);
         }
     }
 }

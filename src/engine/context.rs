@@ -6,20 +6,20 @@ use std::sync::Arc;
 
 use openssl::dh::Dh;
 use openssl::ssl::{
-    SslContext, SslContextBuilder, SslMode, SslOptions, SslSession, SslSessionCacheMode,
-    SslVerifyMode, SslVersion,
+    SslContext, SslContextBuilder, SslMode, SslOptions, SslSession, SslSessionCacheMode, SslVersion,
 };
 use openssl::x509::store::X509StoreBuilder;
 
-use super::callbacks;
+use super::callbacks::{self, CtxData, CtxOwner};
 use crate::Error;
 use crate::error::with_openssl;
 use crate::model::cert::Certificate;
 use crate::model::cipher::{self, Cipher};
-use crate::model::config::{BackendValue, Settings, SslConfiguration};
+use crate::model::config::{BackendValue, PskHandler, Settings, SslConfiguration};
 use crate::model::context_inputs::{ContextKind, now_unix};
 use crate::model::enums::{protocol, ssl_option, verify_mode};
 use crate::model::system_ca;
+use std::ffi::c_int;
 
 /// The context for `cfg` on one side, built once and then shared
 /// (`SslContext` clones are reference counts) until a setting that builds
@@ -31,10 +31,65 @@ pub(crate) fn context_for(cfg: &SslConfiguration, server: bool) -> Result<SslCon
         .contexts()
         .get_or_build(ContextKind::tls(server), || {
             let now = now_unix();
-            let r = build(inputs, server, now);
+            let r = build(inputs, None, server, now, CtxOwner::Cached);
             crate::ossl::clear_error_queue();
             (r, trusted_until(inputs, now))
         })
+}
+
+/// A context built afresh from `cfg` for one side, shared with no qssl
+/// connection: what `qssl_config_openssl_context` gives out, so nothing the
+/// caller does to it reaches qssl's own connections. It carries the
+/// configuration's PSK callback (qssl's cached contexts do not: a qssl
+/// connection installs its PSK callbacks on its own `SSL`).
+pub(crate) fn fresh_context(cfg: &SslConfiguration, server: bool) -> Result<SslContext, Error> {
+    let inputs = cfg.context_inputs();
+    let r = build(
+        inputs,
+        cfg.psk_handler().cloned(),
+        server,
+        now_unix(),
+        CtxOwner::Exported,
+    );
+    crate::ossl::clear_error_queue();
+    r
+}
+
+/// Applies `cfg` for one side to a context another library owns: every
+/// setting the configuration makes (versions, options, ciphers, trust store,
+/// local certificate and key, verification, depth, DH, curves, PSK, ALPN,
+/// OCSP, backend commands, server extras), with qssl's callbacks. The
+/// context's own session-cache mode and session and info callbacks are left
+/// alone.
+///
+/// # Safety
+/// `ctx` must be a live `SSL_CTX`, not used by another thread during the call.
+pub(crate) unsafe fn apply_to_context(
+    cfg: &SslConfiguration,
+    server: bool,
+    ctx: *mut openssl_sys::SSL_CTX,
+) -> Result<(), Error> {
+    // SAFETY: live context per the caller; the builder takes the extra
+    // reference raised here and drops it at the end, leaving the caller's.
+    let mut b = unsafe {
+        openssl_sys::SSL_CTX_up_ref(ctx);
+        SslContextBuilder::from_ptr(ctx)
+    };
+    let inputs = cfg.context_inputs();
+    let r = configure(
+        &mut b,
+        inputs,
+        cfg.psk_handler().cloned(),
+        server,
+        now_unix(),
+        CtxOwner::Foreign,
+    )
+    // The server extras (SNI entries, ticket keys, key log) too; dropping
+    // the context drops the reference raised above.
+    .and_then(|()| super::server::attach(b.build(), inputs.server_extras.as_ref(), server))
+    .map(drop);
+    crate::ossl::clear_error_queue();
+    r
 }
 
 /// The configuration's session ticket as an OpenSSL session for one
@@ -136,16 +191,70 @@ fn ctx_err(what: &str) -> impl FnOnce(openssl::error::ErrorStack) -> Error + '_ 
 }
 
 /// Builds a context (spec §7.1–7.9, in Qt's order).
-fn build(s: &Settings, server: bool, now: i64) -> Result<SslContext, Error> {
+fn build(
+    s: &Settings,
+    psk: Option<Arc<dyn PskHandler>>,
+    server: bool,
+    now: i64,
+    owner: CtxOwner,
+) -> Result<SslContext, Error> {
+    let dtls = super::dtls::is_dtls_protocol(s.protocol);
+    let method = super::dtls::method(dtls, server);
+    let mut b =
+        SslContextBuilder::new(method).map_err(ctx_err("cannot create an OpenSSL context"))?;
+    configure(&mut b, s, psk, server, now, owner)?;
+    // Beyond Qt (SNI, ticket keys, key log): attached to every context this
+    // builder makes, whatever its method, so DTLS contexts get them too.
+    super::server::attach(b.build(), s.server_extras.as_ref(), server)
+}
+
+/// The OpenSSL verify mode of a context built from `s`: the configuration's
+/// mode for any `SSL` made from it, so a verifying server also requires a
+/// certificate (an `SSL` qssl did not create cannot decide after the
+/// handshake, so it fails closed). qssl's own connections set their own
+/// mode per `SSL` ([`ssl_verify_mode`]).
+fn ctx_verify_mode(s: &Settings, server: bool) -> c_int {
+    if s.peer_verify_mode == verify_mode::VERIFY_NONE {
+        return openssl_sys::SSL_VERIFY_NONE;
+    }
+    let mut m = openssl_sys::SSL_VERIFY_PEER;
+    if s.missing_certificate_is_fatal || (server && s.peer_verify_mode == verify_mode::VERIFY_PEER)
+    {
+        m |= openssl_sys::SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+    }
+    m
+}
+
+/// The verify mode qssl's own connection sets on its `SSL` for its
+/// effective peer verify mode `pvm` (the decision is made after the
+/// handshake, Qt's way; a missing certificate aborts only when the
+/// configuration says it is fatal).
+pub(crate) fn ssl_verify_mode(pvm: i32, missing_certificate_is_fatal: bool) -> c_int {
+    if pvm == verify_mode::VERIFY_NONE {
+        return openssl_sys::SSL_VERIFY_NONE;
+    }
+    let mut m = openssl_sys::SSL_VERIFY_PEER;
+    if missing_certificate_is_fatal {
+        m |= openssl_sys::SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+    }
+    m
+}
+
+/// Applies the settings to a context (qssl's own, or another library's).
+fn configure(
+    b: &mut SslContextBuilder,
+    s: &Settings,
+    psk: Option<Arc<dyn PskHandler>>,
+    server: bool,
+    now: i64,
+    owner: CtxOwner,
+) -> Result<(), Error> {
     let dtls = super::dtls::is_dtls_protocol(s.protocol);
     let (min, max) = if dtls {
         super::dtls::version_bounds(s.protocol)?
     } else {
         version_bounds(s.protocol)?
     };
-    let method = super::dtls::method(dtls, server);
-    let mut b =
-        SslContextBuilder::new(method).map_err(ctx_err("cannot create an OpenSSL context"))?;
 
     // §7.2 versions and options.
     b.set_min_proto_version(Some(min))
@@ -208,7 +317,7 @@ fn build(s: &Settings, server: bool, now: i64) -> Result<SslContext, Error> {
         .filter_map(|c| c.x509().map(|x| x.to_owned()))
         .collect();
     if s.allow_root_cert_on_demand_loading && cas.is_empty() {
-        crate::ossl::ctx_share_cert_store(&mut b, system_ca::system_ca().store());
+        crate::ossl::ctx_share_cert_store(b, system_ca::system_ca().store());
     } else {
         let mut store = X509StoreBuilder::new().map_err(ctx_err("cannot create a trust store"))?;
         for x in cas {
@@ -244,22 +353,9 @@ fn build(s: &Settings, server: bool, now: i64) -> Result<SslContext, Error> {
         }
     }
 
-    // §7.6 verification: the callback records errors; the decision is made
-    // after the handshake (or at once when the handshake must interrupt).
-    let mut vmode = if s.peer_verify_mode == verify_mode::VERIFY_NONE {
-        SslVerifyMode::NONE
-    } else {
-        SslVerifyMode::PEER
-    };
-    if s.peer_verify_mode != verify_mode::VERIFY_NONE && s.missing_certificate_is_fatal {
-        vmode |= SslVerifyMode::FAIL_IF_NO_PEER_CERT;
-    }
-    b.set_verify_callback(vmode, callbacks::verify_callback);
-
     // §7.7 remaining settings.
-    if !server {
+    if !server && owner != CtxOwner::Foreign {
         b.set_session_cache_mode(SslSessionCacheMode::CLIENT | SslSessionCacheMode::NO_INTERNAL);
-        b.set_new_session_callback(callbacks::new_session_callback);
     }
     if s.peer_verify_depth != 0 {
         b.set_verify_depth(s.peer_verify_depth as u32);
@@ -278,7 +374,7 @@ fn build(s: &Settings, server: bool, now: i64) -> Result<SslContext, Error> {
         }
         let hint = CString::new(s.psk_identity_hint.as_slice().to_vec())
             .map_err(|_| Error::invalid("the PSK identity hint contains a NUL byte"))?;
-        callbacks::set_psk_identity_hint(&mut b, &hint)?;
+        callbacks::set_psk_identity_hint(b, &hint)?;
         // A session-id context lets TLS 1.3 PSK and resumption work (Qt never sets one).
         b.set_session_id_context(b"qssl")
             .map_err(ctx_err("cannot set the session id context"))?;
@@ -300,37 +396,41 @@ fn build(s: &Settings, server: bool, now: i64) -> Result<SslContext, Error> {
 
     // §11 ALPN.
     let wire = alpn_wire(s);
-    if !wire.is_empty() {
-        if server {
-            callbacks::set_alpn_select(&mut b, wire);
-        } else {
-            b.set_alpn_protos(&wire)
-                .map_err(ctx_err("cannot set the ALPN protocols"))?;
-        }
+    if !wire.is_empty() && !server {
+        b.set_alpn_protos(&wire)
+            .map_err(ctx_err("cannot set the ALPN protocols"))?;
     }
 
     // OCSP stapling: a client feature (Qt reports an error on servers but
     // then completes the handshake; qssl refuses cleanly before any I/O).
-    if s.ocsp_stapling_enabled {
-        if server {
-            return Err(Error::Unsupported(
-                "OCSP stapling is supported on clients only (servers cannot staple responses)"
-                    .into(),
-            ));
-        }
-        callbacks::set_ocsp_client(&mut b)?;
+    if s.ocsp_stapling_enabled && server {
+        return Err(Error::Unsupported(
+            "OCSP stapling is supported on clients only (servers cannot staple responses)".into(),
+        ));
     }
 
-    callbacks::set_info_callback(&mut b);
+    // §7.6 verification and every callback, through qssl's ex_data: the
+    // verify callback records errors for qssl's connections (the decision is
+    // made after the handshake, or at once when the handshake must
+    // interrupt) and decides inside the handshake for other code's SSLs.
+    let verifying = s.peer_verify_mode == verify_mode::VERIFY_PEER
+        || (s.peer_verify_mode == verify_mode::AUTO_VERIFY_PEER && !server);
+    let data = CtxData {
+        server,
+        verifying,
+        psk_handler: psk,
+        psk_hint: s.psk_identity_hint.clone(),
+        alpn_wire: if server { wire } else { Vec::new() },
+        ocsp: s.ocsp_stapling_enabled,
+    };
+    callbacks::install_ctx(b, data, ctx_verify_mode(s, server), owner)?;
     if dtls {
-        super::dtls::configure_context(&mut b, server);
+        super::dtls::configure_context(b, server);
     }
 
     // §7.9 backend configuration, applied last.
-    apply_backend_config(&mut b, s, server)?;
-    // Beyond Qt (SNI, ticket keys, key log): attached to every context this
-    // builder makes, whatever its method, so DTLS contexts get them too.
-    super::server::attach(b.build(), s.server_extras.as_ref(), server)
+    apply_backend_config(b, s, server)?;
+    Ok(())
 }
 
 /// The ALPN wire list: entries of 1..=255 bytes, length-prefixed.

@@ -1015,7 +1015,17 @@ impl Dtls {
             ..ConnState::default()
         };
         self.shared = Arc::new(Mutex::new(state));
-        callbacks::attach(&mut ssl, self.shared.clone());
+        callbacks::attach(&mut ssl, self.shared.clone())
+            .map_err(|e| failure(dtls_error::TLS_INITIALIZATION_ERROR, e))?;
+        // qssl's verify mode on the SSL itself (the context's is the
+        // fail-closed one for SSLs other code makes).
+        callbacks::set_ssl_verify(
+            &mut ssl,
+            super::context::ssl_verify_mode(
+                self.config.peer_verify_mode(),
+                self.config.missing_certificate_is_fatal(),
+            ),
+        );
         if psk.is_some() {
             callbacks::install_psk(&mut ssl, server);
         }

@@ -69,37 +69,61 @@ fn served_index() -> Index<Ssl, SslConfiguration> {
     *I.get_or_init(|| Ssl::new_ex_index().expect("OpenSSL ex_data index"))
 }
 
-/// Attaches a configuration's extras to its freshly built context and
-/// installs the callbacks they need. Called once per context, before the
-/// context is shared.
+/// Attaches a configuration's extras to a context and installs the
+/// callbacks they need: once per context qssl builds, before it is shared,
+/// and when a configuration is applied to a context another library owns
+/// (`qssl_config_apply_to_openssl_context`), possibly again: extras attached
+/// by an earlier call are released, and the callbacks they installed are
+/// removed where the new extras do not need them.
 pub(crate) fn attach(
     ctx: SslContext,
     extras: Option<&Arc<ServerExtras>>,
     server: bool,
 ) -> Result<SslContext, Error> {
-    let Some(x) = extras else { return Ok(ctx) };
-    // SAFETY: the context was just built and nothing else holds it yet, so
-    // this is the only reference; the callbacks are plain functions.
+    let idx = extras_index().as_raw();
+    // SAFETY: the caller holds the only user of the context for the call
+    // (freshly built, or a foreign context the application does not use
+    // meanwhile); the callbacks are plain functions.
     unsafe {
+        let old = openssl_sys::SSL_CTX_get_ex_data(ctx.as_ptr(), idx);
+        let had = !old.is_null();
+        if had {
+            // Boxed as below (the `openssl` crate's index layout).
+            openssl_sys::SSL_CTX_set_ex_data(ctx.as_ptr(), idx, std::ptr::null_mut());
+            drop(Box::from_raw(old.cast::<Arc<ServerExtras>>()));
+        }
+        let Some(x) = extras else {
+            if had {
+                openssl_sys::SSL_CTX_set_tlsext_servername_callback__fixed_rust(ctx.as_ptr(), None);
+                SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx.as_ptr(), None);
+                openssl_sys::SSL_CTX_set_keylog_callback(ctx.as_ptr(), None);
+            }
+            return Ok(ctx);
+        };
         // The same boxed layout the `openssl` crate's index frees.
         let boxed = Box::into_raw(Box::new(x.clone())).cast::<c_void>();
-        openssl_sys::SSL_CTX_set_ex_data(ctx.as_ptr(), extras_index().as_raw(), boxed);
+        openssl_sys::SSL_CTX_set_ex_data(ctx.as_ptr(), idx, boxed);
         if server && x.has_sni() {
             openssl_sys::SSL_CTX_set_tlsext_servername_callback__fixed_rust(
                 ctx.as_ptr(),
                 Some(servername_cb),
             );
+        } else if had {
+            openssl_sys::SSL_CTX_set_tlsext_servername_callback__fixed_rust(ctx.as_ptr(), None);
         }
-        if server
-            && x.ticket_keys.is_some()
-            && SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx.as_ptr(), Some(ticket_key_cb)) != 1
-        {
-            return Err(Error::invalid(
-                "OpenSSL refused the session ticket key callback",
-            ));
+        if server && x.ticket_keys.is_some() {
+            if SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx.as_ptr(), Some(ticket_key_cb)) != 1 {
+                return Err(Error::invalid(
+                    "OpenSSL refused the session ticket key callback",
+                ));
+            }
+        } else if had {
+            SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx.as_ptr(), None);
         }
         if x.keylog.is_some() {
             openssl_sys::SSL_CTX_set_keylog_callback(ctx.as_ptr(), Some(keylog_cb));
+        } else if had {
+            openssl_sys::SSL_CTX_set_keylog_callback(ctx.as_ptr(), None);
         }
     }
     Ok(ctx)
@@ -210,7 +234,17 @@ fn switch_context(
         }
         // The verification settings were copied from the listening context
         // when the SSL was made; the chosen configuration's apply.
-        let mode = openssl_sys::SSL_CTX_get_verify_mode(ctx.as_ptr());
+        // A qssl connection takes Qt's mode for the chosen configuration (it
+        // decides after the handshake); an SSL other code made keeps the
+        // context's fail-closed mode.
+        let mode = if super::callbacks::is_qssl_connection(ssl) {
+            super::context::ssl_verify_mode(
+                cfg.peer_verify_mode(),
+                cfg.missing_certificate_is_fatal(),
+            )
+        } else {
+            openssl_sys::SSL_CTX_get_verify_mode(ctx.as_ptr())
+        };
         let cb = SSL_CTX_get_verify_callback(ctx.as_ptr());
         openssl_sys::SSL_set_verify(ssl.as_ptr(), mode, cb);
         SSL_set_verify_depth(ssl.as_ptr(), SSL_CTX_get_verify_depth(ctx.as_ptr()));
@@ -275,11 +309,13 @@ unsafe extern "C" fn ticket_key_cb(
         }
         // SAFETY: the live SSL of the handshake.
         let ssl = unsafe { SslRef::from_ptr(ssl) };
+        // No keys (should not happen: the callback is installed with them):
+        // no ticket issued, none accepted, never a failure.
         let Some(x) = extras_of(origin_ctx(ssl)) else {
-            return -1;
+            return 0;
         };
         let Some(keys) = x.ticket_keys.as_deref() else {
-            return -1;
+            return 0;
         };
         // SAFETY: OpenSSL passes a 16-byte key name buffer.
         let name = unsafe { std::slice::from_raw_parts_mut(key_name, 16) };

@@ -809,19 +809,29 @@ unsafe fn alert_out(a: Option<(i32, i32)>, level: *mut i32, kind: *mut i32) -> R
 
 // ---- bridges for code that drives OpenSSL itself ---------------------------------
 
-/// Gives the OpenSSL `SSL_CTX*` that qssl builds from `cfg` for `mode` (built
-/// once per configuration and shared), with a reference taken for the caller:
-/// release it with OpenSSL's SSL_CTX_free(). Lets Boost.Asio, libcurl
-/// (CURLOPT_SSL_CTX_FUNCTION's peer) or libevent use a qssl configuration.
-/// Its verify callback fails closed on SSLs that qssl did not create; the
-/// host name is not checked unless you set it (SSL_set1_host). The pointer is
-/// typed `void *` so this header needs no OpenSSL header. Errors: as
-/// qssl_conn_new_memory().
+/// Gives a new OpenSSL `SSL_CTX*` built from `cfg` for `mode`, owned by the
+/// caller (release it with OpenSSL's SSL_CTX_free()) and used by no qssl
+/// connection: nothing the caller does to it (SSL_CTX_set_verify(),
+/// another store, ...) changes qssl's own connections. Lets Boost.Asio,
+/// libcurl or libevent drive handshakes with a qssl configuration.
+///
+/// Every callback on it works on any `SSL` made with SSL_new(): verify,
+/// PSK (TLS 1.2 and 1.3, the configuration's callback and user data), ALPN
+/// selection, OCSP. On such an `SSL` the verdict is made inside the
+/// handshake and fails closed when the configuration verifies the peer: an
+/// untrusted or invalid chain, a host name that does not match (the name
+/// given with SSL_set1_host(), else the SNI name set with
+/// SSL_set_tlsext_host_name(); a client with neither is refused), a missing
+/// client certificate (servers with VerifyPeer), a bad stapled OCSP
+/// response (clients with OCSP stapling) all abort the handshake. Qt's
+/// ignore-errors semantics need a qssl connection. Each call builds a new
+/// context. The pointer is typed `void *` so this header needs no OpenSSL
+/// header.
 /// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `out_ssl_ctx`),
 /// QSSL_STATUS_INVALID_ARGUMENT (unknown `mode`, or settings OpenSSL refuses
 /// when the context is built), QSSL_STATUS_UNSUPPORTED (OCSP stapling on a
 /// server).
-/// Qt: none.
+/// Qt: none (beyond Qt).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_openssl_context(
     cfg: *const qssl_config_t,
@@ -834,13 +844,51 @@ pub unsafe extern "C" fn qssl_config_openssl_context(
         // SAFETY: NULL or a live configuration.
         let c = unsafe { borrow(cfg, "cfg") }?;
         let server = mode_in(mode)? == Mode::Server;
-        let ctx = crate::engine::context::context_for(&c.0, server)?;
+        let ctx = crate::engine::context::fresh_context(&c.0, server)?;
         use foreign_types::ForeignType;
         let raw = ctx.as_ptr();
         std::mem::forget(ctx); // the caller owns this reference now
         // SAFETY: checked non-NULL above.
         unsafe { *out_ssl_ctx = raw.cast() };
         Ok(())
+    })
+}
+
+/// Applies `cfg` for `mode` to an OpenSSL `SSL_CTX*` that another library
+/// owns (libcurl's CURLOPT_SSL_CTX_FUNCTION hands one; Boost.Asio's
+/// `ssl::context::native_handle()` is one): protocol versions, options,
+/// ciphers, the trust store (the configuration's CA certificates, and the
+/// system's when it loads them on demand, replace the context's store),
+/// the local certificate, chain and key, peer verify mode and depth,
+/// Diffie-Hellman parameters, elliptic curves, the PSK callback and hint,
+/// ALPN, OCSP stapling and backend configuration commands, with the same
+/// callbacks and fail-closed verdicts as qssl_config_openssl_context().
+/// The context's session-cache and info callbacks are left alone. `ssl_ctx`
+/// is borrowed; `SSL`s already made from it keep the settings they copied.
+/// Apply it before the context makes its first `SSL`, and do not use the
+/// context from another thread meanwhile. Read Qt's session state back
+/// after the handshake with qssl_config_set_session_state_from_openssl().
+///
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg` or `ssl_ctx`),
+/// QSSL_STATUS_INVALID_ARGUMENT (unknown `mode`, or a setting OpenSSL
+/// refuses; the context may then be partly configured: free it rather than
+/// use it), QSSL_STATUS_UNSUPPORTED (OCSP stapling on a server).
+/// Qt: none (beyond Qt).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn qssl_config_apply_to_openssl_context(
+    cfg: *const qssl_config_t,
+    mode: qssl_ssl_mode_t,
+    ssl_ctx: *mut c_void,
+) -> qssl_status_t {
+    boundary::status("qssl_config_apply_to_openssl_context", || {
+        // SAFETY: NULL or a live configuration.
+        let c = unsafe { borrow(cfg, "cfg") }?;
+        let server = mode_in(mode)? == Mode::Server;
+        if ssl_ctx.is_null() {
+            return Err(Error::NullArgument("ssl_ctx"));
+        }
+        // SAFETY: the caller passes a live SSL_CTX it does not use meanwhile.
+        unsafe { crate::engine::context::apply_to_context(&c.0, server, ssl_ctx.cast()) }
     })
 }
 

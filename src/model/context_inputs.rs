@@ -49,9 +49,9 @@ struct Entry {
     valid_until: Option<i64>,
 }
 
-/// The contexts built from one set of [`Settings`]. Clones share them
-/// (built or still to be built): a configuration copied and then changed
-/// only in a setting outside [`Settings`] builds no context of its own.
+/// The contexts built from one set of [`Settings`]. Clones share them: a
+/// configuration copied and then changed only in a setting outside
+/// [`Settings`] builds no context of its own.
 #[derive(Default)]
 pub(crate) struct ContextCache {
     /// Allocated on first use, so a detach allocates nothing for it.
@@ -59,10 +59,16 @@ pub(crate) struct ContextCache {
 }
 
 impl Clone for ContextCache {
-    /// Shares the contexts, including those not built yet.
+    /// Shares the contexts once any is built (or being built). A copy of a
+    /// configuration that has built none builds its own: sharing a cache not
+    /// yet allocated would cost every copy an allocation or a `OnceLock`
+    /// initialisation (a third of a detach), for a case that is rare.
     fn clone(&self) -> Self {
         ContextCache {
-            slots: OnceLock::from(self.slots().clone()),
+            slots: match self.slots.get() {
+                Some(s) => OnceLock::from(s.clone()),
+                None => OnceLock::new(),
+            },
         }
     }
 }
