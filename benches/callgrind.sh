@@ -97,7 +97,8 @@ if [ -n "$xfer" ]; then
             ir_raw=$(awk '/^(summary|totals):/ { print $2; exit }' "$out/callgrind.out.xfer.$su.raw.$part")
             ir_qssl=$(awk '/^(summary|totals):/ { print $2; exit }' "$out/callgrind.out.xfer.$su.qssl.$part")
             awk -v s="$name" -v k="$size" -v r="$ir_raw" -v q="$ir_qssl" -v m="$mib" \
-                'BEGIN { printf "| %s | %d KiB | %\047d | %\047d | **%.4f** |\n", s, k, r / m, q / m, q / r }'
+                'function c(x,  s, o) { s = sprintf("%d", x); o = ""; while (length(s) > 3) { o = "," substr(s, length(s) - 2) o; s = substr(s, 1, length(s) - 3) }; return s o }
+                 BEGIN { printf "| %s | %d KiB | %s | %s | **%.4f** |\n", s, k, c(r / m), c(q / m), q / r }'
             part=$((part + 1))
         done
     done

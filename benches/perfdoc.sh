@@ -20,7 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 cd "$root"
 
-SECTIONS="handshake_rate handshake_instr xfer_rate xfer_instr scaling micro memory load"
+SECTIONS="handshake_instr handshake_rate xfer_instr xfer_rate costs scaling micro memory load"
 doc=docs/PERFORMANCE.md
 quick=""
 only=""
@@ -36,6 +36,14 @@ done
 [ -f "$doc" ] || { echo "perfdoc.sh: $doc not found" >&2; exit 2; }
 command -v valgrind >/dev/null || { echo "perfdoc.sh: valgrind is not installed" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "perfdoc.sh: python3 is not installed" >&2; exit 2; }
+
+# callgrind: pairs per handshake case, MiB per write size.
+CG_N=5
+CG_MIB=2
+[ -z "$quick" ] || { CG_N=2; CG_MIB=1; }
+
+commit=$(git rev-parse --short HEAD)
+git diff --quiet HEAD -- src benches include Cargo.toml Cargo.lock CMakeLists.txt 2>/dev/null || commit="$commit + uncommitted changes"
 
 t0=$(date +%s)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -86,10 +94,9 @@ EOF
 }
 
 section_handshake_instr() {
-    local n=10
-    [ -z "$quick" ] || n=2
+    local n=$CG_N
     local l0; l0=$(load_now)
-    "$B/callgrind.sh" -n "$n" --plain >"$tmp/hi.txt"
+    "$B/callgrind.sh" -n "$n" --plain --keep "$tmp/cg" >"$tmp/hi.txt"
     echo "$(cmdline ./$B/callgrind.sh -n $n --plain) (memory transport; load average before: $l0, after: $(load_now); instruction counts do not depend on the load)"
     echo
     python3 - "$tmp/hi.txt" <<'EOF'
@@ -120,12 +127,86 @@ section_xfer_rate() {
 
 section_xfer_instr() {
     if [ ! -x "$B/qssl-xfer" ]; then echo "(qssl-xfer not built)"; return; fi
-    local mib=4
-    [ -z "$quick" ] || mib=1
-    "$B/callgrind.sh" --xfer --mib "$mib" >"$tmp/xi.txt"
+    local mib=$CG_MIB
+    "$B/callgrind.sh" --xfer --mib "$mib" --keep "$tmp/cg" >"$tmp/xi.txt"
     echo "$(cmdline ./$B/callgrind.sh --xfer --mib $mib) (memory transport, one direction, after the handshake and a warm-up)"
     echo
-    cat "$tmp/xi.txt"
+    grep '^|' "$tmp/xi.txt"
+}
+
+section_costs() {
+    # Where qssl's remaining instructions go, per function (callgrind, inclusive).
+    local n=$CG_N mib=$CG_MIB
+    local cg="$tmp/cg"
+    # Reuse the outputs of the handshake_instr and xfer_instr sections.
+    [ -f "$cg/callgrind.out.d.qssl" ] || "$B/callgrind.sh" -n "$n" --keep "$cg" d >/dev/null
+    [ -f "$cg/callgrind.out.xfer.aes128.qssl.1" ] || "$B/callgrind.sh" --xfer --mib "$mib" --keep "$cg" >/dev/null
+    echo "From \`callgrind_annotate --inclusive=yes\` on the outputs of $(cmdline ./$B/callgrind.sh -n $n --keep DIR) (case d) and $(cmdline ./$B/callgrind.sh --xfer --mib $mib --keep DIR) (\`callgrind.out.xfer.aes128.*.1\`): instructions inside each function, callees included, per handshake pair (case d, TLS 1.2 PSK, the cheapest handshake) and per MiB sent in 1 KiB writes (AES-128-GCM, zero-copy memory transport against BIO pairs)."
+    echo
+    python3 - "$cg" "$n" "$mib" <<'EOF2'
+import re, subprocess, sys
+cg, n, mib = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+def costs(f):
+    out = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", f],
+                         capture_output=True, text=True).stdout
+    d = {}
+    for l in out.splitlines():
+        m = re.match(r"^\s*([\d,]+) \([^)]*\)\s+\*?\s*(\S.*?)(?: \[.*\])?$", l)
+        if m:
+            v = int(m.group(1).replace(",", ""))
+            fn = m.group(2).split(":", 1)[-1]
+            d[fn] = max(d.get(fn, 0), v)
+    return d
+def total(f):
+    for l in open(f):
+        if l.startswith("summary:") or l.startswith("totals:"):
+            return int(l.split()[1])
+    return 0
+def pick(d, *names):
+    return sum(d.get(x, 0) for x in names)
+rows_d = [
+    ("a connection made (`qssl_conn_new_memory` / `SSL_new` + 4 `BIO_new`)", ("qssl_conn_new_memory",), ("SSL_new", "BIO_new")),
+    ("a connection freed (`qssl_conn_free` / `SSL_free`)", ("qssl_conn_free",), ("SSL_free",)),
+    ("handshake steps (`qssl_conn_handshake` / `SSL_do_handshake`)", ("qssl_conn_handshake",), ("SSL_do_handshake",)),
+    ("… of which OpenSSL's `SSL_do_handshake`", ("SSL_do_handshake",), ()),
+    ("… of which state capture (`capture_state_lazy`)", ("qssl::engine::conn::capture_state_lazy",), ()),
+    ("moving bytes (`qssl_conn_take_output` + `qssl_conn_feed` / `BIO_read` + `BIO_write`)", ("qssl_conn_take_output", "qssl_conn_feed"), ("BIO_read", "BIO_write")),
+    ("the error-queue check (`ERR_peek_error`, also inside `SSL_get_error`)", ("ERR_peek_error",), ("ERR_peek_error",)),
+    ("the full clear (`ERR_clear_error`, OpenSSL's handshake state machine runs it on entry)", ("ERR_clear_error",), ("ERR_clear_error",)),
+    ("the Rust BIO (`openssl::ssl::bio::bread`, `bwrite`, `ctrl`, with their copies)", ("openssl::ssl::bio::bread", "openssl::ssl::bio::bwrite", "openssl::ssl::bio::ctrl"), ()),
+]
+q, r = costs(f"{cg}/callgrind.out.d.qssl"), costs(f"{cg}/callgrind.out.d.raw")
+tq, tr = total(f"{cg}/callgrind.out.d.qssl"), total(f"{cg}/callgrind.out.d.raw")
+print(f"**Case d, per handshake pair**: qssl {tq // n:,}, raw {tr // n:,}, difference {(tq - tr) // n:+,} instructions.")
+print()
+print("| where | qssl | raw OpenSSL |")
+print("|---|---:|---:|")
+for label, qn, rn in rows_d:
+    qv, rv = pick(q, *qn) // n, pick(r, *rn) // n if rn else None
+    print(f"| {label} | {qv:,} | {'' if rv is None else f'{rv:,}'} |")
+print()
+rows_x = [
+    ("writes (`qssl_conn_write` / `SSL_write`)", ("qssl_conn_write",), ("SSL_write",)),
+    ("… of which OpenSSL's `SSL_write_ex`", ("SSL_write_ex",), ()),
+    ("reads (`qssl_conn_read` / `SSL_read`)", ("qssl_conn_read",), ("SSL_read",)),
+    ("… of which OpenSSL's `SSL_read_ex`", ("SSL_read_ex",), ()),
+    ("lending and taking back (`qssl_conn_peek_output`, `_input_space`, `_commit_input`, `_consume_output` / `BIO_nread0`, `BIO_nwrite0`, `BIO_nread`, `BIO_nwrite`; the bench's memcpy not included)",
+     ("qssl_conn_peek_output", "qssl_conn_input_space", "qssl_conn_commit_input", "qssl_conn_consume_output"),
+     ("BIO_nread0", "BIO_nwrite0", "BIO_nread", "BIO_nwrite")),
+    ("the error-queue check (`ERR_peek_error`)", ("ERR_peek_error",), ("ERR_peek_error",)),
+    ("the Rust BIO (`openssl::ssl::bio::bread`, `bwrite`, `ctrl`, with their copies; a BIO pair copies inside `SSL_read`/`SSL_write`)", ("openssl::ssl::bio::bread", "openssl::ssl::bio::bwrite", "openssl::ssl::bio::ctrl"), ()),
+]
+fq, fr = f"{cg}/callgrind.out.xfer.aes128.qssl.1", f"{cg}/callgrind.out.xfer.aes128.raw.1"
+q, r = costs(fq), costs(fr)
+tq, tr = total(fq), total(fr)
+print(f"**1 KiB writes, AES-128-GCM, per MiB**: qssl {tq // mib:,}, raw {tr // mib:,}, difference {(tq - tr) // mib:+,} instructions ({(tq - tr) / mib / 1024:+.0f} per 1 KiB write).")
+print()
+print("| where | qssl | raw OpenSSL |")
+print("|---|---:|---:|")
+for label, qn, rn in rows_x:
+    qv, rv = pick(q, *qn) // mib, pick(r, *rn) // mib if rn else None
+    print(f"| {label} | {qv:,} | {'' if rv is None else f'{rv:,}'} |")
+EOF2
 }
 
 section_scaling() {
@@ -143,8 +224,11 @@ section_micro() {
     [ -z "$quick" ] || runs=3
     local l0; l0=$(load_now)
     "$B/qssl-micro" --runs "$runs" >"$tmp/mi.txt" 2>/dev/null
-    "$B/callgrind.sh" --micro >"$tmp/mc.txt"
-    echo "$(cmdline ./$B/qssl-micro --runs $runs) and $(cmdline ./$B/callgrind.sh --micro), load average before: $l0, after: $(load_now)"
+    # Instructions per operation only with PERFDOC_MICRO_INSTR=1: each of the
+    # nine callgrind runs loads the system CA store under valgrind (minutes).
+    : >"$tmp/mc.txt"
+    [ -z "${PERFDOC_MICRO_INSTR:-}" ] || "$B/callgrind.sh" --micro >"$tmp/mc.txt"
+    echo "$(cmdline ./$B/qssl-micro --runs $runs)${PERFDOC_MICRO_INSTR:+ and $(cmdline ./$B/callgrind.sh --micro)}, load average before: $l0, after: $(load_now)"
     echo
     python3 - "$tmp/mi.txt" "$tmp/mc.txt" <<'EOF'
 import re, sys
@@ -173,8 +257,8 @@ EOF
 }
 
 section_memory() {
-    local n=5000
-    [ -z "$quick" ] || n=500
+    local n=2000
+    [ -z "$quick" ] || n=300
     echo "$(cmdline ./$B/qssl-bench --memory $n --case C) (connected clients kept, servers freed, memory transport)"
     echo
     echo "| case | raw RSS / heap per connection | qssl RSS / heap per connection | qssl − raw (RSS / heap) | target |"
@@ -215,16 +299,19 @@ for s in $SECTIONS; do
     if [ -n "$only" ] && ! printf ' %s ' $only | grep -q " $s "; then continue; fi
     echo "perfdoc.sh: $s..." >&2
     "section_$s" >"$tmp/$s.md"
+    # Each block says where it came from (a partial run keeps older blocks).
+    printf '\n_Generated at commit `%s` on %s._\n' "$commit" "$(date -u '+%Y-%m-%d %H:%M UTC')" >>"$tmp/$s.md"
 done
-
-commit=$(git rev-parse --short HEAD)
-git diff --quiet HEAD -- src benches include Cargo.toml Cargo.lock CMakeLists.txt 2>/dev/null || commit="$commit + uncommitted changes"
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 mhz=$(awk -F': ' '/^cpu MHz/ { printf "%.0f MHz", $2; exit }' /proc/cpuinfo)
 ossl=$(openssl version 2>/dev/null || echo "OpenSSL (version unknown)")
 secs=$(( $(date +%s) - t0 ))
 {
-    echo "Generated by \`bash benches/perfdoc.sh${quick:+ --quick}\` on $(date -u '+%Y-%m-%d %H:%M UTC') in ${secs} s${quick:+ (**quick run: few rounds, rough figures**)}."
+    if [ -n "$only" ]; then
+        echo "Last run: \`bash benches/perfdoc.sh${quick:+ --quick} --only$only\` on $(date -u '+%Y-%m-%d %H:%M UTC') in ${secs} s (a partial run: each block below names the commit it was generated at)${quick:+ (**quick run: few rounds, rough figures**)}."
+    else
+        echo "Generated by \`bash benches/perfdoc.sh${quick:+ --quick}\` on $(date -u '+%Y-%m-%d %H:%M UTC') in ${secs} s${quick:+ (**quick run: few rounds, rough figures**)}."
+    fi
     echo
     echo "| | |"
     echo "|---|---|"

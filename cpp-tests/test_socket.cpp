@@ -339,6 +339,20 @@ TEST_CASE(psk_callback_that_throws) {
         CHECK(server.errorString().find("exception of unknown type") != std::string::npos);
     }
     {
+        // A callback set on the configuration that throws.
+        SslConfiguration throwing = pskConfiguration();
+        throwing.onPreSharedKeyAuthenticationRequired([](SslPreSharedKeyAuthenticator *) {
+            throw std::logic_error("configuration callback failed");
+        });
+        SslSocket server, client;
+        server.setSslConfiguration(pskConfiguration());
+        server.onPreSharedKeyAuthenticationRequired([](SslPreSharedKeyAuthenticator *auth) { auth->setPreSharedKey(kKey); });
+        client.setSslConfiguration(throwing);
+        handshake(client, server);
+        CHECK(!client.isEncrypted());
+        CHECK(client.errorString().find("threw an exception: configuration callback failed") != std::string::npos);
+    }
+    {
         // The same socket type works again afterwards on this thread: the
         // exception text does not leak into the next failure.
         SslSocket server, client;

@@ -3414,7 +3414,9 @@ qssl_status_t qssl_config_set_session_state_from_openssl(qssl_config_t *cfg,
  * exactly once with `user_data` when the last holder of the registration
  * lets go or it is replaced (also when this call fails). `callback` NULL
  * removes the registration. Not part of qssl_config_equal(); client
- * configurations ignore it. Beyond Qt.
+ * configurations ignore it.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
+ * Beyond Qt.
  */
 qssl_status_t qssl_config_set_sni_callback(qssl_config_t *cfg,
                                            qssl_sni_callback_t callback,
@@ -3442,6 +3444,7 @@ qssl_status_t qssl_config_add_sni_entry(qssl_config_t *cfg,
 
 /**
  * Removes every entry of the server name table (and its strict setting).
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
  * Beyond Qt.
  */
 qssl_status_t qssl_config_clear_sni_entries(qssl_config_t *cfg);
@@ -3451,7 +3454,9 @@ qssl_status_t qssl_config_clear_sni_entries(qssl_config_t *cfg);
  * server name table matches (and no `*` entry) is refused with the
  * `unrecognized_name` alert instead of being served by the listening
  * configuration; so is a client that sends no name, unless there is a `*`
- * entry. Default: false. Beyond Qt.
+ * entry. Default: false.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
+ * Beyond Qt.
  */
 qssl_status_t qssl_config_set_sni_strict(qssl_config_t *cfg, bool strict);
 
@@ -3501,6 +3506,7 @@ qssl_status_t qssl_config_set_session_ticket_keys_from_file(qssl_config_t *cfg, 
  * if not NULL, is called exactly once with `user_data` when the last
  * holder of the registration lets go or it is replaced (also when this
  * call fails). `callback` NULL removes it. Not part of qssl_config_equal().
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
  * Beyond Qt.
  */
 qssl_status_t qssl_config_set_keylog_callback(qssl_config_t *cfg,
@@ -4204,8 +4210,9 @@ bool qssl_conn_alert_received(const qssl_conn_t *conn,
  * (qssl_config_set_sni_callback(), qssl_config_add_sni_entry()), otherwise
  * the one the connection was made from. Compare it with
  * qssl_config_equal(). Valid from the end of the client hello; the
- * session state (qssl_conn_ssl_configuration()) is built on it. Errors:
- * NULL arguments. Beyond Qt.
+ * session state (qssl_conn_ssl_configuration()) is built on it.
+ * Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `conn` or `out`).
+ * Beyond Qt.
  */
 qssl_status_t qssl_conn_serving_configuration(const qssl_conn_t *conn, qssl_config_t **out);
 

@@ -66,6 +66,26 @@ pub(crate) fn ssl_ciphers(ssl: &openssl::ssl::SslRef) -> Vec<&openssl::ssl::SslC
     stack.iter().collect()
 }
 
+/// The TLS 1.3 suites an `SSL` object would offer (`SSL_get_ciphers`), in
+/// order, without collecting the list: a TLS 1.3 suite's IANA id is 0x13xx,
+/// read from the cipher object (no name or version string per suite).
+pub(crate) fn ssl_tls13_ciphers(
+    ssl: &openssl::ssl::SslRef,
+) -> impl Iterator<Item = &openssl::ssl::SslCipherRef> {
+    use foreign_types::ForeignTypeRef;
+    // SAFETY: `ssl` is a live SSL; SSL_get_ciphers returns a stack owned by
+    // the SSL (or its context), valid while `ssl` is borrowed.
+    let ptr = unsafe { SSL_get_ciphers(ssl.as_ptr()) };
+    let stack = (!ptr.is_null()).then(|| {
+        // SAFETY: non-NULL stack owned by `ssl`, borrowed for its lifetime.
+        unsafe { openssl::stack::StackRef::<openssl::ssl::SslCipher>::from_ptr(ptr) }
+    });
+    stack
+        .into_iter()
+        .flat_map(|s| s.iter())
+        .filter(|c| c.protocol_id()[0] == 0x13)
+}
+
 // ---------------------------------------------------------------------------
 // Elliptic curves and DH parameters (QSslEllipticCurve,
 // QSslDiffieHellmanParameters): object-name lookups, OpenSSL's built-in curve
@@ -785,13 +805,24 @@ pub(crate) fn error_stack() -> openssl::error::ErrorStack {
     const ERR_SYSTEM_FLAG: c_ulong = 0x8000_0000;
     const ERR_LIB_SYS: c_int = 2;
 
+    // OpenSSL 3 keeps a private copy of each entry's file and function
+    // names in its queue slot and frees it when the slot is reused, which
+    // the re-raise below does once more than half of the 16 slots were in
+    // use. The ring's order makes it free only entries already re-raised,
+    // but the names are copied here, like the text, so that nothing rests
+    // on that order.
     struct Entry {
         code: c_ulong,
-        file: *const c_char,
+        file: Option<CString>,
         line: c_int,
-        func: *const c_char,
+        func: Option<CString>,
         text: Option<CString>,
     }
+    // SAFETY (callers): `p` is NULL or a NUL-terminated string valid now.
+    let copy = |p: *const c_char| -> Option<CString> {
+        // SAFETY: see above; copied at once.
+        (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_owned())
+    };
     let mut entries = Vec::new();
     loop {
         let (mut file, mut line, mut func, mut data, mut flags) =
@@ -812,9 +843,9 @@ pub(crate) fn error_stack() -> openssl::error::ErrorStack {
         };
         entries.push(Entry {
             code,
-            file,
+            file: copy(file),
             line,
-            func,
+            func: copy(func),
             text,
         });
     }
@@ -827,11 +858,12 @@ pub(crate) fn error_stack() -> openssl::error::ErrorStack {
                 (e.code & 0x7f_ffff) as c_int,
             )
         };
-        // SAFETY: file and func are OpenSSL's static location strings (or
-        // NULL), still valid; the format takes exactly one C string.
+        let as_ptr = |c: &Option<CString>| c.as_ref().map_or(std::ptr::null(), |c| c.as_ptr());
+        // SAFETY: file and func are our own copies (or NULL), which OpenSSL
+        // copies again; the format takes exactly one C string.
         unsafe {
             ERR_new();
-            ERR_set_debug(e.file, e.line, e.func);
+            ERR_set_debug(as_ptr(&e.file), e.line, as_ptr(&e.func));
             match &e.text {
                 Some(t) => ERR_set_error(lib, reason, c"%s".as_ptr(), t.as_ptr()),
                 None => ERR_set_error(lib, reason, std::ptr::null()),
@@ -876,4 +908,49 @@ pub(crate) fn init_ssl() -> bool {
     let ok = unsafe { openssl_sys::OPENSSL_init_ssl(0, std::ptr::null()) } == 1;
     clear_error_queue();
     ok
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::{CString, c_char, c_int};
+
+    unsafe extern "C" {
+        fn ERR_new();
+        fn ERR_set_debug(file: *const c_char, line: c_int, func: *const c_char);
+        fn ERR_set_error(lib: c_int, reason: c_int, fmt: *const c_char, ...);
+    }
+
+    /// A full queue (15 of OpenSSL's 16 slots): the re-raise in
+    /// `error_stack` reuses popped slots, whose location strings OpenSSL
+    /// frees; every entry must still come back with its own file, line,
+    /// function and text.
+    #[test]
+    fn error_stack_keeps_locations_of_a_long_queue() {
+        super::clear_error_queue();
+        let n = 15;
+        for i in 0..n {
+            // Heap strings, as a provider's would be, freed before the read.
+            let file = CString::new(format!("file-{i}.c")).unwrap();
+            let func = CString::new(format!("func_{i}")).unwrap();
+            let text = CString::new(format!("text {i}")).unwrap();
+            // SAFETY: valid C strings for the duration of the calls, which
+            // copy them; the format takes one C string.
+            unsafe {
+                ERR_new();
+                ERR_set_debug(file.as_ptr(), 100 + i, func.as_ptr());
+                ERR_set_error(20, 100 + i, c"%s".as_ptr(), text.as_ptr());
+            }
+        }
+        let stack = super::error_stack();
+        let errors = stack.errors();
+        assert_eq!(errors.len(), n as usize);
+        for (i, e) in errors.iter().enumerate() {
+            assert_eq!(e.file(), format!("file-{i}.c"));
+            assert_eq!(e.line(), 100 + i as u32);
+            assert_eq!(e.function(), Some(format!("func_{i}").as_str()));
+            assert_eq!(e.data(), Some(format!("text {i}").as_str()));
+        }
+        // SAFETY: a plain accessor.
+        assert_eq!(unsafe { openssl_sys::ERR_get_error() }, 0);
+    }
 }

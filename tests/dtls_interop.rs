@@ -475,11 +475,13 @@ fn gnutls_server_psk() {
         let (mut peer, port) = gnutls_serv(&[
             "--pskpasswd".into(),
             passwd.clone(),
+            "--pskhint".into(),
+            "gnutls-hint".into(),
             "--priority".into(),
             format!("{GNUTLS_DTLS12}:{prio}"),
         ]);
         let sock = udp();
-        let (cfg, _) = psk_client_cfg(cipher, PSK_KEY);
+        let (cfg, h) = psk_client_cfg(cipher, PSK_KEY);
         let mut d = client(&cfg, port, "");
         d.do_handshake(Io::Fd(sock.as_raw_fd()), &[]).unwrap();
         assert!(
@@ -488,6 +490,7 @@ fn gnutls_server_psk() {
             peer.output()
         );
         assert_eq!(d.session_cipher().name(), cipher);
+        assert_eq!(h.calls()[0].hint.as_slice(), b"gnutls-hint");
         echo(&mut d, &sock, &format!("psk echo {cipher}"));
         drop(peer);
     }

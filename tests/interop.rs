@@ -530,6 +530,52 @@ fn openssl_resumption_qssl_client() {
     }
 }
 
+/// A client certificate a qssl server refused does not come back by
+/// resumption: `openssl s_client` with an untrusted certificate keeps the
+/// TLS 1.3 ticket the server issued before refusing, then offers it; the
+/// resumed handshake reports the stored verification error and is refused.
+#[test]
+fn openssl_client_refused_certificate_cannot_resume() {
+    if missing_tools(&["openssl"]) {
+        return;
+    }
+    let dir = TempDir::new("refused-resume");
+    let sess = dir.join("session.pem").to_string_lossy().into_owned();
+    let mut sc = server_config();
+    sc.set_ca_certificates(Arc::from(vec![cert("ca.pem")]));
+    sc.set_peer_verify_mode(verify_mode::VERIFY_PEER);
+    let client_args = |extra: &[&str]| {
+        let mut a = verifying_client_args();
+        a.push("-cert".into());
+        a.push(fixture_path("selfsigned.pem"));
+        a.push("-key".into());
+        a.push(fixture_path("selfsigned-key.pem"));
+        a.extend(args(extra));
+        a
+    };
+
+    let (mut peer, tcp) = s_client(&client_args(&["-sess_out", &sess]));
+    let (t, r) = server_over(&sc, tcp);
+    assert!(matches!(r, Err(Error::Verification(_))), "{r:?}");
+    drop(t);
+    peer.close_stdin();
+    peer.wait_exit(EXIT);
+    assert!(
+        exists(std::path::Path::new(&sess)),
+        "s_client saved no session: {}",
+        peer.output()
+    );
+
+    let (peer, tcp) = s_client(&client_args(&["-sess_in", &sess]));
+    let (t, r) = server_over(&sc, tcp);
+    assert!(t.conn.session_resumed(), "not resumed: {}", peer.output());
+    assert!(
+        matches!(r, Err(Error::Verification(_))),
+        "a resumed handshake accepted the refused certificate: {r:?}"
+    );
+    assert!(!t.conn.ssl_errors().is_empty());
+}
+
 #[test]
 fn openssl_resumption_qssl_server() {
     if missing_tools(&["openssl"]) {

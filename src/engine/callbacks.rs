@@ -772,25 +772,16 @@ fn tls13_cipher_for(
     ssl: &SslRef,
     md: *const openssl_sys::EVP_MD,
 ) -> *const openssl_sys::SSL_CIPHER {
-    let tls13: Vec<_> = ossl::ssl_ciphers(ssl)
-        .into_iter()
-        .filter(|c| c.version() == "TLSv1.3")
-        .collect();
     if !md.is_null() {
-        for c in &tls13 {
+        return ossl::ssl_tls13_ciphers(ssl)
             // SAFETY: c is a live SSL_CIPHER owned by the SSL's list.
-            let digest = unsafe { ossl::SSL_CIPHER_get_handshake_digest(c.as_ptr()) };
-            if digest == md {
-                return c.as_ptr();
-            }
-        }
-        return std::ptr::null();
+            .find(|c| unsafe { ossl::SSL_CIPHER_get_handshake_digest(c.as_ptr()) } == md)
+            .map_or(std::ptr::null(), |c| c.as_ptr());
     }
     // TLS 1.3 suite names end with their hash.
-    tls13
-        .iter()
+    ossl::ssl_tls13_ciphers(ssl)
         .find(|c| c.name().ends_with("_SHA256"))
-        .or_else(|| tls13.first())
+        .or_else(|| ossl::ssl_tls13_ciphers(ssl).next())
         .map_or(std::ptr::null(), |c| c.as_ptr())
 }
 

@@ -107,7 +107,13 @@ impl ByteQueue {
         if self.buf.len() < need {
             // A fresh zeroed buffer (calloc) and one copy of the live bytes:
             // `Vec::resize` would zero the growth a byte at a time.
-            let grown = need.max(self.buf.len() * 2).max(512);
+            // The first allocation is exact (a connection kept alive after a
+            // small handshake holds no slack); later ones double.
+            let grown = if self.buf.is_empty() {
+                need
+            } else {
+                need.max(self.buf.len() * 2)
+            };
             let mut fresh = vec![0u8; grown];
             let live = self.end - self.start;
             fresh[..live].copy_from_slice(&self.buf[self.start..self.end]);

@@ -123,7 +123,9 @@ unsafe fn cfg_for_registration<'a>(
 /// exactly once with `user_data` when the last holder of the registration
 /// lets go or it is replaced (also when this call fails). `callback` NULL
 /// removes the registration. Not part of qssl_config_equal(); client
-/// configurations ignore it. Beyond Qt.
+/// configurations ignore it.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
+/// Beyond Qt.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_sni_callback(
     cfg: *mut qssl_config_t,
@@ -184,6 +186,7 @@ pub unsafe extern "C" fn qssl_config_add_sni_entry(
 }
 
 /// Removes every entry of the server name table (and its strict setting).
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
 /// Beyond Qt.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_clear_sni_entries(cfg: *mut qssl_config_t) -> qssl_status_t {
@@ -201,7 +204,9 @@ pub unsafe extern "C" fn qssl_config_clear_sni_entries(cfg: *mut qssl_config_t) 
 /// server name table matches (and no `*` entry) is refused with the
 /// `unrecognized_name` alert instead of being served by the listening
 /// configuration; so is a client that sends no name, unless there is a `*`
-/// entry. Default: false. Beyond Qt.
+/// entry. Default: false.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
+/// Beyond Qt.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_sni_strict(
     cfg: *mut qssl_config_t,
@@ -296,6 +301,7 @@ pub unsafe extern "C" fn qssl_config_set_session_ticket_keys_from_file(
 /// if not NULL, is called exactly once with `user_data` when the last
 /// holder of the registration lets go or it is replaced (also when this
 /// call fails). `callback` NULL removes it. Not part of qssl_config_equal().
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `cfg`).
 /// Beyond Qt.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_set_keylog_callback(
@@ -323,8 +329,9 @@ pub unsafe extern "C" fn qssl_config_set_keylog_callback(
 /// (qssl_config_set_sni_callback(), qssl_config_add_sni_entry()), otherwise
 /// the one the connection was made from. Compare it with
 /// qssl_config_equal(). Valid from the end of the client hello; the
-/// session state (qssl_conn_ssl_configuration()) is built on it. Errors:
-/// NULL arguments. Beyond Qt.
+/// session state (qssl_conn_ssl_configuration()) is built on it.
+/// Errors: QSSL_STATUS_NULL_ARGUMENT (NULL `conn` or `out`).
+/// Beyond Qt.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_serving_configuration(
     conn: *const qssl_conn_t,
