@@ -53,6 +53,27 @@ def json_lines(text):
     return out
 
 
+
+class _Tracked(subprocess.Popen):
+    """Every process a case starts, so that main() can end those a failing
+    case left behind (a server waiting for a client never exits)."""
+
+    live = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _Tracked.live.append(self)
+
+
+subprocess.Popen = _Tracked
+
+
+def end_leftovers():
+    for proc in _Tracked.live:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
 class Server:
     """qssl-tool server on a free port (PORT 0; the tool prints the port)."""
 
@@ -584,6 +605,8 @@ def main():
     except Failure as e:
         print(f"FAIL {case}: {e}")
         return 1
+    finally:
+        end_leftovers()
     print(f"ok {case}")
     return 0
 
