@@ -73,6 +73,22 @@ pub(crate) unsafe fn bytes_out(
     cap: usize,
     out_len: *mut usize,
 ) -> Result<(), Error> {
+    // SAFETY: the caller's guarantee, passed on.
+    unsafe { slice_out(src, buf, cap, out_len) }
+}
+
+/// [`bytes_out`] for any plain value type: `cap` and `*out_len` count values.
+/// The values are copied bytewise, so `buf` need not be aligned for `T`.
+///
+/// # Safety
+/// `out_len` must be NULL or valid for writes; `buf` must be NULL or valid for
+/// writes of `cap` values.
+pub(crate) unsafe fn slice_out<T: Copy>(
+    src: &[T],
+    buf: *mut T,
+    cap: usize,
+    out_len: *mut usize,
+) -> Result<(), Error> {
     if out_len.is_null() {
         return Err(Error::NullArgument("out_len"));
     }
@@ -90,9 +106,15 @@ pub(crate) unsafe fn bytes_out(
     if buf.is_null() {
         return Err(Error::NullArgument("buf"));
     }
-    // SAFETY: buf is valid for cap >= src.len() bytes and cannot overlap a
-    // Rust-owned slice.
-    unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), buf, src.len()) };
+    // SAFETY: buf is valid for cap >= src.len() values and cannot overlap a
+    // Rust-owned slice; a bytewise copy needs no alignment.
+    unsafe {
+        std::ptr::copy_nonoverlapping(
+            src.as_ptr().cast::<u8>(),
+            buf.cast::<u8>(),
+            std::mem::size_of_val(src),
+        )
+    };
     Ok(())
 }
 

@@ -12,7 +12,7 @@
 use std::ffi::{c_char, c_long};
 
 use super::boundary;
-use super::bytes::str_in;
+use super::bytes::{slice_out, str_in};
 use super::bytes_list::qssl_bytes_list_t;
 use super::enums::qssl_ssl_protocol_t;
 use super::handle::into_raw;
@@ -88,43 +88,6 @@ unsafe fn backend_in<'a>(p: *const c_char) -> Result<Option<&'a str>, Error> {
     }
     // SAFETY: non-NULL, NUL-terminated by the caller's guarantee.
     unsafe { str_in(p, "backend_name") }.map(Some)
-}
-
-/// Writes `src` to `(buf, cap)` (capacity in values) and its length to
-/// `*out_len`; a too-small `cap` writes only `*out_len`.
-///
-/// # Safety
-/// `out_len` must be NULL or valid for writes; `buf` must be NULL or valid
-/// for writes of `cap` values.
-unsafe fn values_out(
-    src: &[i32],
-    buf: *mut i32,
-    cap: usize,
-    out_len: *mut usize,
-) -> Result<(), Error> {
-    if out_len.is_null() {
-        return Err(Error::NullArgument("out_len"));
-    }
-    // SAFETY: checked non-NULL; the caller guarantees validity.
-    unsafe { *out_len = src.len() };
-    if cap < src.len() {
-        return Err(Error::BufferTooSmall {
-            needed: src.len(),
-            capacity: cap,
-        });
-    }
-    if src.is_empty() {
-        return Ok(());
-    }
-    if buf.is_null() {
-        return Err(Error::NullArgument("buf"));
-    }
-    for (i, v) in src.iter().enumerate() {
-        // SAFETY: buf is valid for writes of cap >= src.len() values; written
-        // unaligned so a byte buffer cast by the caller works too.
-        unsafe { buf.add(i).write_unaligned(*v) };
-    }
-    Ok(())
 }
 
 /// True when TLS is available: OpenSSL initialises and runs with the major
@@ -241,7 +204,7 @@ pub unsafe extern "C" fn qssl_socket_supported_protocols(
         // SAFETY: per the header's pointer contract.
         let name = unsafe { backend_in(backend_name) }?;
         // SAFETY: per the header's pointer contract.
-        unsafe { values_out(&backend::supported_protocols(name), buf, cap, out_len) }
+        unsafe { slice_out(&backend::supported_protocols(name), buf, cap, out_len) }
     })
 }
 
@@ -286,7 +249,7 @@ pub unsafe extern "C" fn qssl_socket_implemented_classes(
         // SAFETY: per the header's pointer contract.
         let name = unsafe { backend_in(backend_name) }?;
         // SAFETY: per the header's pointer contract.
-        unsafe { values_out(&backend::implemented_classes(name), buf, cap, out_len) }
+        unsafe { slice_out(&backend::implemented_classes(name), buf, cap, out_len) }
     })
 }
 
@@ -330,7 +293,7 @@ pub unsafe extern "C" fn qssl_socket_supported_features(
         // SAFETY: per the header's pointer contract.
         let name = unsafe { backend_in(backend_name) }?;
         // SAFETY: per the header's pointer contract.
-        unsafe { values_out(&backend::supported_features(name), buf, cap, out_len) }
+        unsafe { slice_out(&backend::supported_features(name), buf, cap, out_len) }
     })
 }
 
