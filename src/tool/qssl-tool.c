@@ -983,7 +983,10 @@ static int save_session(const struct tool_opts *o, const qssl_conn_t *conn) {
     return rc;
 }
 
-static int connect_to(const char *target) {
+/* A socket of `socktype` connected to HOST:PORT ("[v6]:port" too); -2 for a
+ * usage error, -1 when it cannot be reached. With `addr`, also the numeric
+ * address and port connected to (DTLS needs them for the peer). */
+static int connect_to(const char *target, int socktype, char *addr, size_t addr_cap, unsigned *port) {
     char host[256];
     const char *colon = strrchr(target, ':');
     if (!colon || colon == target || !colon[1]) {
@@ -1005,31 +1008,37 @@ static int connect_to(const char *target) {
     struct addrinfo hints, *res = NULL;
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_socktype = socktype;
     int gai = getaddrinfo(host, colon + 1, &hints, &res);
     if (gai != 0) {
         fprintf(stderr, "%s: cannot resolve %s: %s\n", prog, target, gai_strerror(gai));
         return -1;
     }
     int fd = -1, err = 0;
+    char serv[32] = "";
     for (struct addrinfo *a = res; a; a = a->ai_next) {
         fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
         if (fd < 0) {
             err = errno;
             continue;
         }
-        if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) break;
+        if (connect(fd, a->ai_addr, a->ai_addrlen) == 0 &&
+            (!addr || getnameinfo(a->ai_addr, a->ai_addrlen, addr, addr_cap, serv, sizeof serv,
+                                  NI_NUMERICHOST | NI_NUMERICSERV) == 0)) {
+            break;
+        }
         err = errno;
         close(fd);
         fd = -1;
     }
     freeaddrinfo(res);
     if (fd < 0) fprintf(stderr, "%s: cannot connect to %s: %s\n", prog, target, strerror(err));
+    if (port) *port = (unsigned)atoi(serv);
     return fd;
 }
 
 static int run_client(const struct tool_opts *o, const qssl_config_t *cfg) {
-    int fd = connect_to(o->target);
+    int fd = connect_to(o->target, SOCK_STREAM, NULL, 0, NULL);
     if (fd < 0) return fd == -2 ? EXIT_USAGE : EXIT_TLS;
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     qssl_conn_t *conn = NULL;
@@ -1361,62 +1370,10 @@ static qssl_status_t dtls_step(const struct tool_opts *o, qssl_dtls_t *d, int fd
     return st;
 }
 
-/* A UDP socket connected to HOST:PORT; the numeric address and port. */
-static int dtls_connect_to(const char *target, char *addr, size_t addr_cap, unsigned *port) {
-    char host[256];
-    const char *colon = strrchr(target, ':');
-    if (!colon || colon == target || !colon[1]) {
-        usage_error("client: '%s' is not HOST:PORT", target);
-        return -2;
-    }
-    size_t l = (size_t)(colon - target);
-    const char *h = target;
-    if (l >= 2 && h[0] == '[' && h[l - 1] == ']') {
-        h++;
-        l -= 2;
-    }
-    if (l >= sizeof host) {
-        usage_error("client: host name too long");
-        return -2;
-    }
-    memcpy(host, h, l);
-    host[l] = 0;
-    struct addrinfo hints, *res = NULL;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_DGRAM;
-    int gai = getaddrinfo(host, colon + 1, &hints, &res);
-    if (gai != 0) {
-        fprintf(stderr, "%s: cannot resolve %s: %s\n", prog, target, gai_strerror(gai));
-        return -1;
-    }
-    int fd = -1, err = 0;
-    char serv[32] = "";
-    for (struct addrinfo *a = res; a; a = a->ai_next) {
-        fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
-        if (fd < 0) {
-            err = errno;
-            continue;
-        }
-        if (connect(fd, a->ai_addr, a->ai_addrlen) == 0 &&
-            getnameinfo(a->ai_addr, a->ai_addrlen, addr, addr_cap, serv, sizeof serv,
-                        NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
-            break;
-        }
-        err = errno;
-        close(fd);
-        fd = -1;
-    }
-    freeaddrinfo(res);
-    if (fd < 0) fprintf(stderr, "%s: cannot reach %s: %s\n", prog, target, strerror(err));
-    *port = (unsigned)atoi(serv);
-    return fd;
-}
-
 static int run_dtls_client(const struct tool_opts *o, const qssl_config_t *cfg) {
     char addr[INET6_ADDRSTRLEN + 8] = "";
     unsigned port = 0;
-    int fd = dtls_connect_to(o->target, addr, sizeof addr, &port);
+    int fd = connect_to(o->target, SOCK_DGRAM, addr, sizeof addr, &port);
     if (fd < 0) return fd == -2 ? EXIT_USAGE : EXIT_TLS;
     char name[256];
     const char *vname = o->name;
