@@ -4,12 +4,10 @@
 use std::io::ErrorKind;
 use std::sync::{Arc, Mutex};
 
-use openssl::ssl::{
-    ErrorCode, ShutdownResult, ShutdownState, Ssl, SslSession, SslStream, SslVersion,
-};
+use openssl::ssl::{ErrorCode, ShutdownResult, ShutdownState, SslSession, SslStream, SslVersion};
 
 use super::callbacks::{self, Alert, ConnState, SharedState, lock};
-use super::context::{context_for, session_for, ssl_verify_mode};
+use super::context::{context_for, new_ssl, session_for, ssl_verify_mode};
 use super::transport::{MemoryPipe, Transport};
 use super::verify::{ErrorInputs, collect_errors};
 use crate::Error;
@@ -117,9 +115,7 @@ impl Connection {
                 config.protocol()
             )));
         }
-        let ctx = context_for(config, server)?;
-        let mut ssl =
-            Ssl::new(&ctx).map_err(|e| Error::tls("cannot create a TLS session", Some(&e)))?;
+        let mut ssl = new_ssl(context_for(config, server)?)?;
         let state = ConnState {
             psk_handler: config.psk_handler().cloned(),
             server_hint: config.pre_shared_key_identity_hint().clone(),

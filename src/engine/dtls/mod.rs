@@ -533,7 +533,7 @@ impl Dtls {
                 Error::tls("cannot create a DTLS session", Some(&e)),
             )
         };
-        let mut ssl = Ssl::new(&ctx).map_err(init)?;
+        let mut ssl = Ssl::new(ctx).map_err(init)?;
         attach_bio(&mut ssl).map_err(|e| failure(dtls_error::TLS_INITIALIZATION_ERROR, e))?;
         self.extra.peer = peer_bytes(self.peer);
         set_extra(&mut ssl, &self.extra)
