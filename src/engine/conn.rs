@@ -2,11 +2,11 @@
 //! QSslSocket), over a socket or a memory transport.
 
 use std::io::ErrorKind;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use openssl::ssl::{ErrorCode, ShutdownResult, ShutdownState, SslSession, SslStream, SslVersion};
 
-use super::callbacks::{self, Alert, ConnState, SharedState, lock};
+use super::callbacks::{self, Alert, ConnShared, ConnState, SharedState, lock};
 use super::context::{context_for, new_ssl, session_for, ssl_verify_mode};
 use super::transport::{MemoryPipe, Transport};
 use super::verify::{ErrorInputs, collect_errors};
@@ -52,8 +52,8 @@ enum Phase {
 pub struct Connection {
     stream: SslStream<Transport>,
     mode: Mode,
-    /// The configuration the connection was made from.
-    config: SslConfiguration,
+    /// The configuration the connection was made from (`shared.config`) and
+    /// the state its callbacks write.
     shared: SharedState,
     peer_verify_name: Option<String>,
     peer_verify_mode: i32,
@@ -127,12 +127,12 @@ impl Connection {
         }
         let mut ssl = new_ssl(context_for(config, server)?)?;
         let state = ConnState {
-            psk_handler: config.psk_handler().cloned(),
-            server_hint: config.pre_shared_key_identity_hint().clone(),
             ocsp_requested: !server && config.ocsp_stapling_enabled(),
             ..ConnState::default()
         };
-        let shared: SharedState = Arc::new(Mutex::new(state));
+        // The connection's one copy of the configuration, shared with its
+        // callbacks.
+        let shared = ConnShared::new(config.clone(), state);
         callbacks::attach(&mut ssl, shared.clone())?;
         if server {
             ssl.set_accept_state();
@@ -144,7 +144,6 @@ impl Connection {
         Ok(Connection {
             stream,
             mode,
-            config: config.clone(),
             shared,
             peer_verify_name: None,
             peer_verify_mode: config.peer_verify_mode(),
@@ -229,7 +228,8 @@ impl Connection {
     /// A PSK handler for this connection only (wins over the configuration's).
     pub fn set_psk_handler(&mut self, h: Option<Arc<dyn PskHandler>>) -> Result<(), Error> {
         self.before_start("the PSK callback")?;
-        lock(&self.shared).psk_handler = h.or_else(|| self.config.psk_handler().cloned());
+        // None: the configuration's again.
+        lock(&self.shared).psk_handler = h;
         Ok(())
     }
 
@@ -286,7 +286,7 @@ impl Connection {
     /// reports it, without building that configuration.
     pub fn session_cipher(&self) -> Cipher {
         match &self.session {
-            None => self.config.session_cipher().clone(),
+            None => self.shared.config.session_cipher().clone(),
             Some(_) if self.phase == Phase::Closed => Cipher::null(),
             Some(c) => c.state.session_cipher.clone(),
         }
@@ -296,7 +296,7 @@ impl Connection {
     /// reports it, without building that configuration.
     pub fn session_protocol(&self) -> i32 {
         match &self.session {
-            None => self.config.session_protocol(),
+            None => self.shared.config.session_protocol(),
             Some(_) if self.phase == Phase::Closed => protocol::UNKNOWN_PROTOCOL,
             Some(c) => c.state.session_protocol,
         }
@@ -306,7 +306,7 @@ impl Connection {
     /// chose on a server, otherwise the one it was made from.
     pub fn serving_configuration(&self) -> SslConfiguration {
         super::server::served_configuration(self.stream.ssl())
-            .unwrap_or_else(|| self.config.clone())
+            .unwrap_or_else(|| self.shared.config.clone())
     }
 
     /// Beyond Qt: the server name the client asked for (SNI; servers), or
@@ -363,11 +363,11 @@ impl Connection {
         let verifying = self.verifying();
         // What the configuration says, read now: no copy of it (a copy is a
         // write to a reference count every connection made from it shares).
-        let cfg = &self.config;
+        let cfg = &self.shared.config;
         let has_psk = {
             let mut st = lock(&self.shared);
             st.interrupt_on_error = cfg.handshake_must_interrupt_on_error() && verifying;
-            st.psk_handler.is_some()
+            st.psk_handler.is_some() || cfg.psk_handler().is_some()
         };
         let cfg_protocol = cfg.protocol();
         let missing_fatal = cfg.missing_certificate_is_fatal();
@@ -553,9 +553,9 @@ impl Connection {
         } else {
             None
         };
-        let base = served.as_ref().unwrap_or(&self.config);
+        let base = served.as_ref().unwrap_or(&self.shared.config);
         // Its peer verify mode decides, unless this connection set its own.
-        if server && self.peer_verify_mode == self.config.peer_verify_mode() {
+        if server && self.peer_verify_mode == self.shared.config.peer_verify_mode() {
             self.peer_verify_mode = base.peer_verify_mode();
         }
         let (state, resumed, handshake_session) =
@@ -697,13 +697,14 @@ impl Connection {
     /// session ticket). Cipher and protocol are live: null/-1 once closed.
     pub fn ssl_configuration(&self) -> SslConfiguration {
         let Some(c) = &self.session else {
-            return self.with_overrides(self.config.clone());
+            return self.with_overrides(self.shared.config.clone());
         };
-        let base = c.served.as_ref().unwrap_or(&self.config);
+        let base = c.served.as_ref().unwrap_or(&self.shared.config);
         let mut s = self.with_overrides(with_session_state(base, c.state.clone(), c.resumed));
         let latest = lock(&self.shared).new_session.clone();
         let persist = self.mode == Mode::Client
             && !self
+                .shared
                 .config
                 .test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE);
         // Tickets that arrive after the handshake are TLS 1.3's (Qt stores
