@@ -45,6 +45,12 @@ impl qssl_config_t {
         qssl_config_t(c)
     }
 
+    /// A new C handle owning `c`, to free with qssl_config_free() (for Rust
+    /// code mixing the two APIs; a handle is not a `Box`).
+    pub fn new_handle(c: SslConfiguration) -> *mut qssl_config_t {
+        into_raw(qssl_config_t(c))
+    }
+
     /// The Rust configuration behind a handle.
     pub fn configuration(&self) -> &SslConfiguration {
         &self.0
