@@ -113,7 +113,10 @@ fn check_options(bits: qssl_ssl_options_t) -> Result<u32, Error> {
 /// Free it with qssl_config_free(). Qt: QSslConfiguration::QSslConfiguration().
 #[unsafe(no_mangle)]
 pub extern "C" fn qssl_config_new() -> *mut qssl_config_t {
-    boundary::pointer("qssl_config_new", || {
+    // Pure: a reference count and an allocation. The first call builds
+    // the shared data, whose OpenSSL work (the default DH parameters, the
+    // cipher lists) clears the error queue itself.
+    boundary::pointer_pure("qssl_config_new", || {
         Ok(into_raw(qssl_config_t(SslConfiguration::new())))
     })
 }
@@ -422,7 +425,10 @@ pub unsafe extern "C" fn qssl_config_set_missing_certificate_is_fatal(
 /// qssl_config_free(). Qt: QSslConfiguration::defaultConfiguration().
 #[unsafe(no_mangle)]
 pub extern "C" fn qssl_config_default_configuration() -> *mut qssl_config_t {
-    boundary::pointer("qssl_config_default_configuration", || {
+    // Pure: a reference count and an allocation. The first call builds
+    // the shared data, whose OpenSSL work (the default DH parameters, the
+    // cipher lists) clears the error queue itself.
+    boundary::pointer_pure("qssl_config_default_configuration", || {
         Ok(into_raw(qssl_config_t(
             SslConfiguration::default_configuration(),
         )))
@@ -449,7 +455,10 @@ pub unsafe extern "C" fn qssl_config_set_default_configuration(
 /// Qt: QSslConfiguration::defaultDtlsConfiguration().
 #[unsafe(no_mangle)]
 pub extern "C" fn qssl_config_default_dtls_configuration() -> *mut qssl_config_t {
-    boundary::pointer("qssl_config_default_dtls_configuration", || {
+    // Pure: a reference count and an allocation. The first call builds
+    // the shared data, whose OpenSSL work (the default DH parameters, the
+    // cipher lists) clears the error queue itself.
+    boundary::pointer_pure("qssl_config_default_dtls_configuration", || {
         Ok(into_raw(qssl_config_t(
             SslConfiguration::default_dtls_configuration(),
         )))
