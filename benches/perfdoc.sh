@@ -225,7 +225,7 @@ section_handshake_cache() {
     local geom
     geom=$(callgrind_annotate "$tmp/cc/callgrind.out.cache.d.qssl" 2>/dev/null \
         | awk '/^(I1|D1|LL) cache:/ { sub(/ cache:/, ""); sub(/-way associative/, "-way"); o = o (o ? "; " : "") $0 } END { print o }')
-    echo "$(cmdline ./$B/callgrind.sh --cache -n $n) and $(cmdline ./$B/callgrind.sh --cache --xfer --mib $mib) (valgrind \`--tool=callgrind --cache-sim=yes --branch-sim=yes\`, counting only inside \`measured_handshakes\` / \`measured_transfer\`; the simulated caches: ${geom:-as callgrind chose}; deterministic, independent of the load)"
+    echo "$(cmdline ./$B/callgrind.sh --cache -n $n) and $(cmdline ./$B/callgrind.sh --cache --xfer --mib $mib) (valgrind \`--tool=callgrind --cache-sim=yes --branch-sim=yes\`, counting only inside \`measured_handshakes\` / \`measured_transfer\`; the simulated caches: ${geom:-as callgrind chose}; independent of the load, the D1 counts move a little with the address layout; raw and qssl run side by side on two CPUs)"
     echo
     python3 - "$tmp/hc.txt" "$tmp/xc.txt" <<'EOF'
 import sys
