@@ -9,6 +9,8 @@
 #   --quick      a smoke run: fewer rounds, fewer pairs (figures marked quick)
 #   --only NAME  regenerate only these sections (env is always rewritten)
 #   --doc FILE   write into FILE instead of docs/PERFORMANCE.md
+#   --check      only check that the page's typed prose quotes no measured
+#                figure (benches/perfdoc_check.py; also run by ctest, label docs)
 #   The `standing` block (targets met or not, how much of each timed gap the
 #   counted events explain) is always recomputed last, from the blocks then on
 #   the page (benches/perfdoc_standing.py); benches/perfdoc_check.py (ctest
@@ -28,16 +30,19 @@ SECTIONS="handshake_instr handshake_rate xfer_instr xfer_rate costs handshake_ca
 doc=docs/PERFORMANCE.md
 quick=""
 only=""
+check=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) quick=1; shift ;;
         --only) only="$only $2"; shift 2 ;;
         --doc) doc="$2"; shift 2 ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        --check) check=1; shift ;;
+        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
         *) echo "perfdoc.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
 [ -f "$doc" ] || { echo "perfdoc.sh: $doc not found" >&2; exit 2; }
+[ -z "$check" ] || exec python3 "$here/perfdoc_check.py" "$doc"
 command -v valgrind >/dev/null || { echo "perfdoc.sh: valgrind is not installed" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "perfdoc.sh: python3 is not installed" >&2; exit 2; }
 
