@@ -63,7 +63,7 @@ static DEFAULT_STATE: LazyLock<SessionState> = LazyLock::new(SessionState::defau
 impl StateBox {
     /// A state written by a handshake.
     pub(crate) fn new(state: SessionState) -> Self {
-        StateBox(Some(Arc::new(state)))
+        StateBox(Some(Cow::new(state)))
     }
 }
 
