@@ -4,13 +4,11 @@
 use std::io::ErrorKind;
 use std::sync::{Arc, Mutex};
 
-use openssl::ssl::{
-    ErrorCode, ShutdownResult, ShutdownState, Ssl, SslSession, SslStream, SslVersion,
-};
+use openssl::ssl::{ErrorCode, Ssl, SslSession, SslVersion};
 
 use super::callbacks::{self, Alert, ConnState, SharedState, lock};
 use super::context::{context_for, session_for, ssl_verify_mode};
-use super::transport::{MemoryPipe, Transport};
+use super::transport::{MemoryPipe, SslIo, StepError, Transport};
 use super::verify::{ErrorInputs, collect_errors};
 use crate::Error;
 use crate::error::{openssl_reasons, with_openssl};
@@ -52,7 +50,7 @@ enum Phase {
 
 /// A TLS connection.
 pub struct Connection {
-    stream: SslStream<Transport>,
+    stream: SslIo,
     mode: Mode,
     /// The configuration the connection was made from.
     config: SslConfiguration,
@@ -133,7 +131,7 @@ impl Connection {
         } else {
             ssl.set_connect_state();
         }
-        let stream = SslStream::new(ssl, transport)
+        let stream = SslIo::new(ssl, transport)
             .map_err(|e| Error::tls("cannot create a TLS stream", Some(&e)))?;
         Ok(Connection {
             stream,
@@ -296,7 +294,7 @@ impl Connection {
 
     /// The memory transport, if this connection uses one.
     pub fn memory(&mut self) -> Option<&mut MemoryPipe> {
-        match self.stream.get_mut() {
+        match self.stream.transport_mut() {
             Transport::Memory(p) => Some(p),
             Transport::Fd(_) => None,
         }
@@ -307,14 +305,9 @@ impl Connection {
         self.stream.ssl()
     }
 
-    /// Mutable access to the `SSL` inside the stream (the `openssl` crate
-    /// lends only a shared reference).
+    /// Mutable access to the connection's `SSL`.
     fn ssl_mut(&mut self) -> &mut openssl::ssl::SslRef {
-        use foreign_types::ForeignTypeRef;
-        let p = self.stream.ssl().as_ptr();
-        // SAFETY: `&mut self` gives exclusive access to the stream and so to
-        // its SSL; no other reference to it is alive for the borrow's span.
-        unsafe { openssl::ssl::SslRef::from_ptr_mut(p) }
+        self.stream.ssl_mut()
     }
 
     fn before_start(&self, what: &str) -> Result<(), Error> {
@@ -398,7 +391,7 @@ impl Connection {
     }
 
     /// Maps an OpenSSL error of a handshake, read, write or shutdown step.
-    fn step_error(&mut self, e: openssl::ssl::Error, during: &str) -> Result<Progress, Error> {
+    fn step_error(&mut self, e: StepError, during: &str) -> Result<Progress, Error> {
         match e.code() {
             // SSL_get_error found the error queue empty to answer these.
             ErrorCode::WANT_READ => {
@@ -632,7 +625,7 @@ impl Connection {
             ));
         }
         match self.stream.shutdown() {
-            Ok(ShutdownResult::Sent) | Ok(ShutdownResult::Received) => {
+            Ok(_) => {
                 self.phase = Phase::Closed;
                 Ok(Progress::Done)
             }
@@ -713,8 +706,7 @@ impl Drop for Connection {
         // Keep the session resumable: mark it cleanly shut down without
         // writing to a transport that may be gone.
         if self.phase == Phase::Connected {
-            self.stream
-                .set_shutdown(ShutdownState::SENT | ShutdownState::RECEIVED);
+            self.stream.set_shutdown_both();
         }
     }
 }
