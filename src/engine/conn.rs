@@ -582,7 +582,9 @@ impl Connection {
 
     /// Reads decrypted bytes; `Ok((Done, n))` with n > 0, or a want state.
     pub fn read(&mut self, buf: &mut [u8]) -> Result<(Progress, usize), Error> {
-        self.require_connected()?;
+        if self.phase != Phase::Connected {
+            self.require_connected()?;
+        }
         match self.stream.ssl_read(buf) {
             Ok(n) => Ok((Progress::Done, n)),
             Err(e) if e.code() == ErrorCode::ZERO_RETURN => {
@@ -607,7 +609,9 @@ impl Connection {
     /// Writes bytes; `Ok((Done, n))` once all `n` are taken, or a want state
     /// (call again with the same bytes).
     pub fn write(&mut self, buf: &[u8]) -> Result<(Progress, usize), Error> {
-        self.require_connected()?;
+        if self.phase != Phase::Connected {
+            self.require_connected()?;
+        }
         if buf.is_empty() {
             return Ok((Progress::Done, 0));
         }
@@ -638,6 +642,7 @@ impl Connection {
         self.stream.ssl().pending()
     }
 
+    #[cold]
     fn require_connected(&self) -> Result<(), Error> {
         match self.phase {
             Phase::Connected => Ok(()),
