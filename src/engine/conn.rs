@@ -2,7 +2,7 @@
 //! QSslSocket), over a socket or a memory transport.
 
 use std::io::ErrorKind;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use openssl::ssl::{ErrorCode, Ssl, SslSession, SslVersion};
 
@@ -305,11 +305,6 @@ impl Connection {
         self.stream.ssl()
     }
 
-    /// Mutable access to the connection's `SSL`.
-    fn ssl_mut(&mut self) -> &mut openssl::ssl::SslRef {
-        self.stream.ssl_mut()
-    }
-
     fn before_start(&self, what: &str) -> Result<(), Error> {
         if self.started {
             Err(Error::InvalidState(format!(
@@ -330,16 +325,17 @@ impl Connection {
         self.started = true;
         let server = self.mode == Mode::Server;
         let verifying = self.verifying();
-        let cfg = self.config.clone();
+        let cfg = &self.config;
         let has_psk = {
             let mut st = lock(&self.shared);
             st.interrupt_on_error = cfg.handshake_must_interrupt_on_error() && verifying;
             st.psk_handler.is_some()
         };
-        let name = self.peer_verify_name.clone();
+        let name = &self.peer_verify_name;
         let pvm = self.peer_verify_mode;
         let (proto, depth) = (self.protocol, self.peer_verify_depth);
-        let ssl = self.ssl_mut();
+        // Disjoint borrows: the SSL mutably, the settings above shared.
+        let ssl = self.stream.ssl_mut();
         if proto != cfg.protocol() {
             super::context::set_protocol_bounds(ssl, proto)?;
         }
@@ -363,7 +359,7 @@ impl Connection {
             if let Some(n) = name.as_deref() {
                 let n = n.trim_end_matches('.');
                 if !n.is_empty()
-                    && n.parse::<std::net::IpAddr>().is_err()
+                    && (!may_be_ip_literal(n) || n.parse::<std::net::IpAddr>().is_err())
                     && !cfg.test_ssl_option(ssl_option::DISABLE_SERVER_NAME_INDICATION)
                 {
                     ssl.set_hostname(n).map_err(|e| {
@@ -376,7 +372,7 @@ impl Connection {
             if !cfg.session_ticket().is_empty()
                 && !cfg.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
             {
-                if let Some(sess) = session_for(&cfg) {
+                if let Some(sess) = session_for(cfg) {
                     // SAFETY: this connection's own copy of a session decoded by
                     // this OpenSSL; SSL_set_session takes a reference.
                     let _ = unsafe { ssl.set_session(&sess) };
@@ -749,6 +745,44 @@ fn resumed_errors(ssl: &openssl::ssl::SslRef, peer: &Certificate, errors: &mut V
     }
 }
 
+/// The Qt cipher of OpenSSL's suite `c`: the supported cipher of that name,
+/// else one built from OpenSSL's description. libssl's `SSL_CIPHER`s live
+/// in its static tables, so the answer is kept by address (a handful per
+/// process): a handshake takes a reference instead of scanning the
+/// supported list by name (which touched every entry).
+fn session_cipher(c: &openssl::ssl::SslCipherRef) -> Cipher {
+    use foreign_types::ForeignTypeRef;
+    static KNOWN: RwLock<Vec<(usize, Cipher)>> = RwLock::new(Vec::new());
+    let key = c.as_ptr() as usize;
+    let hit = KNOWN
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, cipher)| cipher.clone());
+    if let Some(cipher) = hit {
+        return cipher;
+    }
+    let found = Cipher::from_name(c.name());
+    let cipher = if found.is_null() {
+        Cipher::from_openssl(c)
+    } else {
+        found
+    };
+    let mut known = KNOWN.write().unwrap_or_else(|e| e.into_inner());
+    if known.len() < 256 && !known.iter().any(|(k, _)| *k == key) {
+        known.push((key, cipher.clone()));
+    }
+    cipher
+}
+
+/// True when `name` may be an IP address literal: every IPv6 literal has a
+/// ':', an IPv4 literal has only digits and dots. Anything else is a host
+/// name without the cost of parsing it as both.
+fn may_be_ip_literal(name: &str) -> bool {
+    name.contains(':') || name.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+}
+
 /// The configuration `config` with the session state of a completed
 /// handshake on `ssl` (spec §8): peer certificate and chain (by reference),
 /// cipher, protocol, ALPN outcome, ephemeral server key (clients), resumption,
@@ -799,17 +833,7 @@ pub(crate) fn capture_state_lazy(
     if server && !peer.is_null() {
         chain.insert(0, peer.clone());
     }
-    let cipher = ssl
-        .current_cipher()
-        .map(|c| {
-            let found = Cipher::from_name(c.name());
-            if found.is_null() {
-                Cipher::from_openssl(c)
-            } else {
-                found
-            }
-        })
-        .unwrap_or_default();
+    let cipher = ssl.current_cipher().map(session_cipher).unwrap_or_default();
     let proto = ssl_version_to_protocol(ssl.version2());
     let resumed = ssl.session_reused();
     let alpn = ssl.selected_alpn_protocol().map(OptBytes::from);
