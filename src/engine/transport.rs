@@ -444,12 +444,23 @@ unsafe extern "C" fn bio_read_ex(
             std::slice::from_raw_parts_mut(data.cast(), len)
         };
         // The memory pipe, directly: a copy out of the queue (which cannot
-        // panic: `read_into` only slices within its live bytes).
+        // panic: `read_into` only slices within its live bytes); an empty
+        // queue is end of file once the peer closed, else a retry (WANT_READ;
+        // no I/O error to keep: the step reports the want, nothing else).
         if let Transport::Memory(p) = &mut st.transport {
-            if !p.inbound.is_empty() && !buf.is_empty() {
-                *read = p.inbound.read_into(buf);
-                return 1;
+            if p.inbound.is_empty() {
+                if p.eof {
+                    return 0;
+                }
+                sys::BIO_set_flags(b, sys::BIO_FLAGS_READ | sys::BIO_FLAGS_SHOULD_RETRY);
+                return -1;
             }
+            let n = p.inbound.read_into(buf);
+            if n == 0 {
+                return 0;
+            }
+            *read = n;
+            return 1;
         }
         match catch_unwind(AssertUnwindSafe(|| st.transport.read_some(buf))) {
             // End of file.
