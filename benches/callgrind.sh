@@ -11,6 +11,11 @@
 #        benches/callgrind.sh --micro   (instructions per value-type operation, qssl-micro --once)
 #        benches/callgrind.sh --xfer [--mib M] [--transport memory|memcopy]
 #                                       (instructions per MiB of data, qssl-xfer --once; a markdown table)
+#        benches/callgrind.sh --cache [-n N] [CASE...]
+#        benches/callgrind.sh --cache --xfer [--mib M] [SUITE...]
+#                                       (with --cache-sim=yes --branch-sim=yes: per handshake pair, or
+#                                       per MiB in 1 KiB writes, instructions, I1/D1/LL misses, branch
+#                                       mispredictions and libqssl*'s own share; one line per case and side)
 #   CASE: a-f or names (default: all). --keep DIR keeps the callgrind.out.*
 #   files for `callgrind_annotate --inclusive=yes DIR/callgrind.out.a.qssl`.
 #   --plain adds a column for raw OpenSSL with its own defaults (no
@@ -24,6 +29,7 @@ keep=""
 plain=""
 micro=""
 xfer=""
+cache=""
 mib=4
 cases=""
 while [ $# -gt 0 ]; do
@@ -35,11 +41,11 @@ while [ $# -gt 0 ]; do
         --micro) micro=1; shift ;;
         --xfer) xfer=1; shift ;;
         --mib) mib="$2"; shift 2 ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        --cache) cache=1; shift ;;
+        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
         *) cases="$cases $1"; shift ;;
     esac
 done
-[ -n "$cases" ] || cases="a b c d e f"
 
 here=$(cd "$(dirname "$0")" && pwd)
 bench="${QSSL_BENCH:-}"
@@ -61,6 +67,108 @@ if [ -n "$keep" ]; then
 else
     out=$(mktemp -d)
     trap 'rm -rf "$out"' EXIT
+fi
+
+# Self cost per object from a callgrind output: every event's total, and the
+# part spent in objects whose file name starts with libqssl (qssl, with the
+# Rust standard library and the openssl crate linked into it). Cost lines
+# after a calls= line are a callee's inclusive cost and are skipped; object
+# names are compressed as "(id) name" once, "(id)" after, shared by ob=/cob=.
+# Prints: Ir I1mr D1mr D1mw LLmiss Bcm Bim libqssl-Ir libqssl-I1mr, divided by $2.
+cache_summary() {
+    awk -v div="$2" '
+        /^events:/ { for (i = 2; i <= NF; i++) col[$i] = i - 1; next }
+        /^c?ob=/ {
+            s = $0; sub(/^c?ob=/, "", s); name = s; id = s
+            if (match(s, /^\([0-9]+\)/)) { id = substr(s, 1, RLENGTH); name = substr(s, RLENGTH + 2) }
+            if (name != "") nm[id] = name
+            if ($0 ~ /^ob=/) { b = nm[id]; sub(/.*\//, "", b); isq = (b ~ /^libqssl/) }
+            next
+        }
+        /^calls=/ { skip = 1; next }
+        /^[0-9+*-]/ {
+            if (skip) { skip = 0; next }
+            for (i = 2; i <= NF; i++) { t[i - 1] += $i; if (isq) q[i - 1] += $i }
+            next
+        }
+        function e(n) { return (n in col) ? t[col[n]] : 0 }
+        function eq(n) { return (n in col) ? q[col[n]] : 0 }
+        END {
+            if (!("Bim" in col) || !("I1mr" in col)) { print "callgrind.sh: no cache/branch events in the output" > "/dev/stderr"; exit 1 }
+            printf "%.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f\n", e("Ir") / div, e("I1mr") / div, e("D1mr") / div,
+                e("D1mw") / div, (e("ILmr") + e("DLmr") + e("DLmw")) / div, e("Bcm") / div, e("Bim") / div,
+                eq("Ir") / div, eq("I1mr") / div
+        }' "$1"
+}
+if [ -n "$cache" ]; then
+    sim="--cache-sim=yes --branch-sim=yes --collect-atstart=no"
+    header() { printf '%-10s %-5s %12s %9s %9s %9s %7s %9s %9s %12s %12s\n' case side Ir I1mr D1mr D1mw LLmiss Bcm Bim libqssl-Ir libqssl-I1mr; }
+    delta() { # label raw-line qssl-line
+        echo "$2 $3" | awk -v l="$1" '{ printf "%-10s %-5s %12d %9d %9d %9d %7d %9d %9d %12d %12d\n", l, "diff",
+            $10 - $1, $11 - $2, $12 - $3, $13 - $4, $14 - $5, $15 - $6, $16 - $7, $17 - $8, $18 - $9 }'
+    }
+    # The raw and the qssl run of a case side by side when there are two CPUs
+    # (the counts do not depend on it; the wall time halves).
+    jobs_=""; logs_=""; k_=0
+    both() {
+        k_=$((k_ + 1))
+        if [ "$(nproc)" -ge 2 ]; then
+            "$@" >"$out/log.cache.$k_" 2>&1 &
+            jobs_="$jobs_ $!"; logs_="$logs_ $out/log.cache.$k_"
+        else
+            "$@" >"$out/log.cache.$k_" 2>&1 || { cat "$out/log.cache.$k_" >&2; exit 1; }
+        fi
+    }
+    both_wait() {
+        failed=""
+        for j in $jobs_; do wait "$j" || failed=1; done
+        if [ -n "$failed" ]; then
+            for l in $logs_; do cat "$l" >&2; done
+            echo "callgrind.sh: a cache-simulation run failed" >&2
+            exit 1
+        fi
+        jobs_=""; logs_=""
+    }
+    row() { # label side summary-line
+        echo "$3" | awk -v l="$1" -v s="$2" '{ printf "%-10s %-5s %12d %9d %9d %9d %7d %9d %9d %12d %12d\n", l, s, $1, $2, $3, $4, $5, $6, $7, $8, $9 }'
+    }
+    if [ -n "$xfer" ]; then
+        x="$(dirname "$bench")/qssl-xfer"
+        [ -x "$x" ] || { echo "callgrind.sh: $x not found" >&2; exit 2; }
+        [ -n "$cases" ] || cases="aes128"
+        echo "# per MiB sent in 1 KiB writes (qssl-xfer --once SUITE --size 1 --mib $mib, memory transport, after the handshake and a warm-up)"
+        header
+        for su in $cases; do
+            for side in raw qssl; do
+                # shellcheck disable=SC2086
+                both valgrind --tool=callgrind $sim --toggle-collect=measured_transfer \
+                    --callgrind-out-file="$out/callgrind.out.cache.xfer.$su.$side" \
+                    "$x" --once "$su" --side "$side" --size 1 --mib "$mib"
+            done
+            both_wait
+            r=$(cache_summary "$out/callgrind.out.cache.xfer.$su.raw" "$mib")
+            q=$(cache_summary "$out/callgrind.out.cache.xfer.$su.qssl" "$mib")
+            row "1k-$su" raw "$r"; row "1k-$su" qssl "$q"; delta "1k-$su" "$r" "$q"
+        done
+    else
+        [ -n "$cases" ] || cases="a b c d e f"
+        echo "# per handshake pair (qssl-bench --once CASE -n $n, $transport transport, after a warm-up)"
+        header
+        for c in $cases; do
+            for side in raw qssl; do
+                # shellcheck disable=SC2086
+                both valgrind --tool=callgrind $sim --toggle-collect=measured_handshakes \
+                    --callgrind-out-file="$out/callgrind.out.cache.$c.$side" \
+                    "$bench" --once "$c" --side "$side" --transport "$transport" -n "$n"
+            done
+            both_wait
+            r=$(cache_summary "$out/callgrind.out.cache.$c.raw" "$n")
+            q=$(cache_summary "$out/callgrind.out.cache.$c.qssl" "$n")
+            row "$c" raw "$r"; row "$c" qssl "$q"; delta "$c" "$r" "$q"
+        done
+    fi
+    [ -z "$keep" ] || echo "# callgrind outputs kept in $keep (callgrind_annotate --show=Ir,I1mr,D1mr,D1mw,Bcm,Bim $keep/callgrind.out.cache.*)"
+    exit 0
 fi
 
 if [ -n "$micro" ]; then
@@ -105,6 +213,7 @@ if [ -n "$xfer" ]; then
     [ -z "$keep" ] || echo "callgrind outputs kept in $keep"
     exit 0
 fi
+[ -n "$cases" ] || cases="a b c d e f"
 echo "instructions per handshake pair (valgrind --tool=callgrind, $transport transport, N=$n pairs after a warm-up)"
 if [ -n "$plain" ]; then
     printf '%-16s %14s %14s %9s %14s %9s\n' case raw qssl qssl/raw raw-plain qssl/plain

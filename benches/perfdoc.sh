@@ -9,6 +9,12 @@
 #   --quick      a smoke run: fewer rounds, fewer pairs (figures marked quick)
 #   --only NAME  regenerate only these sections (env is always rewritten)
 #   --doc FILE   write into FILE instead of docs/PERFORMANCE.md
+#   --check      only check that the page's typed prose quotes no measured
+#                figure (benches/perfdoc_check.py; also run by ctest, label docs)
+#   The `standing` block (targets met or not, how much of each timed gap the
+#   counted events explain) is always recomputed last, from the blocks then on
+#   the page (benches/perfdoc_standing.py); benches/perfdoc_check.py (ctest
+#   label docs) fails when the typed prose quotes a measured figure.
 #
 # Adding a benchmark: write a function `section_NAME` that prints a markdown
 # block on stdout (use `cmdline` to show the command), add NAME to SECTIONS
@@ -20,27 +26,34 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 cd "$root"
 
-SECTIONS="handshake_instr handshake_rate xfer_instr xfer_rate costs scaling micro memory load"
+SECTIONS="handshake_instr handshake_rate xfer_instr xfer_rate costs handshake_cache scaling micro memory load"
 doc=docs/PERFORMANCE.md
 quick=""
 only=""
+check=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) quick=1; shift ;;
         --only) only="$only $2"; shift 2 ;;
         --doc) doc="$2"; shift 2 ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        --check) check=1; shift ;;
+        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
         *) echo "perfdoc.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
 [ -f "$doc" ] || { echo "perfdoc.sh: $doc not found" >&2; exit 2; }
+[ -z "$check" ] || exec python3 "$here/perfdoc_check.py" "$doc"
 command -v valgrind >/dev/null || { echo "perfdoc.sh: valgrind is not installed" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "perfdoc.sh: python3 is not installed" >&2; exit 2; }
 
 # callgrind: pairs per handshake case, MiB per write size.
 CG_N=5
 CG_MIB=2
-[ -z "$quick" ] || { CG_N=2; CG_MIB=1; }
+# Cache and branch simulation (several times slower than plain callgrind):
+# pairs per handshake case, MiB of 1 KiB writes.
+CG_CACHE_N=5
+CG_CACHE_MIB=1
+[ -z "$quick" ] || { CG_N=2; CG_MIB=1; CG_CACHE_N=2; }
 
 commit=$(git rev-parse --short HEAD)
 git diff --quiet HEAD -- src benches include Cargo.toml Cargo.lock CMakeLists.txt 2>/dev/null || commit="$commit + uncommitted changes"
@@ -209,6 +222,70 @@ for label, qn, rn in rows_x:
 EOF2
 }
 
+section_handshake_cache() {
+    # Time beyond instructions: cache misses and branch mispredictions, simulated.
+    local n=$CG_CACHE_N mib=$CG_CACHE_MIB
+    "$B/callgrind.sh" --cache -n "$n" --keep "$tmp/cc" >"$tmp/hc.txt"
+    "$B/callgrind.sh" --cache --xfer --mib "$mib" --keep "$tmp/cc" >"$tmp/xc.txt"
+    local geom
+    geom=$(callgrind_annotate "$tmp/cc/callgrind.out.cache.d.qssl" 2>/dev/null \
+        | awk '/^(I1|D1|LL) cache:/ { sub(/ cache:/, ""); sub(/-way associative/, "-way"); o = o (o ? "; " : "") $0 } END { print o }')
+    echo "$(cmdline ./$B/callgrind.sh --cache -n $n) and $(cmdline ./$B/callgrind.sh --cache --xfer --mib $mib) (valgrind \`--tool=callgrind --cache-sim=yes --branch-sim=yes\`, counting only inside \`measured_handshakes\` / \`measured_transfer\`; the simulated caches: ${geom:-as callgrind chose}; independent of the load, the D1 counts move a little with the address layout; raw and qssl run side by side on two CPUs)"
+    echo
+    python3 - "$tmp/hc.txt" "$tmp/xc.txt" <<'EOF'
+import sys
+titles = {"a": "a TLS 1.3 ECDSA P-256", "b": "b TLS 1.3 RSA-2048", "c": "c TLS 1.2 ECDHE-RSA",
+          "d": "d TLS 1.2 PSK", "e": "e TLS 1.3 external PSK", "f": "f TLS 1.3 resumption",
+          "1k-aes128": "1 KiB writes, AES-128-GCM", "1k-aes256": "1 KiB writes, AES-256-GCM",
+          "1k-chacha": "1 KiB writes, ChaCha20-Poly1305"}
+def rows(f):
+    out = {}
+    for l in open(f):
+        p = l.split()
+        if len(p) == 11 and p[1] in ("raw", "qssl", "diff"):
+            out.setdefault(p[0], {})[p[1]] = [int(x) for x in p[2:]]
+    return out
+def num(v, diff):
+    return f"{v:+,}" if diff else f"{v:,}"
+def table(data, unit):
+    print(f"| {unit} | side | instructions | I1 misses | D1 misses (read / write) | LL misses | mispredicted branches (conditional / indirect) | libqssl's own instructions / I1 misses | extra cycles from misses, estimated |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for key, sides in data.items():
+        for side in ("raw", "qssl", "diff"):
+            if side not in sides:
+                continue
+            ir, i1, d1r, d1w, ll, bcm, bim, qir, qi1 = sides[side]
+            diff = side == "diff"
+            name = titles.get(key, key) if side == "raw" else ""
+            label = "**qssl − raw**" if diff else side
+            own = "" if side == "raw" else f"{num(qir, diff)} / {num(qi1, diff)}"
+            est = ""
+            if diff:
+                m, b = i1 + d1r + d1w, bcm + bim
+                est = f"{10 * m + 15 * b:+,} to {20 * m + 15 * b:+,}"
+            print(f"| {name} | {label} | {num(ir, diff)} | {num(i1, diff)} | {num(d1r, diff)} / {num(d1w, diff)} | {num(ll, diff)} | {num(bcm, diff)} / {num(bim, diff)} | {own} | {est} |")
+hs, xs = rows(sys.argv[1]), rows(sys.argv[2])
+print("Per handshake pair:")
+print()
+table(hs, "case")
+print()
+if xs:
+    print("Per MiB sent (memory transport: the zero-copy functions against a BIO pair):")
+    print()
+    table(xs, "data")
+    print()
+shares = []
+for key, sides in list(hs.items()) + list(xs.items()):
+    if "diff" in sides and "qssl" in sides and sides["diff"][1] > 0:
+        d_i1, own_i1 = sides["diff"][1], sides["qssl"][8]
+        shares.append(f"{titles.get(key, key)}: {d_i1:+,}, of which {own_i1:,} in libqssl's own code and {d_i1 - own_i1:+,} in OpenSSL's and libc's")
+if shares:
+    print("Extra I1 misses, qssl − raw: " + "; ".join(shares) + ".")
+    print()
+print("_Extra cycles from misses, estimated_ = 10 to 20 × (I1 + D1 misses) + 15 × mispredicted branches, qssl − raw; the extra instructions come on top.")
+EOF
+}
+
 section_scaling() {
     local secs=1
     [ -z "$quick" ] || secs=0.2
@@ -290,7 +367,42 @@ section_load() {
     "$B/qssl-load" --markdown "${args[@]}" >"$tmp/ld.txt" 2>/dev/null
     echo "$(cmdline ./$B/qssl-load "${args[@]}") (TLS 1.3, ECDSA P-256, x25519; the server: one process, one epoll loop, non-blocking sockets; the clients: raw OpenSSL in the bench process, at most 256 handshakes in flight), load average before: $l0, after: $(load_now) (handshakes/s counts the clients' CPU time too and follows the load; the server's CPU time per handshake does not)"
     echo
-    cat "$tmp/ld.txt"
+    python3 - "$tmp/ld.txt" <<'EOF'
+import re, sys
+# The table as qssl-load prints it, then qssl against raw per connection count.
+rows, order = {}, []
+for l in open(sys.argv[1]):
+    l = l.rstrip("\n")
+    print(l)
+    c = [x.strip() for x in l.strip().strip("|").split("|")]
+    if len(c) == 6 and c[0] in ("qssl", "raw OpenSSL") and c[1].isdigit():
+        vals = []
+        for x in c[2:]:
+            m = re.match(r"^([\d.]+)\s*(.*)$", x)
+            vals.append((float(m.group(1)), m.group(2)) if m else (None, ""))
+        rows[(c[0], c[1])] = vals
+        if c[1] not in order:
+            order.append(c[1])
+print()
+print("qssl against raw OpenSSL, from the rows above (server CPU and RSS are the server's own; handshakes/s also carries the clients and the load):")
+print()
+print("| live connections | | handshakes/s | server CPU per handshake | server RSS per connection | server RSS total |")
+print("|---:|---|---:|---:|---:|---:|")
+for n in order:
+    q, r = rows.get(("qssl", n)), rows.get(("raw OpenSSL", n))
+    if not q or not r:
+        continue
+    diff, ratio = [], []
+    for (qv, unit), (rv, _) in zip(q, r):
+        if qv is None or rv is None or rv == 0:
+            diff.append(""); ratio.append(""); continue
+        d = qv - rv
+        prec = 1 if unit in ("KiB", "MiB") else 0
+        diff.append(f"{d:+.{prec}f}" + (f" {unit}" if unit else ""))
+        ratio.append(f"**{qv / rv:.3f}**")
+    print(f"| {n} | qssl − raw | " + " | ".join(diff) + " |")
+    print(f"| | qssl/raw | " + " | ".join(ratio) + " |")
+EOF
 }
 
 # ---- run and write ------------------------------------------------------------------------
@@ -322,7 +434,8 @@ secs=$(( $(date +%s) - t0 ))
     echo "| load average (1/5/15 min) | at the start $load_start, at the end $(load_now) |"
 } >"$tmp/env.md"
 
-python3 - "$doc" "$tmp" <<'EOF'
+write_blocks() { # DIR: each NAME.md in DIR replaces the block NAME of $doc
+    python3 - "$doc" "$1" <<'EOF'
 import os, re, sys
 doc, tmp = sys.argv[1], sys.argv[2]
 text = open(doc).read()
@@ -339,4 +452,14 @@ for f in sorted(os.listdir(tmp)):
         text = text.rstrip("\n") + f"\n\n### {name}\n\n{block}\n"
 open(doc, "w").write(text)
 EOF
+}
+write_blocks "$tmp"
+
+# Where the targets stand: computed from the blocks now on the page.
+mkdir -p "$tmp/standing"
+{
+    python3 "$here/perfdoc_standing.py" "$doc"
+    printf '\n_Computed from the blocks above on %s._\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+} >"$tmp/standing/standing.md"
+write_blocks "$tmp/standing"
 echo "perfdoc.sh: wrote $doc in $(( $(date +%s) - t0 )) s" >&2

@@ -291,6 +291,42 @@ TEST_CASE(copy_on_write_both_free_orders) {
     }
 }
 
+/* Copy-on-write at every level a write can reach: the scalars (in place
+ * once unshared), the shared lists (a copy's list write leaves the
+ * original's list alone), and a write after the other copies are gone. */
+TEST_CASE(copy_on_write_scalars_and_lists) {
+    qssl_config_t *a = qssl_config_default_configuration();
+    size_t ciphers = cipher_count(a);
+    CHECK(ciphers > 0);
+    CHECK_OK(qssl_config_set_peer_verify_depth(a, 3)); /* unshared from the default now */
+    qssl_config_t *b = qssl_config_copy(a);
+    qssl_config_t *c = qssl_config_copy(b);
+    CHECK(b != a && c != b && c != a);
+    CHECK_OK(qssl_config_set_peer_verify_depth(a, 4)); /* a detaches; b and c share */
+    CHECK_EQ_INT(qssl_config_peer_verify_depth(a), 4);
+    CHECK_EQ_INT(qssl_config_peer_verify_depth(b), 3);
+    CHECK_EQ_INT(qssl_config_peer_verify_depth(c), 3);
+    CHECK(qssl_config_equal(b, c));
+    CHECK_OK(qssl_config_set_ciphers_string(c, "AES128-SHA")); /* a list write on a shared copy */
+    CHECK_EQ_INT(cipher_count(c), 1);
+    CHECK_EQ_INT(cipher_count(b), ciphers);
+    CHECK_EQ_INT(cipher_count(a), ciphers);
+    qssl_config_free(b); /* c is the last holder of its data */
+    CHECK_OK(qssl_config_set_peer_verify_depth(c, 7));
+    CHECK_EQ_INT(qssl_config_peer_verify_depth(c), 7);
+    CHECK_EQ_INT(qssl_config_peer_verify_depth(a), 4);
+    qssl_config_t *d = qssl_config_default_configuration();
+    CHECK_EQ_INT(qssl_config_peer_verify_depth(d), 0); /* the default never changed */
+    CHECK_EQ_INT(cipher_count(d), ciphers);
+    qssl_config_free(d);
+    qssl_config_free(c);
+    qssl_config_free(a);
+    /* A NULL copy is recorded, not just answered with NULL. */
+    qssl_clear_last_error();
+    CHECK(qssl_config_copy(NULL) == NULL);
+    CHECK(strstr(qssl_last_error_message(), "qssl_config_copy: cfg is NULL") != NULL);
+}
+
 TEST_CASE(swap) {
     qssl_config_t *a = qssl_config_new(), *b = qssl_config_new();
     CHECK_OK(qssl_config_set_peer_verify_depth(a, 5));

@@ -52,6 +52,28 @@ TEST_CASE(copy_on_write_and_equality) {
     qssl_psk_auth_free(b);
 }
 
+/* A key written through a copy never shows through the original, also
+ * when the original is written again after the copy is gone. */
+TEST_CASE(copy_on_write_of_the_key) {
+    qssl_psk_auth_t *a = qssl_psk_auth_new();
+    CHECK_OK(qssl_psk_auth_set_pre_shared_key(a, (const uint8_t *)"one", 3));
+    qssl_psk_auth_t *b = qssl_psk_auth_copy(a);
+    CHECK(b != NULL && b != a);
+    CHECK_OK(qssl_psk_auth_set_pre_shared_key(b, (const uint8_t *)"two!", 4));
+    uint8_t buf[8];
+    size_t len = 0;
+    CHECK_OK(qssl_psk_auth_pre_shared_key(a, buf, sizeof buf, &len));
+    CHECK(len == 3 && memcmp(buf, "one", 3) == 0);
+    qssl_psk_auth_free(b);
+    CHECK_OK(qssl_psk_auth_set_pre_shared_key(a, (const uint8_t *)"three", 5));
+    CHECK_OK(qssl_psk_auth_pre_shared_key(a, buf, sizeof buf, &len));
+    CHECK(len == 5 && memcmp(buf, "three", 5) == 0);
+    qssl_psk_auth_free(a);
+    qssl_clear_last_error();
+    CHECK(qssl_psk_auth_copy(NULL) == NULL);
+    CHECK(strstr(qssl_last_error_message(), "qssl_psk_auth_copy: auth is NULL") != NULL);
+}
+
 TEST_CASE(null_equals_empty_but_is_null_differs) {
     qssl_psk_auth_t *a = qssl_psk_auth_new(), *b = qssl_psk_auth_new();
     const uint8_t x = 0;

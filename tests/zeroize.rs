@@ -519,7 +519,7 @@ fn ticket_keys_round(part: usize) -> (usize, usize) {
     m.copy_from_slice(&keys[part..part + MARKER_LEN]);
     spy(&m, || {
         let make = |keys: &[u8]| {
-            let h = Box::into_raw(Box::new(qssl_config_t::from_configuration(server_config())));
+            let h = qssl_config_t::new_handle(server_config());
             // SAFETY: a live handle and an 80-byte buffer.
             let st = unsafe { qssl_config_set_session_ticket_keys(h, keys.as_ptr(), keys.len()) };
             assert_eq!(st, QSSL_STATUS_OK);

@@ -34,7 +34,9 @@ use super::status::{QSSL_STATUS_OK, qssl_status_t, set_last_error};
 use crate::Error;
 use crate::ossl::{clear_error_queue, forget_error_queue_note, settle_error_queue};
 
-/// Turns a caught panic payload into an error.
+/// Turns a caught panic payload into an error. Cold: only a bug panics.
+#[cold]
+#[inline(never)]
 fn panic_error(payload: Box<dyn std::any::Any + Send>) -> Error {
     let msg = if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_string()
@@ -46,9 +48,19 @@ fn panic_error(payload: Box<dyn std::any::Any + Send>) -> Error {
     Error::Panic(msg)
 }
 
+/// Records a failure as the calling thread's last error message, prefixed
+/// with `func`. Out of line and cold, so the helpers that are inlined into
+/// every export carry only a branch to it.
+#[cold]
+#[inline(never)]
+fn record_failure(func: &'static str, e: &Error) {
+    set_last_error(&format!("{func}: {e}"));
+}
+
 /// Runs `f` and returns its value, or `Err` for an error or a caught panic.
 /// The OpenSSL error queue is empty afterwards; on error the last error
 /// message is set (prefixed with `func`).
+#[inline]
 pub(crate) fn run<T>(func: &'static str, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
     forget_error_queue_note();
     let result = match catch_unwind(AssertUnwindSafe(f)) {
@@ -56,7 +68,7 @@ pub(crate) fn run<T>(func: &'static str, f: impl FnOnce() -> Result<T, Error>) -
         Err(payload) => Err(panic_error(payload)),
     };
     if let Err(e) = &result {
-        set_last_error(&format!("{func}: {e}"));
+        record_failure(func, e);
         // A failure path: the full clear also frees what popped entries
         // left in their slots. Not a hot path.
         clear_error_queue();
@@ -67,6 +79,7 @@ pub(crate) fn run<T>(func: &'static str, f: impl FnOnce() -> Result<T, Error>) -
 }
 
 /// For functions returning `qssl_status_t`: `Ok(())` becomes `QSSL_STATUS_OK`.
+#[inline]
 pub(crate) fn status(func: &'static str, f: impl FnOnce() -> Result<(), Error>) -> qssl_status_t {
     match run(func, f) {
         Ok(()) => QSSL_STATUS_OK,
@@ -76,6 +89,7 @@ pub(crate) fn status(func: &'static str, f: impl FnOnce() -> Result<(), Error>) 
 
 /// For functions whose success value is itself a status (connections:
 /// `QSSL_STATUS_OK`, `QSSL_STATUS_WANT_READ`, ...).
+#[inline]
 pub(crate) fn status_code(
     func: &'static str,
     f: impl FnOnce() -> Result<qssl_status_t, Error>,
@@ -87,18 +101,21 @@ pub(crate) fn status_code(
 }
 
 /// For functions returning a pointer: NULL on failure.
+#[inline]
 pub(crate) fn pointer<T>(func: &'static str, f: impl FnOnce() -> Result<*mut T, Error>) -> *mut T {
     run(func, f).unwrap_or(std::ptr::null_mut())
 }
 
 /// For infallible getters: `default` (Qt's default for the property) when the
 /// body fails, for example because the handle is NULL.
+#[inline]
 pub(crate) fn value<T>(func: &'static str, default: T, f: impl FnOnce() -> Result<T, Error>) -> T {
     run(func, f).unwrap_or(default)
 }
 
 /// For functions returning nothing (`_free`): errors and panics are recorded
 /// and swallowed.
+#[inline]
 pub(crate) fn void(func: &'static str, f: impl FnOnce() -> Result<(), Error>) {
     let _ = run(func, f);
 }
@@ -113,9 +130,13 @@ pub(crate) fn void(func: &'static str, f: impl FnOnce() -> Result<(), Error>) {
 // and setters, detaching (which only takes references: `X509_up_ref`,
 // `EVP_PKEY_up_ref`) and dropping (`*_free` never queues errors). The queue
 // cannot change during such a call, so it is as empty on return as the
-// previous qssl call left it. Everything else keeps the helpers above.
+// previous qssl call left it. A pure body may also run a process-wide
+// initialiser once (the cipher lists, the default DH parameters) if that
+// initialiser calls OpenSSL and then clears the queue itself, as those do.
+// Everything else keeps the helpers above.
 
 /// [`run`] without the OpenSSL error-queue check (see above).
+#[inline]
 pub(crate) fn run_pure<T>(
     func: &'static str,
     f: impl FnOnce() -> Result<T, Error>,
@@ -125,12 +146,13 @@ pub(crate) fn run_pure<T>(
         Err(payload) => Err(panic_error(payload)),
     };
     if let Err(e) = &result {
-        set_last_error(&format!("{func}: {e}"));
+        record_failure(func, e);
     }
     result
 }
 
 /// [`status`] for a body that never queues an OpenSSL error.
+#[inline]
 pub(crate) fn status_pure(
     func: &'static str,
     f: impl FnOnce() -> Result<(), Error>,
@@ -142,6 +164,7 @@ pub(crate) fn status_pure(
 }
 
 /// [`pointer`] for a body that never queues an OpenSSL error.
+#[inline]
 pub(crate) fn pointer_pure<T>(
     func: &'static str,
     f: impl FnOnce() -> Result<*mut T, Error>,
@@ -150,6 +173,7 @@ pub(crate) fn pointer_pure<T>(
 }
 
 /// [`value`] for a body that never queues an OpenSSL error.
+#[inline]
 pub(crate) fn value_pure<T>(
     func: &'static str,
     default: T,
@@ -159,6 +183,7 @@ pub(crate) fn value_pure<T>(
 }
 
 /// [`void`] for a body that never queues an OpenSSL error.
+#[inline]
 pub(crate) fn void_pure(func: &'static str, f: impl FnOnce() -> Result<(), Error>) {
     let _ = run_pure(func, f);
 }

@@ -45,6 +45,12 @@ impl qssl_config_t {
         qssl_config_t(c)
     }
 
+    /// A new C handle owning `c`, to free with qssl_config_free() (for Rust
+    /// code mixing the two APIs; a handle is not a `Box`).
+    pub fn new_handle(c: SslConfiguration) -> *mut qssl_config_t {
+        into_raw(qssl_config_t(c))
+    }
+
     /// The Rust configuration behind a handle.
     pub fn configuration(&self) -> &SslConfiguration {
         &self.0
@@ -107,7 +113,10 @@ fn check_options(bits: qssl_ssl_options_t) -> Result<u32, Error> {
 /// Free it with qssl_config_free(). Qt: QSslConfiguration::QSslConfiguration().
 #[unsafe(no_mangle)]
 pub extern "C" fn qssl_config_new() -> *mut qssl_config_t {
-    boundary::pointer("qssl_config_new", || {
+    // Pure: a reference count and an allocation. The first call builds
+    // the shared data, whose OpenSSL work (the default DH parameters, the
+    // cipher lists) clears the error queue itself.
+    boundary::pointer_pure("qssl_config_new", || {
         Ok(into_raw(qssl_config_t(SslConfiguration::new())))
     })
 }
@@ -416,7 +425,10 @@ pub unsafe extern "C" fn qssl_config_set_missing_certificate_is_fatal(
 /// qssl_config_free(). Qt: QSslConfiguration::defaultConfiguration().
 #[unsafe(no_mangle)]
 pub extern "C" fn qssl_config_default_configuration() -> *mut qssl_config_t {
-    boundary::pointer("qssl_config_default_configuration", || {
+    // Pure: a reference count and an allocation. The first call builds
+    // the shared data, whose OpenSSL work (the default DH parameters, the
+    // cipher lists) clears the error queue itself.
+    boundary::pointer_pure("qssl_config_default_configuration", || {
         Ok(into_raw(qssl_config_t(
             SslConfiguration::default_configuration(),
         )))
@@ -443,7 +455,10 @@ pub unsafe extern "C" fn qssl_config_set_default_configuration(
 /// Qt: QSslConfiguration::defaultDtlsConfiguration().
 #[unsafe(no_mangle)]
 pub extern "C" fn qssl_config_default_dtls_configuration() -> *mut qssl_config_t {
-    boundary::pointer("qssl_config_default_dtls_configuration", || {
+    // Pure: a reference count and an allocation. The first call builds
+    // the shared data, whose OpenSSL work (the default DH parameters, the
+    // cipher lists) clears the error queue itself.
+    boundary::pointer_pure("qssl_config_default_dtls_configuration", || {
         Ok(into_raw(qssl_config_t(
             SslConfiguration::default_dtls_configuration(),
         )))

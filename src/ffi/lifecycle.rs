@@ -14,22 +14,26 @@ use crate::Error;
 ///
 /// # Safety
 /// `p` must be NULL or a live handle.
+#[inline]
 pub(crate) unsafe fn copy<H>(func: &'static str, p: *const H, name: &'static str) -> *mut H
 where
     H: Handle<Ownership = Shared>,
     H::Value: Clone,
 {
-    boundary::pointer_pure(func, || {
-        // SAFETY: NULL or a live handle (caller).
-        let v = unsafe { value(p, name) }?;
-        Ok(into_raw(H::from_value(v.clone())))
-    })
+    // SAFETY: NULL or a live handle (caller).
+    let Ok(v) = (unsafe { value(p, name) }) else {
+        return boundary::pointer_pure(func, || Err(Error::NullArgument(name)));
+    };
+    // Apart from the NULL case, a body that cannot fail: nothing but the
+    // reference count and the allocation is left on the path.
+    boundary::pointer_pure(func, || Ok(into_raw(H::from_value(v.clone()))))
 }
 
 /// `_free`: frees a handle; NULL is a no-op.
 ///
 /// # Safety
 /// `p` must be NULL or a handle from qssl not freed before.
+#[inline]
 pub(crate) unsafe fn free<H: Handle>(func: &'static str, p: *mut H) {
     let body = || {
         // SAFETY: NULL or a handle from qssl, freed once (caller).
@@ -48,6 +52,7 @@ pub(crate) unsafe fn free<H: Handle>(func: &'static str, p: *mut H) {
 ///
 /// # Safety
 /// `a` and `b` must be NULL or live handles.
+#[inline]
 pub(crate) unsafe fn equal<H>(func: &'static str, a: *const H, b: *const H) -> bool
 where
     H: Handle,
@@ -71,6 +76,7 @@ where
 ///
 /// # Safety
 /// `a` and `b` must be NULL or live handles, not borrowed elsewhere.
+#[inline]
 pub(crate) unsafe fn swap<H: Handle<Ownership = Shared>>(func: &'static str, a: *mut H, b: *mut H) {
     boundary::void_pure(func, || {
         if a.is_null() {
@@ -93,6 +99,7 @@ pub(crate) unsafe fn swap<H: Handle<Ownership = Shared>>(func: &'static str, a: 
 ///
 /// # Safety
 /// `p` must be NULL or a live handle not mutated for `'a`.
+#[inline]
 pub(crate) unsafe fn value<'a, H: Handle>(
     p: *const H,
     name: &'static str,

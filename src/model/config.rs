@@ -9,6 +9,7 @@ use crate::model::bytes::OptBytes;
 use crate::model::cert::Certificate;
 use crate::model::cipher::{self, Cipher};
 use crate::model::context_inputs::{ContextInputs, SessionTicket};
+use crate::model::cow::Cow;
 use crate::model::curve::EllipticCurve;
 use crate::model::dh::DhParams;
 use crate::model::enums::{npn_status, protocol, ssl_option, verify_mode};
@@ -64,7 +65,7 @@ pub(crate) struct Settings {
     /// context carries them, so setting them rebuilds it.
     pub server_extras: Option<Arc<crate::model::server::ServerExtras>>,
     /// The lists and blobs; copied on write (`DerefMut` detaches them).
-    shared: Arc<SharedSettings>,
+    shared: Cow<SharedSettings>,
 }
 
 /// The list and blob settings (see [`Settings`]).
@@ -112,7 +113,7 @@ impl std::ops::Deref for Settings {
 impl std::ops::DerefMut for Settings {
     /// Write access to a list or blob: detaches the shared part first.
     fn deref_mut(&mut self) -> &mut SharedSettings {
-        Arc::make_mut(&mut self.shared)
+        Cow::make_mut(&mut self.shared)
     }
 }
 
@@ -147,7 +148,7 @@ impl PartialEq for Settings {
             && *ssl_options == o.ssl_options
             && *ocsp_stapling_enabled == o.ocsp_stapling_enabled
             && *missing_certificate_is_fatal == o.missing_certificate_is_fatal
-            && arc_eq(shared, &o.shared)
+            && *shared == o.shared
     }
 }
 
@@ -207,7 +208,7 @@ impl Default for Settings {
             ocsp_stapling_enabled: false,
             missing_certificate_is_fatal: false,
             server_extras: None,
-            shared: Arc::new(SharedSettings {
+            shared: Cow::new(SharedSettings {
                 local_certificate_chain: empty(),
                 private_key: Key::null(),
                 ciphers: empty(),
@@ -231,11 +232,11 @@ fn empty<T>() -> Arc<[T]> {
 /// another copy. Getters take `&self` and never detach.
 #[derive(Clone)]
 pub struct SslConfiguration {
-    d: Arc<ConfigData>,
+    d: Cow<ConfigData>,
 }
 
-static EMPTY_DATA: LazyLock<Arc<ConfigData>> = LazyLock::new(|| {
-    Arc::new(ConfigData {
+static EMPTY_DATA: LazyLock<Cow<ConfigData>> = LazyLock::new(|| {
+    Cow::new(ConfigData {
         ctx: ContextInputs::default(),
         conn: ConnSettings::default(),
         state: StateBox::default(),
@@ -269,7 +270,7 @@ impl PartialEq for SslConfiguration {
     /// hidden session-shared flag, not the PSK callback). Lists compare
     /// pointers first, then elements in order.
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.d, &other.d)
+        Cow::ptr_eq(&self.d, &other.d)
             || (self.d.ctx == other.d.ctx
                 && self.d.conn == other.d.conn
                 && self.d.state == other.d.state)
@@ -287,7 +288,7 @@ impl SslConfiguration {
     /// setting that builds them is written (`.ctx.write()`); live
     /// connections keep their own references to the contexts they use.
     fn d_mut(&mut self) -> &mut ConfigData {
-        Arc::make_mut(&mut self.d)
+        Cow::make_mut(&mut self.d)
     }
 
     /// The settings that build a context, and the contexts built from them.
@@ -313,7 +314,7 @@ impl SslConfiguration {
 
     /// True when both share the same data block (no detach happened since the copy).
     pub fn shares_data_with(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.d, &other.d)
+        Cow::ptr_eq(&self.d, &other.d)
     }
 
     /// Qt's `isNull()`: every field in Qt's isNull set still has its default.

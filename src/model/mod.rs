@@ -9,6 +9,7 @@ pub mod cert;
 pub mod cipher;
 pub mod config;
 pub(crate) mod context_inputs;
+pub(crate) mod cow;
 pub mod curve;
 pub mod dh;
 pub mod enums;

@@ -1,15 +1,14 @@
 //! `QSslPreSharedKeyAuthenticator`: what the PSK callback sees and fills in.
 
-use std::sync::Arc;
-
 use crate::model::bytes::{OptBytes, SecretBytes};
+use crate::model::cow::Cow;
 
 /// A pre-shared key authenticator. Implicitly shared: clones share the data,
 /// and the first write through a clone detaches it. The key is held in
 /// [`SecretBytes`], wiped when the last holder lets go.
 #[derive(Clone, Default, Debug)]
 pub struct PskAuthenticator {
-    d: Arc<PskData>,
+    d: Cow<PskData>,
 }
 
 #[derive(Clone, Default, Debug, PartialEq, Eq)]
@@ -37,7 +36,7 @@ impl PskAuthenticator {
         maximum_pre_shared_key_length: i32,
     ) -> Self {
         PskAuthenticator {
-            d: Arc::new(PskData {
+            d: Cow::new(PskData {
                 identity_hint,
                 identity,
                 pre_shared_key: SecretBytes::null(),
@@ -48,7 +47,7 @@ impl PskAuthenticator {
     }
 
     fn d_mut(&mut self) -> &mut PskData {
-        Arc::make_mut(&mut self.d)
+        Cow::make_mut(&mut self.d)
     }
 
     /// The identity hint (null if none).
@@ -88,14 +87,14 @@ impl PskAuthenticator {
 
     /// True when both share the same data (no detach happened).
     pub fn shares_data_with(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.d, &other.d)
+        Cow::ptr_eq(&self.d, &other.d)
     }
 }
 
 impl PartialEq for PskAuthenticator {
     /// Qt's `==`: hint, identity, key and both maxima; null bytes equal empty.
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.d, &other.d) || *self.d == *other.d
+        self.d == other.d
     }
 }
 

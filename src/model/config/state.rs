@@ -56,7 +56,7 @@ impl PartialEq for SessionState {
 /// copy nothing for it (each reference held is an atomic operation on copy
 /// and drop).
 #[derive(Clone, Default)]
-pub(crate) struct StateBox(Option<Arc<SessionState>>);
+pub(crate) struct StateBox(Option<Cow<SessionState>>);
 
 static DEFAULT_STATE: LazyLock<SessionState> = LazyLock::new(SessionState::default);
 
@@ -70,9 +70,9 @@ impl std::ops::Deref for StateBox {
 impl std::ops::DerefMut for StateBox {
     /// Write access: allocates the state on first write, detaches it if shared.
     fn deref_mut(&mut self) -> &mut SessionState {
-        Arc::make_mut(
+        Cow::make_mut(
             self.0
-                .get_or_insert_with(|| Arc::new(SessionState::default())),
+                .get_or_insert_with(|| Cow::new(SessionState::default())),
         )
     }
 }
@@ -81,7 +81,7 @@ impl PartialEq for StateBox {
     fn eq(&self, o: &Self) -> bool {
         match (&self.0, &o.0) {
             (None, None) => true,
-            (Some(a), Some(b)) if Arc::ptr_eq(a, b) => true,
+            (Some(a), Some(b)) if Cow::ptr_eq(a, b) => true,
             _ => **self == **o,
         }
     }
