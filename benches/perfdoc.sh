@@ -186,7 +186,7 @@ rows_d = [
     ("moving bytes (`qssl_conn_take_output` + `qssl_conn_feed` / `BIO_read` + `BIO_write`)", ("qssl_conn_take_output", "qssl_conn_feed"), ("BIO_read", "BIO_write")),
     ("the error-queue check (`ERR_peek_error`, also inside `SSL_get_error`)", ("ERR_peek_error",), ("ERR_peek_error",)),
     ("the full clear (`ERR_clear_error`, OpenSSL's handshake state machine runs it on entry)", ("ERR_clear_error",), ("ERR_clear_error",)),
-    ("the Rust BIO (`openssl::ssl::bio::bread`, `bwrite`, `ctrl`, with their copies)", ("openssl::ssl::bio::bread", "openssl::ssl::bio::bwrite", "openssl::ssl::bio::ctrl"), ()),
+    ("qssl's BIO (`bio_read_ex`, `bio_write_ex`, `bio_ctrl` in `src/engine/transport.rs`, with their copies)", ("qssl::engine::transport::bio_read_ex", "qssl::engine::transport::bio_write_ex", "qssl::engine::transport::bio_ctrl"), ()),
 ]
 q, r = costs(f"{cg}/callgrind.out.d.qssl"), costs(f"{cg}/callgrind.out.d.raw")
 tq, tr = total(f"{cg}/callgrind.out.d.qssl"), total(f"{cg}/callgrind.out.d.raw")
@@ -207,7 +207,7 @@ rows_x = [
      ("qssl_conn_peek_output", "qssl_conn_input_space", "qssl_conn_commit_input", "qssl_conn_consume_output"),
      ("BIO_nread0", "BIO_nwrite0", "BIO_nread", "BIO_nwrite")),
     ("the error-queue check (`ERR_peek_error`)", ("ERR_peek_error",), ("ERR_peek_error",)),
-    ("the Rust BIO (`openssl::ssl::bio::bread`, `bwrite`, `ctrl`, with their copies; a BIO pair copies inside `SSL_read`/`SSL_write`)", ("openssl::ssl::bio::bread", "openssl::ssl::bio::bwrite", "openssl::ssl::bio::ctrl"), ()),
+    ("qssl's BIO (`bio_read_ex`, `bio_write_ex`, `bio_ctrl`, with their copies; a BIO pair copies inside `SSL_read`/`SSL_write`)", ("qssl::engine::transport::bio_read_ex", "qssl::engine::transport::bio_write_ex", "qssl::engine::transport::bio_ctrl"), ()),
 ]
 fq, fr = f"{cg}/callgrind.out.xfer.aes128.qssl.1", f"{cg}/callgrind.out.xfer.aes128.raw.1"
 q, r = costs(fq), costs(fr)

@@ -443,9 +443,21 @@ unsafe extern "C" fn ocsp_status_cb(ssl: *mut openssl_sys::SSL, _arg: *mut c_voi
 
 // ---- alerts ----------------------------------------------------------------------------
 
+/// Called on every state change of every handshake; only alerts matter, so
+/// the common path is one test and a return, and the recording is out of
+/// line (cold). Nothing on the common path can panic.
 unsafe extern "C" fn info_callback(ssl: *const openssl_sys::SSL, where_: c_int, ret: c_int) {
+    if where_ & ossl::SSL_CB_ALERT != 0 {
+        record_alert(ssl, where_, ret);
+    }
+}
+
+/// Records an alert sent or received on `ssl` in its state.
+#[cold]
+#[inline(never)]
+fn record_alert(ssl: *const openssl_sys::SSL, where_: c_int, ret: c_int) {
     let _ = std::panic::catch_unwind(|| {
-        if where_ & ossl::SSL_CB_ALERT == 0 || ssl.is_null() {
+        if ssl.is_null() {
             return;
         }
         // SAFETY: OpenSSL passes the live SSL whose state changed.

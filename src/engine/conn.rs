@@ -2,15 +2,13 @@
 //! QSslSocket), over a socket or a memory transport.
 
 use std::io::ErrorKind;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
-use openssl::ssl::{
-    ErrorCode, ShutdownResult, ShutdownState, Ssl, SslSession, SslStream, SslVersion,
-};
+use openssl::ssl::{ErrorCode, Ssl, SslSession, SslVersion};
 
 use super::callbacks::{self, Alert, ConnState, SharedState, lock};
 use super::context::{context_for, session_for, ssl_verify_mode};
-use super::transport::{MemoryPipe, Transport};
+use super::transport::{MemoryPipe, SslIo, StepError, Transport};
 use super::verify::{ErrorInputs, collect_errors};
 use crate::Error;
 use crate::error::{openssl_reasons, with_openssl};
@@ -52,7 +50,7 @@ enum Phase {
 
 /// A TLS connection.
 pub struct Connection {
-    stream: SslStream<Transport>,
+    stream: SslIo,
     mode: Mode,
     /// The configuration the connection was made from.
     config: SslConfiguration,
@@ -133,7 +131,7 @@ impl Connection {
         } else {
             ssl.set_connect_state();
         }
-        let stream = SslStream::new(ssl, transport)
+        let stream = SslIo::new(ssl, transport)
             .map_err(|e| Error::tls("cannot create a TLS stream", Some(&e)))?;
         Ok(Connection {
             stream,
@@ -296,7 +294,7 @@ impl Connection {
 
     /// The memory transport, if this connection uses one.
     pub fn memory(&mut self) -> Option<&mut MemoryPipe> {
-        match self.stream.get_mut() {
+        match self.stream.transport_mut() {
             Transport::Memory(p) => Some(p),
             Transport::Fd(_) => None,
         }
@@ -305,16 +303,6 @@ impl Connection {
     /// The raw OpenSSL session object, for applications that drive OpenSSL themselves.
     pub fn ssl(&self) -> &openssl::ssl::SslRef {
         self.stream.ssl()
-    }
-
-    /// Mutable access to the `SSL` inside the stream (the `openssl` crate
-    /// lends only a shared reference).
-    fn ssl_mut(&mut self) -> &mut openssl::ssl::SslRef {
-        use foreign_types::ForeignTypeRef;
-        let p = self.stream.ssl().as_ptr();
-        // SAFETY: `&mut self` gives exclusive access to the stream and so to
-        // its SSL; no other reference to it is alive for the borrow's span.
-        unsafe { openssl::ssl::SslRef::from_ptr_mut(p) }
     }
 
     fn before_start(&self, what: &str) -> Result<(), Error> {
@@ -337,16 +325,17 @@ impl Connection {
         self.started = true;
         let server = self.mode == Mode::Server;
         let verifying = self.verifying();
-        let cfg = self.config.clone();
+        let cfg = &self.config;
         let has_psk = {
             let mut st = lock(&self.shared);
             st.interrupt_on_error = cfg.handshake_must_interrupt_on_error() && verifying;
             st.psk_handler.is_some()
         };
-        let name = self.peer_verify_name.clone();
+        let name = &self.peer_verify_name;
         let pvm = self.peer_verify_mode;
         let (proto, depth) = (self.protocol, self.peer_verify_depth);
-        let ssl = self.ssl_mut();
+        // Disjoint borrows: the SSL mutably, the settings above shared.
+        let ssl = self.stream.ssl_mut();
         if proto != cfg.protocol() {
             super::context::set_protocol_bounds(ssl, proto)?;
         }
@@ -370,7 +359,7 @@ impl Connection {
             if let Some(n) = name.as_deref() {
                 let n = n.trim_end_matches('.');
                 if !n.is_empty()
-                    && n.parse::<std::net::IpAddr>().is_err()
+                    && (!may_be_ip_literal(n) || n.parse::<std::net::IpAddr>().is_err())
                     && !cfg.test_ssl_option(ssl_option::DISABLE_SERVER_NAME_INDICATION)
                 {
                     ssl.set_hostname(n).map_err(|e| {
@@ -383,7 +372,7 @@ impl Connection {
             if !cfg.session_ticket().is_empty()
                 && !cfg.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
             {
-                if let Some(sess) = session_for(&cfg) {
+                if let Some(sess) = session_for(cfg) {
                     // SAFETY: this connection's own copy of a session decoded by
                     // this OpenSSL; SSL_set_session takes a reference.
                     let _ = unsafe { ssl.set_session(&sess) };
@@ -398,7 +387,7 @@ impl Connection {
     }
 
     /// Maps an OpenSSL error of a handshake, read, write or shutdown step.
-    fn step_error(&mut self, e: openssl::ssl::Error, during: &str) -> Result<Progress, Error> {
+    fn step_error(&mut self, e: StepError, during: &str) -> Result<Progress, Error> {
         match e.code() {
             // SSL_get_error found the error queue empty to answer these.
             ErrorCode::WANT_READ => {
@@ -589,7 +578,9 @@ impl Connection {
 
     /// Reads decrypted bytes; `Ok((Done, n))` with n > 0, or a want state.
     pub fn read(&mut self, buf: &mut [u8]) -> Result<(Progress, usize), Error> {
-        self.require_connected()?;
+        if self.phase != Phase::Connected {
+            self.require_connected()?;
+        }
         match self.stream.ssl_read(buf) {
             Ok(n) => Ok((Progress::Done, n)),
             Err(e) if e.code() == ErrorCode::ZERO_RETURN => {
@@ -614,7 +605,9 @@ impl Connection {
     /// Writes bytes; `Ok((Done, n))` once all `n` are taken, or a want state
     /// (call again with the same bytes).
     pub fn write(&mut self, buf: &[u8]) -> Result<(Progress, usize), Error> {
-        self.require_connected()?;
+        if self.phase != Phase::Connected {
+            self.require_connected()?;
+        }
         if buf.is_empty() {
             return Ok((Progress::Done, 0));
         }
@@ -632,7 +625,7 @@ impl Connection {
             ));
         }
         match self.stream.shutdown() {
-            Ok(ShutdownResult::Sent) | Ok(ShutdownResult::Received) => {
+            Ok(_) => {
                 self.phase = Phase::Closed;
                 Ok(Progress::Done)
             }
@@ -645,6 +638,7 @@ impl Connection {
         self.stream.ssl().pending()
     }
 
+    #[cold]
     fn require_connected(&self) -> Result<(), Error> {
         match self.phase {
             Phase::Connected => Ok(()),
@@ -713,8 +707,7 @@ impl Drop for Connection {
         // Keep the session resumable: mark it cleanly shut down without
         // writing to a transport that may be gone.
         if self.phase == Phase::Connected {
-            self.stream
-                .set_shutdown(ShutdownState::SENT | ShutdownState::RECEIVED);
+            self.stream.set_shutdown_both();
         }
     }
 }
@@ -750,6 +743,44 @@ fn resumed_errors(ssl: &openssl::ssl::SslRef, peer: &Certificate, errors: &mut V
             errors.push(e);
         }
     }
+}
+
+/// The Qt cipher of OpenSSL's suite `c`: the supported cipher of that name,
+/// else one built from OpenSSL's description. libssl's `SSL_CIPHER`s live
+/// in its static tables, so the answer is kept by address (a handful per
+/// process): a handshake takes a reference instead of scanning the
+/// supported list by name (which touched every entry).
+fn session_cipher(c: &openssl::ssl::SslCipherRef) -> Cipher {
+    use foreign_types::ForeignTypeRef;
+    static KNOWN: RwLock<Vec<(usize, Cipher)>> = RwLock::new(Vec::new());
+    let key = c.as_ptr() as usize;
+    let hit = KNOWN
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, cipher)| cipher.clone());
+    if let Some(cipher) = hit {
+        return cipher;
+    }
+    let found = Cipher::from_name(c.name());
+    let cipher = if found.is_null() {
+        Cipher::from_openssl(c)
+    } else {
+        found
+    };
+    let mut known = KNOWN.write().unwrap_or_else(|e| e.into_inner());
+    if known.len() < 256 && !known.iter().any(|(k, _)| *k == key) {
+        known.push((key, cipher.clone()));
+    }
+    cipher
+}
+
+/// True when `name` may be an IP address literal: every IPv6 literal has a
+/// ':', an IPv4 literal has only digits and dots. Anything else is a host
+/// name without the cost of parsing it as both.
+fn may_be_ip_literal(name: &str) -> bool {
+    name.contains(':') || name.bytes().all(|b| b.is_ascii_digit() || b == b'.')
 }
 
 /// The configuration `config` with the session state of a completed
@@ -802,17 +833,7 @@ pub(crate) fn capture_state_lazy(
     if server && !peer.is_null() {
         chain.insert(0, peer.clone());
     }
-    let cipher = ssl
-        .current_cipher()
-        .map(|c| {
-            let found = Cipher::from_name(c.name());
-            if found.is_null() {
-                Cipher::from_openssl(c)
-            } else {
-                found
-            }
-        })
-        .unwrap_or_default();
+    let cipher = ssl.current_cipher().map(session_cipher).unwrap_or_default();
     let proto = ssl_version_to_protocol(ssl.version2());
     let resumed = ssl.session_reused();
     let alpn = ssl.selected_alpn_protocol().map(OptBytes::from);

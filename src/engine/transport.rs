@@ -2,12 +2,22 @@
 //! application owns (blocking or not), or a memory pipe the application
 //! feeds and drains.
 
-use std::io::{self, Read, Write};
+use std::any::Any;
+use std::ffi::{c_char, c_int, c_long, c_void};
+use std::io;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::ptr::NonNull;
+use std::sync::OnceLock;
+
+use foreign_types::ForeignTypeRef;
+use openssl::error::ErrorStack;
+use openssl::ssl::{ErrorCode, Ssl, SslRef};
+use openssl_sys::{self as sys, BIO, BIO_METHOD};
 use std::os::fd::RawFd;
 
-/// A transport. `Read`/`Write` report `WouldBlock` when a non-blocking
-/// socket or an empty memory pipe cannot make progress, and `TimedOut` when
-/// the receive/send time-out of a blocking socket expires.
+/// A transport. Its reads and writes report `WouldBlock` when a
+/// non-blocking socket or an empty memory pipe cannot make progress, and
+/// `TimedOut` when the receive/send time-out of a blocking socket expires.
 #[derive(Debug)]
 pub enum Transport {
     /// A socket the application owns; never closed by qssl.
@@ -85,6 +95,7 @@ impl ByteQueue {
     }
 
     /// Moves up to `dst.len()` bytes from the front into `dst`; returns how many.
+    #[inline]
     pub fn read_into(&mut self, dst: &mut [u8]) -> usize {
         let n = self.len().min(dst.len());
         dst[..n].copy_from_slice(&self.buf[self.start..self.start + n]);
@@ -173,8 +184,10 @@ impl<'a> Extend<&'a u8> for ByteQueue {
     }
 }
 
-impl Read for Transport {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+impl Transport {
+    /// Reads into `buf`: `Ok(0)` is the peer's end of file; `WouldBlock`
+    /// when a non-blocking socket or an empty memory pipe has nothing yet.
+    fn read_some(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
             Transport::Fd(fd) => loop {
                 // SAFETY: `buf` is valid for writes of buf.len() bytes; the fd
@@ -200,10 +213,9 @@ impl Read for Transport {
             }
         }
     }
-}
 
-impl Write for Transport {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+    /// Writes from `buf`; returns how many bytes were taken.
+    fn write_some(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Transport::Fd(fd) => loop {
                 // SAFETY: `buf` is valid for reads; MSG_NOSIGNAL keeps a closed
@@ -231,10 +243,6 @@ impl Write for Transport {
             }
         }
     }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }
 
 /// EAGAIN on a *blocking* socket means its receive or send time-out
@@ -255,6 +263,483 @@ fn timed_out_if_blocking(fd: RawFd, e: io::Error, what: &str, option: &str) -> i
         io::ErrorKind::TimedOut,
         format!("timed out: the socket's {what} time-out ({option}) expired"),
     )
+}
+
+impl io::Read for Transport {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.read_some(buf)
+    }
+}
+
+impl io::Write for Transport {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_some(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+// ---- qssl's BIO ----------------------------------------------------------------------
+//
+// Every TLS connection reads and writes its transport through one BIO of
+// qssl's own method (made once per process): its read and write go straight
+// to the socket or the memory pipe's byte queues, its ctrl answers FLUSH
+// with success and everything else with 0 (the answers libssl got from the
+// `openssl` crate's stream BIO, which this replaces: no `BIO_METHOD` per
+// connection, no trait objects, no per-call state lookup beyond the BIO's
+// data pointer).
+
+type BioWriteEx = unsafe extern "C" fn(*mut BIO, *const c_char, usize, *mut usize) -> c_int;
+type BioReadEx = unsafe extern "C" fn(*mut BIO, *mut c_char, usize, *mut usize) -> c_int;
+
+unsafe extern "C" {
+    fn BIO_meth_set_write_ex(m: *mut BIO_METHOD, f: Option<BioWriteEx>) -> c_int;
+    fn BIO_meth_set_read_ex(m: *mut BIO_METHOD, f: Option<BioReadEx>) -> c_int;
+    fn BIO_get_new_index() -> c_int;
+    fn BIO_up_ref(b: *mut BIO) -> c_int;
+    fn BIO_free(b: *mut BIO) -> c_int;
+}
+
+/// `BIO_TYPE_SOURCE_SINK`: the BIO is an end point, not a filter.
+const BIO_TYPE_SOURCE_SINK: c_int = 0x0400;
+
+/// What a connection's BIO reads and writes: the transport, and what the
+/// last failed read or write left for the step that saw it fail (libssl
+/// sees only the BIO's return value and retry flags).
+#[derive(Debug)]
+pub struct BioState {
+    transport: Transport,
+    /// The I/O error of the last failed read or write; taken by the step
+    /// that reports it.
+    error: Option<io::Error>,
+    /// The message of a panic caught inside a read or write, resumed by the
+    /// step that saw the failure.
+    panic: Option<String>,
+}
+
+/// The method of every connection BIO (NULL if OpenSSL could not make it).
+fn bio_method() -> *const BIO_METHOD {
+    static METHOD: OnceLock<usize> = OnceLock::new();
+    *METHOD.get_or_init(|| {
+        // SAFETY: plain OpenSSL calls building a method table of functions
+        // that stay valid for the process (the table is never freed).
+        unsafe {
+            let idx = BIO_get_new_index();
+            let m = sys::BIO_meth_new(
+                if idx > 0 { idx } else { 0 } | BIO_TYPE_SOURCE_SINK,
+                c"qssl transport".as_ptr(),
+            );
+            if m.is_null() {
+                return 0;
+            }
+            if BIO_meth_set_write_ex(m, Some(bio_write_ex)) != 1
+                || BIO_meth_set_read_ex(m, Some(bio_read_ex)) != 1
+                || sys::BIO_meth_set_puts__fixed_rust(m, Some(bio_puts)) != 1
+                || sys::BIO_meth_set_ctrl__fixed_rust(m, Some(bio_ctrl)) != 1
+                || sys::BIO_meth_set_create__fixed_rust(m, Some(bio_create)) != 1
+                || sys::BIO_meth_set_destroy__fixed_rust(m, Some(bio_destroy)) != 1
+            {
+                sys::BIO_meth_free(m);
+                return 0;
+            }
+            m as usize
+        }
+    }) as *const BIO_METHOD
+}
+
+/// The state of a BIO of [`bio_method`] (None once destroyed).
+///
+/// # Safety
+/// `b` must be a live BIO of [`bio_method`], not otherwise borrowed.
+unsafe fn state_of<'a>(b: *mut BIO) -> Option<&'a mut BioState> {
+    // SAFETY: the data pointer is NULL or the Box that `SslIo::new` set.
+    unsafe { sys::BIO_get_data(b).cast::<BioState>().as_mut() }
+}
+
+/// The errors a caller may retry: the retry flag makes `SSL_get_error`
+/// answer WANT_READ / WANT_WRITE (as the `openssl` crate's BIO did, a
+/// socket that is not connected yet counts too).
+fn retriable(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::NotConnected
+    )
+}
+
+fn panic_text(p: Box<dyn Any + Send>) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic in the transport".to_string()
+    }
+}
+
+unsafe extern "C" fn bio_write_ex(
+    b: *mut BIO,
+    data: *const c_char,
+    len: usize,
+    written: *mut usize,
+) -> c_int {
+    // SAFETY: OpenSSL passes its live BIO, `len` readable bytes at `data`
+    // and a writable `written`.
+    unsafe {
+        sys::BIO_clear_flags(b, sys::BIO_FLAGS_RWS | sys::BIO_FLAGS_SHOULD_RETRY);
+        let Some(st) = state_of(b) else { return -1 };
+        let buf: &[u8] = if len == 0 || data.is_null() {
+            &[]
+        } else {
+            std::slice::from_raw_parts(data.cast(), len)
+        };
+        // The memory pipe, directly (appending cannot fail; growing the
+        // queue is the one step that allocates, so it stays panic-safe).
+        if let Transport::Memory(p) = &mut st.transport {
+            if !buf.is_empty() {
+                if catch_unwind(AssertUnwindSafe(|| p.outbound.extend_from_slice(buf))).is_err() {
+                    st.panic = Some("panic while queueing output".into());
+                    return -1;
+                }
+                *written = buf.len();
+                return 1;
+            }
+        }
+        match catch_unwind(AssertUnwindSafe(|| st.transport.write_some(buf))) {
+            Ok(Ok(0)) => 0,
+            Ok(Ok(n)) => {
+                *written = n;
+                1
+            }
+            Ok(Err(e)) => {
+                if retriable(&e) {
+                    sys::BIO_set_flags(b, sys::BIO_FLAGS_WRITE | sys::BIO_FLAGS_SHOULD_RETRY);
+                }
+                st.error = Some(e);
+                -1
+            }
+            Err(p) => {
+                st.panic = Some(panic_text(p));
+                -1
+            }
+        }
+    }
+}
+
+unsafe extern "C" fn bio_read_ex(
+    b: *mut BIO,
+    data: *mut c_char,
+    len: usize,
+    read: *mut usize,
+) -> c_int {
+    // SAFETY: OpenSSL passes its live BIO, `len` writable bytes at `data`
+    // and a writable `read`.
+    unsafe {
+        sys::BIO_clear_flags(b, sys::BIO_FLAGS_RWS | sys::BIO_FLAGS_SHOULD_RETRY);
+        let Some(st) = state_of(b) else { return -1 };
+        let buf: &mut [u8] = if len == 0 || data.is_null() {
+            &mut []
+        } else {
+            std::slice::from_raw_parts_mut(data.cast(), len)
+        };
+        // The memory pipe, directly: a copy out of the queue (which cannot
+        // panic: `read_into` only slices within its live bytes); an empty
+        // queue is end of file once the peer closed, else a retry (WANT_READ;
+        // no I/O error to keep: the step reports the want, nothing else).
+        if let Transport::Memory(p) = &mut st.transport {
+            if p.inbound.is_empty() {
+                if p.eof {
+                    return 0;
+                }
+                sys::BIO_set_flags(b, sys::BIO_FLAGS_READ | sys::BIO_FLAGS_SHOULD_RETRY);
+                return -1;
+            }
+            let n = p.inbound.read_into(buf);
+            if n == 0 {
+                return 0;
+            }
+            *read = n;
+            return 1;
+        }
+        match catch_unwind(AssertUnwindSafe(|| st.transport.read_some(buf))) {
+            // End of file.
+            Ok(Ok(0)) => 0,
+            Ok(Ok(n)) => {
+                *read = n;
+                1
+            }
+            Ok(Err(e)) => {
+                if retriable(&e) {
+                    sys::BIO_set_flags(b, sys::BIO_FLAGS_READ | sys::BIO_FLAGS_SHOULD_RETRY);
+                }
+                st.error = Some(e);
+                -1
+            }
+            Err(p) => {
+                st.panic = Some(panic_text(p));
+                -1
+            }
+        }
+    }
+}
+
+unsafe extern "C" fn bio_puts(b: *mut BIO, s: *const c_char) -> c_int {
+    if s.is_null() {
+        return -1;
+    }
+    // SAFETY: OpenSSL passes a NUL-terminated string.
+    let len = unsafe { libc::strlen(s) };
+    let mut written = 0;
+    // SAFETY: as for BIO_write: live BIO, `len` readable bytes.
+    match unsafe { bio_write_ex(b, s, len, &mut written) } {
+        1 => c_int::try_from(written).unwrap_or(c_int::MAX),
+        r => r,
+    }
+}
+
+/// FLUSH succeeds (a write reaches the transport at once); everything else
+/// is unsupported (0): pending counts, end of file, MTU queries.
+unsafe extern "C" fn bio_ctrl(_b: *mut BIO, cmd: c_int, _num: c_long, _ptr: *mut c_void) -> c_long {
+    c_long::from(cmd == sys::BIO_CTRL_FLUSH)
+}
+
+unsafe extern "C" fn bio_create(b: *mut BIO) -> c_int {
+    // SAFETY: OpenSSL passes the BIO it is creating.
+    unsafe {
+        sys::BIO_set_init(b, 0);
+        sys::BIO_set_data(b, std::ptr::null_mut());
+        sys::BIO_set_flags(b, 0);
+    }
+    1
+}
+
+unsafe extern "C" fn bio_destroy(b: *mut BIO) -> c_int {
+    if b.is_null() {
+        return 0;
+    }
+    // SAFETY: OpenSSL passes the BIO it is freeing; its data is NULL or the
+    // Box that `SslIo::new` leaked into it, freed exactly once here.
+    unsafe {
+        let data = sys::BIO_get_data(b).cast::<BioState>();
+        if !data.is_null() {
+            drop(Box::from_raw(data));
+        }
+        sys::BIO_set_data(b, std::ptr::null_mut());
+        sys::BIO_set_init(b, 0);
+    }
+    1
+}
+
+/// Why a TLS step did not complete: `SSL_get_error`'s code and its cause
+/// (OpenSSL's errors, or the transport's I/O error).
+#[derive(Debug)]
+pub struct StepError {
+    code: ErrorCode,
+    cause: Option<StepCause>,
+}
+
+#[derive(Debug)]
+enum StepCause {
+    Ssl(ErrorStack),
+    Io(io::Error),
+}
+
+impl StepError {
+    /// `SSL_get_error`'s answer.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// OpenSSL's errors, if they caused it.
+    pub fn ssl_error(&self) -> Option<&ErrorStack> {
+        match &self.cause {
+            Some(StepCause::Ssl(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The transport's I/O error, if it caused it.
+    pub fn io_error(&self) -> Option<&io::Error> {
+        match &self.cause {
+            Some(StepCause::Io(e)) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// An `SSL` reading and writing a transport through qssl's BIO, with the
+/// TLS steps called directly.
+pub struct SslIo {
+    ssl: Ssl,
+    /// This side's reference to the BIO (the `SSL` holds the other), so the
+    /// state below lives as long as this value, whatever is done to the
+    /// `SSL` through its raw pointer.
+    bio: *mut BIO,
+    state: NonNull<BioState>,
+}
+
+// SAFETY: the `SSL` is Send + Sync; the BIO and its state (a transport, an
+// I/O error, a message: all Send + Sync) are used only through `&self`
+// (shared reads) or `&mut self` (reads, writes and TLS steps), so the usual
+// borrow rules hold for them as for plain fields.
+unsafe impl Send for SslIo {}
+// SAFETY: as above.
+unsafe impl Sync for SslIo {}
+
+impl Drop for SslIo {
+    fn drop(&mut self) {
+        // SAFETY: this value's own reference; the `SSL` drops its own after.
+        unsafe { BIO_free(self.bio) };
+    }
+}
+
+impl SslIo {
+    /// `ssl` over `transport`.
+    pub fn new(ssl: Ssl, transport: Transport) -> Result<Self, ErrorStack> {
+        let method = bio_method();
+        if method.is_null() {
+            return Err(ErrorStack::get());
+        }
+        // SAFETY: a BIO of a live method; on failure nothing was made.
+        let bio = unsafe { sys::BIO_new(method) };
+        if bio.is_null() {
+            return Err(ErrorStack::get());
+        }
+        let state = NonNull::from(Box::leak(Box::new(BioState {
+            transport,
+            error: None,
+            panic: None,
+        })));
+        // SAFETY: a fresh BIO; it owns the state from here (bio_destroy
+        // frees it); SSL_set_bio takes one reference for both directions
+        // and this value keeps the one BIO_up_ref adds.
+        unsafe {
+            sys::BIO_set_data(bio, state.as_ptr().cast());
+            sys::BIO_set_init(bio, 1);
+            BIO_up_ref(bio);
+            sys::SSL_set_bio(ssl.as_ptr(), bio, bio);
+        }
+        Ok(SslIo { ssl, bio, state })
+    }
+
+    /// The `SSL`.
+    pub fn ssl(&self) -> &SslRef {
+        &self.ssl
+    }
+
+    /// The `SSL`, mutably.
+    pub fn ssl_mut(&mut self) -> &mut SslRef {
+        &mut self.ssl
+    }
+
+    /// The transport.
+    pub fn transport(&self) -> &Transport {
+        // SAFETY: the state lives as long as the BIO this value holds; no
+        // mutable borrow of it is alive while `self` is borrowed.
+        unsafe { &self.state.as_ref().transport }
+    }
+
+    /// The transport, mutably.
+    pub fn transport_mut(&mut self) -> &mut Transport {
+        // SAFETY: as above, exclusively (`&mut self`).
+        unsafe { &mut self.state.as_mut().transport }
+    }
+
+    fn make_error(&mut self, ret: c_int) -> StepError {
+        // SAFETY: as in `transport_mut`; no TLS step is running.
+        let st = unsafe { self.state.as_mut() };
+        if let Some(p) = st.panic.take() {
+            std::panic::resume_unwind(Box::new(p));
+        }
+        // SAFETY: live SSL; `ret` is the return of its last step.
+        let code = ErrorCode::from_raw(unsafe { sys::SSL_get_error(self.ssl.as_ptr(), ret) });
+        let cause = match code {
+            ErrorCode::SSL => Some(StepCause::Ssl(ErrorStack::get())),
+            ErrorCode::SYSCALL => {
+                let errs = ErrorStack::get();
+                if errs.errors().is_empty() {
+                    st.error.take().map(StepCause::Io)
+                } else {
+                    Some(StepCause::Ssl(errs))
+                }
+            }
+            ErrorCode::WANT_READ | ErrorCode::WANT_WRITE => st.error.take().map(StepCause::Io),
+            _ => None,
+        };
+        StepError { code, cause }
+    }
+
+    /// `SSL_do_handshake`.
+    pub fn do_handshake(&mut self) -> Result<(), StepError> {
+        // SAFETY: live SSL with its BIO.
+        let ret = unsafe { sys::SSL_do_handshake(self.ssl.as_ptr()) };
+        if ret > 0 {
+            Ok(())
+        } else {
+            Err(self.make_error(ret))
+        }
+    }
+
+    /// `SSL_read_ex` (an empty `buf` reads nothing).
+    pub fn ssl_read(&mut self, buf: &mut [u8]) -> Result<usize, StepError> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        let mut n = 0;
+        // SAFETY: live SSL; `buf` is writable for its length.
+        let ret = unsafe {
+            sys::SSL_read_ex(
+                self.ssl.as_ptr(),
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                &mut n,
+            )
+        };
+        if ret > 0 {
+            Ok(n)
+        } else {
+            Err(self.make_error(ret))
+        }
+    }
+
+    /// `SSL_write_ex` (an empty `buf` writes nothing).
+    pub fn ssl_write(&mut self, buf: &[u8]) -> Result<usize, StepError> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        let mut n = 0;
+        // SAFETY: live SSL; `buf` is readable for its length.
+        let ret =
+            unsafe { sys::SSL_write_ex(self.ssl.as_ptr(), buf.as_ptr().cast(), buf.len(), &mut n) };
+        if ret > 0 {
+            Ok(n)
+        } else {
+            Err(self.make_error(ret))
+        }
+    }
+
+    /// `SSL_shutdown`: true once the peer's close_notify was received too.
+    pub fn shutdown(&mut self) -> Result<bool, StepError> {
+        // SAFETY: live SSL with its BIO.
+        match unsafe { sys::SSL_shutdown(self.ssl.as_ptr()) } {
+            0 => Ok(false),
+            1 => Ok(true),
+            n => Err(self.make_error(n)),
+        }
+    }
+
+    /// Marks the connection as shut down in both directions without any
+    /// I/O (`SSL_set_shutdown`), which keeps its session resumable.
+    pub fn set_shutdown_both(&mut self) {
+        // SAFETY: live SSL; only sets its shutdown flags.
+        unsafe {
+            sys::SSL_set_shutdown(
+                self.ssl.as_ptr(),
+                sys::SSL_SENT_SHUTDOWN | sys::SSL_RECEIVED_SHUTDOWN,
+            )
+        };
+    }
 }
 
 #[cfg(test)]

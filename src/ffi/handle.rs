@@ -46,7 +46,11 @@ pub(crate) fn into_raw<T>(value: T) -> *mut T {
 #[inline]
 pub(crate) unsafe fn borrow<'a, T>(p: *const T, name: &'static str) -> Result<&'a T, Error> {
     // SAFETY: the caller guarantees `p` is NULL or valid for reads for 'a.
-    unsafe { p.as_ref() }.ok_or(Error::NullArgument(name))
+    // A match, not `ok_or`: the error is built (and dropped) only when NULL.
+    match unsafe { p.as_ref() } {
+        Some(r) => Ok(r),
+        None => Err(Error::NullArgument(name)),
+    }
 }
 
 /// Borrows a handle mutably; NULL gives `Error::NullArgument(name)`.
@@ -56,7 +60,11 @@ pub(crate) unsafe fn borrow<'a, T>(p: *const T, name: &'static str) -> Result<&'
 #[inline]
 pub(crate) unsafe fn borrow_mut<'a, T>(p: *mut T, name: &'static str) -> Result<&'a mut T, Error> {
     // SAFETY: the caller guarantees `p` is NULL or valid and unaliased for 'a.
-    unsafe { p.as_mut() }.ok_or(Error::NullArgument(name))
+    // A match, not `ok_or`: the error is built (and dropped) only when NULL.
+    match unsafe { p.as_mut() } {
+        Some(r) => Ok(r),
+        None => Err(Error::NullArgument(name)),
+    }
 }
 
 /// Frees a handle created by [`into_raw`]; NULL is a no-op. The memory is
