@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use foreign_types::{ForeignType, ForeignTypeRef};
 use openssl::ex_data::Index;
-use openssl::ssl::{Ssl, SslContext, SslContextBuilder, SslContextRef, SslRef, SslSession};
+use openssl::ssl::{SslContext, SslContextBuilder, SslContextRef, SslRef, SslSession};
 
 use crate::Error;
 use crate::error::with_openssl;
@@ -154,10 +154,66 @@ pub(crate) fn lock(s: &ConnShared) -> MutexGuard<'_, ConnState> {
 }
 
 /// qssl's ex_data index on `SSL` (None if OpenSSL cannot give one, which
-/// makes every callback fail closed instead of panicking).
-fn state_index() -> Option<Index<Ssl, SharedState>> {
-    static INDEX: OnceLock<Option<Index<Ssl, SharedState>>> = OnceLock::new();
-    *INDEX.get_or_init(|| Ssl::new_ex_index().ok())
+/// makes every callback fail closed instead of panicking). The slot holds
+/// `Arc::into_raw` of the connection's [`ConnShared`] itself (no box around
+/// it: one allocation less per connection), released by [`free_state`] when
+/// the `SSL` is freed.
+fn state_index() -> Option<c_int> {
+    static INDEX: OnceLock<c_int> = OnceLock::new();
+    let idx = *INDEX.get_or_init(|| {
+        // SAFETY: registers plain functions; OpenSSL is initialised first.
+        let idx = unsafe {
+            openssl_sys::init();
+            openssl_sys::CRYPTO_get_ex_new_index(
+                openssl_sys::CRYPTO_EX_INDEX_SSL,
+                0,
+                std::ptr::null_mut(),
+                None,
+                Some(dup_state),
+                Some(free_state),
+            )
+        };
+        if idx < 0 {
+            ossl::clear_error_queue();
+        }
+        idx
+    });
+    (idx >= 0).then_some(idx)
+}
+
+/// `SSL_free`: releases the connection's reference to its shared state.
+unsafe extern "C" fn free_state(
+    _parent: *mut c_void,
+    ptr: *mut c_void,
+    _ad: *mut openssl_sys::CRYPTO_EX_DATA,
+    _idx: c_int,
+    _argl: std::ffi::c_long,
+    _argp: *mut c_void,
+) {
+    if ptr.is_null() {
+        return;
+    }
+    // SAFETY: the slot only ever holds a pointer from `Arc::into_raw` in
+    // `attach`, whose reference the slot owns; OpenSSL calls this once.
+    let state = unsafe { Arc::from_raw(ptr.cast::<ConnShared>().cast_const()) };
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(state)));
+}
+
+/// `SSL_dup`: the copy gets no state (the slot's reference belongs to the
+/// original); its first callback adopts one like any `SSL` other code made.
+unsafe extern "C" fn dup_state(
+    _to: *mut openssl_sys::CRYPTO_EX_DATA,
+    _from: *const openssl_sys::CRYPTO_EX_DATA,
+    from_d: *mut *mut c_void,
+    _idx: c_int,
+    _argl: std::ffi::c_long,
+    _argp: *mut c_void,
+) -> c_int {
+    if !from_d.is_null() {
+        // SAFETY: OpenSSL passes the address of the value to be copied.
+        unsafe { *from_d = std::ptr::null_mut() };
+    }
+    1
 }
 
 /// qssl's ex_data index on `SSL_CTX`.
@@ -166,21 +222,53 @@ fn ctx_index() -> Option<Index<SslContext, Arc<CtxData>>> {
     *INDEX.get_or_init(|| SslContext::new_ex_index().ok())
 }
 
-/// Attaches the shared state to an `SSL`.
+/// Attaches the shared state to an `SSL` (replacing and releasing any
+/// previous one).
 pub(crate) fn attach(ssl: &mut SslRef, state: SharedState) -> Result<(), Error> {
     let idx = state_index().ok_or_else(|| Error::tls("no OpenSSL ex_data index", None))?;
-    ssl.set_ex_data(idx, state);
+    let new = Arc::into_raw(state);
+    // SAFETY: live SSL, mutably borrowed (no reference from `state_of` is
+    // alive); the slot owns the reference `new` carries.
+    unsafe {
+        let old = openssl_sys::SSL_get_ex_data(ssl.as_ptr(), idx);
+        if openssl_sys::SSL_set_ex_data(ssl.as_ptr(), idx, new.cast_mut().cast()) != 1 {
+            drop(Arc::from_raw(new));
+            ossl::clear_error_queue();
+            return Err(Error::tls("cannot attach the connection state", None));
+        }
+        if !old.is_null() {
+            drop(Arc::from_raw(old.cast::<ConnShared>().cast_const()));
+        }
+    }
     Ok(())
 }
 
-fn state_of(ssl: &SslRef) -> Option<SharedState> {
-    ssl.ex_data(state_index()?).cloned()
+/// The shared state of `ssl`, borrowed from its ex_data slot (no reference
+/// count taken: the slot is only replaced through `&mut SslRef`).
+fn state_of(ssl: &SslRef) -> Option<&ConnShared> {
+    // SAFETY: live SSL, borrowed for the result's lifetime.
+    unsafe { state_raw(ssl.as_ptr()) }
+}
+
+/// # Safety
+/// `ssl` must be a live `SSL` whose slot is not replaced while the result
+/// is used.
+unsafe fn state_raw<'a>(ssl: *mut openssl_sys::SSL) -> Option<&'a ConnShared> {
+    let idx = state_index()?;
+    // SAFETY: live SSL; the slot is NULL or holds a live `ConnShared` that
+    // the SSL keeps alive while the slot holds it.
+    unsafe {
+        openssl_sys::SSL_get_ex_data(ssl, idx)
+            .cast::<ConnShared>()
+            .cast_const()
+            .as_ref()
+    }
 }
 
 /// True when `ssl` belongs to a qssl connection (not an `SSL` other code
 /// made from a qssl context).
 pub(crate) fn is_qssl_connection(ssl: &SslRef) -> bool {
-    state_of(ssl).is_some_and(|s| !lock(&s).foreign)
+    state_of(ssl).is_some_and(|s| !lock(s).foreign)
 }
 
 /// The configuration data of the context `ssl` currently uses.
@@ -199,15 +287,16 @@ fn ctx_data(ctx: &SslContextRef) -> Option<Arc<CtxData>> {
 /// # Safety
 /// `ssl` must be the live `SSL` of the handshake in progress, not otherwise
 /// borrowed mutably during the call.
-unsafe fn state_or_adopt(ssl: *mut openssl_sys::SSL) -> Option<SharedState> {
+unsafe fn state_or_adopt<'a>(ssl: *mut openssl_sys::SSL) -> Option<&'a ConnShared> {
     if ssl.is_null() {
         return None;
     }
-    // SAFETY: live SSL per the caller, exclusively used by this callback.
-    let ssl = unsafe { SslRef::from_ptr_mut(ssl) };
-    if let Some(s) = state_of(ssl) {
+    // SAFETY: live SSL per the caller; its slot is set only below.
+    if let Some(s) = unsafe { state_raw(ssl) } {
         return Some(s);
     }
+    // SAFETY: live SSL per the caller, exclusively used by this callback.
+    let ssl = unsafe { SslRef::from_ptr_mut(ssl) };
     let data = ctx_data_of(ssl)?;
     let state = ConnState {
         foreign: true,
@@ -218,9 +307,9 @@ unsafe fn state_or_adopt(ssl: *mut openssl_sys::SSL) -> Option<SharedState> {
         ocsp_requested: data.ocsp && !data.server,
         ..ConnState::default()
     };
-    let shared = ConnShared::new(SslConfiguration::default(), state);
-    attach(ssl, shared.clone()).ok()?;
-    Some(shared)
+    attach(ssl, ConnShared::new(SslConfiguration::default(), state)).ok()?;
+    // SAFETY: live SSL; the state just attached stays for the callback.
+    unsafe { state_raw(ssl.as_ptr()) }
 }
 
 // ---- verification -----------------------------------------------------------
@@ -273,7 +362,7 @@ unsafe fn verify_inner(ok: bool, ctx: *mut openssl_sys::X509_STORE_CTX) -> c_int
     };
     // SAFETY: live store context.
     let store = unsafe { openssl::x509::X509StoreContextRef::from_ptr_mut(ctx) };
-    let mut st = lock(&state);
+    let mut st = lock(state);
     if st.foreign {
         if !st.verifying {
             return 1;
@@ -381,13 +470,13 @@ unsafe extern "C" fn new_session_cb(
         // SAFETY: the live SSL of the handshake.
         let ssl = unsafe { SslRef::from_ptr(ssl) };
         let Some(state) = state_of(ssl) else { return 0 };
-        if lock(&state).foreign {
+        if lock(state).foreign {
             return 0;
         }
         // SAFETY: returning 1 hands us OpenSSL's reference to the session.
         let session = unsafe { SslSession::from_ptr(sess) };
         let hint = ossl::ticket_lifetime_hint(&session);
-        let mut st = lock(&state);
+        let mut st = lock(state);
         st.new_session = Some((session, hint));
         st.tickets_received += 1;
         1
@@ -426,7 +515,7 @@ unsafe extern "C" fn alpn_select_cb(
         match chosen {
             Some(p) => {
                 if let Some(s) = state {
-                    lock(&s).alpn_status = npn_status::NEGOTIATED;
+                    lock(s).alpn_status = npn_status::NEGOTIATED;
                 }
                 // SAFETY: out-pointers valid; p points into the client's list.
                 unsafe {
@@ -437,7 +526,7 @@ unsafe extern "C" fn alpn_select_cb(
             }
             None => {
                 if let Some(s) = state {
-                    lock(&s).alpn_status = npn_status::UNSUPPORTED;
+                    lock(s).alpn_status = npn_status::UNSUPPORTED;
                 }
                 openssl_sys::SSL_TLSEXT_ERR_NOACK
             }
@@ -474,7 +563,7 @@ unsafe extern "C" fn ocsp_status_cb(ssl: *mut openssl_sys::SSL, _arg: *mut c_voi
         // SAFETY: the live SSL of the handshake.
         let ssl = unsafe { SslRef::from_ptr(ssl) };
         let errors = super::verify::check_ocsp(ssl);
-        let mut st = lock(&state);
+        let mut st = lock(state);
         st.ocsp_seen = true;
         if st.foreign {
             return c_int::from(!st.verifying || errors.is_empty());
@@ -511,7 +600,7 @@ fn record_alert(ssl: *const openssl_sys::SSL, where_: c_int, ret: c_int) {
             level: (ret >> 8) & 0xff,
             kind: ret & 0xff,
         };
-        let mut st = lock(&state);
+        let mut st = lock(state);
         if where_ & ossl::SSL_CB_READ != 0 {
             st.alert_received = Some(alert);
         } else if where_ & ossl::SSL_CB_WRITE != 0 {
@@ -724,7 +813,7 @@ fn ask(
 
 /// The cached client answer, or a fresh one.
 fn client_answer(
-    state: &SharedState,
+    state: &ConnShared,
     hint: OptBytes,
     max_id: usize,
     max_key: usize,
@@ -761,7 +850,7 @@ extern "C" fn psk_client_cb(
             }
         };
         let max_id = (max_identity_len as usize).saturating_sub(1);
-        let (id, key) = client_answer(&state, hint, max_id, max_psk_len as usize)?;
+        let (id, key) = client_answer(state, hint, max_id, max_psk_len as usize)?;
         // SAFETY: identity has max_identity_len bytes, id.len() <= max - 1;
         // psk has max_psk_len bytes, key.len() <= max_psk_len.
         unsafe {
@@ -791,7 +880,7 @@ extern "C" fn psk_server_cb(
         };
         let hint = state.server_hint();
         let auth = PskAuthenticator::for_handshake(hint, id, 0, max_psk_len as i32);
-        let (_, key) = ask_handler(&state, auth)?;
+        let (_, key) = ask_handler(state, auth)?;
         // SAFETY: psk has max_psk_len bytes and key.len() <= max_psk_len.
         unsafe { std::ptr::copy_nonoverlapping(key.as_slice().as_ptr(), psk, key.len()) };
         Some(key.len() as c_uint)
@@ -869,13 +958,13 @@ unsafe extern "C" fn psk_use_session_cb(
         // SAFETY: the live SSL of the handshake.
         let ssl_ref = unsafe { SslRef::from_ptr(ssl) };
         let Some((ident, key)) = client_answer(
-            &state,
+            state,
             OptBytes::Null,
             ossl::PSK_MAX_IDENTITY_LEN - 1,
             ossl::PSK_MAX_PSK_LEN,
         ) else {
             // Refused or empty: offer no PSK; abort only if the callback said so.
-            return if lock(&state).psk_refused { 0 } else { 1 };
+            return if lock(state).psk_refused { 0 } else { 1 };
         };
         let cipher = tls13_cipher_for(ssl_ref, md);
         if cipher.is_null() {
@@ -887,7 +976,7 @@ unsafe extern "C" fn psk_use_session_cb(
             return 0;
         }
         // The identity must outlive the callback: keep it in the state.
-        let mut st = lock(&state);
+        let mut st = lock(state);
         st.psk_answer = Some((ident, key));
         let kept = &st
             .psk_answer
@@ -927,8 +1016,8 @@ unsafe extern "C" fn psk_find_session_cb(
         };
         let hint = state.server_hint();
         let auth = PskAuthenticator::for_handshake(hint, id, 0, ossl::PSK_MAX_PSK_LEN as i32);
-        let Some((_, key)) = ask_handler(&state, auth) else {
-            return if lock(&state).psk_refused { 0 } else { 1 };
+        let Some((_, key)) = ask_handler(state, auth) else {
+            return if lock(state).psk_refused { 0 } else { 1 };
         };
         // SAFETY: the live SSL; the pending cipher is the one negotiated.
         let cipher = unsafe { ossl::SSL_get_pending_cipher(ssl) };

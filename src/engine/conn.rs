@@ -421,6 +421,7 @@ impl Connection {
     }
 
     /// Maps an OpenSSL error of a handshake, read, write or shutdown step.
+    #[inline]
     fn step_error(&mut self, e: StepError, during: &str) -> Result<Progress, Error> {
         match e.code() {
             // SSL_get_error found the error queue empty to answer these.
@@ -434,6 +435,14 @@ impl Connection {
             }
             _ => {}
         }
+        self.step_failure(e, during)
+    }
+
+    /// [`Self::step_error`] for anything but WANT_READ/WANT_WRITE: out of
+    /// line, so the per-step path stays small.
+    #[cold]
+    #[inline(never)]
+    fn step_failure(&mut self, e: StepError, during: &str) -> Result<Progress, Error> {
         if let Some(io) = e.io_error() {
             if io.kind() == ErrorKind::WouldBlock {
                 return Ok(if e.code() == ErrorCode::WANT_WRITE {
