@@ -654,3 +654,63 @@ fn psk_tls13_out_of_the_box_with_default_lists() {
     assert_eq!(c.ssl_configuration().session_protocol(), protocol::TLS_V1_3);
     assert_eq!(sh.seen.lock().unwrap()[0].1.as_slice(), b"Client_identity");
 }
+
+/// A connection keeps the configuration it was made from: the PSK handler
+/// and hint the application sets on its configuration afterwards reach only
+/// later connections; a handler set on the connection wins, and removing it
+/// brings the configuration's back. The session state is reported as
+/// `ssl_configuration()` always did.
+#[test]
+fn a_connection_keeps_the_configuration_it_was_made_from() {
+    let (ck, sk) = (&b"\x01\x02\x03\x04"[..], &b"\x01\x02\x03\x04"[..]);
+    let ch = psk(b"Client_identity", ck);
+    let sh = psk(b"ignored", sk);
+    let mut cc = SslConfiguration::default_configuration();
+    cc.set_protocol(protocol::TLS_V1_2);
+    cc.set_peer_verify_mode(verify_mode::VERIFY_NONE);
+    cc.set_ciphers_string("PSK-AES128-GCM-SHA256");
+    cc.set_psk_handler(Some(ch.clone()));
+    let mut sc = SslConfiguration::default_configuration();
+    sc.set_protocol(protocol::TLS_V1_2);
+    sc.set_ciphers_string("PSK-AES128-GCM-SHA256");
+    sc.set_pre_shared_key_identity_hint(OptBytes::from(&b"first hint"[..]));
+    sc.set_psk_handler(Some(sh.clone()));
+    let mut c = Connection::new(&cc, Mode::Client, mem()).unwrap();
+    let mut s = Connection::new(&sc, Mode::Server, mem()).unwrap();
+    // Changed after the connections were made: not theirs.
+    let wrong = psk(b"Client_identity", b"wrong");
+    cc.set_psk_handler(Some(wrong.clone()));
+    sc.set_psk_handler(Some(wrong.clone()));
+    sc.set_pre_shared_key_identity_hint(OptBytes::from(&b"second hint"[..]));
+    sc.set_protocol(protocol::TLS_V1_3);
+    let (rc, rs) = handshake(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    assert!(wrong.seen.lock().unwrap().is_empty());
+    assert_eq!(ch.seen.lock().unwrap()[0].0.as_slice(), b"first hint");
+    assert_eq!(sh.seen.lock().unwrap().len(), 1);
+    assert_eq!(c.session_cipher().name(), "PSK-AES128-GCM-SHA256");
+    assert_eq!(c.session_protocol(), protocol::TLS_V1_2);
+    let cs = s.ssl_configuration();
+    assert_eq!(cs.session_cipher(), &s.session_cipher());
+    assert_eq!(cs.session_protocol(), s.session_protocol());
+    assert_eq!(cs.protocol(), protocol::TLS_V1_2);
+    assert_eq!(cs.pre_shared_key_identity_hint().as_slice(), b"first hint");
+    assert!(!s.session_resumed() && !cs.session_resumed());
+
+    // A handler set on the connection wins; None brings back the
+    // configuration's (the one the connection was made from).
+    let own = psk(b"Client_identity", sk);
+    let mut c = Connection::new(&cc, Mode::Client, mem()).unwrap();
+    let mut s = Connection::new(&sc, Mode::Server, mem()).unwrap();
+    c.set_psk_handler(Some(own.clone())).unwrap();
+    s.set_psk_handler(Some(wrong.clone())).unwrap();
+    s.set_psk_handler(None).unwrap();
+    s.set_protocol(protocol::TLS_V1_2).unwrap();
+    // The server's configuration's handler is `wrong` now: the key differs.
+    let (rc, rs) = handshake(&mut c, &mut s);
+    assert!(rc.is_err() && rs.is_err());
+    assert_eq!(own.seen.lock().unwrap().len(), 1);
+    assert_eq!(wrong.seen.lock().unwrap().len(), 1);
+    assert_eq!(own.seen.lock().unwrap()[0].0.as_slice(), b"second hint");
+}

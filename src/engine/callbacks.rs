@@ -24,7 +24,7 @@ use crate::Error;
 use crate::error::with_openssl;
 use crate::model::bytes::{OptBytes, SecretBytes};
 use crate::model::cert::Certificate;
-use crate::model::config::PskHandler;
+use crate::model::config::{PskHandler, SslConfiguration};
 use crate::model::enums::npn_status;
 use crate::model::psk::PskAuthenticator;
 use crate::ossl;
@@ -77,8 +77,12 @@ pub(crate) struct ConnState {
     /// handshakeMustInterruptOnError, when this side verifies the peer).
     pub interrupt_on_error: bool,
     pub chain_errors: Vec<ChainError>,
+    /// A PSK handler of the connection's own (set on the connection, or a
+    /// foreign `SSL`'s, from its context), winning over the configuration's
+    /// (read from [`ConnShared::config`] when needed, never copied here).
     pub psk_handler: Option<Arc<dyn PskHandler>>,
-    /// The server's configured hint, for the server-side authenticator.
+    /// Foreign `SSL`s: the server's configured hint (qssl's connections
+    /// read their configuration's).
     pub server_hint: OptBytes,
     /// The client's answer, kept so a TLS 1.3 offer and a TLS 1.2 exchange in
     /// one handshake ask the application once.
@@ -101,12 +105,52 @@ pub(crate) struct ConnState {
     pub ocsp_seen: bool,
 }
 
-pub(crate) type SharedState = Arc<Mutex<ConnState>>;
+/// What a connection shares with its callbacks: the configuration it was
+/// made from, read-only (so a callback reads the PSK handler or hint in
+/// place: a copy would write to reference counts that every connection made
+/// from the configuration shares), and the state behind a lock.
+pub(crate) struct ConnShared {
+    /// The connection's configuration (a default one for foreign `SSL`s).
+    pub config: SslConfiguration,
+    state: Mutex<ConnState>,
+}
+
+impl ConnShared {
+    /// A shared state for a connection made from `config`.
+    pub(crate) fn new(config: SslConfiguration, state: ConnState) -> SharedState {
+        Arc::new(ConnShared {
+            config,
+            state: Mutex::new(state),
+        })
+    }
+
+    /// The PSK handler in effect: the connection's own, else the
+    /// configuration's. A clone (a reference count) only for the former.
+    fn with_psk_handler<R>(&self, f: impl FnOnce(Option<&dyn PskHandler>) -> R) -> R {
+        let own = lock(self).psk_handler.clone();
+        match own {
+            Some(h) => f(Some(&*h)),
+            None => f(self.config.psk_handler().map(|h| &**h)),
+        }
+    }
+
+    /// The server's PSK identity hint.
+    fn server_hint(&self) -> OptBytes {
+        let st = lock(self);
+        if st.foreign {
+            st.server_hint.clone()
+        } else {
+            self.config.pre_shared_key_identity_hint().clone()
+        }
+    }
+}
+
+pub(crate) type SharedState = Arc<ConnShared>;
 
 /// Locks a state, recovering from a poisoned lock (a panic elsewhere must
 /// not take the connection down).
-pub(crate) fn lock(s: &SharedState) -> MutexGuard<'_, ConnState> {
-    s.lock().unwrap_or_else(|e| e.into_inner())
+pub(crate) fn lock(s: &ConnShared) -> MutexGuard<'_, ConnState> {
+    s.state.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// qssl's ex_data index on `SSL` (None if OpenSSL cannot give one, which
@@ -174,7 +218,7 @@ unsafe fn state_or_adopt(ssl: *mut openssl_sys::SSL) -> Option<SharedState> {
         ocsp_requested: data.ocsp && !data.server,
         ..ConnState::default()
     };
-    let shared: SharedState = Arc::new(Mutex::new(state));
+    let shared = ConnShared::new(SslConfiguration::default(), state);
     attach(ssl, shared.clone()).ok()?;
     Some(shared)
 }
@@ -644,8 +688,15 @@ pub(crate) fn apply_conf_commands(
 /// Runs the application's handler on a fresh authenticator. Returns the
 /// (identity, key), truncated to the maxima; `None` if the handler refused or
 /// left the key empty (the handshake is then refused).
-fn ask_handler(state: &SharedState, mut auth: PskAuthenticator) -> Option<(Vec<u8>, SecretBytes)> {
-    let handler = lock(state).psk_handler.clone()?;
+fn ask_handler(state: &ConnShared, auth: PskAuthenticator) -> Option<(Vec<u8>, SecretBytes)> {
+    state.with_psk_handler(|h| ask(state, h?, auth))
+}
+
+fn ask(
+    state: &ConnShared,
+    handler: &dyn PskHandler,
+    mut auth: PskAuthenticator,
+) -> Option<(Vec<u8>, SecretBytes)> {
     lock(state).psk_calls += 1;
     let max_id = auth.maximum_identity_length().max(0) as usize;
     let max_key = auth.maximum_pre_shared_key_length().max(0) as usize;
@@ -738,7 +789,7 @@ extern "C" fn psk_server_cb(
             // SAFETY: NUL-terminated identity from the client, copied at once.
             OptBytes::from(unsafe { CStr::from_ptr(identity) }.to_bytes())
         };
-        let hint = lock(&state).server_hint.clone();
+        let hint = state.server_hint();
         let auth = PskAuthenticator::for_handshake(hint, id, 0, max_psk_len as i32);
         let (_, key) = ask_handler(&state, auth)?;
         // SAFETY: psk has max_psk_len bytes and key.len() <= max_psk_len.
@@ -874,7 +925,7 @@ unsafe extern "C" fn psk_find_session_cb(
             // SAFETY: OpenSSL passes identity_len readable bytes.
             OptBytes::from(unsafe { std::slice::from_raw_parts(identity, identity_len) })
         };
-        let hint = lock(&state).server_hint.clone();
+        let hint = state.server_hint();
         let auth = PskAuthenticator::for_handshake(hint, id, 0, ossl::PSK_MAX_PSK_LEN as i32);
         let Some((_, key)) = ask_handler(&state, auth) else {
             return if lock(&state).psk_refused { 0 } else { 1 };

@@ -2,12 +2,12 @@
 //! QSslSocket), over a socket or a memory transport.
 
 use std::io::ErrorKind;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 
-use openssl::ssl::{ErrorCode, Ssl, SslSession, SslVersion};
+use openssl::ssl::{ErrorCode, SslSession, SslVersion};
 
-use super::callbacks::{self, Alert, ConnState, SharedState, lock};
-use super::context::{context_for, session_for, ssl_verify_mode};
+use super::callbacks::{self, Alert, ConnShared, ConnState, SharedState, lock};
+use super::context::{context_for, new_ssl, session_for, ssl_verify_mode};
 use super::transport::{MemoryPipe, SslIo, StepError, Transport};
 use super::verify::{ErrorInputs, collect_errors};
 use crate::Error;
@@ -15,7 +15,7 @@ use crate::error::{openssl_reasons, with_openssl};
 use crate::model::bytes::OptBytes;
 use crate::model::cert::Certificate;
 use crate::model::cipher::Cipher;
-use crate::model::config::{PskHandler, SslConfiguration};
+use crate::model::config::{PskHandler, SessionState, SslConfiguration};
 use crate::model::enums::{npn_status, protocol, ssl_option, verify_mode};
 use crate::model::key::Key;
 use crate::model::ssl_error::SslError;
@@ -52,8 +52,8 @@ enum Phase {
 pub struct Connection {
     stream: SslIo,
     mode: Mode,
-    /// The configuration the connection was made from.
-    config: SslConfiguration,
+    /// The configuration the connection was made from (`shared.config`) and
+    /// the state its callbacks write.
     shared: SharedState,
     peer_verify_name: Option<String>,
     peer_verify_mode: i32,
@@ -66,13 +66,23 @@ pub struct Connection {
     ignore_all: bool,
     ignore_list: Vec<SslError>,
     errors: Vec<SslError>,
-    /// The session state captured at the end of the handshake.
-    session: Option<SslConfiguration>,
+    /// The session state captured at the end of the handshake; the
+    /// configuration that reports it is built only when asked for.
+    session: Option<Captured>,
     /// The client's session at the end of the handshake, when session
     /// sharing and persistence are enabled: serialised into the ticket only
     /// when `ssl_configuration()` is asked for.
     handshake_session: Option<(SslSession, i32)>,
     failure: Option<Error>,
+}
+
+/// What a completed handshake leaves: its session state, whether it
+/// resumed a session, and the configuration SNI chose (servers; `None`:
+/// the one the connection was made from).
+struct Captured {
+    state: SessionState,
+    resumed: bool,
+    served: Option<SslConfiguration>,
 }
 
 /// The name of a TLS alert. OpenSSL 3.0's table predates the TLS 1.3
@@ -115,16 +125,14 @@ impl Connection {
                 config.protocol()
             )));
         }
-        let ctx = context_for(config, server)?;
-        let mut ssl =
-            Ssl::new(&ctx).map_err(|e| Error::tls("cannot create a TLS session", Some(&e)))?;
+        let mut ssl = new_ssl(context_for(config, server)?)?;
         let state = ConnState {
-            psk_handler: config.psk_handler().cloned(),
-            server_hint: config.pre_shared_key_identity_hint().clone(),
             ocsp_requested: !server && config.ocsp_stapling_enabled(),
             ..ConnState::default()
         };
-        let shared: SharedState = Arc::new(Mutex::new(state));
+        // The connection's one copy of the configuration, shared with its
+        // callbacks.
+        let shared = ConnShared::new(config.clone(), state);
         callbacks::attach(&mut ssl, shared.clone())?;
         if server {
             ssl.set_accept_state();
@@ -136,7 +144,6 @@ impl Connection {
         Ok(Connection {
             stream,
             mode,
-            config: config.clone(),
             shared,
             peer_verify_name: None,
             peer_verify_mode: config.peer_verify_mode(),
@@ -221,7 +228,8 @@ impl Connection {
     /// A PSK handler for this connection only (wins over the configuration's).
     pub fn set_psk_handler(&mut self, h: Option<Arc<dyn PskHandler>>) -> Result<(), Error> {
         self.before_start("the PSK callback")?;
-        lock(&self.shared).psk_handler = h.or_else(|| self.config.psk_handler().cloned());
+        // None: the configuration's again.
+        lock(&self.shared).psk_handler = h;
         Ok(())
     }
 
@@ -271,16 +279,34 @@ impl Connection {
 
     /// True when the handshake resumed a session.
     pub fn session_resumed(&self) -> bool {
-        self.session
-            .as_ref()
-            .is_some_and(SslConfiguration::session_resumed)
+        self.session.as_ref().is_some_and(|c| c.resumed)
+    }
+
+    /// The session's cipher, as `ssl_configuration().session_cipher()`
+    /// reports it, without building that configuration.
+    pub fn session_cipher(&self) -> Cipher {
+        match &self.session {
+            None => self.shared.config.session_cipher().clone(),
+            Some(_) if self.phase == Phase::Closed => Cipher::null(),
+            Some(c) => c.state.session_cipher.clone(),
+        }
+    }
+
+    /// The session's protocol, as `ssl_configuration().session_protocol()`
+    /// reports it, without building that configuration.
+    pub fn session_protocol(&self) -> i32 {
+        match &self.session {
+            None => self.shared.config.session_protocol(),
+            Some(_) if self.phase == Phase::Closed => protocol::UNKNOWN_PROTOCOL,
+            Some(c) => c.state.session_protocol,
+        }
     }
 
     /// Beyond Qt: the configuration serving this connection: the one SNI
     /// chose on a server, otherwise the one it was made from.
     pub fn serving_configuration(&self) -> SslConfiguration {
         super::server::served_configuration(self.stream.ssl())
-            .unwrap_or_else(|| self.config.clone())
+            .unwrap_or_else(|| self.shared.config.clone())
     }
 
     /// Beyond Qt: the server name the client asked for (SNI; servers), or
@@ -325,18 +351,35 @@ impl Connection {
         self.started = true;
         let server = self.mode == Mode::Server;
         let verifying = self.verifying();
-        let cfg = &self.config;
+        // What the configuration says, read in place: no copy of it (a copy
+        // is a write to a reference count every connection made from it
+        // shares).
+        let cfg = &self.shared.config;
         let has_psk = {
             let mut st = lock(&self.shared);
             st.interrupt_on_error = cfg.handshake_must_interrupt_on_error() && verifying;
-            st.psk_handler.is_some()
+            st.psk_handler.is_some() || cfg.psk_handler().is_some()
+        };
+        let cfg_protocol = cfg.protocol();
+        let missing_fatal = cfg.missing_certificate_is_fatal();
+        let sni_disabled = cfg.test_ssl_option(ssl_option::DISABLE_SERVER_NAME_INDICATION);
+        let ocsp = cfg.ocsp_stapling_enabled();
+        // Resume from the configured ticket when persistence is enabled
+        // (decoded once per configuration, then copied per connection).
+        let resume = if !server
+            && !cfg.session_ticket().is_empty()
+            && !cfg.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
+        {
+            session_for(cfg)
+        } else {
+            None
         };
         let name = &self.peer_verify_name;
         let pvm = self.peer_verify_mode;
         let (proto, depth) = (self.protocol, self.peer_verify_depth);
         // Disjoint borrows: the SSL mutably, the settings above shared.
         let ssl = self.stream.ssl_mut();
-        if proto != cfg.protocol() {
+        if proto != cfg_protocol {
             super::context::set_protocol_bounds(ssl, proto)?;
         }
         // Everything security-relevant is set on the SSL itself, so the
@@ -344,10 +387,7 @@ impl Connection {
         // context shared) cannot weaken this connection: verify mode and
         // callback, verify depth (0 is Qt's "no limit": OpenSSL's default,
         // -1), the info callback; PSK below.
-        callbacks::set_ssl_verify(
-            ssl,
-            ssl_verify_mode(pvm, cfg.missing_certificate_is_fatal()),
-        );
+        callbacks::set_ssl_verify(ssl, ssl_verify_mode(pvm, missing_fatal));
         ssl.param_mut()
             .set_depth(if depth == 0 { -1 } else { depth });
         callbacks::set_ssl_info_callback(ssl);
@@ -360,26 +400,20 @@ impl Connection {
                 let n = n.trim_end_matches('.');
                 if !n.is_empty()
                     && (!may_be_ip_literal(n) || n.parse::<std::net::IpAddr>().is_err())
-                    && !cfg.test_ssl_option(ssl_option::DISABLE_SERVER_NAME_INDICATION)
+                    && !sni_disabled
                 {
                     ssl.set_hostname(n).map_err(|e| {
                         Error::invalid(with_openssl(format!("invalid server name '{n}'"), Some(&e)))
                     })?;
                 }
             }
-            // Resume from the configured ticket when persistence is enabled
-            // (decoded once per configuration, then shared by reference).
-            if !cfg.session_ticket().is_empty()
-                && !cfg.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
-            {
-                if let Some(sess) = session_for(cfg) {
-                    // SAFETY: this connection's own copy of a session decoded by
-                    // this OpenSSL; SSL_set_session takes a reference.
-                    let _ = unsafe { ssl.set_session(&sess) };
-                    crate::ossl::clear_error_queue();
-                }
+            if let Some(sess) = resume {
+                // SAFETY: this connection's own copy of a session decoded by
+                // this OpenSSL; SSL_set_session takes a reference.
+                let _ = unsafe { ssl.set_session(&sess) };
+                crate::ossl::clear_error_queue();
             }
-            if cfg.ocsp_stapling_enabled() {
+            if ocsp {
                 callbacks::request_ocsp(ssl)?;
             }
         }
@@ -509,21 +543,25 @@ impl Connection {
         let server = self.mode == Mode::Server;
         let alpn_status = lock(&self.shared).alpn_status;
         // The configuration that served the connection (SNI may have chosen one).
-        let base = super::server::served_configuration(self.stream.ssl())
-            .unwrap_or_else(|| self.config.clone());
+        let served = if server {
+            super::server::served_configuration(self.stream.ssl())
+        } else {
+            None
+        };
+        let base = served.as_ref().unwrap_or(&self.shared.config);
         // Its peer verify mode decides, unless this connection set its own.
-        if server && self.peer_verify_mode == self.config.peer_verify_mode() {
+        if server && self.peer_verify_mode == self.shared.config.peer_verify_mode() {
             self.peer_verify_mode = base.peer_verify_mode();
         }
-        let (s, handshake_session) =
-            capture_state_lazy(&base, self.stream.ssl(), server, alpn_status);
+        let (state, resumed, handshake_session) =
+            capture_session_state(base, self.stream.ssl(), server, alpn_status);
         self.handshake_session = handshake_session;
         let st = lock(&self.shared);
         let inputs = ErrorInputs {
             is_server: server,
             verifying: self.verifying(),
             peer_verify_name: self.peer_verify_name.as_deref(),
-            peer_certificate: s.peer_certificate(),
+            peer_certificate: &state.peer_certificate,
             chain_errors: &st.chain_errors,
             ocsp_requested: st.ocsp_requested,
             ocsp_errors: &st.ocsp_errors,
@@ -531,10 +569,14 @@ impl Connection {
         };
         let mut errors = collect_errors(&inputs);
         drop(st);
-        if s.session_resumed() {
-            resumed_errors(self.stream.ssl(), s.peer_certificate(), &mut errors);
+        if resumed {
+            resumed_errors(self.stream.ssl(), &state.peer_certificate, &mut errors);
         }
-        self.session = Some(s);
+        self.session = Some(Captured {
+            state,
+            resumed,
+            served,
+        });
         self.errors = errors;
 
         if self.verifying() && !self.errors.is_empty() && !self.all_ignored() {
@@ -654,13 +696,15 @@ impl Connection {
     /// (peer certificate and chain, cipher, protocol, ALPN, ephemeral key,
     /// session ticket). Cipher and protocol are live: null/-1 once closed.
     pub fn ssl_configuration(&self) -> SslConfiguration {
-        let Some(s) = &self.session else {
-            return self.with_overrides(self.config.clone());
+        let Some(c) = &self.session else {
+            return self.with_overrides(self.shared.config.clone());
         };
-        let mut s = self.with_overrides(s.clone());
+        let base = c.served.as_ref().unwrap_or(&self.shared.config);
+        let mut s = self.with_overrides(with_session_state(base, c.state.clone(), c.resumed));
         let latest = lock(&self.shared).new_session.clone();
         let persist = self.mode == Mode::Client
             && !self
+                .shared
                 .config
                 .test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE);
         // Tickets that arrive after the handshake are TLS 1.3's (Qt stores
@@ -818,6 +862,33 @@ pub(crate) fn capture_state_lazy(
     server: bool,
     alpn_status: i32,
 ) -> (SslConfiguration, Option<(SslSession, i32)>) {
+    let (state, resumed, session) = capture_session_state(config, ssl, server, alpn_status);
+    (with_session_state(config, state, resumed), session)
+}
+
+/// `config` with a handshake's session state.
+fn with_session_state(
+    config: &SslConfiguration,
+    state: SessionState,
+    resumed: bool,
+) -> SslConfiguration {
+    let mut s = config.clone();
+    s.set_session_state(state);
+    s.set_session_resumed(resumed);
+    s
+}
+
+/// The session state of a completed handshake on `ssl` (see
+/// [`capture_state`]), whether it resumed a session, and the session that
+/// would become the ticket, without building a configuration: that copies
+/// the configuration's data (a dozen reference counts shared with every
+/// other connection made from it), so it waits until the application asks.
+fn capture_session_state(
+    config: &SslConfiguration,
+    ssl: &openssl::ssl::SslRef,
+    server: bool,
+    alpn_status: i32,
+) -> (SessionState, bool, Option<(SslSession, i32)>) {
     let peer = ssl
         .peer_certificate()
         .map(Certificate::from_x509)
@@ -859,27 +930,24 @@ pub(crate) fn capture_state_lazy(
     crate::ossl::settle_error_queue();
 
     let mut status = alpn_status;
-    let mut s = config.clone();
-    {
-        let state = s.state_mut();
-        state.peer_certificate = peer;
-        state.peer_certificate_chain = chain.into();
-        state.session_cipher = cipher;
-        state.session_protocol = proto;
-        state.ephemeral_server_key = eph;
-        let proto_bytes = match (&alpn, status) {
-            (_, npn_status::UNSUPPORTED) => OptBytes::from(&b"http/1.1"[..]),
-            (Some(p), _) if !p.is_empty() => {
-                if !server {
-                    status = npn_status::NEGOTIATED;
-                }
-                p.clone()
+    let next_negotiated_protocol = match (alpn, status) {
+        (_, npn_status::UNSUPPORTED) => OptBytes::from(&b"http/1.1"[..]),
+        (Some(p), _) if !p.is_empty() => {
+            if !server {
+                status = npn_status::NEGOTIATED;
             }
-            _ => OptBytes::Null,
-        };
-        state.next_negotiated_protocol = proto_bytes;
-        state.next_protocol_negotiation_status = status;
-    }
-    s.set_session_resumed(resumed);
-    (s, session)
+            p
+        }
+        _ => OptBytes::Null,
+    };
+    let state = SessionState {
+        next_negotiated_protocol,
+        next_protocol_negotiation_status: status,
+        peer_certificate: peer,
+        peer_certificate_chain: chain.into(),
+        session_cipher: cipher,
+        session_protocol: proto,
+        ephemeral_server_key: eph,
+    };
+    (state, resumed, session)
 }

@@ -4,9 +4,11 @@
 use std::ffi::CString;
 use std::sync::Arc;
 
+use foreign_types::{ForeignType, ForeignTypeRef};
 use openssl::dh::Dh;
 use openssl::ssl::{
-    SslContext, SslContextBuilder, SslMode, SslOptions, SslSession, SslSessionCacheMode, SslVersion,
+    Ssl, SslContext, SslContextBuilder, SslContextRef, SslMode, SslOptions, SslSession,
+    SslSessionCacheMode, SslVersion,
 };
 use openssl::x509::store::X509StoreBuilder;
 
@@ -21,11 +23,11 @@ use crate::model::enums::{protocol, ssl_option, verify_mode};
 use crate::model::system_ca;
 use std::ffi::c_int;
 
-/// The context for `cfg` on one side, built once and then shared
-/// (`SslContext` clones are reference counts) until a setting that builds
+/// The context for `cfg` on one side, built once and then lent (no
+/// reference is taken: `SSL_new` takes its own) until a setting that builds
 /// it is written, or until one of the CA certificates it trusts expires
 /// (then it is built again without that CA, as Qt would).
-pub(crate) fn context_for(cfg: &SslConfiguration, server: bool) -> Result<SslContext, Error> {
+pub(crate) fn context_for(cfg: &SslConfiguration, server: bool) -> Result<&SslContextRef, Error> {
     let inputs = cfg.context_inputs();
     inputs
         .contexts()
@@ -35,6 +37,25 @@ pub(crate) fn context_for(cfg: &SslConfiguration, server: bool) -> Result<SslCon
             crate::ossl::clear_error_queue();
             (r, trusted_until(inputs, now))
         })
+}
+
+/// A new `SSL` from `ctx` (`SSL_new`, which takes its own references to
+/// the context). Not the `openssl` crate's `Ssl::new`: that also keeps one
+/// more reference to the context in the `SSL`'s ex_data, for the crate's
+/// closure callbacks, which qssl never installs (every callback is a plain
+/// function, see `callbacks`); per connection that is an allocation and two
+/// atomic writes to the context's reference count, a cache line every
+/// thread making connections from the configuration shares.
+pub(crate) fn new_ssl(ctx: &SslContextRef) -> Result<Ssl, Error> {
+    // SAFETY: a live context; SSL_new returns a new SSL with one reference
+    // (owned by the result) or NULL with the error queued.
+    let p = unsafe { openssl_sys::SSL_new(ctx.as_ptr()) };
+    if p.is_null() {
+        let e = crate::ossl::error_stack();
+        return Err(Error::tls("cannot create a TLS session", Some(&e)));
+    }
+    // SAFETY: non-NULL and fresh; its one reference moves into the result.
+    Ok(unsafe { Ssl::from_ptr(p) })
 }
 
 /// A context built afresh from `cfg` for one side, shared with no qssl

@@ -221,7 +221,8 @@ fn switch_context(
     cfg: SslConfiguration,
     alternatives: &[SslConfiguration],
 ) -> Result<(), Error> {
-    let ctx = context_for(&origin_x.with_keylog(&cfg), true)?;
+    let served = origin_x.with_keylog(&cfg);
+    let ctx = context_for(&served, true)?;
     if ssl.ex_data(origin_index()).is_none() {
         // SAFETY: origin is the SSL's live context; take a reference of our own.
         let o = unsafe { SslContextRef::from_ptr(origin) }.to_owned();

@@ -730,9 +730,7 @@ pub unsafe extern "C" fn qssl_conn_session_cipher(conn: *const qssl_conn_t) -> *
     boundary::pointer("qssl_conn_session_cipher", || {
         // SAFETY: NULL or a live handle.
         let c = unsafe { conn_ref(conn) }?;
-        Ok(super::handle::into_raw(qssl_cipher_t(
-            c.ssl_configuration().session_cipher().clone(),
-        )))
+        Ok(super::handle::into_raw(qssl_cipher_t(c.session_cipher())))
     })
 }
 
@@ -747,9 +745,7 @@ pub unsafe extern "C" fn qssl_conn_session_protocol(
         QSSL_SSL_PROTOCOL_UNKNOWN_PROTOCOL,
         || {
             // SAFETY: NULL or a live handle.
-            Ok(unsafe { conn_ref(conn) }?
-                .ssl_configuration()
-                .session_protocol())
+            Ok(unsafe { conn_ref(conn) }?.session_protocol())
         },
     )
 }

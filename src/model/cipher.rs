@@ -65,7 +65,10 @@ impl Cipher {
     /// `QSslCipher(name)`: the first supported cipher with exactly this name
     /// (case-sensitive), or null.
     pub fn from_name(name: &str) -> Self {
-        supported_ciphers()
+        // The lists borrowed, not copied (a copy is a write to a reference
+        // count every connection shares: this runs once per handshake).
+        lists()
+            .supported
             .iter()
             .chain(lists().ccm8.iter())
             .find(|c| c.name() == name)

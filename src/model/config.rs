@@ -690,6 +690,11 @@ impl SslConfiguration {
         self.d_mut().peer_session_shared = resumed;
     }
 
+    /// Replaces the session state (a handshake's).
+    pub(crate) fn set_session_state(&mut self, state: SessionState) {
+        self.d_mut().state = StateBox::new(state);
+    }
+
     pub(crate) fn set_session_ticket_with_hint(&mut self, ticket: OptBytes, hint: i32) {
         self.d_mut().conn.session_ticket.set(ticket, hint);
     }

@@ -7,9 +7,10 @@
 //! The engine fills the caches (`engine::context`); this module only stores
 //! what it is given and knows nothing about how a context is built.
 
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use openssl::ssl::{SslContext, SslSession};
+use openssl::ssl::{SslContext, SslContextRef, SslSession};
 
 use crate::Error;
 use crate::model::bytes::OptBytes;
@@ -49,13 +50,44 @@ struct Entry {
     valid_until: Option<i64>,
 }
 
+impl Entry {
+    /// The context (or the error), while it still matches its settings.
+    fn current(&self) -> Option<Result<&SslContextRef, Error>> {
+        if self.valid_until.is_some_and(|t| now_unix() > t) {
+            return None;
+        }
+        Some(match &self.built {
+            Ok(c) => Ok(c),
+            Err(e) => Err(e.clone()),
+        })
+    }
+}
+
+/// The context of one kind. Reading it writes no shared memory: no lock,
+/// no reference count (connections made on several threads from one
+/// configuration would otherwise contend on those cache lines); the
+/// context is lent for as long as the cache lives.
+#[derive(Default)]
+struct Slot {
+    /// The current entry, or null before the first build. Points into
+    /// `built`, and is written only under its lock.
+    current: AtomicPtr<Entry>,
+    /// Every entry built for this kind, in order, kept until the cache is
+    /// dropped, so a context lent out stays alive however long the lender
+    /// lives. A new entry is built only when the current one stops
+    /// matching its settings (a trusted CA expired; each rebuild trusts
+    /// fewer), so this holds at most one entry more than the configuration
+    /// has CA certificates. The lock serialises builders.
+    built: Mutex<Vec<Arc<Entry>>>,
+}
+
 /// The contexts built from one set of [`Settings`]. Clones share them: a
 /// configuration copied and then changed only in a setting outside
 /// [`Settings`] builds no context of its own.
 #[derive(Default)]
 pub(crate) struct ContextCache {
     /// Allocated on first use, so a detach allocates nothing for it.
-    slots: OnceLock<Arc<[RwLock<Option<Entry>>; ContextKind::COUNT]>>,
+    slots: OnceLock<Arc<[Slot; ContextKind::COUNT]>>,
 }
 
 impl Clone for ContextCache {
@@ -74,54 +106,57 @@ impl Clone for ContextCache {
 }
 
 impl ContextCache {
-    fn slots(&self) -> &Arc<[RwLock<Option<Entry>>; ContextKind::COUNT]> {
+    fn slots(&self) -> &Arc<[Slot; ContextKind::COUNT]> {
         self.slots.get_or_init(Arc::default)
     }
 
-    /// How many contexts are built and current.
+    /// How many contexts are built.
     pub(crate) fn built(&self) -> usize {
         let Some(slots) = self.slots.get() else {
             return 0;
         };
         slots
             .iter()
-            .filter(|s| s.read().unwrap_or_else(|e| e.into_inner()).is_some())
+            .filter(|s| !s.current.load(Ordering::Acquire).is_null())
             .count()
     }
 
-    /// The context of `kind`: the cached one while it is current, otherwise
-    /// what `build` returns (with the last second it stays current, `None`
-    /// for always), which is then cached. An error is cached like a context.
+    /// The context of `kind`, lent for as long as this cache lives: the
+    /// cached one while it is current, otherwise what `build` returns (with
+    /// the last second it stays current, `None` for always), which is then
+    /// cached. An error is cached like a context.
     pub(crate) fn get_or_build(
         &self,
         kind: ContextKind,
         build: impl FnOnce() -> (Result<SslContext, Error>, Option<i64>),
-    ) -> Result<SslContext, Error> {
+    ) -> Result<&SslContextRef, Error> {
         let slot = &self.slots()[kind as usize];
-        let current = |e: &Option<Entry>| match e {
-            Some(Entry {
-                built,
-                valid_until: None,
-            }) => Some(built.clone()),
-            Some(Entry {
-                built,
-                valid_until: Some(t),
-            }) if now_unix() <= *t => Some(built.clone()),
-            _ => None,
-        };
-        if let Some(r) = current(&slot.read().unwrap_or_else(|e| e.into_inner())) {
+        // SAFETY: a non-null `current` points to an entry that `slot.built`
+        // owns (an `Arc` whose contents never move), never changed after it
+        // was published (the Release store below) and never dropped before
+        // the slot, which `self` keeps alive for the borrow.
+        let seen = unsafe { slot.current.load(Ordering::Acquire).as_ref() };
+        if let Some(r) = seen.and_then(Entry::current) {
             return r;
         }
-        let mut w = slot.write().unwrap_or_else(|e| e.into_inner());
-        if let Some(r) = current(&w) {
-            return r; // another thread built it meanwhile
+        let mut all = slot.built.lock().unwrap_or_else(|e| e.into_inner());
+        // SAFETY: as above; another thread may have built it meanwhile.
+        let seen = unsafe { slot.current.load(Ordering::Acquire).as_ref() };
+        if let Some(r) = seen.and_then(Entry::current) {
+            return r;
         }
         let (built, valid_until) = build();
-        *w = Some(Entry {
-            built: built.clone(),
-            valid_until,
-        });
-        built
+        let entry = Arc::new(Entry { built, valid_until });
+        let p = Arc::as_ptr(&entry).cast_mut();
+        all.push(entry);
+        slot.current.store(p, Ordering::Release);
+        drop(all);
+        // SAFETY: the entry just pushed, owned by `slot.built` as above.
+        let e = unsafe { &*p };
+        match &e.built {
+            Ok(c) => Ok(c),
+            Err(e) => Err(e.clone()),
+        }
     }
 }
 
@@ -243,4 +278,71 @@ pub(crate) fn now_unix() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use foreign_types::ForeignTypeRef;
+    use openssl::ssl::SslMethod;
+    use std::sync::atomic::AtomicUsize;
+
+    fn new_context() -> SslContext {
+        SslContext::builder(SslMethod::tls()).unwrap().build()
+    }
+
+    #[test]
+    fn a_context_is_built_once_and_lent_to_every_thread() {
+        let cache = ContextCache::default();
+        let builds = AtomicUsize::new(0);
+        let ptrs: Vec<usize> = std::thread::scope(|s| {
+            let hs: Vec<_> = (0..4)
+                .map(|_| {
+                    s.spawn(|| {
+                        let c = cache
+                            .get_or_build(ContextKind::Server, || {
+                                builds.fetch_add(1, Ordering::SeqCst);
+                                (Ok(new_context()), None)
+                            })
+                            .unwrap();
+                        c.as_ptr() as usize
+                    })
+                })
+                .collect();
+            hs.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(builds.load(Ordering::SeqCst), 1);
+        assert!(ptrs.iter().all(|&p| p == ptrs[0]));
+        assert_eq!(cache.built(), 1);
+        // A copy of the cache lends the same context.
+        let copy = cache.clone();
+        let again = copy
+            .get_or_build(ContextKind::Server, || unreachable!())
+            .unwrap();
+        assert_eq!(again.as_ptr() as usize, ptrs[0]);
+    }
+
+    #[test]
+    fn a_context_lent_out_stays_alive_when_it_is_rebuilt() {
+        let cache = ContextCache::default();
+        // Valid until 1970: every request rebuilds it.
+        let first = cache
+            .get_or_build(ContextKind::Client, || (Ok(new_context()), Some(0)))
+            .unwrap();
+        let second = cache
+            .get_or_build(ContextKind::Client, || (Ok(new_context()), Some(0)))
+            .unwrap();
+        assert_ne!(first.as_ptr(), second.as_ptr());
+        // The first is still a live context (a new SSL can be made from it).
+        assert!(openssl::ssl::Ssl::new(first).is_ok());
+        assert_eq!(cache.built(), 1);
+        // An error is cached like a context.
+        let e = cache.get_or_build(ContextKind::Server, || (Err(Error::invalid("no")), None));
+        assert!(e.is_err());
+        assert!(
+            cache
+                .get_or_build(ContextKind::Server, || unreachable!())
+                .is_err()
+        );
+    }
 }

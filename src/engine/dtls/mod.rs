@@ -18,7 +18,7 @@ use std::collections::VecDeque;
 use std::ffi::{c_char, c_int, c_long, c_uchar, c_uint, c_void};
 use std::net::{IpAddr, SocketAddr};
 use std::os::fd::RawFd;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use foreign_types::ForeignTypeRef;
@@ -28,7 +28,7 @@ use openssl::sign::Signer;
 use openssl::ssl::{Ssl, SslContext, SslContextBuilder, SslMethod, SslVersion};
 use openssl_sys as sys;
 
-use super::callbacks::{self, ConnState, SharedState, lock};
+use super::callbacks::{self, ConnShared, ConnState, SharedState, lock};
 use super::conn::{Mode, capture_state_lazy};
 use super::context::context_for;
 use super::verify::{ErrorInputs, collect_errors};
@@ -251,7 +251,7 @@ impl Dtls {
             mtu_hint: 0,
             state: handshake_state::NOT_STARTED,
             encrypted: false,
-            shared: Arc::new(Mutex::new(ConnState::default())),
+            shared: ConnShared::new(SslConfiguration::default(), ConnState::default()),
             psk_override: None,
             errors: Vec::new(),
             ignore_list: Vec::new(),
@@ -533,23 +533,19 @@ impl Dtls {
                 Error::tls("cannot create a DTLS session", Some(&e)),
             )
         };
-        let mut ssl = Ssl::new(&ctx).map_err(init)?;
+        let mut ssl = Ssl::new(ctx).map_err(init)?;
         attach_bio(&mut ssl).map_err(|e| failure(dtls_error::TLS_INITIALIZATION_ERROR, e))?;
         self.extra.peer = peer_bytes(self.peer);
         set_extra(&mut ssl, &self.extra)
             .map_err(|e| failure(dtls_error::TLS_INITIALIZATION_ERROR, e))?;
         let verifying = self.verifying();
-        let psk = self
-            .psk_override
-            .clone()
-            .or_else(|| self.config.psk_handler().cloned());
+        let has_psk = self.psk_override.is_some() || self.config.psk_handler().is_some();
         let state = ConnState {
-            psk_handler: psk.clone(),
-            server_hint: self.config.pre_shared_key_identity_hint().clone(),
+            psk_handler: self.psk_override.clone(),
             interrupt_on_error: self.config.handshake_must_interrupt_on_error() && verifying,
             ..ConnState::default()
         };
-        self.shared = Arc::new(Mutex::new(state));
+        self.shared = ConnShared::new(self.config.clone(), state);
         callbacks::attach(&mut ssl, self.shared.clone())
             .map_err(|e| failure(dtls_error::TLS_INITIALIZATION_ERROR, e))?;
         // qssl's verify mode on the SSL itself (the context's is the
@@ -561,7 +557,7 @@ impl Dtls {
                 self.config.missing_certificate_is_fatal(),
             ),
         );
-        if psk.is_some() {
+        if has_psk {
             callbacks::install_psk(&mut ssl, server);
         }
         let mtu = if self.mtu_hint == 0 {

@@ -12,7 +12,8 @@ use super::*;
 pub unsafe extern "C" fn qssl_config_local_certificate(
     cfg: *const qssl_config_t,
 ) -> *mut qssl_cert_t {
-    boundary::pointer("qssl_config_local_certificate", || {
+    // Pure: takes a reference (X509_up_ref), which never queues an error.
+    boundary::pointer_pure("qssl_config_local_certificate", || {
         // SAFETY: NULL or a live handle.
         Ok(into_raw(qssl_cert_t(
             unsafe { cfg_ref(cfg) }?.local_certificate(),
@@ -44,7 +45,8 @@ pub unsafe extern "C" fn qssl_config_set_local_certificate(
 pub unsafe extern "C" fn qssl_config_local_certificate_chain(
     cfg: *const qssl_config_t,
 ) -> *mut qssl_cert_list_t {
-    boundary::pointer("qssl_config_local_certificate_chain", || {
+    // Pure: takes a reference (an Arc); no OpenSSL call.
+    boundary::pointer_pure("qssl_config_local_certificate_chain", || {
         // SAFETY: NULL or a live handle.
         let chain = unsafe { cfg_ref(cfg) }?.local_certificate_chain().clone();
         Ok(into_raw(qssl_cert_list_t(ListStore::new(chain))))
@@ -76,7 +78,8 @@ pub unsafe extern "C" fn qssl_config_set_local_certificate_chain(
 /// Free it with qssl_key_free(). Qt: QSslConfiguration::privateKey().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_private_key(cfg: *const qssl_config_t) -> *mut qssl_key_t {
-    boundary::pointer("qssl_config_private_key", || {
+    // Pure: takes a reference (EVP_PKEY_up_ref), which never queues an error.
+    boundary::pointer_pure("qssl_config_private_key", || {
         // SAFETY: NULL or a live handle.
         Ok(into_raw(qssl_key_t(
             unsafe { cfg_ref(cfg) }?.private_key().clone(),
@@ -110,7 +113,8 @@ pub unsafe extern "C" fn qssl_config_set_private_key(
 pub unsafe extern "C" fn qssl_config_ca_certificates(
     cfg: *const qssl_config_t,
 ) -> *mut qssl_cert_list_t {
-    boundary::pointer("qssl_config_ca_certificates", || {
+    // Pure: takes a reference (an Arc); no OpenSSL call.
+    boundary::pointer_pure("qssl_config_ca_certificates", || {
         // SAFETY: NULL or a live handle.
         let v = unsafe { cfg_ref(cfg) }?.ca_certificates().clone();
         Ok(into_raw(qssl_cert_list_t(ListStore::new(v))))

@@ -60,6 +60,13 @@ pub(crate) struct StateBox(Option<Cow<SessionState>>);
 
 static DEFAULT_STATE: LazyLock<SessionState> = LazyLock::new(SessionState::default);
 
+impl StateBox {
+    /// A state written by a handshake.
+    pub(crate) fn new(state: SessionState) -> Self {
+        StateBox(Some(Cow::new(state)))
+    }
+}
+
 impl std::ops::Deref for StateBox {
     type Target = SessionState;
     fn deref(&self) -> &SessionState {
