@@ -22,7 +22,7 @@ fn main() {
 
     println!("cargo::rerun-if-changed=src");
     println!("cargo::rerun-if-changed=cbindgen.toml");
-    println!("cargo::rerun-if-changed=build");
+    println!("cargo::rerun-if-changed=build/header_sections.rs");
     println!("cargo::rerun-if-changed=include/qssl.h");
     println!("cargo::rerun-if-env-changed=QSSL_BLESS_HEADER");
     println!("cargo::rerun-if-env-changed=CI");

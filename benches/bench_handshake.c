@@ -864,6 +864,7 @@ static void usage(void) {
            "       qssl-bench --once C --side raw|qssl [--transport memory|tcp|unix] [-n N]\n"
            "       qssl-bench --memory [N] [--case C]\n"
            "       qssl-bench --threads [--case C]... [--seconds S] [--markdown]   (1 vs 2 threads, memory transport)\n"
+           "       qssl-bench --xfer [qssl-xfer's options]   (the data path: 1/16/64 KiB writes; --xfer --help)\n"
            "cases:\n");
     for (int i = 0; i < NCASES; i++) printf("  %c  %-14s %s\n", cases[i].letter, cases[i].name, cases[i].title);
 }
@@ -966,7 +967,11 @@ static int run_threads(const int *want, double secs) {
     return 0;
 }
 
+/* The data-transfer benchmark (bench_xfer.c), also built alone as qssl-xfer. */
+int qssl_xfer_main(int argc, char **argv);
+
 int main(int argc, char **argv) {
+    if (argc > 1 && !strcmp(argv[1], "--xfer")) return qssl_xfer_main(argc - 1, argv + 1);
     int rounds = 9, want[NCASES] = {0}, any_case = 0, transports = 7, once_n = 10;
     double secs = 0.5;
     const char *once = NULL, *side_s = NULL;

@@ -527,7 +527,9 @@ static int find_transport(const char *s) {
     return 0;
 }
 
-int main(int argc, char **argv) {
+/* The entry point of qssl-xfer (benches/xfer_main.c) and of `qssl-bench --xfer`. */
+int qssl_xfer_main(int argc, char **argv);
+int qssl_xfer_main(int argc, char **argv) {
     int rounds = 5, markdown = 0, want_suite[NSUITES] = {0}, want_size[NSIZES] = {0}, want_t[NTRANSPORTS] = {0};
     int any_suite = 0, any_size = 0, any_t = 0, size_k = 16, mib = 4;
     double secs = 0.2;
