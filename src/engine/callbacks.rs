@@ -811,20 +811,19 @@ fn ask(
     }
 }
 
-/// The cached client answer, or a fresh one.
-fn client_answer(
-    state: &ConnShared,
-    hint: OptBytes,
-    max_id: usize,
-    max_key: usize,
-) -> Option<(Vec<u8>, SecretBytes)> {
-    if let Some(a) = lock(state).psk_answer.clone() {
-        return Some(a);
+/// Makes sure the client's answer is in the state (asking the application
+/// once per handshake); false if it refused or gave an empty key. The
+/// callers read the answer in place, under the lock: no copy of the key.
+fn ensure_client_answer(state: &ConnShared, hint: OptBytes, max_id: usize, max_key: usize) -> bool {
+    if lock(state).psk_answer.is_some() {
+        return true;
     }
     let auth = PskAuthenticator::for_handshake(hint, OptBytes::Null, max_id as i32, max_key as i32);
-    let answer = ask_handler(state, auth)?;
-    lock(state).psk_answer = Some(answer.clone());
-    Some(answer)
+    let Some(answer) = ask_handler(state, auth) else {
+        return false;
+    };
+    lock(state).psk_answer = Some(answer);
+    true
 }
 
 extern "C" fn psk_client_cb(
@@ -850,7 +849,11 @@ extern "C" fn psk_client_cb(
             }
         };
         let max_id = (max_identity_len as usize).saturating_sub(1);
-        let (id, key) = client_answer(state, hint, max_id, max_psk_len as usize)?;
+        if !ensure_client_answer(state, hint, max_id, max_psk_len as usize) {
+            return None;
+        }
+        let st = lock(state);
+        let (id, key) = st.psk_answer.as_ref()?;
         // SAFETY: identity has max_identity_len bytes, id.len() <= max - 1;
         // psk has max_psk_len bytes, key.len() <= max_psk_len.
         unsafe {
@@ -957,37 +960,34 @@ unsafe extern "C" fn psk_use_session_cb(
         };
         // SAFETY: the live SSL of the handshake.
         let ssl_ref = unsafe { SslRef::from_ptr(ssl) };
-        let Some((ident, key)) = client_answer(
+        if !ensure_client_answer(
             state,
             OptBytes::Null,
             ossl::PSK_MAX_IDENTITY_LEN - 1,
             ossl::PSK_MAX_PSK_LEN,
-        ) else {
+        ) {
             // Refused or empty: offer no PSK; abort only if the callback said so.
             return if lock(state).psk_refused { 0 } else { 1 };
-        };
+        }
         let cipher = tls13_cipher_for(ssl_ref, md);
         if cipher.is_null() {
             return 1;
         }
+        // The identity must outlive the callback: it stays in the state.
+        let st = lock(state);
+        let Some((ident, key)) = st.psk_answer.as_ref() else {
+            return 1;
+        };
         // SAFETY: cipher from the SSL's own list.
         let s = unsafe { psk_session(key.as_slice(), cipher) };
         if s.is_null() {
             return 0;
         }
-        // The identity must outlive the callback: keep it in the state.
-        let mut st = lock(state);
-        st.psk_answer = Some((ident, key));
-        let kept = &st
-            .psk_answer
-            .as_ref()
-            .map(|a| a.0.as_slice())
-            .unwrap_or(&[]);
         // SAFETY: out-pointers valid; the identity bytes live in the state,
         // unchanged until the handshake ends.
         unsafe {
-            *id = kept.as_ptr();
-            *idlen = kept.len();
+            *id = ident.as_ptr();
+            *idlen = ident.len();
             *sess = s;
         }
         1
