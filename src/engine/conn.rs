@@ -499,15 +499,9 @@ impl Connection {
     /// Runs the handshake as far as the transport allows.
     pub fn handshake(&mut self) -> Result<Progress, Error> {
         match self.phase {
-            Phase::Connected => return Ok(Progress::Done),
-            Phase::Failed => {
-                return Err(self
-                    .failure
-                    .clone()
-                    .unwrap_or_else(|| Error::InvalidState("the handshake failed".into())));
-            }
-            Phase::Closed => return Err(Error::InvalidState("the connection is closed".into())),
             Phase::Handshaking => {}
+            Phase::Connected => return Ok(Progress::Done),
+            Phase::Failed | Phase::Closed => return self.not_handshaking(),
         }
         if !self.started {
             if let Err(e) = self.start() {
@@ -518,25 +512,45 @@ impl Connection {
             Ok(()) => self.finish_handshake(),
             Err(e) => match self.step_error(e, "TLS handshake") {
                 Ok(p) => Ok(p),
-                Err(e) => {
-                    // Interrupt-on-error: report the verification error that stopped it.
-                    let st = lock(&self.shared);
-                    let interrupted = st.interrupt_on_error && !st.chain_errors.is_empty();
-                    let chain = st.chain_errors.clone();
-                    drop(st);
-                    if interrupted {
-                        self.errors = chain
-                            .into_iter()
-                            .map(|c| SslError::from_x509_verify_error(c.code, c.cert))
-                            .collect();
-                        let e = Error::Verification(format!(
-                            "{e} (handshake interrupted on a verification error)"
-                        ));
-                        return self.fail(e);
-                    }
-                    self.fail(e)
-                }
+                Err(e) => self.handshake_failed(e),
             },
+        }
+    }
+
+    /// A handshake step failed: out of line, so the per-step path stays
+    /// small.
+    #[cold]
+    #[inline(never)]
+    fn handshake_failed(&mut self, e: Error) -> Result<Progress, Error> {
+        // Interrupt-on-error: report the verification error that stopped it.
+        let st = lock(&self.shared);
+        let interrupted = st.interrupt_on_error && !st.chain_errors.is_empty();
+        let chain = st.chain_errors.clone();
+        drop(st);
+        if interrupted {
+            self.errors = chain
+                .into_iter()
+                .map(|c| SslError::from_x509_verify_error(c.code, c.cert))
+                .collect();
+            let e = Error::Verification(format!(
+                "{e} (handshake interrupted on a verification error)"
+            ));
+            return self.fail(e);
+        }
+        self.fail(e)
+    }
+
+    /// [`Self::handshake`] on a failed or closed connection: why it cannot run.
+    #[cold]
+    #[inline(never)]
+    fn not_handshaking(&self) -> Result<Progress, Error> {
+        match self.phase {
+            Phase::Connected | Phase::Handshaking => Ok(Progress::Done),
+            Phase::Failed => Err(self
+                .failure
+                .clone()
+                .unwrap_or_else(|| Error::InvalidState("the handshake failed".into()))),
+            Phase::Closed => Err(Error::InvalidState("the connection is closed".into())),
         }
     }
 
@@ -589,17 +603,24 @@ impl Connection {
         self.errors = errors;
 
         if self.verifying() && !self.errors.is_empty() && !self.all_ignored() {
-            let list: Vec<String> = self
-                .errors
-                .iter()
-                .map(|e| format!("{} ({})", e.error_string(), e.code))
-                .collect();
-            let e = Error::Verification(format!("peer verification failed: {}", list.join("; ")));
-            self.forget_session();
-            return self.fail(e);
+            return self.refuse_verified();
         }
         self.phase = Phase::Connected;
         Ok(Progress::Done)
+    }
+
+    /// The peer's verification errors refuse the connection (out of line).
+    #[cold]
+    #[inline(never)]
+    fn refuse_verified(&mut self) -> Result<Progress, Error> {
+        let list: Vec<String> = self
+            .errors
+            .iter()
+            .map(|e| format!("{} ({})", e.error_string(), e.code))
+            .collect();
+        let e = Error::Verification(format!("peer verification failed: {}", list.join("; ")));
+        self.forget_session();
+        self.fail(e)
     }
 
     /// A refused trust decision leaves no session behind in this side's
