@@ -714,3 +714,34 @@ fn a_connection_keeps_the_configuration_it_was_made_from() {
     assert_eq!(wrong.seen.lock().unwrap().len(), 1);
     assert_eq!(own.seen.lock().unwrap()[0].0.as_slice(), b"second hint");
 }
+
+/// `SSL_dup` of a connection's fresh `SSL` (other code may call it on the
+/// `SSL` qssl lends) does not copy qssl's state slot: whether the copy is
+/// made or fails half-way and is freed (qssl's BIO cannot be duplicated),
+/// the connection's state is released once, when the connection goes, and
+/// the connection still works.
+#[test]
+fn ssl_dup_leaves_the_connection_state_alone() {
+    unsafe extern "C" {
+        fn SSL_dup(s: *mut openssl_sys::SSL) -> *mut openssl_sys::SSL;
+    }
+    use foreign_types::ForeignTypeRef;
+    let mut c = Connection::new(&client_config(), Mode::Client, mem()).unwrap();
+    c.set_peer_verify_name("otherhost").unwrap();
+    let mut s = Connection::new(&server_config(), Mode::Server, mem()).unwrap();
+    for ssl in [c.ssl().as_ptr(), s.ssl().as_ptr()] {
+        // SAFETY: live SSLs; what SSL_dup returns is freed at once.
+        unsafe {
+            let d = SSL_dup(ssl);
+            // A copy, or the same SSL with one more reference: free it.
+            if !d.is_null() {
+                openssl_sys::SSL_free(d);
+            }
+            openssl_sys::ERR_clear_error();
+        }
+    }
+    let (rc, _) = handshake(&mut c, &mut s);
+    assert!(matches!(rc, Err(Error::Verification(_))), "{rc:?}");
+    let codes: Vec<i32> = c.ssl_errors().iter().map(|e| e.code).collect();
+    assert_eq!(codes, [22]);
+}
