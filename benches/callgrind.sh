@@ -11,6 +11,9 @@
 #        benches/callgrind.sh --micro   (instructions per value-type operation, qssl-micro --once)
 #        benches/callgrind.sh --xfer [--mib M] [--transport memory|memcopy]
 #                                       (instructions per MiB of data, qssl-xfer --once; a markdown table)
+#        benches/callgrind.sh --atomics [-n N] [CASE...]
+#                                       (atomic read-modify-writes per handshake pair, raw vs qssl;
+#                                        callgrind --dump-instr=yes and callgrind_atomics.py; default a d e f)
 #        benches/callgrind.sh --cache [-n N] [CASE...]
 #        benches/callgrind.sh --cache --xfer [--mib M] [SUITE...]
 #                                       (with --cache-sim=yes --branch-sim=yes: per handshake pair, or
@@ -30,6 +33,7 @@ plain=""
 micro=""
 xfer=""
 cache=""
+atomics=""
 mib=4
 cases=""
 while [ $# -gt 0 ]; do
@@ -42,6 +46,7 @@ while [ $# -gt 0 ]; do
         --xfer) xfer=1; shift ;;
         --mib) mib="$2"; shift 2 ;;
         --cache) cache=1; shift ;;
+        --atomics) atomics=1; shift ;;
         -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
         *) cases="$cases $1"; shift ;;
     esac
@@ -100,6 +105,27 @@ cache_summary() {
                 eq("Ir") / div, eq("I1mr") / div
         }' "$1"
 }
+if [ -n "$atomics" ]; then
+    # Atomic read-modify-writes per handshake pair (callgrind_atomics.py):
+    # the instructions that make two threads' shared cache lines bounce.
+    [ -n "$cases" ] || cases="a d e f"
+    echo "| case | raw atomics per pair | qssl atomics per pair | qssl − raw | of which in libqssl |"
+    echo "|---|---:|---:|---:|---:|"
+    for c in $cases; do
+        for side in raw qssl; do
+            valgrind --tool=callgrind --dump-instr=yes --collect-atstart=no \
+                --toggle-collect=measured_handshakes --callgrind-out-file="$out/callgrind.out.atomics.$c.$side" \
+                "$bench" --once "$c" --side "$side" --transport "$transport" -n "$n" >/dev/null 2>&1 &
+        done
+        wait
+        r=$(python3 "$here/callgrind_atomics.py" "$out/callgrind.out.atomics.$c.raw" "$n" --summary)
+        q=$(python3 "$here/callgrind_atomics.py" "$out/callgrind.out.atomics.$c.qssl" "$n" --summary)
+        set -- $r; rt=$1
+        set -- $q; qt=$1; qown=$2
+        echo "| $c | $rt | $qt | $(awk -v a="$qt" -v b="$rt" 'BEGIN { printf "%+.1f", a - b }') | $qown |"
+    done
+    exit 0
+fi
 if [ -n "$cache" ]; then
     sim="--cache-sim=yes --branch-sim=yes --collect-atstart=no"
     header() { printf '%-10s %-5s %12s %9s %9s %9s %7s %9s %9s %12s %12s\n' case side Ir I1mr D1mr D1mw LLmiss Bcm Bim libqssl-Ir libqssl-I1mr; }
