@@ -26,7 +26,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 cd "$root"
 
-SECTIONS="handshake_instr handshake_rate xfer_instr xfer_rate costs handshake_cache scaling micro memory load"
+SECTIONS="handshake_instr handshake_rate xfer_instr xfer_rate costs handshake_cache scaling atomics micro memory load"
 doc=docs/PERFORMANCE.md
 quick=""
 only=""
@@ -182,7 +182,7 @@ rows_d = [
     ("a connection freed (`qssl_conn_free` / `SSL_free`)", ("qssl_conn_free",), ("SSL_free",)),
     ("handshake steps (`qssl_conn_handshake` / `SSL_do_handshake`)", ("qssl_conn_handshake",), ("SSL_do_handshake",)),
     ("… of which OpenSSL's `SSL_do_handshake`", ("SSL_do_handshake",), ()),
-    ("… of which state capture (`capture_state_lazy`)", ("qssl::engine::conn::capture_state_lazy",), ()),
+    ("… of which the end of the handshake (`finish_handshake`: the session state captured, the SSL errors computed)", ("qssl::engine::conn::Connection::finish_handshake",), ()),
     ("moving bytes (`qssl_conn_take_output` + `qssl_conn_feed` / `BIO_read` + `BIO_write`)", ("qssl_conn_take_output", "qssl_conn_feed"), ("BIO_read", "BIO_write")),
     ("the error-queue check (`ERR_peek_error`, also inside `SSL_get_error`)", ("ERR_peek_error",), ("ERR_peek_error",)),
     ("the full clear (`ERR_clear_error`, OpenSSL's handshake state machine runs it on entry)", ("ERR_clear_error",), ("ERR_clear_error",)),
@@ -294,6 +294,17 @@ section_scaling() {
     echo "$(cmdline ./$B/qssl-bench --threads --seconds $secs), load average before: $l0, after: $(load_now) (on $(nproc) CPUs shared with other work, a 2-thread figure is only as good as the idle CPU time it found)"
     echo
     cat "$tmp/sc.txt"
+}
+
+section_atomics() {
+    # The deterministic side of the 2-thread figure: atomic read-modify-writes
+    # per handshake pair (each one on a line another thread also writes makes
+    # that line move between the CPUs).
+    local n=$CG_CACHE_N
+    "$B/callgrind.sh" --atomics -n "$n" >"$tmp/at.txt"
+    echo "$(cmdline ./$B/callgrind.sh --atomics -n $n) (valgrind \`--tool=callgrind --dump-instr=yes\` inside \`measured_handshakes\`, memory transport; every executed \`lock\`-prefixed instruction or \`xchg\` with memory, in any object, whether or not another thread shares the line; independent of the load)"
+    echo
+    cat "$tmp/at.txt"
 }
 
 section_micro() {

@@ -561,7 +561,10 @@ impl Connection {
     }
 
     /// After a successful handshake: capture the session state, compute the
-    /// SSL errors, and decide (Qt decides after the handshake, §9.1).
+    /// SSL errors, and decide (Qt decides after the handshake, §9.1). Out of
+    /// line: it runs once per connection, the handshake steps around it many
+    /// times (and the cost table of docs/PERFORMANCE.md reads it by name).
+    #[inline(never)]
     fn finish_handshake(&mut self) -> Result<Progress, Error> {
         let server = self.mode == Mode::Server;
         let alpn_status = lock(&self.shared).alpn_status;
