@@ -9,8 +9,7 @@ use super::*;
 /// qssl_cipher_list_free(). Qt: QSslConfiguration::ciphers().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_ciphers(cfg: *const qssl_config_t) -> *mut qssl_cipher_list_t {
-    // Pure: takes a reference (an Arc); no OpenSSL call.
-    boundary::pointer_pure("qssl_config_ciphers", || {
+    boundary::pointer("qssl_config_ciphers", || {
         // SAFETY: NULL or a live handle.
         let v = unsafe { cfg_ref(cfg) }?.ciphers().clone();
         Ok(into_raw(qssl_cipher_list_t(ListStore::new(v))))
@@ -81,8 +80,7 @@ pub extern "C" fn qssl_config_supported_ciphers() -> *mut qssl_cipher_list_t {
 pub unsafe extern "C" fn qssl_config_elliptic_curves(
     cfg: *const qssl_config_t,
 ) -> *mut qssl_curve_list_t {
-    // Pure: takes a reference (an Arc); no OpenSSL call.
-    boundary::pointer_pure("qssl_config_elliptic_curves", || {
+    boundary::pointer("qssl_config_elliptic_curves", || {
         // SAFETY: NULL or a live handle.
         let v = unsafe { cfg_ref(cfg) }?.elliptic_curves().clone();
         Ok(into_raw(qssl_curve_list_t(ListStore::new(v))))
@@ -139,8 +137,7 @@ pub extern "C" fn qssl_config_supported_elliptic_curves() -> *mut qssl_curve_lis
 pub unsafe extern "C" fn qssl_config_diffie_hellman_parameters(
     cfg: *const qssl_config_t,
 ) -> *mut qssl_dh_params_t {
-    // Pure: takes a reference (the DER bytes are shared); no OpenSSL call.
-    boundary::pointer_pure("qssl_config_diffie_hellman_parameters", || {
+    boundary::pointer("qssl_config_diffie_hellman_parameters", || {
         // SAFETY: NULL or a live handle.
         Ok(into_raw(qssl_dh_params_t(
             unsafe { cfg_ref(cfg) }?.diffie_hellman_parameters().clone(),

@@ -36,8 +36,7 @@ unsafe fn option_name(name: *const c_char) -> Result<Vec<u8>, Error> {
 pub unsafe extern "C" fn qssl_config_backend_configuration(
     cfg: *const qssl_config_t,
 ) -> *mut qssl_backend_config_t {
-    // Pure: takes a reference (an Arc); no OpenSSL call.
-    boundary::pointer_pure("qssl_config_backend_configuration", || {
+    boundary::pointer("qssl_config_backend_configuration", || {
         // SAFETY: NULL or a live handle.
         Ok(into_raw(qssl_backend_config_t(
             unsafe { cfg_ref(cfg) }?.backend_configuration().clone(),
@@ -159,8 +158,7 @@ pub unsafe extern "C" fn qssl_config_set_backend_configuration_option_text(
 /// Qt: QMap<QByteArray, QVariant>().
 #[unsafe(no_mangle)]
 pub extern "C" fn qssl_backend_config_new() -> *mut qssl_backend_config_t {
-    // Pure: an empty map; no OpenSSL call.
-    boundary::pointer_pure("qssl_backend_config_new", || {
+    boundary::pointer("qssl_backend_config_new", || {
         Ok(into_raw(qssl_backend_config_t(Arc::default())))
     })
 }

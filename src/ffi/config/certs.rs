@@ -12,8 +12,7 @@ use super::*;
 pub unsafe extern "C" fn qssl_config_local_certificate(
     cfg: *const qssl_config_t,
 ) -> *mut qssl_cert_t {
-    // Pure: takes a reference (X509_up_ref), which never queues an error.
-    boundary::pointer_pure("qssl_config_local_certificate", || {
+    boundary::pointer("qssl_config_local_certificate", || {
         // SAFETY: NULL or a live handle.
         Ok(into_raw(qssl_cert_t(
             unsafe { cfg_ref(cfg) }?.local_certificate(),
@@ -45,8 +44,7 @@ pub unsafe extern "C" fn qssl_config_set_local_certificate(
 pub unsafe extern "C" fn qssl_config_local_certificate_chain(
     cfg: *const qssl_config_t,
 ) -> *mut qssl_cert_list_t {
-    // Pure: takes a reference (an Arc); no OpenSSL call.
-    boundary::pointer_pure("qssl_config_local_certificate_chain", || {
+    boundary::pointer("qssl_config_local_certificate_chain", || {
         // SAFETY: NULL or a live handle.
         let chain = unsafe { cfg_ref(cfg) }?.local_certificate_chain().clone();
         Ok(into_raw(qssl_cert_list_t(ListStore::new(chain))))
@@ -78,8 +76,7 @@ pub unsafe extern "C" fn qssl_config_set_local_certificate_chain(
 /// Free it with qssl_key_free(). Qt: QSslConfiguration::privateKey().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_config_private_key(cfg: *const qssl_config_t) -> *mut qssl_key_t {
-    // Pure: takes a reference (EVP_PKEY_up_ref), which never queues an error.
-    boundary::pointer_pure("qssl_config_private_key", || {
+    boundary::pointer("qssl_config_private_key", || {
         // SAFETY: NULL or a live handle.
         Ok(into_raw(qssl_key_t(
             unsafe { cfg_ref(cfg) }?.private_key().clone(),
@@ -113,8 +110,7 @@ pub unsafe extern "C" fn qssl_config_set_private_key(
 pub unsafe extern "C" fn qssl_config_ca_certificates(
     cfg: *const qssl_config_t,
 ) -> *mut qssl_cert_list_t {
-    // Pure: takes a reference (an Arc); no OpenSSL call.
-    boundary::pointer_pure("qssl_config_ca_certificates", || {
+    boundary::pointer("qssl_config_ca_certificates", || {
         // SAFETY: NULL or a live handle.
         let v = unsafe { cfg_ref(cfg) }?.ca_certificates().clone();
         Ok(into_raw(qssl_cert_list_t(ListStore::new(v))))
