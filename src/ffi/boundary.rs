@@ -130,10 +130,7 @@ pub(crate) fn void(func: &'static str, f: impl FnOnce() -> Result<(), Error>) {
 // and setters, detaching (which only takes references: `X509_up_ref`,
 // `EVP_PKEY_up_ref`) and dropping (`*_free` never queues errors). The queue
 // cannot change during such a call, so it is as empty on return as the
-// previous qssl call left it. A pure body may also run a process-wide
-// initialiser once (the cipher lists, the default DH parameters) if that
-// initialiser calls OpenSSL and then clears the queue itself, as those do.
-// Everything else keeps the helpers above.
+// previous qssl call left it. Everything else keeps the helpers above.
 
 /// [`run`] without the OpenSSL error-queue check (see above).
 #[inline]

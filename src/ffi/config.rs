@@ -113,10 +113,7 @@ fn check_options(bits: qssl_ssl_options_t) -> Result<u32, Error> {
 /// Free it with qssl_config_free(). Qt: QSslConfiguration::QSslConfiguration().
 #[unsafe(no_mangle)]
 pub extern "C" fn qssl_config_new() -> *mut qssl_config_t {
-    // Pure: a reference count and an allocation. The first call builds
-    // the shared data, whose OpenSSL work (the default DH parameters, the
-    // cipher lists) clears the error queue itself.
-    boundary::pointer_pure("qssl_config_new", || {
+    boundary::pointer("qssl_config_new", || {
         Ok(into_raw(qssl_config_t(SslConfiguration::new())))
     })
 }
@@ -425,10 +422,7 @@ pub unsafe extern "C" fn qssl_config_set_missing_certificate_is_fatal(
 /// qssl_config_free(). Qt: QSslConfiguration::defaultConfiguration().
 #[unsafe(no_mangle)]
 pub extern "C" fn qssl_config_default_configuration() -> *mut qssl_config_t {
-    // Pure: a reference count and an allocation. The first call builds
-    // the shared data, whose OpenSSL work (the default DH parameters, the
-    // cipher lists) clears the error queue itself.
-    boundary::pointer_pure("qssl_config_default_configuration", || {
+    boundary::pointer("qssl_config_default_configuration", || {
         Ok(into_raw(qssl_config_t(
             SslConfiguration::default_configuration(),
         )))
@@ -455,10 +449,7 @@ pub unsafe extern "C" fn qssl_config_set_default_configuration(
 /// Qt: QSslConfiguration::defaultDtlsConfiguration().
 #[unsafe(no_mangle)]
 pub extern "C" fn qssl_config_default_dtls_configuration() -> *mut qssl_config_t {
-    // Pure: a reference count and an allocation. The first call builds
-    // the shared data, whose OpenSSL work (the default DH parameters, the
-    // cipher lists) clears the error queue itself.
-    boundary::pointer_pure("qssl_config_default_dtls_configuration", || {
+    boundary::pointer("qssl_config_default_dtls_configuration", || {
         Ok(into_raw(qssl_config_t(
             SslConfiguration::default_dtls_configuration(),
         )))
