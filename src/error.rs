@@ -76,6 +76,18 @@ impl Error {
 }
 
 /// Appends OpenSSL's error text (reason strings of the stack) to a message.
+/// The text of a caught panic's payload (`panic!` with a literal or a
+/// formatted message), or `fallback` for any other payload.
+pub(crate) fn panic_text(payload: &(dyn std::any::Any + Send), fallback: &str) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        fallback.to_string()
+    }
+}
+
 pub(crate) fn with_openssl(mut msg: String, stack: Option<&ErrorStack>) -> String {
     if let Some(stack) = stack {
         let reasons = openssl_reasons(stack);

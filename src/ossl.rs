@@ -189,6 +189,12 @@ pub(crate) fn default_cert_locations() -> (String, String) {
 }
 
 unsafe extern "C" {
+    /// A new BIO type number for a BIO_METHOD of qssl's (-1 when OpenSSL has
+    /// none left).
+    pub(crate) fn BIO_get_new_index() -> std::ffi::c_int;
+}
+
+unsafe extern "C" {
     fn X509_get_default_cert_file() -> *const std::ffi::c_char;
     fn X509_get_default_cert_dir() -> *const std::ffi::c_char;
 }

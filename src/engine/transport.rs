@@ -297,7 +297,6 @@ type BioReadEx = unsafe extern "C" fn(*mut BIO, *mut c_char, usize, *mut usize) 
 unsafe extern "C" {
     fn BIO_meth_set_write_ex(m: *mut BIO_METHOD, f: Option<BioWriteEx>) -> c_int;
     fn BIO_meth_set_read_ex(m: *mut BIO_METHOD, f: Option<BioReadEx>) -> c_int;
-    fn BIO_get_new_index() -> c_int;
     fn BIO_up_ref(b: *mut BIO) -> c_int;
     fn BIO_free(b: *mut BIO) -> c_int;
 }
@@ -326,7 +325,7 @@ fn bio_method() -> *const BIO_METHOD {
         // SAFETY: plain OpenSSL calls building a method table of functions
         // that stay valid for the process (the table is never freed).
         unsafe {
-            let idx = BIO_get_new_index();
+            let idx = crate::ossl::BIO_get_new_index();
             let m = sys::BIO_meth_new(
                 if idx > 0 { idx } else { 0 } | BIO_TYPE_SOURCE_SINK,
                 c"qssl transport".as_ptr(),
@@ -369,12 +368,57 @@ fn retriable(e: &io::Error) -> bool {
 }
 
 fn panic_text(p: Box<dyn Any + Send>) -> String {
-    if let Some(s) = p.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = p.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "panic in the transport".to_string()
+    crate::error::panic_text(&*p, "panic in the transport")
+}
+
+/// The end of a socket read or write in the BIO: the byte count on success
+/// (0 is end of file), else the retry flag (`flag`: BIO_FLAGS_READ or
+/// _WRITE) for a would-block, the I/O error or the panic kept for the step.
+///
+/// # Safety
+/// `b` is the live BIO whose state `st` is; `done` is writable.
+unsafe fn socket_io_end(
+    b: *mut BIO,
+    st: &mut BioState,
+    result: std::thread::Result<io::Result<usize>>,
+    flag: c_int,
+    done: *mut usize,
+) -> c_int {
+    match result {
+        Ok(Ok(0)) => 0,
+        Ok(Ok(n)) => {
+            // SAFETY: the caller's promise.
+            unsafe { *done = n };
+            1
+        }
+        Ok(Err(e)) => {
+            if retriable(&e) {
+                // SAFETY: the caller's promise.
+                unsafe { sys::BIO_set_flags(b, flag | sys::BIO_FLAGS_SHOULD_RETRY) };
+            }
+            st.error = Some(e);
+            -1
+        }
+        Err(p) => {
+            st.panic = Some(panic_text(p));
+            -1
+        }
+    }
+}
+
+/// Frees the `Box<T>` a BIO's data pointer holds (if any) and clears it: the
+/// destroy callback of qssl's BIO methods.
+///
+/// # Safety
+/// `b` is a BIO being freed whose data is NULL or a `Box<T>` leaked into it.
+pub(crate) unsafe fn free_bio_box<T>(b: *mut BIO) {
+    // SAFETY: the caller's promise; the pointer is cleared so it is freed once.
+    unsafe {
+        let data = sys::BIO_get_data(b).cast::<T>();
+        if !data.is_null() {
+            drop(Box::from_raw(data));
+        }
+        sys::BIO_set_data(b, std::ptr::null_mut());
     }
 }
 
@@ -406,24 +450,8 @@ unsafe extern "C" fn bio_write_ex(
                 return 1;
             }
         }
-        match catch_unwind(AssertUnwindSafe(|| st.transport.write_some(buf))) {
-            Ok(Ok(0)) => 0,
-            Ok(Ok(n)) => {
-                *written = n;
-                1
-            }
-            Ok(Err(e)) => {
-                if retriable(&e) {
-                    sys::BIO_set_flags(b, sys::BIO_FLAGS_WRITE | sys::BIO_FLAGS_SHOULD_RETRY);
-                }
-                st.error = Some(e);
-                -1
-            }
-            Err(p) => {
-                st.panic = Some(panic_text(p));
-                -1
-            }
-        }
+        let r = catch_unwind(AssertUnwindSafe(|| st.transport.write_some(buf)));
+        socket_io_end(b, st, r, sys::BIO_FLAGS_WRITE, written)
     }
 }
 
@@ -462,25 +490,8 @@ unsafe extern "C" fn bio_read_ex(
             *read = n;
             return 1;
         }
-        match catch_unwind(AssertUnwindSafe(|| st.transport.read_some(buf))) {
-            // End of file.
-            Ok(Ok(0)) => 0,
-            Ok(Ok(n)) => {
-                *read = n;
-                1
-            }
-            Ok(Err(e)) => {
-                if retriable(&e) {
-                    sys::BIO_set_flags(b, sys::BIO_FLAGS_READ | sys::BIO_FLAGS_SHOULD_RETRY);
-                }
-                st.error = Some(e);
-                -1
-            }
-            Err(p) => {
-                st.panic = Some(panic_text(p));
-                -1
-            }
-        }
+        let r = catch_unwind(AssertUnwindSafe(|| st.transport.read_some(buf)));
+        socket_io_end(b, st, r, sys::BIO_FLAGS_READ, read)
     }
 }
 
@@ -519,13 +530,9 @@ unsafe extern "C" fn bio_destroy(b: *mut BIO) -> c_int {
         return 0;
     }
     // SAFETY: OpenSSL passes the BIO it is freeing; its data is NULL or the
-    // Box that `SslIo::new` leaked into it, freed exactly once here.
+    // Box that `SslIo::new` leaked into it.
     unsafe {
-        let data = sys::BIO_get_data(b).cast::<BioState>();
-        if !data.is_null() {
-            drop(Box::from_raw(data));
-        }
-        sys::BIO_set_data(b, std::ptr::null_mut());
+        free_bio_box::<BioState>(b);
         sys::BIO_set_init(b, 0);
     }
     1

@@ -38,14 +38,10 @@ use crate::ossl::{clear_error_queue, forget_error_queue_note, settle_error_queue
 #[cold]
 #[inline(never)]
 fn panic_error(payload: Box<dyn std::any::Any + Send>) -> Error {
-    let msg = if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "panic with a non-text payload".to_string()
-    };
-    Error::Panic(msg)
+    Error::Panic(crate::error::panic_text(
+        &*payload,
+        "panic with a non-text payload",
+    ))
 }
 
 /// Records a failure as the calling thread's last error message, prefixed

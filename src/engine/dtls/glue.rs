@@ -23,7 +23,6 @@ unsafe extern "C" {
     pub(super) fn DTLSv1_listen(s: *mut sys::SSL, client: *mut c_void) -> c_int;
     pub(super) fn BIO_ADDR_new() -> *mut c_void;
     pub(super) fn BIO_ADDR_free(a: *mut c_void);
-    pub(super) fn BIO_get_new_index() -> c_int;
     pub(super) fn SSL_set_options(s: *mut sys::SSL, op: u64) -> u64;
 }
 
@@ -40,7 +39,7 @@ pub(super) fn bio_method() -> *const sys::BIO_METHOD {
         // SAFETY: plain OpenSSL calls building a method table of functions
         // that stay valid for the process (the table is never freed).
         unsafe {
-            let idx = BIO_get_new_index();
+            let idx = crate::ossl::BIO_get_new_index();
             let m = sys::BIO_meth_new(
                 if idx > 0 { idx } else { 0x0400 | 0x7e },
                 c"qssl datagrams".as_ptr(),
@@ -141,14 +140,9 @@ pub(super) unsafe extern "C" fn bio_destroy(b: *mut sys::BIO) -> c_int {
     if b.is_null() {
         return 0;
     }
-    // SAFETY: the data pointer is NULL or the Box set by new_bio, freed once here.
-    unsafe {
-        let p = sys::BIO_get_data(b).cast::<Datagrams>();
-        if !p.is_null() {
-            drop(Box::from_raw(p));
-        }
-        sys::BIO_set_data(b, std::ptr::null_mut());
-    }
+    // SAFETY: OpenSSL passes the BIO it is freeing; its data pointer is NULL
+    // or the Box set by new_bio.
+    unsafe { crate::engine::transport::free_bio_box::<Datagrams>(b) };
     1
 }
 
