@@ -158,6 +158,20 @@ if [ -n "$cache" ]; then
     row() { # label side summary-line
         echo "$3" | awk -v l="$1" -v s="$2" '{ printf "%-10s %-5s %12d %9d %9d %9d %7d %9d %9d %12d %12d\n", l, s, $1, $2, $3, $4, $5, $6, $7, $8, $9 }'
     }
+    # cache_pair KEY LABEL DIVISOR TOGGLE PROGRAM ARGS...: both sides side by
+    # side under the simulation, then their rows and the difference.
+    cache_pair() {
+        key=$1 label=$2 div=$3 toggle=$4; shift 4
+        for side in raw qssl; do
+            # shellcheck disable=SC2086
+            both valgrind --tool=callgrind $sim --toggle-collect="$toggle" \
+                --callgrind-out-file="$out/callgrind.out.cache.$key.$side" "$@" --side "$side"
+        done
+        both_wait
+        r=$(cache_summary "$out/callgrind.out.cache.$key.raw" "$div")
+        q=$(cache_summary "$out/callgrind.out.cache.$key.qssl" "$div")
+        row "$label" raw "$r"; row "$label" qssl "$q"; delta "$label" "$r" "$q"
+    }
     if [ -n "$xfer" ]; then
         x="$(dirname "$bench")/qssl-xfer"
         [ -x "$x" ] || { echo "callgrind.sh: $x not found" >&2; exit 2; }
@@ -165,32 +179,14 @@ if [ -n "$cache" ]; then
         echo "# per MiB sent in 1 KiB writes (qssl-xfer --once SUITE --size 1 --mib $mib, memory transport, after the handshake and a warm-up)"
         header
         for su in $cases; do
-            for side in raw qssl; do
-                # shellcheck disable=SC2086
-                both valgrind --tool=callgrind $sim --toggle-collect=measured_transfer \
-                    --callgrind-out-file="$out/callgrind.out.cache.xfer.$su.$side" \
-                    "$x" --once "$su" --side "$side" --size 1 --mib "$mib"
-            done
-            both_wait
-            r=$(cache_summary "$out/callgrind.out.cache.xfer.$su.raw" "$mib")
-            q=$(cache_summary "$out/callgrind.out.cache.xfer.$su.qssl" "$mib")
-            row "1k-$su" raw "$r"; row "1k-$su" qssl "$q"; delta "1k-$su" "$r" "$q"
+            cache_pair "xfer.$su" "1k-$su" "$mib" measured_transfer "$x" --once "$su" --size 1 --mib "$mib"
         done
     else
         [ -n "$cases" ] || cases="a b c d e f"
         echo "# per handshake pair (qssl-bench --once CASE -n $n, $transport transport, after a warm-up)"
         header
         for c in $cases; do
-            for side in raw qssl; do
-                # shellcheck disable=SC2086
-                both valgrind --tool=callgrind $sim --toggle-collect=measured_handshakes \
-                    --callgrind-out-file="$out/callgrind.out.cache.$c.$side" \
-                    "$bench" --once "$c" --side "$side" --transport "$transport" -n "$n"
-            done
-            both_wait
-            r=$(cache_summary "$out/callgrind.out.cache.$c.raw" "$n")
-            q=$(cache_summary "$out/callgrind.out.cache.$c.qssl" "$n")
-            row "$c" raw "$r"; row "$c" qssl "$q"; delta "$c" "$r" "$q"
+            cache_pair "$c" "$c" "$n" measured_handshakes "$bench" --once "$c" --transport "$transport" -n "$n"
         done
     fi
     [ -z "$keep" ] || echo "# callgrind outputs kept in $keep (callgrind_annotate --show=Ir,I1mr,D1mr,D1mw,Bcm,Bim $keep/callgrind.out.cache.*)"
