@@ -451,13 +451,14 @@ unsafe extern "C" fn new_session_cb(
         // SAFETY: the live SSL of the handshake.
         let ssl = unsafe { SslRef::from_ptr(ssl) };
         let Some(state) = state_of(ssl) else { return 0 };
-        if lock(state).foreign {
+        // One lock for the check and the update.
+        let mut st = lock(state);
+        if st.foreign {
             return 0;
         }
         // SAFETY: returning 1 hands us OpenSSL's reference to the session.
         let session = unsafe { SslSession::from_ptr(sess) };
         let hint = ossl::ticket_lifetime_hint(&session);
-        let mut st = lock(state);
         st.new_session = Some((session, hint));
         st.tickets_received += 1;
         1
