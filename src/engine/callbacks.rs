@@ -206,22 +206,54 @@ fn ctx_index() -> Option<Index<SslContext, Arc<CtxData>>> {
 /// Attaches the shared state to an `SSL` (replacing and releasing any
 /// previous one).
 pub(crate) fn attach(ssl: &mut SslRef, state: SharedState) -> Result<(), Error> {
-    let idx = state_index().ok_or_else(|| Error::tls("no OpenSSL ex_data index", None))?;
-    let new = Arc::into_raw(state);
+    let idx = state_index().ok_or_else(no_state_index)?;
     // SAFETY: live SSL, mutably borrowed (no reference from `state_of` is
-    // alive); the slot owns the reference `new` carries.
-    unsafe {
-        let old = openssl_sys::SSL_get_ex_data(ssl.as_ptr(), idx);
-        if openssl_sys::SSL_set_ex_data(ssl.as_ptr(), idx, new.cast_mut().cast()) != 1 {
-            drop(Arc::from_raw(new));
-            ossl::clear_error_queue();
-            return Err(Error::tls("cannot attach the connection state", None));
-        }
-        if !old.is_null() {
-            drop(Arc::from_raw(old.cast::<ConnShared>().cast_const()));
-        }
+    // alive).
+    let old = unsafe { openssl_sys::SSL_get_ex_data(ssl.as_ptr(), idx) };
+    set_state_slot(ssl, idx, state)?;
+    if !old.is_null() {
+        // SAFETY: the slot held this reference (from `Arc::into_raw` in
+        // `set_state_slot`) until it was replaced just above.
+        drop(unsafe { Arc::from_raw(old.cast::<ConnShared>().cast_const()) });
     }
     Ok(())
+}
+
+/// [`attach`] for an `SSL` whose slot is empty: one `SSL_new` just made
+/// (no new-callback fills qssl's slot), or one whose slot
+/// [`state_or_adopt`] found empty. Nothing to read or release first.
+pub(crate) fn attach_new(ssl: &mut SslRef, state: SharedState) -> Result<(), Error> {
+    let idx = state_index().ok_or_else(no_state_index)?;
+    set_state_slot(ssl, idx, state)
+}
+
+/// Stores `state` in `ssl`'s slot `idx`; the slot owns the reference.
+fn set_state_slot(ssl: &mut SslRef, idx: c_int, state: SharedState) -> Result<(), Error> {
+    let new = Arc::into_raw(state);
+    // SAFETY: live SSL, mutably borrowed; the slot owns the reference `new`
+    // carries once the call succeeds.
+    if unsafe { openssl_sys::SSL_set_ex_data(ssl.as_ptr(), idx, new.cast_mut().cast()) } != 1 {
+        // SAFETY: not stored: the reference is still ours.
+        return Err(attach_failed(unsafe { Arc::from_raw(new) }));
+    }
+    Ok(())
+}
+
+/// No ex_data index: every callback fails closed; no connection is made.
+#[cold]
+#[inline(never)]
+fn no_state_index() -> Error {
+    Error::tls("no OpenSSL ex_data index", None)
+}
+
+/// `SSL_set_ex_data` failed (out of memory): the state is released and
+/// the queue cleared.
+#[cold]
+#[inline(never)]
+fn attach_failed(state: SharedState) -> Error {
+    drop(state);
+    ossl::clear_error_queue();
+    Error::tls("cannot attach the connection state", None)
 }
 
 /// The shared state of `ssl`, borrowed from its ex_data slot (no reference
@@ -268,14 +300,28 @@ fn ctx_data(ctx: &SslContextRef) -> Option<Arc<CtxData>> {
 /// # Safety
 /// `ssl` must be the live `SSL` of the handshake in progress, not otherwise
 /// borrowed mutably during the call.
+#[inline]
 unsafe fn state_or_adopt<'a>(ssl: *mut openssl_sys::SSL) -> Option<&'a ConnShared> {
     if ssl.is_null() {
         return None;
     }
-    // SAFETY: live SSL per the caller; its slot is set only below.
+    // SAFETY: live SSL per the caller; its slot is set only by `adopt`.
     if let Some(s) = unsafe { state_raw(ssl) } {
         return Some(s);
     }
+    // SAFETY: forwarded caller guarantee; the slot is empty.
+    unsafe { adopt(ssl) }
+}
+
+/// [`state_or_adopt`] for an `SSL` without a state: attaches one built from
+/// its context's configuration data. Out of line: qssl's own connections
+/// never get here.
+///
+/// # Safety
+/// As for [`state_or_adopt`]; `ssl` is non-NULL and its slot empty.
+#[cold]
+#[inline(never)]
+unsafe fn adopt<'a>(ssl: *mut openssl_sys::SSL) -> Option<&'a ConnShared> {
     // SAFETY: live SSL per the caller, exclusively used by this callback.
     let ssl = unsafe { SslRef::from_ptr_mut(ssl) };
     let data = ctx_data_of(ssl)?;
@@ -288,7 +334,7 @@ unsafe fn state_or_adopt<'a>(ssl: *mut openssl_sys::SSL) -> Option<&'a ConnShare
         ocsp_requested: data.ocsp && !data.server,
         ..ConnState::default()
     };
-    attach(ssl, ConnShared::new(SslConfiguration::default(), state)).ok()?;
+    attach_new(ssl, ConnShared::new(SslConfiguration::default(), state)).ok()?;
     // SAFETY: live SSL; the state just attached stays for the callback.
     unsafe { state_raw(ssl.as_ptr()) }
 }

@@ -141,7 +141,7 @@ impl Connection {
         // The connection's one copy of the configuration, shared with its
         // callbacks.
         let shared = ConnShared::new(config.clone(), state);
-        callbacks::attach(&mut ssl, shared.clone())?;
+        callbacks::attach_new(&mut ssl, shared.clone())?;
         // SAFETY: a live SSL of this connection (no wrapper call: the
         // `openssl` crate's is one more function per connection).
         unsafe {
