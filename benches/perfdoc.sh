@@ -75,7 +75,7 @@ load_now() { cut -d' ' -f1-3 /proc/loadavg; }
 # ---- the sections ---------------------------------------------------------------------
 
 section_handshake_rate() {
-    local args=(--transport memory,unix --rounds 5 --seconds 0.3)
+    local args=(--transport memory,unix --rounds 11 --seconds 0.3)
     [ -z "$quick" ] || args=(--transport memory --rounds 2 --seconds 0.1)
     local l0; l0=$(load_now)
     "$B/qssl-bench" "${args[@]}" >"$tmp/hs.txt" 2>/dev/null
@@ -129,7 +129,7 @@ EOF
 
 section_xfer_rate() {
     if [ ! -x "$B/qssl-xfer" ]; then echo "(qssl-xfer not built)"; return; fi
-    local args=(--rounds 5 --seconds 0.2)
+    local args=(--rounds 9 --seconds 0.2)
     [ -z "$quick" ] || args=(--rounds 2 --seconds 0.05)
     local l0; l0=$(load_now)
     "$B/qssl-xfer" --markdown "${args[@]}" >"$tmp/xr.txt" 2>/dev/null

@@ -22,7 +22,7 @@ use openssl::ssl::{SslContext, SslContextBuilder, SslContextRef, SslRef, SslSess
 
 use crate::Error;
 use crate::error::with_openssl;
-use crate::model::bytes::{OptBytes, SecretBytes};
+use crate::model::bytes::OptBytes;
 use crate::model::cert::Certificate;
 use crate::model::config::{PskHandler, SslConfiguration};
 use crate::model::enums::npn_status;
@@ -84,9 +84,10 @@ pub(crate) struct ConnState {
     /// Foreign `SSL`s: the server's configured hint (qssl's connections
     /// read their configuration's).
     pub server_hint: OptBytes,
-    /// The client's answer, kept so a TLS 1.3 offer and a TLS 1.2 exchange in
-    /// one handshake ask the application once.
-    pub psk_answer: Option<(Vec<u8>, SecretBytes)>,
+    /// The client's answer (the authenticator the application filled in),
+    /// kept so a TLS 1.3 offer and a TLS 1.2 exchange in one handshake ask
+    /// the application once; truncated to each use's maxima when read.
+    pub psk_answer: Option<PskAuthenticator>,
     pub psk_calls: u32,
     pub psk_error: Option<String>,
     /// The application's callback itself refused (non-zero return): abort,
@@ -122,26 +123,6 @@ impl ConnShared {
             config,
             state: Mutex::new(state),
         })
-    }
-
-    /// The PSK handler in effect: the connection's own, else the
-    /// configuration's. A clone (a reference count) only for the former.
-    fn with_psk_handler<R>(&self, f: impl FnOnce(Option<&dyn PskHandler>) -> R) -> R {
-        let own = lock(self).psk_handler.clone();
-        match own {
-            Some(h) => f(Some(&*h)),
-            None => f(self.config.psk_handler().map(|h| &**h)),
-        }
-    }
-
-    /// The server's PSK identity hint.
-    fn server_hint(&self) -> OptBytes {
-        let st = lock(self);
-        if st.foreign {
-            st.server_hint.clone()
-        } else {
-            self.config.pre_shared_key_identity_hint().clone()
-        }
     }
 }
 
@@ -773,57 +754,117 @@ pub(crate) fn apply_conf_commands(
 }
 
 // ---- PSK ------------------------------------------------------------------------------------
+//
+// One handshake-time authenticator per question, filled in place by the
+// application (a C callback gets it as its borrowed `qssl_psk_auth_t`, no
+// copy), and read in place afterwards: the identity and key go straight from
+// it into OpenSSL's buffers, truncated to the maxima of that call. A client
+// keeps its answered authenticator in the state, so a TLS 1.3 offer and a
+// TLS 1.2 exchange in one handshake ask once; the key stays in
+// `SecretBytes`, wiped when the state goes.
 
-/// Runs the application's handler on a fresh authenticator. Returns the
-/// (identity, key), truncated to the maxima; `None` if the handler refused or
-/// left the key empty (the handshake is then refused).
-fn ask_handler(state: &ConnShared, auth: PskAuthenticator) -> Option<(Vec<u8>, SecretBytes)> {
-    state.with_psk_handler(|h| ask(state, h?, auth))
-}
-
+/// Asks the application's handler (the connection's own, else the
+/// configuration's) with a fresh authenticator: on a server its own
+/// configured hint and the client's `identity`; on a client the server's
+/// `hint`. Counts the call. `None` when there is no handler, or it refused
+/// or left the key empty (recorded in the state: the handshake is refused).
+#[inline(never)]
 fn ask(
     state: &ConnShared,
-    handler: &dyn PskHandler,
-    mut auth: PskAuthenticator,
-) -> Option<(Vec<u8>, SecretBytes)> {
-    lock(state).psk_calls += 1;
-    let max_id = auth.maximum_identity_length().max(0) as usize;
-    let max_key = auth.maximum_pre_shared_key_length().max(0) as usize;
-    match handler.authenticate(&mut auth) {
-        Err(e) => {
-            let mut st = lock(state);
-            st.psk_error = Some(e);
-            st.psk_refused = true;
-            None
+    server: bool,
+    hint: OptBytes,
+    identity: OptBytes,
+    max_id: usize,
+    max_key: usize,
+) -> Option<PskAuthenticator> {
+    // One lock: the call count, the connection's own handler (a reference
+    // count only then; the configuration's is read in place) and the hint.
+    let (own, hint) = {
+        let mut st = lock(state);
+        let own = st.psk_handler.clone();
+        if own.is_none() && state.config.psk_handler().is_none() {
+            return None;
         }
-        Ok(()) => {
-            let key = auth.pre_shared_key().as_slice();
-            if key.is_empty() {
-                lock(state).psk_error =
-                    Some("the PSK callback gave an empty pre-shared key".into());
-                return None;
-            }
-            let id = auth.identity().as_slice();
-            let id = id[..id.len().min(max_id)].to_vec();
-            let key = SecretBytes::new(&key[..key.len().min(max_key)]);
-            Some((id, key))
-        }
+        st.psk_calls += 1;
+        let hint = match (server, st.foreign) {
+            (false, _) => hint,
+            (true, true) => st.server_hint.clone(),
+            (true, false) => state.config.pre_shared_key_identity_hint().clone(),
+        };
+        (own, hint)
+    };
+    let handler: &dyn PskHandler = match &own {
+        Some(h) => &**h,
+        None => &**state.config.psk_handler()?,
+    };
+    let mut auth = PskAuthenticator::for_handshake(hint, identity, max_id as i32, max_key as i32);
+    if let Err(e) = handler.authenticate(&mut auth) {
+        psk_refused(state, e);
+        return None;
     }
+    if auth.pre_shared_key().as_slice().is_empty() {
+        psk_empty_key(state);
+        return None;
+    }
+    Some(auth)
 }
 
-/// Makes sure the client's answer is in the state (asking the application
-/// once per handshake); false if it refused or gave an empty key. The
-/// callers read the answer in place, under the lock: no copy of the key.
-fn ensure_client_answer(state: &ConnShared, hint: OptBytes, max_id: usize, max_key: usize) -> bool {
-    if lock(state).psk_answer.is_some() {
-        return true;
+/// The handler refused (non-zero return): abort the handshake.
+#[cold]
+#[inline(never)]
+fn psk_refused(state: &ConnShared, e: String) {
+    let mut st = lock(state);
+    st.psk_error = Some(e);
+    st.psk_refused = true;
+}
+
+/// The handler answered without a key: no PSK (the handshake is refused).
+#[cold]
+#[inline(never)]
+fn psk_empty_key(state: &ConnShared) {
+    lock(state).psk_error = Some("the PSK callback gave an empty pre-shared key".into());
+}
+
+/// At most `max` bytes of `b` (the maxima truncate, as in Qt).
+#[inline]
+fn upto(b: &[u8], max: usize) -> &[u8] {
+    &b[..b.len().min(max)]
+}
+
+/// The client's answered authenticator, asking the application once per
+/// handshake (`hint`: the server's, NUL-terminated, or NULL); returned with
+/// the state locked, so the callers read it in place. `None` if the
+/// application refused or gave an empty key.
+///
+/// # Safety
+/// `hint` must be NULL or a NUL-terminated string.
+unsafe fn client_answer(
+    state: &ConnShared,
+    hint: *const c_char,
+    max_id: usize,
+    max_key: usize,
+) -> Option<MutexGuard<'_, ConnState>> {
+    {
+        let st = lock(state);
+        if st.psk_answer.is_some() {
+            return Some(st);
+        }
     }
-    let auth = PskAuthenticator::for_handshake(hint, OptBytes::Null, max_id as i32, max_key as i32);
-    let Some(answer) = ask_handler(state, auth) else {
-        return false;
+    let h = if hint.is_null() {
+        &[][..]
+    } else {
+        // SAFETY: NUL-terminated per the caller; copied at once.
+        unsafe { CStr::from_ptr(hint) }.to_bytes()
     };
-    lock(state).psk_answer = Some(answer);
-    true
+    let hint = if h.is_empty() {
+        OptBytes::Null
+    } else {
+        OptBytes::from(h)
+    };
+    let auth = ask(state, false, hint, OptBytes::Null, max_id, max_key)?;
+    let mut st = lock(state);
+    st.psk_answer = Some(auth);
+    Some(st)
 }
 
 extern "C" fn psk_client_cb(
@@ -837,29 +878,18 @@ extern "C" fn psk_client_cb(
     let guard = std::panic::catch_unwind(|| {
         // SAFETY: OpenSSL passes the live SSL of the handshake.
         let state = unsafe { state_or_adopt(ssl) }?;
-        let hint = if hint.is_null() {
-            OptBytes::Null
-        } else {
-            // SAFETY: OpenSSL passes a NUL-terminated hint; copied at once.
-            let h = unsafe { CStr::from_ptr(hint) }.to_bytes();
-            if h.is_empty() {
-                OptBytes::Null
-            } else {
-                OptBytes::from(h)
-            }
-        };
         let max_id = (max_identity_len as usize).saturating_sub(1);
-        if !ensure_client_answer(state, hint, max_id, max_psk_len as usize) {
-            return None;
-        }
-        let st = lock(state);
-        let (id, key) = st.psk_answer.as_ref()?;
+        // SAFETY: OpenSSL passes NULL or a NUL-terminated hint.
+        let st = unsafe { client_answer(state, hint, max_id, max_psk_len as usize) }?;
+        let auth = st.psk_answer.as_ref()?;
+        let id = upto(auth.identity().as_slice(), max_id);
+        let key = upto(auth.pre_shared_key().as_slice(), max_psk_len as usize);
         // SAFETY: identity has max_identity_len bytes, id.len() <= max - 1;
         // psk has max_psk_len bytes, key.len() <= max_psk_len.
         unsafe {
             std::ptr::copy_nonoverlapping(id.as_ptr(), identity.cast::<u8>(), id.len());
             *identity.add(id.len()) = 0;
-            std::ptr::copy_nonoverlapping(key.as_slice().as_ptr(), psk, key.len());
+            std::ptr::copy_nonoverlapping(key.as_ptr(), psk, key.len());
         }
         Some(key.len() as c_uint)
     });
@@ -876,16 +906,16 @@ extern "C" fn psk_server_cb(
         // SAFETY: OpenSSL passes the live SSL of the handshake.
         let state = unsafe { state_or_adopt(ssl) }?;
         let id = if identity.is_null() {
-            OptBytes::from(&b""[..])
+            &[][..]
         } else {
             // SAFETY: NUL-terminated identity from the client, copied at once.
-            OptBytes::from(unsafe { CStr::from_ptr(identity) }.to_bytes())
+            unsafe { CStr::from_ptr(identity) }.to_bytes()
         };
-        let hint = state.server_hint();
-        let auth = PskAuthenticator::for_handshake(hint, id, 0, max_psk_len as i32);
-        let (_, key) = ask_handler(state, auth)?;
+        let max = max_psk_len as usize;
+        let auth = ask(state, true, OptBytes::Null, OptBytes::from(id), 0, max)?;
+        let key = upto(auth.pre_shared_key().as_slice(), max);
         // SAFETY: psk has max_psk_len bytes and key.len() <= max_psk_len.
-        unsafe { std::ptr::copy_nonoverlapping(key.as_slice().as_ptr(), psk, key.len()) };
+        unsafe { std::ptr::copy_nonoverlapping(key.as_ptr(), psk, key.len()) };
         Some(key.len() as c_uint)
     });
     guard.ok().flatten().unwrap_or(0)
@@ -933,9 +963,15 @@ fn tls13_cipher_for(
             .find(|c| unsafe { ossl::SSL_CIPHER_get_handshake_digest(c.as_ptr()) } == md)
             .map_or(std::ptr::null(), |c| c.as_ptr());
     }
-    // TLS 1.3 suite names end with their hash.
+    // TLS 1.3 suite names end with their hash (compared as bytes: no UTF-8
+    // check of each name).
     ossl::ssl_tls13_ciphers(ssl)
-        .find(|c| c.name().ends_with("_SHA256"))
+        .find(|c| {
+            // SAFETY: c is a live SSL_CIPHER; its name is a static C string.
+            unsafe { CStr::from_ptr(openssl_sys::SSL_CIPHER_get_name(c.as_ptr())) }
+                .to_bytes()
+                .ends_with(b"_SHA256")
+        })
         .or_else(|| ossl::ssl_tls13_ciphers(ssl).next())
         .map_or(std::ptr::null(), |c| c.as_ptr())
 }
@@ -960,26 +996,24 @@ unsafe extern "C" fn psk_use_session_cb(
         };
         // SAFETY: the live SSL of the handshake.
         let ssl_ref = unsafe { SslRef::from_ptr(ssl) };
-        if !ensure_client_answer(
-            state,
-            OptBytes::Null,
-            ossl::PSK_MAX_IDENTITY_LEN - 1,
-            ossl::PSK_MAX_PSK_LEN,
-        ) {
+        let (max_id, max_key) = (ossl::PSK_MAX_IDENTITY_LEN - 1, ossl::PSK_MAX_PSK_LEN);
+        // SAFETY: no hint (NULL) in TLS 1.3.
+        let Some(st) = (unsafe { client_answer(state, std::ptr::null(), max_id, max_key) }) else {
             // Refused or empty: offer no PSK; abort only if the callback said so.
             return if lock(state).psk_refused { 0 } else { 1 };
-        }
+        };
         let cipher = tls13_cipher_for(ssl_ref, md);
         if cipher.is_null() {
             return 1;
         }
         // The identity must outlive the callback: it stays in the state.
-        let st = lock(state);
-        let Some((ident, key)) = st.psk_answer.as_ref() else {
+        let Some(auth) = st.psk_answer.as_ref() else {
             return 1;
         };
+        let ident = upto(auth.identity().as_slice(), max_id);
+        let key = upto(auth.pre_shared_key().as_slice(), max_key);
         // SAFETY: cipher from the SSL's own list.
-        let s = unsafe { psk_session(key.as_slice(), cipher) };
+        let s = unsafe { psk_session(key, cipher) };
         if s.is_null() {
             return 0;
         }
@@ -1009,23 +1043,23 @@ unsafe extern "C" fn psk_find_session_cb(
             return 1;
         };
         let id = if identity.is_null() {
-            OptBytes::from(&b""[..])
+            &[][..]
         } else {
             // SAFETY: OpenSSL passes identity_len readable bytes.
-            OptBytes::from(unsafe { std::slice::from_raw_parts(identity, identity_len) })
+            unsafe { std::slice::from_raw_parts(identity, identity_len) }
         };
-        let hint = state.server_hint();
-        let auth = PskAuthenticator::for_handshake(hint, id, 0, ossl::PSK_MAX_PSK_LEN as i32);
-        let Some((_, key)) = ask_handler(state, auth) else {
+        let max_key = ossl::PSK_MAX_PSK_LEN;
+        let Some(auth) = ask(state, true, OptBytes::Null, OptBytes::from(id), 0, max_key) else {
             return if lock(state).psk_refused { 0 } else { 1 };
         };
+        let key = upto(auth.pre_shared_key().as_slice(), max_key);
         // SAFETY: the live SSL; the pending cipher is the one negotiated.
         let cipher = unsafe { ossl::SSL_get_pending_cipher(ssl) };
         if cipher.is_null() {
             return 1;
         }
         // SAFETY: cipher is OpenSSL's.
-        let s = unsafe { psk_session(key.as_slice(), cipher) };
+        let s = unsafe { psk_session(key, cipher) };
         if s.is_null() {
             return 0;
         }

@@ -71,16 +71,25 @@ impl CPskHandler {
 
 impl PskHandler for CPskHandler {
     fn authenticate(&self, auth: &mut PskAuthenticator) -> Result<(), String> {
-        let mut handle = qssl_psk_auth_t(std::mem::take(auth));
-        // SAFETY: the callback is the application's; `handle` lives for the call.
-        let rc = unsafe { (self.callback)(self.user_data, &mut handle) };
-        *auth = handle.0;
+        // The callback gets the authenticator itself as its borrowed handle
+        // (`qssl_psk_auth_t` is repr(transparent) over it): no move, no copy.
+        let handle = std::ptr::from_mut(auth).cast::<qssl_psk_auth_t>();
+        // SAFETY: the callback is the application's; `handle` points to a
+        // live authenticator, used only through it during the call.
+        let rc = unsafe { (self.callback)(self.user_data, handle) };
         if rc == 0 {
             Ok(())
         } else {
-            Err(format!("the PSK callback returned {rc}"))
+            Err(refused_text(rc))
         }
     }
+}
+
+/// The message for a callback that refused. Cold: out of the handshake path.
+#[cold]
+#[inline(never)]
+fn refused_text(rc: i32) -> String {
+    format!("the PSK callback returned {rc}")
 }
 
 impl Drop for CPskHandler {
