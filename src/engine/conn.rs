@@ -421,21 +421,14 @@ impl Connection {
     }
 
     /// Maps an OpenSSL error of a handshake, read, write or shutdown step.
+    /// A want returns at once; everything else is out of line.
     #[inline]
     fn step_error(&mut self, e: StepError, during: &str) -> Result<Progress, Error> {
         match e.code() {
-            // SSL_get_error found the error queue empty to answer these.
-            ErrorCode::WANT_READ => {
-                crate::ossl::note_error_queue_empty();
-                return Ok(Progress::WantRead);
-            }
-            ErrorCode::WANT_WRITE => {
-                crate::ossl::note_error_queue_empty();
-                return Ok(Progress::WantWrite);
-            }
-            _ => {}
+            ErrorCode::WANT_READ => Ok(Progress::WantRead),
+            ErrorCode::WANT_WRITE => Ok(Progress::WantWrite),
+            _ => self.step_failure(e, during),
         }
-        self.step_failure(e, during)
     }
 
     /// [`Self::step_error`] for anything but WANT_READ/WANT_WRITE: out of
@@ -496,17 +489,13 @@ impl Connection {
         Err(err)
     }
 
-    /// Runs the handshake as far as the transport allows.
+    /// Runs the handshake as far as the transport allows. The steps after
+    /// the first take the short path: one `SSL_do_handshake`, and on a want
+    /// one `SSL_get_error`.
+    #[inline]
     pub fn handshake(&mut self) -> Result<Progress, Error> {
-        match self.phase {
-            Phase::Handshaking => {}
-            Phase::Connected => return Ok(Progress::Done),
-            Phase::Failed | Phase::Closed => return self.not_handshaking(),
-        }
-        if !self.started {
-            if let Err(e) = self.start() {
-                return self.fail(e);
-            }
+        if self.phase != Phase::Handshaking || !self.started {
+            return self.handshake_first();
         }
         match self.stream.do_handshake() {
             Ok(()) => self.finish_handshake(),
@@ -515,6 +504,20 @@ impl Connection {
                 Err(e) => self.handshake_failed(e),
             },
         }
+    }
+
+    /// [`Self::handshake`] before the first step (the per-connection
+    /// set-up) or after the last: out of line, once per connection.
+    #[cold]
+    #[inline(never)]
+    fn handshake_first(&mut self) -> Result<Progress, Error> {
+        if self.phase != Phase::Handshaking {
+            return self.not_handshaking();
+        }
+        if let Err(e) = self.start() {
+            return self.fail(e);
+        }
+        self.handshake()
     }
 
     /// A handshake step failed: out of line, so the per-step path stays
