@@ -346,7 +346,7 @@ pub unsafe extern "C" fn qssl_conn_set_psk_callback(
 /// Qt: QSslSocket::startClientEncryption() / startServerEncryption().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_handshake(conn: *mut qssl_conn_t) -> qssl_status_t {
-    boundary::status_code("qssl_conn_handshake", || {
+    boundary::step("qssl_conn_handshake", || {
         // SAFETY: NULL or a live handle.
         Ok(progress(unsafe { conn_mut(conn) }?.handshake()?))
     })
@@ -363,7 +363,7 @@ pub unsafe extern "C" fn qssl_conn_read(
     cap: usize,
     out_read: *mut usize,
 ) -> qssl_status_t {
-    boundary::status_code("qssl_conn_read", || {
+    boundary::step("qssl_conn_read", || {
         if out_read.is_null() {
             return Err(Error::NullArgument("out_read"));
         }
@@ -401,7 +401,7 @@ pub unsafe extern "C" fn qssl_conn_write(
     len: usize,
     out_written: *mut usize,
 ) -> qssl_status_t {
-    boundary::status_code("qssl_conn_write", || {
+    boundary::step("qssl_conn_write", || {
         if out_written.is_null() {
             return Err(Error::NullArgument("out_written"));
         }
@@ -420,7 +420,7 @@ pub unsafe extern "C" fn qssl_conn_write(
 /// or INVALID_STATE before a completed handshake. Qt: QSslSocket::disconnectFromHost().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_shutdown(conn: *mut qssl_conn_t) -> qssl_status_t {
-    boundary::status_code("qssl_conn_shutdown", || {
+    boundary::step("qssl_conn_shutdown", || {
         // SAFETY: NULL or a live handle.
         Ok(progress(unsafe { conn_mut(conn) }?.shutdown()?))
     })
