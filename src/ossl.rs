@@ -12,26 +12,6 @@ pub(crate) fn clear_error_queue() {
     unsafe { openssl_sys::ERR_clear_error() }
 }
 
-thread_local! {
-    /// Set by [`note_error_queue_empty`], consumed by [`settle_error_queue`].
-    static QUEUE_SEEN_EMPTY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Records that OpenSSL itself has just found the calling thread's error
-/// queue empty, and that nothing has called OpenSSL since: `SSL_get_error`
-/// answers WANT_READ / WANT_WRITE only after its own `ERR_peek_error`
-/// returned 0. The next [`settle_error_queue`] then skips its peek. Call it
-/// only as the last OpenSSL-related step before returning to the boundary.
-pub(crate) fn note_error_queue_empty() {
-    QUEUE_SEEN_EMPTY.set(true);
-}
-
-/// Forgets a [`note_error_queue_empty`] that no settle consumed (an engine
-/// call made outside the C boundary). The boundary calls it on entry.
-pub(crate) fn forget_error_queue_note() {
-    QUEUE_SEEN_EMPTY.set(false);
-}
-
 /// Leaves the calling thread's OpenSSL error queue empty, cheaply: one
 /// `ERR_peek_error` (about 150 instructions: the thread-state lookup) and the
 /// full [`clear_error_queue`] (about 840: it resets all 16 slots) only when
@@ -40,9 +20,6 @@ pub(crate) fn forget_error_queue_note() {
 pub(crate) fn settle_error_queue() {
     unsafe extern "C" {
         fn ERR_peek_error() -> std::ffi::c_ulong;
-    }
-    if QUEUE_SEEN_EMPTY.replace(false) {
-        return;
     }
     // SAFETY: ERR_peek_error has no preconditions; it only reads the calling
     // thread's error queue.
@@ -282,6 +259,7 @@ unsafe extern "C" {
         cb: Option<PskFindSessionCb>,
     );
     pub(crate) fn SSL_set_info_callback(ssl: *mut SSL, cb: Option<InfoCb>);
+    pub(crate) fn SSL_in_before(ssl: *const SSL) -> c_int;
     pub(crate) fn X509_STORE_CTX_get0_param(
         ctx: *const openssl_sys::X509_STORE_CTX,
     ) -> *mut openssl_sys::X509_VERIFY_PARAM;
@@ -325,6 +303,7 @@ pub(crate) const SSL_CONF_FLAG_CERTIFICATE: c_uint = 0x20;
 pub(crate) const SSL_CB_READ: c_int = 0x04;
 pub(crate) const SSL_CB_WRITE: c_int = 0x08;
 pub(crate) const SSL_CB_ALERT: c_int = 0x4000;
+pub(crate) const SSL_CB_HANDSHAKE_START: c_int = 0x10;
 /// PSK_MAX_PSK_LEN of OpenSSL 3.
 pub(crate) const PSK_MAX_PSK_LEN: usize = 512;
 /// PSK_MAX_IDENTITY_LEN of OpenSSL 3.

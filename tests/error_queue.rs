@@ -489,3 +489,88 @@ fn a_want_read_noted_outside_the_boundary_does_not_hide_a_later_error() {
     // SAFETY: a handle from qssl, freed once.
     unsafe { qssl_cert_free(ca) };
 }
+
+/// `qssl_conn_free` and the constructors skip the error-queue check on
+/// success (the pure boundary): freeing a connection in any phase, and
+/// creating one, must queue nothing; a constructor that fails leaves the
+/// queue empty too.
+#[test]
+fn creating_and_freeing_connections_in_every_phase_queue_nothing() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let (s_cfg, c_cfg) = configs();
+    // SAFETY: handles from qssl, each freed once; writable out pointers.
+    unsafe {
+        // Never started.
+        let mut fresh = ptr::null_mut();
+        assert_eq!(
+            qssl_conn_new_memory(c_cfg, QSSL_SSL_MODE_SSL_CLIENT_MODE, &mut fresh),
+            QSSL_STATUS_OK
+        );
+        assert_queue_empty("creating a connection");
+        qssl_conn_free(fresh);
+        assert_queue_empty("freeing a connection that never started");
+
+        // In the middle of the handshake (the ClientHello written).
+        let mut mid = ptr::null_mut();
+        assert_eq!(
+            qssl_conn_new_memory(c_cfg, QSSL_SSL_MODE_SSL_CLIENT_MODE, &mut mid),
+            QSSL_STATUS_OK
+        );
+        assert_eq!(qssl_conn_handshake(mid), QSSL_STATUS_WANT_READ);
+        qssl_conn_free(mid);
+        assert_queue_empty("freeing a connection in the middle of its handshake");
+
+        // Connected, then closed.
+        let (c, s) = connected_pair(s_cfg, c_cfg);
+        round_trip(c, s, b"before freeing");
+        qssl_conn_free(s);
+        assert_queue_empty("freeing a connected server");
+        qssl_conn_free(c);
+        assert_queue_empty("freeing a connected client");
+        let (c, s) = connected_pair(s_cfg, c_cfg);
+        let _ = qssl_conn_shutdown(c);
+        shuttle(c, s);
+        let _ = qssl_conn_shutdown(s);
+        assert_queue_empty("shutting down");
+        qssl_conn_free(c);
+        assert_queue_empty("freeing a closed client");
+        qssl_conn_free(s);
+        assert_queue_empty("freeing a closed server");
+
+        // Failed on garbage (OpenSSL queued errors for that step).
+        let mut bad = ptr::null_mut();
+        assert_eq!(
+            qssl_conn_new_memory(s_cfg, QSSL_SSL_MODE_SSL_SERVER_MODE, &mut bad),
+            QSSL_STATUS_OK
+        );
+        let junk = [0x16u8, 3, 1, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8];
+        assert_eq!(
+            qssl_conn_feed(bad, junk.as_ptr(), junk.len()),
+            QSSL_STATUS_OK
+        );
+        assert_eq!(qssl_conn_handshake(bad), QSSL_STATUS_TLS);
+        assert_queue_empty("a failed handshake");
+        qssl_conn_free(bad);
+        assert_queue_empty("freeing a failed connection");
+
+        // A constructor that fails while OpenSSL builds the context (a
+        // certificate without its key) leaves nothing queued.
+        let broken = qssl_config_default_configuration();
+        let sc = cert("server.pem");
+        assert_eq!(
+            qssl_config_set_local_certificate(broken, sc),
+            QSSL_STATUS_OK
+        );
+        let mut none = ptr::null_mut();
+        assert_ne!(
+            qssl_conn_new_memory(broken, QSSL_SSL_MODE_SSL_SERVER_MODE, &mut none),
+            QSSL_STATUS_OK
+        );
+        assert!(none.is_null());
+        assert_queue_empty("a constructor that failed");
+        qssl_cert_free(sc);
+        qssl_config_free(broken);
+        qssl_config_free(c_cfg);
+        qssl_config_free(s_cfg);
+    }
+}

@@ -653,14 +653,39 @@ impl SslIo {
         unsafe { &mut self.state.as_mut().transport }
     }
 
+    /// Why the last step (which returned `ret`) did not complete. The
+    /// common answers, WANT_READ / WANT_WRITE with no panic to resume, take
+    /// one `SSL_get_error` (what raw OpenSSL pays too) and a few lines; the
+    /// rest is out of line ([`Self::step_cause`]).
+    #[inline]
     fn make_error(&mut self, ret: c_int) -> StepError {
+        // SAFETY: live SSL; `ret` is the return of its last step.
+        let code = unsafe { sys::SSL_get_error(self.ssl.as_ptr(), ret) };
+        // SAFETY: as in `transport_mut`; no TLS step is running.
+        let st = unsafe { self.state.as_mut() };
+        if (code == sys::SSL_ERROR_WANT_READ || code == sys::SSL_ERROR_WANT_WRITE)
+            && st.panic.is_none()
+        {
+            // A socket's would-block that the want already reports.
+            st.error = None;
+            return StepError {
+                code: ErrorCode::from_raw(code),
+                cause: None,
+            };
+        }
+        self.step_cause(ErrorCode::from_raw(code))
+    }
+
+    /// [`Self::make_error`] for a panic to resume or anything but a want:
+    /// the cause (OpenSSL's errors or the transport's I/O error).
+    #[cold]
+    #[inline(never)]
+    fn step_cause(&mut self, code: ErrorCode) -> StepError {
         // SAFETY: as in `transport_mut`; no TLS step is running.
         let st = unsafe { self.state.as_mut() };
         if let Some(p) = st.panic.take() {
             std::panic::resume_unwind(Box::new(p));
         }
-        // SAFETY: live SSL; `ret` is the return of its last step.
-        let code = ErrorCode::from_raw(unsafe { sys::SSL_get_error(self.ssl.as_ptr(), ret) });
         let cause = match code {
             ErrorCode::SSL => Some(StepCause::Ssl(ErrorStack::get())),
             ErrorCode::SYSCALL => {

@@ -15,9 +15,12 @@
 //! * a body that may call OpenSSL ([`run`] and the helpers on it) and
 //!   succeeds ends with `settle_error_queue`: one `ERR_peek_error` (the
 //!   thread-state lookup, no slot walk) and the full clear only when
-//!   something is queued; not even the peek when the body's last OpenSSL
-//!   call was an `SSL_get_error` that answered WANT_READ / WANT_WRITE (it
-//!   answers so only after finding the queue empty: `note_error_queue_empty`);
+//!   something is queued;
+//! * a TLS step ([`step`]: handshake, read, write, shutdown) that ends in
+//!   WANT_READ / WANT_WRITE checks nothing: the step's last OpenSSL call was
+//!   an `SSL_get_error` that answers so only after its own `ERR_peek_error`
+//!   found the queue empty (the answer itself carries that knowledge, so no
+//!   thread-local flag is touched on the way);
 //! * a body that fails ends with the full clear, which also frees the text
 //!   that entries popped while building its message left in their slots;
 //! * a body that makes no OpenSSL call able to queue an error (the `*_pure`
@@ -31,8 +34,9 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use super::status::{QSSL_STATUS_OK, qssl_status_t, set_last_error};
+use super::status::{QSSL_STATUS_WANT_READ, QSSL_STATUS_WANT_WRITE};
 use crate::Error;
-use crate::ossl::{clear_error_queue, forget_error_queue_note, settle_error_queue};
+use crate::ossl::{clear_error_queue, settle_error_queue};
 
 /// Turns a caught panic payload into an error. Cold: only a bug panics.
 #[cold]
@@ -58,7 +62,6 @@ fn record_failure(func: &'static str, e: &Error) {
 /// message is set (prefixed with `func`).
 #[inline]
 pub(crate) fn run<T>(func: &'static str, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
-    forget_error_queue_note();
     let result = match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
         Err(payload) => Err(panic_error(payload)),
@@ -83,16 +86,39 @@ pub(crate) fn status(func: &'static str, f: impl FnOnce() -> Result<(), Error>) 
     }
 }
 
-/// For functions whose success value is itself a status (connections:
-/// `QSSL_STATUS_OK`, `QSSL_STATUS_WANT_READ`, ...).
+/// Records a failed body's error, empties the OpenSSL error queue (the full
+/// clear) and gives the error's status: the whole failure path of [`step`],
+/// out of line.
+#[cold]
+#[inline(never)]
+fn step_failed(func: &'static str, e: Error) -> qssl_status_t {
+    record_failure(func, &e);
+    clear_error_queue();
+    e.status()
+}
+
+/// For the TLS steps (handshake, read, write, shutdown), whose success value
+/// is `QSSL_STATUS_OK`, `WANT_READ` or `WANT_WRITE`: as [`status`] with the status as the value,
+/// but a want state skips the error-queue check. A step reports a want
+/// only when its last OpenSSL call, `SSL_get_error`, answered WANT_READ /
+/// WANT_WRITE (or SYSCALL with an empty queue and a would-block transport
+/// error), and `SSL_get_error` answers so only after its own
+/// `ERR_peek_error` found the queue empty. Everything but the success path
+/// is out of line.
 #[inline]
-pub(crate) fn status_code(
+pub(crate) fn step(
     func: &'static str,
     f: impl FnOnce() -> Result<qssl_status_t, Error>,
 ) -> qssl_status_t {
-    match run(func, f) {
-        Ok(code) => code,
-        Err(e) => e.status(),
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(code)) => {
+            if code != QSSL_STATUS_WANT_READ && code != QSSL_STATUS_WANT_WRITE {
+                settle_error_queue();
+            }
+            code
+        }
+        Ok(Err(e)) => step_failed(func, e),
+        Err(payload) => step_failed(func, panic_error(payload)),
     }
 }
 

@@ -22,10 +22,46 @@ use crate::engine::{Connection, Mode};
 use crate::model::enums::verify_mode;
 
 handle! {
-    /// A connection handle. Declared in the header preamble.
-    pub struct qssl_conn_t(Connection): Unique {
-        const DROP_QUEUES_ERRORS: bool = true;
-    };
+    /// A connection handle. Declared in the header preamble. Freeing it
+    /// queues no OpenSSL error (`SSL_free`, `BIO_free`, `SSL_SESSION_free`,
+    /// `X509_free` and the ex_data free callback never do; tests/error_queue.rs
+    /// frees connections in every phase and checks), so `qssl_conn_free`
+    /// skips the error-queue check.
+    pub struct qssl_conn_t(Connection): Unique;
+}
+
+/// Clears the OpenSSL error queue when dropped: armed by the constructors
+/// so that a failure or a panic leaves the queue empty.
+struct ClearQueueUnlessDisarmed;
+
+impl Drop for ClearQueueUnlessDisarmed {
+    #[cold]
+    fn drop(&mut self) {
+        crate::ossl::clear_error_queue();
+    }
+}
+
+/// The boundary of the two constructors. `Connection::new` leaves the error
+/// queue as it found it when it succeeds (`SSL_new`, `BIO_new` and
+/// `SSL_set_ex_data` queue nothing on success, and a context build clears
+/// what it queued), so success skips the error-queue check; a failure or a
+/// panic clears the queue fully, as [`boundary::status`] does.
+#[inline]
+fn new_boundary(
+    func: &'static str,
+    out: *mut *mut qssl_conn_t,
+    f: impl FnOnce() -> Result<Connection, Error>,
+) -> qssl_status_t {
+    boundary::status_pure(func, || {
+        // SAFETY: NULL or a writable pointer (the caller's contract).
+        unsafe { reset_out(out, "out") }?;
+        let guard = ClearQueueUnlessDisarmed;
+        let conn = f()?;
+        std::mem::forget(guard);
+        // SAFETY: checked above.
+        unsafe { write_out(out, qssl_conn_t(conn)) };
+        Ok(())
+    })
 }
 
 fn mode_in(mode: qssl_ssl_mode_t) -> Result<Mode, Error> {
@@ -76,18 +112,13 @@ pub unsafe extern "C" fn qssl_conn_new_fd(
     fd: i32,
     out: *mut *mut qssl_conn_t,
 ) -> qssl_status_t {
-    boundary::status("qssl_conn_new_fd", || {
-        // SAFETY: NULL or a writable pointer.
-        unsafe { reset_out(out, "out") }?;
+    new_boundary("qssl_conn_new_fd", out, || {
         // SAFETY: NULL or a live configuration.
         let c = unsafe { borrow(cfg, "cfg") }?;
         if fd < 0 {
             return Err(Error::invalid(format!("invalid file descriptor {fd}")));
         }
-        let conn = Connection::new(&c.0, mode_in(mode)?, Transport::Fd(fd))?;
-        // SAFETY: checked above.
-        unsafe { write_out(out, qssl_conn_t(conn)) };
-        Ok(())
+        Connection::new(&c.0, mode_in(mode)?, Transport::Fd(fd))
     })
 }
 
@@ -106,19 +137,14 @@ pub unsafe extern "C" fn qssl_conn_new_memory(
     mode: qssl_ssl_mode_t,
     out: *mut *mut qssl_conn_t,
 ) -> qssl_status_t {
-    boundary::status("qssl_conn_new_memory", || {
-        // SAFETY: NULL or a writable pointer.
-        unsafe { reset_out(out, "out") }?;
+    new_boundary("qssl_conn_new_memory", out, || {
         // SAFETY: NULL or a live configuration.
         let c = unsafe { borrow(cfg, "cfg") }?;
-        let conn = Connection::new(
+        Connection::new(
             &c.0,
             mode_in(mode)?,
             Transport::Memory(MemoryPipe::default()),
-        )?;
-        // SAFETY: checked above.
-        unsafe { write_out(out, qssl_conn_t(conn)) };
-        Ok(())
+        )
     })
 }
 
@@ -153,7 +179,9 @@ pub unsafe extern "C" fn qssl_conn_set_peer_verify_name(
     conn: *mut qssl_conn_t,
     name: *const c_char,
 ) -> qssl_status_t {
-    boundary::status("qssl_conn_set_peer_verify_name", || {
+    // Stores the name; no OpenSSL call (it reaches the SSL when the
+    // handshake starts).
+    boundary::status_pure("qssl_conn_set_peer_verify_name", || {
         // SAFETY: NULL or a live handle; NULL or a C string.
         let (c, n) = unsafe { (conn_mut(conn)?, str_in(name, "name")?) };
         c.set_peer_verify_name(n)
@@ -318,7 +346,7 @@ pub unsafe extern "C" fn qssl_conn_set_psk_callback(
 /// Qt: QSslSocket::startClientEncryption() / startServerEncryption().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_handshake(conn: *mut qssl_conn_t) -> qssl_status_t {
-    boundary::status_code("qssl_conn_handshake", || {
+    boundary::step("qssl_conn_handshake", || {
         // SAFETY: NULL or a live handle.
         Ok(progress(unsafe { conn_mut(conn) }?.handshake()?))
     })
@@ -335,7 +363,7 @@ pub unsafe extern "C" fn qssl_conn_read(
     cap: usize,
     out_read: *mut usize,
 ) -> qssl_status_t {
-    boundary::status_code("qssl_conn_read", || {
+    boundary::step("qssl_conn_read", || {
         if out_read.is_null() {
             return Err(Error::NullArgument("out_read"));
         }
@@ -373,7 +401,7 @@ pub unsafe extern "C" fn qssl_conn_write(
     len: usize,
     out_written: *mut usize,
 ) -> qssl_status_t {
-    boundary::status_code("qssl_conn_write", || {
+    boundary::step("qssl_conn_write", || {
         if out_written.is_null() {
             return Err(Error::NullArgument("out_written"));
         }
@@ -392,7 +420,7 @@ pub unsafe extern "C" fn qssl_conn_write(
 /// or INVALID_STATE before a completed handshake. Qt: QSslSocket::disconnectFromHost().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_shutdown(conn: *mut qssl_conn_t) -> qssl_status_t {
-    boundary::status_code("qssl_conn_shutdown", || {
+    boundary::step("qssl_conn_shutdown", || {
         // SAFETY: NULL or a live handle.
         Ok(progress(unsafe { conn_mut(conn) }?.shutdown()?))
     })
