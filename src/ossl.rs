@@ -259,6 +259,7 @@ unsafe extern "C" {
         cb: Option<PskFindSessionCb>,
     );
     pub(crate) fn SSL_set_info_callback(ssl: *mut SSL, cb: Option<InfoCb>);
+    pub(crate) fn SSL_in_before(ssl: *const SSL) -> c_int;
     pub(crate) fn X509_STORE_CTX_get0_param(
         ctx: *const openssl_sys::X509_STORE_CTX,
     ) -> *mut openssl_sys::X509_VERIFY_PARAM;
@@ -302,6 +303,7 @@ pub(crate) const SSL_CONF_FLAG_CERTIFICATE: c_uint = 0x20;
 pub(crate) const SSL_CB_READ: c_int = 0x04;
 pub(crate) const SSL_CB_WRITE: c_int = 0x08;
 pub(crate) const SSL_CB_ALERT: c_int = 0x4000;
+pub(crate) const SSL_CB_HANDSHAKE_START: c_int = 0x10;
 /// PSK_MAX_PSK_LEN of OpenSSL 3.
 pub(crate) const PSK_MAX_PSK_LEN: usize = 512;
 /// PSK_MAX_IDENTITY_LEN of OpenSSL 3.

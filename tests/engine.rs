@@ -52,6 +52,60 @@ fn tls13_certificate_handshake_and_state() {
 }
 
 #[test]
+fn session_state_first_asked_after_tickets_and_close() {
+    // The session state is read from the SSL when first asked for: asked
+    // only after the TLS 1.3 tickets arrived and both sides closed, it is
+    // what it is when asked right after the handshake (cipher and protocol
+    // are null / unknown once closed either way).
+    let state = |late: bool| {
+        let (mut c, mut s) = pair(&client_config(), &server_config());
+        let (rc, rs) = handshake(&mut c, &mut s);
+        rc.unwrap();
+        rs.unwrap();
+        let early = (!late).then(|| (c.ssl_configuration(), s.ssl_configuration()));
+        s.write(b"x").unwrap();
+        shuttle(&mut c, &mut s);
+        let mut buf = [0u8; 4];
+        assert_eq!(c.read(&mut buf).unwrap(), (Progress::Done, 1));
+        assert!(c.session_tickets_received() > 0);
+        c.shutdown().unwrap();
+        shuttle(&mut c, &mut s);
+        assert!(matches!(s.read(&mut buf), Err(Error::Closed(_))));
+        s.shutdown().unwrap();
+        let (cs, ss) = early.unwrap_or_else(|| (c.ssl_configuration(), s.ssl_configuration()));
+        assert_eq!(
+            c.ssl_configuration().peer_certificate(),
+            cs.peer_certificate()
+        );
+        assert!(c.session_cipher().is_null());
+        assert_eq!(c.session_protocol(), protocol::UNKNOWN_PROTOCOL);
+        (cs, ss)
+    };
+    let ((ec, es), (lc, ls)) = (state(false), state(true));
+    assert_eq!(lc.peer_certificate(), &cert("server.pem"));
+    assert_eq!(lc.peer_certificate(), ec.peer_certificate());
+    assert_eq!(lc.peer_certificate_chain(), ec.peer_certificate_chain());
+    assert_eq!(lc.next_negotiated_protocol(), ec.next_negotiated_protocol());
+    assert_eq!(
+        lc.next_protocol_negotiation_status(),
+        ec.next_protocol_negotiation_status()
+    );
+    assert!(!lc.ephemeral_server_key().is_null());
+    assert_eq!(
+        lc.ephemeral_server_key().algorithm(),
+        ec.ephemeral_server_key().algorithm()
+    );
+    assert_eq!(
+        lc.ephemeral_server_key().length(),
+        ec.ephemeral_server_key().length()
+    );
+    assert_eq!(lc.session_resumed(), ec.session_resumed());
+    assert!(ls.peer_certificate().is_null() && es.peer_certificate().is_null());
+    assert!(ls.peer_certificate_chain().is_empty() && es.peer_certificate_chain().is_empty());
+    assert!(ls.ephemeral_server_key().is_null());
+}
+
+#[test]
 fn context_is_built_once_per_configuration() {
     let cc = client_config();
     let sc = server_config();

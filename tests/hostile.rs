@@ -465,6 +465,67 @@ fn server_initiated_renegotiation() {
 }
 
 #[test]
+fn renegotiation_reports_the_judged_handshake() {
+    // The session state is read from the SSL when first asked for; a
+    // renegotiation to another certificate (and so another cipher) before
+    // that ask must not change what is reported: the first handshake's
+    // state, the one whose peer was judged.
+    no_leak("renegotiation_reports_the_judged_handshake", 2, || {
+        let ctx = ossl_server_ctx(|b| {
+            b.set_max_proto_version(Some(SslVersion::TLS1_2)).unwrap();
+            b.set_options(openssl::ssl::SslOptions::NO_SESSION_RESUMPTION_ON_RENEGOTIATION);
+        });
+        let (port, h) = ossl_server(ctx, |s| {
+            let _ = s.write_all(b"before\n");
+            let cert = x509("server-ec.pem");
+            let key = PKey::private_key_from_pem(&fixture("server-ec-key.pem")).unwrap();
+            let ecdsa = c"ECDHE-ECDSA-AES128-GCM-SHA256";
+            // SAFETY: a live SSL, certificate and key (the SSL takes
+            // references) and a NUL-terminated cipher list.
+            unsafe {
+                let ssl = s.ssl().as_ptr();
+                assert_eq!(openssl_sys::SSL_use_certificate(ssl, cert.as_ptr()), 1);
+                assert_eq!(openssl_sys::SSL_use_PrivateKey(ssl, key.as_ptr()), 1);
+                assert_eq!(openssl_sys::SSL_set_cipher_list(ssl, ecdsa.as_ptr()), 1);
+                SSL_renegotiate(ssl);
+            }
+            let _ = s.do_handshake();
+            let _ = s.write_all(b"after\n");
+            // The client's next write completes the renegotiation.
+            let mut b = [0u8; 16];
+            let _ = s.read(&mut b);
+            let _ = s.write_all(b"done\n");
+            let _ = s.read(&mut b);
+        });
+        let (mut t, r) = qssl_client(&client_cfg(), port);
+        r.expect("the first handshake succeeds");
+        t.read_until(b"before\n");
+        t.read_until(b"after\n");
+        assert_eq!(t.conn.write(b"ping\n").unwrap(), (Progress::Done, 5));
+        t.read_until(b"done\n");
+        // The renegotiation happened: the SSL now holds the ECDSA certificate.
+        let now = t.conn.ssl().peer_certificate().expect("a peer certificate");
+        let der = |name: &str| x509(name).to_der().unwrap();
+        assert_eq!(now.to_der().unwrap(), der("server-ec.pem"));
+        let c = t.conn.ssl_configuration();
+        let reported = c.peer_certificate().x509().unwrap().to_der().unwrap();
+        assert_eq!(reported, der("server.pem"));
+        let first = c.peer_certificate_chain()[0]
+            .x509()
+            .unwrap()
+            .to_der()
+            .unwrap();
+        assert_eq!(first, der("server.pem"));
+        let cipher = t.conn.session_cipher();
+        assert!(cipher.name().contains("RSA"), "{}", cipher.name());
+        assert_eq!(c.session_cipher().name(), cipher.name());
+        assert_eq!(t.conn.session_protocol(), 2);
+        drop(t);
+        let _ = h.join().unwrap();
+    });
+}
+
+#[test]
 fn client_initiated_renegotiation_to_qssl_server() {
     // A TLS 1.2 client renegotiates after the handshake; the qssl server
     // must answer or refuse cleanly, never hang or crash.

@@ -104,6 +104,11 @@ pub(crate) struct ConnState {
     /// Qt error codes from the stapled OCSP response check.
     pub ocsp_errors: Vec<i32>,
     pub ocsp_seen: bool,
+    /// The session state of the first handshake, recorded when a
+    /// renegotiation starts (TLS 1.2): the connection reports that state,
+    /// read from the `SSL` only when asked for, and a renegotiation
+    /// replaces what the `SSL` holds.
+    pub renegotiated_from: Option<Box<crate::model::config::SessionState>>,
 }
 
 /// What a connection shares with its callbacks: the configuration it was
@@ -561,9 +566,40 @@ unsafe extern "C" fn ocsp_status_cb(ssl: *mut openssl_sys::SSL, _arg: *mut c_voi
 /// the common path is one test and a return, and the recording is out of
 /// line (cold). Nothing on the common path can panic.
 unsafe extern "C" fn info_callback(ssl: *const openssl_sys::SSL, where_: c_int, ret: c_int) {
-    if where_ & ossl::SSL_CB_ALERT != 0 {
-        record_alert(ssl, where_, ret);
+    if where_ & (ossl::SSL_CB_ALERT | ossl::SSL_CB_HANDSHAKE_START) != 0 {
+        if where_ & ossl::SSL_CB_ALERT != 0 {
+            record_alert(ssl, where_, ret);
+        } else {
+            handshake_started(ssl);
+        }
     }
+}
+
+/// A handshake starts on `ssl`: the first (nothing to do) or a
+/// renegotiation (OpenSSL reports TLS 1.3's post-handshake messages
+/// without it), before which the first handshake's session state is
+/// recorded.
+#[cold]
+#[inline(never)]
+fn handshake_started(ssl: *const openssl_sys::SSL) {
+    let _ = std::panic::catch_unwind(|| {
+        // SAFETY: OpenSSL passes the live SSL whose state changed (or NULL).
+        if ssl.is_null() || unsafe { ossl::SSL_in_before(ssl) } != 0 {
+            return;
+        }
+        // SAFETY: as above; only read for the call.
+        let ssl = unsafe { SslRef::from_ptr(ssl.cast_mut()) };
+        let Some(state) = state_of(ssl) else { return };
+        let alpn_status = {
+            let st = lock(state);
+            if st.renegotiated_from.is_some() {
+                return;
+            }
+            st.alpn_status
+        };
+        let snapshot = super::conn::session_state_of(ssl, ssl.is_server(), alpn_status);
+        lock(state).renegotiated_from = Some(Box::new(snapshot));
+    });
 }
 
 /// Records an alert sent or received on `ssl` in its state.

@@ -2,7 +2,7 @@
 //! QSslSocket), over a socket or a memory transport.
 
 use std::io::ErrorKind;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use openssl::ssl::{ErrorCode, SslSession, SslVersion};
 
@@ -76,13 +76,13 @@ pub struct Connection {
     failure: Option<Error>,
 }
 
-/// What a completed handshake leaves: its session state, whether it
-/// resumed a session, and the configuration SNI chose (servers; `None`:
-/// the one the connection was made from).
+/// What a completed handshake leaves: whether it resumed a session, the
+/// configuration SNI chose (servers; `None`: the one the connection was
+/// made from), and its session state once asked for.
 struct Captured {
-    state: SessionState,
     resumed: bool,
     served: Option<SslConfiguration>,
+    state: OnceLock<SessionState>,
 }
 
 /// The name of a TLS alert. OpenSSL 3.0's table predates the TLS 1.3
@@ -285,20 +285,20 @@ impl Connection {
     /// The session's cipher, as `ssl_configuration().session_cipher()`
     /// reports it, without building that configuration.
     pub fn session_cipher(&self) -> Cipher {
-        match &self.session {
+        match self.session_state() {
             None => self.shared.config.session_cipher().clone(),
             Some(_) if self.phase == Phase::Closed => Cipher::null(),
-            Some(c) => c.state.session_cipher.clone(),
+            Some(s) => s.session_cipher.clone(),
         }
     }
 
     /// The session's protocol, as `ssl_configuration().session_protocol()`
     /// reports it, without building that configuration.
     pub fn session_protocol(&self) -> i32 {
-        match &self.session {
+        match self.session_state() {
             None => self.shared.config.session_protocol(),
             Some(_) if self.phase == Phase::Closed => protocol::UNKNOWN_PROTOCOL,
-            Some(c) => c.state.session_protocol,
+            Some(s) => s.session_protocol,
         }
     }
 
@@ -563,56 +563,103 @@ impl Connection {
         Err(e)
     }
 
-    /// After a successful handshake: capture the session state, compute the
-    /// SSL errors, and decide (Qt decides after the handshake, §9.1). Out of
-    /// line: it runs once per connection, the handshake steps around it many
-    /// times (and the cost table of docs/PERFORMANCE.md reads it by name).
+    /// After a successful handshake: compute the SSL errors and decide (Qt
+    /// decides after the handshake, §9.1). Only what the decision needs is
+    /// read here (the peer certificate only where a check can use it); the
+    /// session state Qt reports is read from the `SSL`, which lives as long
+    /// as the connection, when the application first asks for it
+    /// ([`Self::session_state`]). Out of line: it runs once per connection,
+    /// the handshake steps around it many times (and the cost table of
+    /// docs/PERFORMANCE.md reads it by name).
     #[inline(never)]
     fn finish_handshake(&mut self) -> Result<Progress, Error> {
         let server = self.mode == Mode::Server;
-        let alpn_status = lock(&self.shared).alpn_status;
-        // The configuration that served the connection (SNI may have chosen one).
+        let ssl = self.stream.ssl();
+        // The configuration that served the connection (SNI may have chosen
+        // one): its peer verify mode decides, unless this connection set
+        // its own.
         let served = if server {
-            super::server::served_configuration(self.stream.ssl())
+            super::server::served_configuration(ssl)
         } else {
             None
         };
-        let base = served.as_ref().unwrap_or(&self.shared.config);
-        // Its peer verify mode decides, unless this connection set its own.
-        if server && self.peer_verify_mode == self.shared.config.peer_verify_mode() {
-            self.peer_verify_mode = base.peer_verify_mode();
+        if let Some(b) = &served {
+            if self.peer_verify_mode == self.shared.config.peer_verify_mode() {
+                self.peer_verify_mode = b.peer_verify_mode();
+            }
         }
-        let (state, resumed, handshake_session) =
-            capture_session_state(base, self.stream.ssl(), server, alpn_status);
-        self.handshake_session = handshake_session;
-        let st = lock(&self.shared);
-        let inputs = ErrorInputs {
-            is_server: server,
-            verifying: self.verifying(),
-            peer_verify_name: self.peer_verify_name.as_deref(),
-            peer_certificate: &state.peer_certificate,
-            chain_errors: &st.chain_errors,
-            ocsp_requested: st.ocsp_requested,
-            ocsp_errors: &st.ocsp_errors,
-            ocsp_seen: st.ocsp_seen,
+        // The client's session, for the session ticket: a later TLS 1.3
+        // ticket replaces the SSL's, so it is kept now (by reference).
+        let cfg = &self.shared.config;
+        if !server
+            && !cfg.test_ssl_option(ssl_option::DISABLE_SESSION_SHARING)
+            && !cfg.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
+        {
+            self.handshake_session = ssl
+                .session()
+                .map(|s| (s.to_owned(), crate::ossl::ticket_lifetime_hint(s)));
+        }
+        let resumed = ssl.session_reused();
+        let verifying = self.verifying();
+        // The peer certificate is looked at only by the host-name check
+        // (clients), the checks of a verified peer and a resumed session's.
+        let peer = if !server || verifying || resumed {
+            ssl.peer_certificate()
+                .map(Certificate::from_x509)
+                .unwrap_or_default()
+        } else {
+            Certificate::null()
         };
-        let mut errors = collect_errors(&inputs);
+        let st = lock(&self.shared);
+        // Nothing to find without a peer certificate, verification or
+        // recorded chain errors (OCSP errors count only when verifying).
+        let mut errors = if peer.is_null() && !verifying && st.chain_errors.is_empty() {
+            Vec::new()
+        } else {
+            collect_errors(&ErrorInputs {
+                is_server: server,
+                verifying,
+                peer_verify_name: self.peer_verify_name.as_deref(),
+                peer_certificate: &peer,
+                chain_errors: &st.chain_errors,
+                ocsp_requested: st.ocsp_requested,
+                ocsp_errors: &st.ocsp_errors,
+                ocsp_seen: st.ocsp_seen,
+            })
+        };
         drop(st);
         if resumed {
-            resumed_errors(self.stream.ssl(), &state.peer_certificate, &mut errors);
+            resumed_errors(ssl, &peer, &mut errors);
         }
         self.session = Some(Captured {
-            state,
             resumed,
             served,
+            state: OnceLock::new(),
         });
         self.errors = errors;
 
-        if self.verifying() && !self.errors.is_empty() && !self.all_ignored() {
+        if verifying && !self.errors.is_empty() && !self.all_ignored() {
             return self.refuse_verified();
         }
         self.phase = Phase::Connected;
         Ok(Progress::Done)
+    }
+
+    /// The session state of the completed handshake, read from the `SSL`
+    /// on the first ask and kept (or the one recorded when a renegotiation
+    /// started: a renegotiated handshake is never judged, so never reported).
+    fn session_state(&self) -> Option<&SessionState> {
+        let c = self.session.as_ref()?;
+        Some(c.state.get_or_init(|| {
+            let ssl = self.stream.ssl();
+            let mut st = lock(&self.shared);
+            if let Some(s) = st.renegotiated_from.take() {
+                return *s;
+            }
+            let alpn_status = st.alpn_status;
+            drop(st);
+            session_state_of(ssl, self.mode == Mode::Server, alpn_status)
+        }))
     }
 
     /// The peer's verification errors refuse the connection (out of line).
@@ -732,11 +779,11 @@ impl Connection {
     /// (peer certificate and chain, cipher, protocol, ALPN, ephemeral key,
     /// session ticket). Cipher and protocol are live: null/-1 once closed.
     pub fn ssl_configuration(&self) -> SslConfiguration {
-        let Some(c) = &self.session else {
+        let (Some(c), Some(state)) = (&self.session, self.session_state()) else {
             return self.with_overrides(self.shared.config.clone());
         };
         let base = c.served.as_ref().unwrap_or(&self.shared.config);
-        let mut s = self.with_overrides(with_session_state(base, c.state.clone(), c.resumed));
+        let mut s = self.with_overrides(with_session_state(base, state.clone(), c.resumed));
         let latest = lock(&self.shared).new_session.clone();
         let persist = self.mode == Mode::Client
             && !self
@@ -898,8 +945,20 @@ pub(crate) fn capture_state_lazy(
     server: bool,
     alpn_status: i32,
 ) -> (SslConfiguration, Option<(SslSession, i32)>) {
-    let (state, resumed, session) = capture_session_state(config, ssl, server, alpn_status);
-    (with_session_state(config, state, resumed), session)
+    let state = session_state_of(ssl, server, alpn_status);
+    let session = if !server
+        && !config.test_ssl_option(ssl_option::DISABLE_SESSION_SHARING)
+        && !config.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
+    {
+        ssl.session()
+            .map(|s| (s.to_owned(), crate::ossl::ticket_lifetime_hint(s)))
+    } else {
+        None
+    };
+    (
+        with_session_state(config, state, ssl.session_reused()),
+        session,
+    )
 }
 
 /// `config` with a handshake's session state.
@@ -915,16 +974,15 @@ fn with_session_state(
 }
 
 /// The session state of a completed handshake on `ssl` (see
-/// [`capture_state`]), whether it resumed a session, and the session that
-/// would become the ticket, without building a configuration: that copies
-/// the configuration's data (a dozen reference counts shared with every
-/// other connection made from it), so it waits until the application asks.
-fn capture_session_state(
-    config: &SslConfiguration,
+/// [`capture_state`]) as plain data, without building a configuration:
+/// that copies the configuration's data (a dozen reference counts shared
+/// with every other connection made from it). `alpn_status` is what the
+/// server-side ALPN callback recorded.
+pub(crate) fn session_state_of(
     ssl: &openssl::ssl::SslRef,
     server: bool,
     alpn_status: i32,
-) -> (SessionState, bool, Option<(SslSession, i32)>) {
+) -> SessionState {
     let peer = ssl
         .peer_certificate()
         .map(Certificate::from_x509)
@@ -942,7 +1000,6 @@ fn capture_session_state(
     }
     let cipher = ssl.current_cipher().map(session_cipher).unwrap_or_default();
     let proto = ssl_version_to_protocol(ssl.version2());
-    let resumed = ssl.session_reused();
     let alpn = ssl.selected_alpn_protocol().map(OptBytes::from);
     let eph = if server {
         Key::null()
@@ -951,15 +1008,6 @@ fn capture_session_state(
             .ok()
             .map(Key::from_public_pkey)
             .unwrap_or_default()
-    };
-    let session = if !server
-        && !config.test_ssl_option(ssl_option::DISABLE_SESSION_SHARING)
-        && !config.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
-    {
-        ssl.session()
-            .map(|s| (s.to_owned(), crate::ossl::ticket_lifetime_hint(s)))
-    } else {
-        None
     };
     // `peer_tmp_key` queues an error when there is no ephemeral key (PSK,
     // resumption); otherwise nothing is queued and the full clear is skipped.
@@ -976,7 +1024,7 @@ fn capture_session_state(
         }
         _ => OptBytes::Null,
     };
-    let state = SessionState {
+    SessionState {
         next_negotiated_protocol,
         next_protocol_negotiation_status: status,
         peer_certificate: peer,
@@ -984,6 +1032,5 @@ fn capture_session_state(
         session_cipher: cipher,
         session_protocol: proto,
         ephemeral_server_key: eph,
-    };
-    (state, resumed, session)
+    }
 }
