@@ -8,7 +8,7 @@ use openssl::ssl::{ErrorCode, SslSession, SslVersion};
 
 use super::callbacks::{self, Alert, ConnShared, ConnState, SharedState, lock};
 use super::context::{context_for, new_ssl, session_for, ssl_verify_mode};
-use super::transport::{MemoryPipe, SslIo, StepError, Transport};
+use super::transport::{MemoryPipe, SslIo, StepError, StepStop, Transport};
 use super::verify::{ErrorInputs, collect_errors};
 use crate::Error;
 use crate::error::{openssl_reasons, with_openssl};
@@ -423,11 +423,11 @@ impl Connection {
     /// Maps an OpenSSL error of a handshake, read, write or shutdown step.
     /// A want returns at once; everything else is out of line.
     #[inline]
-    fn step_error(&mut self, e: StepError, during: &str) -> Result<Progress, Error> {
-        match e.code() {
-            ErrorCode::WANT_READ => Ok(Progress::WantRead),
-            ErrorCode::WANT_WRITE => Ok(Progress::WantWrite),
-            _ => self.step_failure(e, during),
+    fn step_error(&mut self, e: StepStop, during: &str) -> Result<Progress, Error> {
+        match e {
+            StepStop::WantRead => Ok(Progress::WantRead),
+            StepStop::WantWrite => Ok(Progress::WantWrite),
+            StepStop::Failed(e) => self.step_failure(e, during),
         }
     }
 
@@ -708,7 +708,7 @@ impl Connection {
         }
         match self.stream.ssl_read(buf) {
             Ok(n) => Ok((Progress::Done, n)),
-            Err(e) if e.code() == ErrorCode::ZERO_RETURN => {
+            Err(StepStop::Failed(e)) if e.code() == ErrorCode::ZERO_RETURN => {
                 self.phase = Phase::Closed;
                 Err(Error::Closed(
                     "the peer closed the TLS connection (close_notify)".into(),

@@ -153,11 +153,29 @@ impl ByteQueue {
         self.lent
     }
 
-    /// Appends `data`.
+    /// Appends `data`: one copy when the room after the queued bytes takes
+    /// it (always, once the buffer has grown to a flight's size); making
+    /// room is out of line.
+    #[inline]
     pub fn extend_from_slice(&mut self, data: &[u8]) {
-        self.space(data.len())[..data.len()].copy_from_slice(data);
-        self.end += data.len();
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+        }
+        if self.buf.len() - self.end < data.len() {
+            self.make_room(data.len());
+        }
+        let end = self.end + data.len();
+        self.buf[self.end..end].copy_from_slice(data);
+        self.end = end;
         self.lent = 0;
+    }
+
+    /// Compacts or grows the buffer for `want` more bytes ([`Self::space`]).
+    #[cold]
+    #[inline(never)]
+    fn make_room(&mut self, want: usize) {
+        self.space(want);
     }
 
     /// Removes and yields every queued byte (as `VecDeque::drain(..)`).
@@ -318,6 +336,16 @@ pub struct BioState {
     panic: Option<String>,
 }
 
+impl BioState {
+    /// Drops the kept I/O error (out of line: the memory transport never
+    /// keeps one).
+    #[cold]
+    #[inline(never)]
+    fn drop_error(&mut self) {
+        self.error = None;
+    }
+}
+
 /// The method of every connection BIO (NULL if OpenSSL could not make it).
 fn bio_method() -> *const BIO_METHOD {
     static METHOD: OnceLock<usize> = OnceLock::new();
@@ -443,16 +471,33 @@ unsafe extern "C" fn bio_write_ex(
         if let Transport::Memory(p) = &mut st.transport {
             if !buf.is_empty() {
                 if catch_unwind(AssertUnwindSafe(|| p.outbound.extend_from_slice(buf))).is_err() {
-                    st.panic = Some("panic while queueing output".into());
-                    return -1;
+                    return output_panicked(st);
                 }
                 *written = buf.len();
                 return 1;
             }
         }
-        let r = catch_unwind(AssertUnwindSafe(|| st.transport.write_some(buf)));
-        socket_io_end(b, st, r, sys::BIO_FLAGS_WRITE, written)
+        socket_write(b, st, buf, written)
     }
+}
+
+/// A panic while queueing output, kept for the step (out of line).
+#[cold]
+#[inline(never)]
+fn output_panicked(st: &mut BioState) -> c_int {
+    st.panic = Some("panic while queueing output".into());
+    -1
+}
+
+/// [`bio_write_ex`] on a socket (or an empty write on the memory pipe).
+///
+/// # Safety
+/// As for [`socket_io_end`].
+#[inline(never)]
+unsafe fn socket_write(b: *mut BIO, st: &mut BioState, buf: &[u8], written: *mut usize) -> c_int {
+    let r = catch_unwind(AssertUnwindSafe(|| st.transport.write_some(buf)));
+    // SAFETY: the caller's promise.
+    unsafe { socket_io_end(b, st, r, sys::BIO_FLAGS_WRITE, written) }
 }
 
 unsafe extern "C" fn bio_read_ex(
@@ -490,9 +535,19 @@ unsafe extern "C" fn bio_read_ex(
             *read = n;
             return 1;
         }
-        let r = catch_unwind(AssertUnwindSafe(|| st.transport.read_some(buf)));
-        socket_io_end(b, st, r, sys::BIO_FLAGS_READ, read)
+        socket_read(b, st, buf, read)
     }
+}
+
+/// [`bio_read_ex`] on a socket.
+///
+/// # Safety
+/// As for [`socket_io_end`].
+#[inline(never)]
+unsafe fn socket_read(b: *mut BIO, st: &mut BioState, buf: &mut [u8], read: *mut usize) -> c_int {
+    let r = catch_unwind(AssertUnwindSafe(|| st.transport.read_some(buf)));
+    // SAFETY: the caller's promise.
+    unsafe { socket_io_end(b, st, r, sys::BIO_FLAGS_READ, read) }
 }
 
 unsafe extern "C" fn bio_puts(b: *mut BIO, s: *const c_char) -> c_int {
@@ -573,6 +628,19 @@ impl StepError {
             _ => None,
         }
     }
+}
+
+/// Why a TLS step stopped short: a want (the step is to be called again
+/// once the transport is ready: no cause to keep, nothing to drop), or a
+/// failure with its cause.
+#[derive(Debug)]
+pub enum StepStop {
+    /// `SSL_ERROR_WANT_READ`.
+    WantRead,
+    /// `SSL_ERROR_WANT_WRITE`.
+    WantWrite,
+    /// Anything else.
+    Failed(StepError),
 }
 
 /// An `SSL` reading and writing a transport through qssl's BIO, with the
@@ -658,22 +726,25 @@ impl SslIo {
     /// one `SSL_get_error` (what raw OpenSSL pays too) and a few lines; the
     /// rest is out of line ([`Self::step_cause`]).
     #[inline]
-    fn make_error(&mut self, ret: c_int) -> StepError {
+    fn make_error(&mut self, ret: c_int) -> StepStop {
         // SAFETY: live SSL; `ret` is the return of its last step.
         let code = unsafe { sys::SSL_get_error(self.ssl.as_ptr(), ret) };
         // SAFETY: as in `transport_mut`; no TLS step is running.
         let st = unsafe { self.state.as_mut() };
-        if (code == sys::SSL_ERROR_WANT_READ || code == sys::SSL_ERROR_WANT_WRITE)
-            && st.panic.is_none()
+        if st.panic.is_none()
+            && (code == sys::SSL_ERROR_WANT_READ || code == sys::SSL_ERROR_WANT_WRITE)
         {
-            // A socket's would-block that the want already reports.
-            st.error = None;
-            return StepError {
-                code: ErrorCode::from_raw(code),
-                cause: None,
+            if st.error.is_some() {
+                // A socket's would-block that the want already reports.
+                st.drop_error();
+            }
+            return if code == sys::SSL_ERROR_WANT_READ {
+                StepStop::WantRead
+            } else {
+                StepStop::WantWrite
             };
         }
-        self.step_cause(ErrorCode::from_raw(code))
+        StepStop::Failed(self.step_cause(ErrorCode::from_raw(code)))
     }
 
     /// [`Self::make_error`] for a panic to resume or anything but a want:
@@ -703,7 +774,8 @@ impl SslIo {
     }
 
     /// `SSL_do_handshake`.
-    pub fn do_handshake(&mut self) -> Result<(), StepError> {
+    #[inline]
+    pub fn do_handshake(&mut self) -> Result<(), StepStop> {
         // SAFETY: live SSL with its BIO.
         let ret = unsafe { sys::SSL_do_handshake(self.ssl.as_ptr()) };
         if ret > 0 {
@@ -714,7 +786,8 @@ impl SslIo {
     }
 
     /// `SSL_read_ex` (an empty `buf` reads nothing).
-    pub fn ssl_read(&mut self, buf: &mut [u8]) -> Result<usize, StepError> {
+    #[inline]
+    pub fn ssl_read(&mut self, buf: &mut [u8]) -> Result<usize, StepStop> {
         if buf.is_empty() {
             return Ok(0);
         }
@@ -736,7 +809,8 @@ impl SslIo {
     }
 
     /// `SSL_write_ex` (an empty `buf` writes nothing).
-    pub fn ssl_write(&mut self, buf: &[u8]) -> Result<usize, StepError> {
+    #[inline]
+    pub fn ssl_write(&mut self, buf: &[u8]) -> Result<usize, StepStop> {
         if buf.is_empty() {
             return Ok(0);
         }
@@ -752,7 +826,8 @@ impl SslIo {
     }
 
     /// `SSL_shutdown`: true once the peer's close_notify was received too.
-    pub fn shutdown(&mut self) -> Result<bool, StepError> {
+    #[inline]
+    pub fn shutdown(&mut self) -> Result<bool, StepStop> {
         // SAFETY: live SSL with its BIO.
         match unsafe { sys::SSL_shutdown(self.ssl.as_ptr()) } {
             0 => Ok(false),

@@ -78,17 +78,22 @@ pub(crate) fn run<T>(func: &'static str, f: impl FnOnce() -> Result<T, Error>) -
 }
 
 /// For functions returning `qssl_status_t`: `Ok(())` becomes `QSSL_STATUS_OK`.
+/// As [`run`], with the whole failure path out of line.
 #[inline]
 pub(crate) fn status(func: &'static str, f: impl FnOnce() -> Result<(), Error>) -> qssl_status_t {
-    match run(func, f) {
-        Ok(()) => QSSL_STATUS_OK,
-        Err(e) => e.status(),
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => {
+            settle_error_queue();
+            QSSL_STATUS_OK
+        }
+        Ok(Err(e)) => step_failed(func, e),
+        Err(payload) => step_failed(func, panic_error(payload)),
     }
 }
 
 /// Records a failed body's error, empties the OpenSSL error queue (the full
-/// clear) and gives the error's status: the whole failure path of [`step`],
-/// out of line.
+/// clear) and gives the error's status: the whole failure path of
+/// [`status`] and [`step`], out of line.
 #[cold]
 #[inline(never)]
 fn step_failed(func: &'static str, e: Error) -> qssl_status_t {
@@ -170,15 +175,24 @@ pub(crate) fn run_pure<T>(
     result
 }
 
+/// Records a failed pure body's error and gives its status (out of line).
+#[cold]
+#[inline(never)]
+fn pure_failed(func: &'static str, e: Error) -> qssl_status_t {
+    record_failure(func, &e);
+    e.status()
+}
+
 /// [`status`] for a body that never queues an OpenSSL error.
 #[inline]
 pub(crate) fn status_pure(
     func: &'static str,
     f: impl FnOnce() -> Result<(), Error>,
 ) -> qssl_status_t {
-    match run_pure(func, f) {
-        Ok(()) => QSSL_STATUS_OK,
-        Err(e) => e.status(),
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => QSSL_STATUS_OK,
+        Ok(Err(e)) => pure_failed(func, e),
+        Err(payload) => pure_failed(func, panic_error(payload)),
     }
 }
 

@@ -23,10 +23,17 @@ pub(crate) unsafe fn slice_in<'a>(
         return Err(Error::NullArgument(name));
     }
     if len > isize::MAX as usize {
-        return Err(Error::invalid(format!("{name}: length {len} is too large")));
+        return Err(too_large(name, len));
     }
     // SAFETY: non-NULL, len bounded; the caller guarantees validity for reads.
     Ok(unsafe { std::slice::from_raw_parts(data, len) })
+}
+
+/// The error of a length no buffer can have (out of line).
+#[cold]
+#[inline(never)]
+fn too_large(name: &str, len: usize) -> Error {
+    Error::invalid(format!("{name}: length {len} is too large"))
 }
 
 /// Like [`slice_in`], but keeps Qt's null/empty distinction: `(NULL, 0)` is a

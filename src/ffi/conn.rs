@@ -446,10 +446,7 @@ pub unsafe extern "C" fn qssl_conn_feed(
     boundary::status_pure("qssl_conn_feed", || {
         // SAFETY: NULL or a live handle; (data, len) readable.
         let (c, d) = unsafe { (conn_mut(conn)?, slice_in(data, len, "data")?) };
-        let p = c
-            .memory()
-            .ok_or_else(|| Error::InvalidState("not a memory connection".into()))?;
-        p.inbound.extend_from_slice(d);
+        memory_of(c)?.inbound.extend_from_slice(d);
         Ok(())
     })
 }
@@ -463,11 +460,7 @@ pub unsafe extern "C" fn qssl_conn_feed(
 pub unsafe extern "C" fn qssl_conn_feed_eof(conn: *mut qssl_conn_t) -> qssl_status_t {
     boundary::status_pure("qssl_conn_feed_eof", || {
         // SAFETY: NULL or a live handle.
-        let c = unsafe { conn_mut(conn) }?;
-        let p = c
-            .memory()
-            .ok_or_else(|| Error::InvalidState("not a memory connection".into()))?;
-        p.eof = true;
+        memory_of(unsafe { conn_mut(conn) }?)?.eof = true;
         Ok(())
     })
 }
@@ -500,10 +493,7 @@ pub unsafe extern "C" fn qssl_conn_take_output(
         // SAFETY: checked non-NULL.
         unsafe { *out_len = 0 };
         // SAFETY: NULL or a live handle.
-        let c = unsafe { conn_mut(conn) }?;
-        let p = c
-            .memory()
-            .ok_or_else(|| Error::InvalidState("not a memory connection".into()))?;
+        let p = memory_of(unsafe { conn_mut(conn) }?)?;
         let n = p.outbound.len().min(cap);
         if n > 0 && buf.is_null() {
             return Err(Error::NullArgument("buf"));
@@ -522,9 +512,19 @@ pub unsafe extern "C" fn qssl_conn_take_output(
 // ---- the zero-copy memory transport ------------------------------------------------
 
 /// The memory transport of a connection, or INVALID_STATE.
+#[inline]
 fn memory_of(c: &mut Connection) -> Result<&mut MemoryPipe, Error> {
-    c.memory()
-        .ok_or_else(|| Error::InvalidState("not a memory connection".into()))
+    match c.memory() {
+        Some(p) => Ok(p),
+        None => Err(not_memory()),
+    }
+}
+
+/// The error of a memory-transport call on a socket connection (out of line).
+#[cold]
+#[inline(never)]
+fn not_memory() -> Error {
+    Error::InvalidState("not a memory connection".into())
 }
 
 /// Memory transport, zero-copy: lends the bytes waiting to be sent to the
