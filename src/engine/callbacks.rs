@@ -281,6 +281,18 @@ unsafe fn state_or_adopt<'a>(ssl: *mut openssl_sys::SSL) -> Option<&'a ConnShare
     if let Some(s) = unsafe { state_raw(ssl) } {
         return Some(s);
     }
+    // SAFETY: forwarded caller guarantee; the slot is empty.
+    unsafe { adopt(ssl) }
+}
+
+/// [`state_or_adopt`] for an `SSL` without a state: builds and attaches one.
+/// Cold and out of line: a qssl connection always has its state.
+///
+/// # Safety
+/// As [`state_or_adopt`].
+#[cold]
+#[inline(never)]
+unsafe fn adopt<'a>(ssl: *mut openssl_sys::SSL) -> Option<&'a ConnShared> {
     // SAFETY: live SSL per the caller, exclusively used by this callback.
     let ssl = unsafe { SslRef::from_ptr_mut(ssl) };
     let data = ctx_data_of(ssl)?;
@@ -813,26 +825,61 @@ fn ask(
     max_id: usize,
     max_key: usize,
 ) -> Option<PskAuthenticator> {
-    // One lock: the call count, the connection's own handler (a reference
-    // count only then; the configuration's is read in place) and the hint.
-    let (own, hint) = {
-        let mut st = lock(state);
-        let own = st.psk_handler.clone();
-        if own.is_none() && state.config.psk_handler().is_none() {
-            return None;
-        }
-        st.psk_calls += 1;
-        let hint = match (server, st.foreign) {
-            (false, _) => hint,
-            (true, true) => st.server_hint.clone(),
-            (true, false) => state.config.pre_shared_key_identity_hint().clone(),
-        };
-        (own, hint)
+    // The common case, a qssl connection using its configuration's handler:
+    // one lock for the check and the call count; the handler and the
+    // server's hint are read in place from the configuration.
+    let mut st = lock(state);
+    if st.psk_handler.is_some() {
+        drop(st);
+        return ask_own(state, server, hint, identity, max_id, max_key);
+    }
+    let handler = &**state.config.psk_handler()?;
+    st.psk_calls += 1;
+    drop(st);
+    let hint = if server {
+        state.config.pre_shared_key_identity_hint().clone()
+    } else {
+        hint
     };
-    let handler: &dyn PskHandler = match &own {
-        Some(h) => &**h,
-        None => &**state.config.psk_handler()?,
+    answer(state, handler, hint, identity, max_id, max_key)
+}
+
+/// [`ask`] with the connection's own handler (set on the connection, or a
+/// foreign `SSL`'s, from its context): a reference count on it for the
+/// call; a foreign server shows its context's hint.
+#[cold]
+#[inline(never)]
+fn ask_own(
+    state: &ConnShared,
+    server: bool,
+    hint: OptBytes,
+    identity: OptBytes,
+    max_id: usize,
+    max_key: usize,
+) -> Option<PskAuthenticator> {
+    let mut st = lock(state);
+    let own = st.psk_handler.clone()?;
+    st.psk_calls += 1;
+    let hint = match (server, st.foreign) {
+        (false, _) => hint,
+        (true, true) => st.server_hint.clone(),
+        (true, false) => state.config.pre_shared_key_identity_hint().clone(),
     };
+    drop(st);
+    answer(state, &*own, hint, identity, max_id, max_key)
+}
+
+/// Runs `handler` on a fresh authenticator; `None` (recorded) if it refused
+/// or left the key empty.
+#[inline(always)]
+fn answer(
+    state: &ConnShared,
+    handler: &dyn PskHandler,
+    hint: OptBytes,
+    identity: OptBytes,
+    max_id: usize,
+    max_key: usize,
+) -> Option<PskAuthenticator> {
     let mut auth = PskAuthenticator::for_handshake(hint, identity, max_id as i32, max_key as i32);
     if let Err(e) = handler.authenticate(&mut auth) {
         psk_refused(state, e);

@@ -29,6 +29,7 @@ impl PskAuthenticator {
     /// Built by the TLS engine: the hint (client side: the server's; server
     /// side: its own configured hint), an optional identity (server side: the
     /// client's) and the maxima.
+    #[inline]
     pub(crate) fn for_handshake(
         identity_hint: OptBytes,
         identity: OptBytes,
@@ -46,41 +47,49 @@ impl PskAuthenticator {
         }
     }
 
+    #[inline]
     fn d_mut(&mut self) -> &mut PskData {
         Cow::make_mut(&mut self.d)
     }
 
     /// The identity hint (null if none).
+    #[inline]
     pub fn identity_hint(&self) -> &OptBytes {
         &self.d.identity_hint
     }
 
     /// The identity.
+    #[inline]
     pub fn identity(&self) -> &OptBytes {
         &self.d.identity
     }
 
     /// Sets the identity (any length; truncated only when handed to OpenSSL).
+    #[inline]
     pub fn set_identity(&mut self, identity: OptBytes) {
         self.d_mut().identity = identity;
     }
 
     /// The maximum identity length the handshake accepts (0 on servers).
+    #[inline]
     pub fn maximum_identity_length(&self) -> i32 {
         self.d.maximum_identity_length
     }
 
     /// The pre-shared key.
+    #[inline]
     pub fn pre_shared_key(&self) -> &SecretBytes {
         &self.d.pre_shared_key
     }
 
     /// Sets the pre-shared key (any length; truncated only when handed to OpenSSL).
+    #[inline]
     pub fn set_pre_shared_key(&mut self, key: SecretBytes) {
         self.d_mut().pre_shared_key = key;
     }
 
     /// The maximum key length the handshake accepts.
+    #[inline]
     pub fn maximum_pre_shared_key_length(&self) -> i32 {
         self.d.maximum_pre_shared_key_length
     }
