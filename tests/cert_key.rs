@@ -941,6 +941,35 @@ fn verify_like_qt() {
         codes(Certificate::verify(std::slice::from_ref(&ss), "otherhost")),
         vec![code::HOST_NAME_MISMATCH, code::SELF_SIGNED_CERTIFICATE]
     );
+    // Host names and IP literals (server.pem: DNS localhost, IP 127.0.0.1
+    // and ::1): a trailing dot is dropped, a NUL anywhere never matches.
+    let leaf = Certificate::from_pem(&fixture("server.pem")).unwrap();
+    let mismatch = |name: &str| {
+        Certificate::verify(std::slice::from_ref(&leaf), name)
+            .iter()
+            .any(|e| e.error() == code::HOST_NAME_MISMATCH)
+    };
+    for name in [
+        "localhost",
+        "localhost.",
+        "LOCALHOST",
+        "127.0.0.1",
+        "::1",
+        "0:0::1",
+    ] {
+        assert!(!mismatch(name), "{name}");
+    }
+    for name in [
+        "otherhost",
+        "localhost\0",
+        "local\0host",
+        "127.0.0.2",
+        "127.0.0",
+        "::2",
+        "1.2.3.4.5",
+    ] {
+        assert!(mismatch(name), "{name:?}");
+    }
     // No host name: no host check.
     assert_eq!(
         codes(Certificate::verify(std::slice::from_ref(&ss), "")),

@@ -12,22 +12,29 @@ use super::Certificate;
 pub(crate) fn host_matches(cert: &Certificate, name: &str) -> bool {
     let Some(x) = cert.x509() else { return false };
     let name = name.trim_end_matches('.');
-    if name.is_empty() {
+    // A NUL never matches (OpenSSL would drop a trailing one).
+    if name.is_empty() || name.as_bytes().contains(&0) {
         return false;
     }
-    let c = std::ffi::CString::new(name).unwrap_or_default();
-    // SAFETY: live certificate and NUL-terminated name; the functions only read.
+    // Every IPv6 literal has a ':', an IPv4 literal only digits and dots:
+    // anything else is a host name, checked without parsing it as an
+    // address or copying it.
+    let ip_literal = (name.contains(':') || name.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+        && name.parse::<IpAddr>().is_ok();
+    if ip_literal {
+        let c = std::ffi::CString::new(name).unwrap_or_default();
+        // SAFETY: live certificate and NUL-terminated address; only read.
+        return unsafe { openssl_sys::X509_check_ip_asc(x.as_ptr(), c.as_ptr(), 0) == 1 };
+    }
+    // SAFETY: live certificate; the name is passed with its length (no NUL
+    // inside, checked above); the function only reads.
     unsafe {
-        if name.parse::<IpAddr>().is_ok() {
-            openssl_sys::X509_check_ip_asc(x.as_ptr(), c.as_ptr(), 0) == 1
-        } else {
-            openssl_sys::X509_check_host(
-                x.as_ptr(),
-                c.as_ptr(),
-                name.len(),
-                0,
-                std::ptr::null_mut(),
-            ) == 1
-        }
+        openssl_sys::X509_check_host(
+            x.as_ptr(),
+            name.as_ptr().cast(),
+            name.len(),
+            0,
+            std::ptr::null_mut(),
+        ) == 1
     }
 }
