@@ -97,6 +97,14 @@ fn dtls_protocol_error(p: i32) -> Error {
     ))
 }
 
+/// A setting changed after the handshake started. Out of line, so the
+/// setters that check it stay short.
+#[cold]
+#[inline(never)]
+fn started_error(what: &str) -> Error {
+    Error::InvalidState(format!("{what} cannot change after the handshake started"))
+}
+
 /// The name of a TLS alert. OpenSSL 3.0's table predates the TLS 1.3
 /// alerts and calls them "unknown"; those are named here.
 fn alert_name(kind: i32) -> String {
@@ -177,6 +185,7 @@ impl Connection {
     }
 
     /// Sets the name used for SNI and the host-name check (clients).
+    #[inline]
     pub fn set_peer_verify_name(&mut self, name: &str) -> Result<(), Error> {
         self.before_start("the peer verify name")?;
         self.peer_verify_name = Some(name.to_string());
@@ -342,11 +351,10 @@ impl Connection {
         self.stream.ssl()
     }
 
+    #[inline]
     fn before_start(&self, what: &str) -> Result<(), Error> {
         if self.started {
-            Err(Error::InvalidState(format!(
-                "{what} cannot change after the handshake started"
-            )))
+            Err(started_error(what))
         } else {
             Ok(())
         }
