@@ -211,22 +211,54 @@ fn ctx_index() -> Option<Index<SslContext, Arc<CtxData>>> {
 /// Attaches the shared state to an `SSL` (replacing and releasing any
 /// previous one).
 pub(crate) fn attach(ssl: &mut SslRef, state: SharedState) -> Result<(), Error> {
-    let idx = state_index().ok_or_else(|| Error::tls("no OpenSSL ex_data index", None))?;
-    let new = Arc::into_raw(state);
+    let idx = state_index().ok_or_else(no_state_index)?;
     // SAFETY: live SSL, mutably borrowed (no reference from `state_of` is
-    // alive); the slot owns the reference `new` carries.
-    unsafe {
-        let old = openssl_sys::SSL_get_ex_data(ssl.as_ptr(), idx);
-        if openssl_sys::SSL_set_ex_data(ssl.as_ptr(), idx, new.cast_mut().cast()) != 1 {
-            drop(Arc::from_raw(new));
-            ossl::clear_error_queue();
-            return Err(Error::tls("cannot attach the connection state", None));
-        }
-        if !old.is_null() {
-            drop(Arc::from_raw(old.cast::<ConnShared>().cast_const()));
-        }
+    // alive).
+    let old = unsafe { openssl_sys::SSL_get_ex_data(ssl.as_ptr(), idx) };
+    set_state_slot(ssl, idx, state)?;
+    if !old.is_null() {
+        // SAFETY: the slot held this reference (from `Arc::into_raw` in
+        // `set_state_slot`) until it was replaced just above.
+        drop(unsafe { Arc::from_raw(old.cast::<ConnShared>().cast_const()) });
     }
     Ok(())
+}
+
+/// [`attach`] for an `SSL` whose slot is empty: one `SSL_new` just made
+/// (no new-callback fills qssl's slot), or one whose slot
+/// [`state_or_adopt`] found empty. Nothing to read or release first.
+pub(crate) fn attach_new(ssl: &mut SslRef, state: SharedState) -> Result<(), Error> {
+    let idx = state_index().ok_or_else(no_state_index)?;
+    set_state_slot(ssl, idx, state)
+}
+
+/// Stores `state` in `ssl`'s slot `idx`; the slot owns the reference.
+fn set_state_slot(ssl: &mut SslRef, idx: c_int, state: SharedState) -> Result<(), Error> {
+    let new = Arc::into_raw(state);
+    // SAFETY: live SSL, mutably borrowed; the slot owns the reference `new`
+    // carries once the call succeeds.
+    if unsafe { openssl_sys::SSL_set_ex_data(ssl.as_ptr(), idx, new.cast_mut().cast()) } != 1 {
+        // SAFETY: not stored: the reference is still ours.
+        return Err(attach_failed(unsafe { Arc::from_raw(new) }));
+    }
+    Ok(())
+}
+
+/// No ex_data index: every callback fails closed; no connection is made.
+#[cold]
+#[inline(never)]
+fn no_state_index() -> Error {
+    Error::tls("no OpenSSL ex_data index", None)
+}
+
+/// `SSL_set_ex_data` failed (out of memory): the state is released and
+/// the queue cleared.
+#[cold]
+#[inline(never)]
+fn attach_failed(state: SharedState) -> Error {
+    drop(state);
+    ossl::clear_error_queue();
+    Error::tls("cannot attach the connection state", None)
 }
 
 /// The shared state of `ssl`, borrowed from its ex_data slot (no reference
@@ -273,11 +305,12 @@ fn ctx_data(ctx: &SslContextRef) -> Option<Arc<CtxData>> {
 /// # Safety
 /// `ssl` must be the live `SSL` of the handshake in progress, not otherwise
 /// borrowed mutably during the call.
+#[inline]
 unsafe fn state_or_adopt<'a>(ssl: *mut openssl_sys::SSL) -> Option<&'a ConnShared> {
     if ssl.is_null() {
         return None;
     }
-    // SAFETY: live SSL per the caller; its slot is set only below.
+    // SAFETY: live SSL per the caller; its slot is set only by `adopt`.
     if let Some(s) = unsafe { state_raw(ssl) } {
         return Some(s);
     }
@@ -305,7 +338,7 @@ unsafe fn adopt<'a>(ssl: *mut openssl_sys::SSL) -> Option<&'a ConnShared> {
         ocsp_requested: data.ocsp && !data.server,
         ..ConnState::default()
     };
-    attach(ssl, ConnShared::new(SslConfiguration::default(), state)).ok()?;
+    attach_new(ssl, ConnShared::new(SslConfiguration::default(), state)).ok()?;
     // SAFETY: live SSL; the state just attached stays for the callback.
     unsafe { state_raw(ssl.as_ptr()) }
 }
@@ -468,13 +501,14 @@ unsafe extern "C" fn new_session_cb(
         // SAFETY: the live SSL of the handshake.
         let ssl = unsafe { SslRef::from_ptr(ssl) };
         let Some(state) = state_of(ssl) else { return 0 };
-        if lock(state).foreign {
+        // One lock for the check and the update.
+        let mut st = lock(state);
+        if st.foreign {
             return 0;
         }
         // SAFETY: returning 1 hands us OpenSSL's reference to the session.
         let session = unsafe { SslSession::from_ptr(sess) };
         let hint = ossl::ticket_lifetime_hint(&session);
-        let mut st = lock(state);
         st.new_session = Some((session, hint));
         st.tickets_received += 1;
         1

@@ -4,6 +4,7 @@
 use std::io::ErrorKind;
 use std::sync::{Arc, OnceLock, RwLock};
 
+use foreign_types::ForeignType;
 use openssl::ssl::{ErrorCode, SslSession, SslVersion};
 
 use super::callbacks::{self, Alert, ConnShared, ConnState, SharedState, lock};
@@ -85,6 +86,17 @@ struct Captured {
     state: OnceLock<SessionState>,
 }
 
+/// A DTLS protocol given to a TLS connection. Out of line: the constructor
+/// runs once per connection and its code is cold each time.
+#[cold]
+#[inline(never)]
+fn dtls_protocol_error(p: i32) -> Error {
+    Error::invalid(format!(
+        "protocol {p} cannot be used on a TLS connection: it is a DTLS protocol \
+         (use a DTLS connection, qssl_dtls_t)"
+    ))
+}
+
 /// The name of a TLS alert. OpenSSL 3.0's table predates the TLS 1.3
 /// alerts and calls them "unknown"; those are named here.
 fn alert_name(kind: i32) -> String {
@@ -119,11 +131,7 @@ impl Connection {
     pub fn new(config: &SslConfiguration, mode: Mode, transport: Transport) -> Result<Self, Error> {
         let server = mode == Mode::Server;
         if super::dtls::is_dtls_protocol(config.protocol()) {
-            return Err(Error::invalid(format!(
-                "protocol {} cannot be used on a TLS connection: it is a DTLS protocol \
-                 (use a DTLS connection, qssl_dtls_t)",
-                config.protocol()
-            )));
+            return Err(dtls_protocol_error(config.protocol()));
         }
         let mut ssl = new_ssl(context_for(config, server)?)?;
         let state = ConnState {
@@ -133,14 +141,17 @@ impl Connection {
         // The connection's one copy of the configuration, shared with its
         // callbacks.
         let shared = ConnShared::new(config.clone(), state);
-        callbacks::attach(&mut ssl, shared.clone())?;
-        if server {
-            ssl.set_accept_state();
-        } else {
-            ssl.set_connect_state();
+        callbacks::attach_new(&mut ssl, shared.clone())?;
+        // SAFETY: a live SSL of this connection (no wrapper call: the
+        // `openssl` crate's is one more function per connection).
+        unsafe {
+            if server {
+                openssl_sys::SSL_set_accept_state(ssl.as_ptr());
+            } else {
+                openssl_sys::SSL_set_connect_state(ssl.as_ptr());
+            }
         }
-        let stream = SslIo::new(ssl, transport)
-            .map_err(|e| Error::tls("cannot create a TLS stream", Some(&e)))?;
+        let stream = SslIo::new(ssl, transport)?;
         Ok(Connection {
             stream,
             mode,

@@ -52,13 +52,14 @@ struct Entry {
 
 impl Entry {
     /// The context (or the error), while it still matches its settings.
-    fn current(&self) -> Option<Result<&SslContextRef, Error>> {
+    #[inline]
+    fn current(&self) -> Option<Result<&SslContextRef, &Error>> {
         if self.valid_until.is_some_and(|t| now_unix() > t) {
             return None;
         }
         Some(match &self.built {
             Ok(c) => Ok(c),
-            Err(e) => Err(e.clone()),
+            Err(e) => Err(e),
         })
     }
 }
@@ -125,6 +126,11 @@ impl ContextCache {
     /// cached one while it is current, otherwise what `build` returns (with
     /// the last second it stays current, `None` for always), which is then
     /// cached. An error is cached like a context.
+    ///
+    /// The path of a cached context (every connection but the first) is
+    /// inlined into the caller and short; building, and a cached error, are
+    /// out of line.
+    #[inline]
     pub(crate) fn get_or_build(
         &self,
         kind: ContextKind,
@@ -136,14 +142,30 @@ impl ContextCache {
         // was published (the Release store below) and never dropped before
         // the slot, which `self` keeps alive for the borrow.
         let seen = unsafe { slot.current.load(Ordering::Acquire).as_ref() };
+        if let Some(Ok(c)) = seen.and_then(Entry::current) {
+            return Ok(c);
+        }
+        Self::build_slow(slot, build)
+    }
+
+    /// [`Self::get_or_build`] when the current entry is missing, stale or
+    /// an error.
+    #[cold]
+    #[inline(never)]
+    fn build_slow(
+        slot: &Slot,
+        build: impl FnOnce() -> (Result<SslContext, Error>, Option<i64>),
+    ) -> Result<&SslContextRef, Error> {
+        // SAFETY: as in `get_or_build`.
+        let seen = unsafe { slot.current.load(Ordering::Acquire).as_ref() };
         if let Some(r) = seen.and_then(Entry::current) {
-            return r;
+            return r.map_err(Clone::clone);
         }
         let mut all = slot.built.lock().unwrap_or_else(|e| e.into_inner());
         // SAFETY: as above; another thread may have built it meanwhile.
         let seen = unsafe { slot.current.load(Ordering::Acquire).as_ref() };
         if let Some(r) = seen.and_then(Entry::current) {
-            return r;
+            return r.map_err(Clone::clone);
         }
         let (built, valid_until) = build();
         let entry = Arc::new(Entry { built, valid_until });
