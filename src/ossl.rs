@@ -762,8 +762,22 @@ pub(crate) fn session_dup(s: &openssl::ssl::SslSessionRef) -> Option<openssl::ss
     }
 }
 
+/// The peer certificate a session holds (`SSL_SESSION_get0_peer`), borrowed
+/// from it; `None` when the session has none (PSK, a server without client
+/// certificates).
+pub(crate) fn session_peer(s: &openssl::ssl::SslSessionRef) -> Option<&openssl::x509::X509Ref> {
+    use foreign_types::ForeignTypeRef;
+    // SAFETY: `s` is a live session; the certificate it returns (if any) is
+    // owned by the session and lives as long as the borrow of `s`.
+    unsafe {
+        let p = SSL_SESSION_get0_peer(s.as_ptr());
+        (!p.is_null()).then(|| openssl::x509::X509Ref::from_ptr(p))
+    }
+}
+
 unsafe extern "C" {
     fn SSL_SESSION_dup(s: *const openssl_sys::SSL_SESSION) -> *mut openssl_sys::SSL_SESSION;
+    fn SSL_SESSION_get0_peer(s: *mut openssl_sys::SSL_SESSION) -> *mut openssl_sys::X509;
 }
 
 /// The calling thread's OpenSSL error queue as an `ErrorStack` (the queue is

@@ -275,3 +275,81 @@ fn a_ticket_replaced_on_a_configuration_that_resumed_is_decoded_again() {
     );
     assert_eq!(saved.contexts_built(), 1, "the ticket reaches no context");
 }
+
+/// A server certificate for "localhost" issued by the fixture CA, expiring
+/// at `not_after`.
+fn leaf_expiring_at(not_after: i64) -> Certificate {
+    use openssl::x509::extension::SubjectAlternativeName;
+    let ca = X509::from_pem(&fixture("ca.pem")).unwrap();
+    let ca_key = PKey::private_key_from_pem(&fixture("ca-key.pem")).unwrap();
+    let leaf_key = PKey::private_key_from_pem(&fixture("server-key.pem")).unwrap();
+    let mut b = X509::builder().unwrap();
+    b.set_version(2).unwrap();
+    b.set_serial_number(&BigNum::from_u32(78).unwrap().to_asn1_integer().unwrap())
+        .unwrap();
+    let mut name = openssl::x509::X509NameBuilder::new().unwrap();
+    name.append_entry_by_text("CN", "localhost").unwrap();
+    b.set_subject_name(&name.build()).unwrap();
+    b.set_issuer_name(ca.subject_name()).unwrap();
+    b.set_pubkey(&leaf_key).unwrap();
+    b.set_not_before(&Asn1Time::from_unix(now() - 3600).unwrap())
+        .unwrap();
+    b.set_not_after(&Asn1Time::from_unix(not_after).unwrap())
+        .unwrap();
+    let san = SubjectAlternativeName::new()
+        .dns("localhost")
+        .build(&b.x509v3_context(Some(&ca), None))
+        .unwrap();
+    b.append_extension(san).unwrap();
+    b.sign(&ca_key, MessageDigest::sha256()).unwrap();
+    let der = b.build().to_der().unwrap();
+    Certificate::from_data(&der, encoding::DER).remove(0)
+}
+
+/// Resumption never accepts a peer certificate that expired after the
+/// session was made: the expiry date read once per ticket (the cached path
+/// of `resumed_errors`) still refuses it, on every resumption from the ticket.
+#[test]
+fn a_peer_certificate_expired_since_its_session_is_refused_at_resumption() {
+    let expiry = now() + 2;
+    let mut sc = SslConfiguration::default_configuration();
+    sc.set_local_certificate(leaf_expiring_at(expiry));
+    sc.set_private_key(common::key("server-key.pem"));
+    let mut cc = client_config();
+    cc.set_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE, false);
+
+    let (mut c, mut s, r, errors) = handshake(&cc, &sc);
+    r.unwrap();
+    assert!(errors.is_empty(), "{errors:?}");
+    // TLS 1.3 tickets arrive after the handshake: the server writes a byte,
+    // the client reads it (and the tickets with it).
+    s.write(b"x").unwrap();
+    let to_c: Vec<u8> = s.memory().unwrap().outbound.drain(..).collect();
+    c.memory().unwrap().inbound.extend(to_c);
+    let mut buf = [0u8; 8];
+    c.read(&mut buf).unwrap();
+    let saved = c.ssl_configuration();
+    assert!(!saved.session_ticket().is_empty());
+
+    // Before the date: resumed, no error (twice: the second uses the date
+    // the first decoded with the ticket).
+    for _ in 0..2 {
+        let (c2, _, r, errors) = handshake(&saved, &sc);
+        r.unwrap();
+        assert!(c2.session_resumed());
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+
+    while now() <= expiry {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    for _ in 0..2 {
+        let (c2, _, r, errors) = handshake(&saved, &sc);
+        assert!(c2.session_resumed(), "the server still accepts the ticket");
+        assert!(
+            r.is_err(),
+            "a resumed session with an expired peer certificate is refused"
+        );
+        assert!(errors.contains(&code::CERTIFICATE_EXPIRED), "{errors:?}");
+    }
+}

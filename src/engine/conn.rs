@@ -17,6 +17,7 @@ use crate::model::bytes::OptBytes;
 use crate::model::cert::Certificate;
 use crate::model::cipher::Cipher;
 use crate::model::config::{PskHandler, SessionState, SslConfiguration};
+use crate::model::context_inputs::PeerExpiry;
 use crate::model::enums::{npn_status, protocol, ssl_option, verify_mode};
 use crate::model::key::Key;
 use crate::model::ssl_error::SslError;
@@ -74,6 +75,9 @@ pub struct Connection {
     /// sharing and persistence are enabled: serialised into the ticket only
     /// when `ssl_configuration()` is asked for.
     handshake_session: Option<(SslSession, i32)>,
+    /// The peer certificate of the session offered for resumption and its
+    /// expiry date, read once per ticket (see `resumed_errors`).
+    offered_peer: Option<PeerExpiry>,
     failure: Option<Error>,
 }
 
@@ -175,6 +179,7 @@ impl Connection {
             errors: Vec::new(),
             session: None,
             handshake_session: None,
+            offered_peer: None,
             failure: None,
         })
     }
@@ -389,7 +394,10 @@ impl Connection {
             && !cfg.session_ticket().is_empty()
             && !cfg.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
         {
-            session_for(cfg)
+            session_for(cfg).map(|(sess, peer)| {
+                self.offered_peer = peer;
+                sess
+            })
         } else {
             None
         };
@@ -648,7 +656,7 @@ impl Connection {
         };
         drop(st);
         if resumed {
-            resumed_errors(ssl, &peer, &mut errors);
+            resumed_errors(ssl, &peer, self.offered_peer, &mut errors);
         }
         self.session = Some(Captured {
             resumed,
@@ -867,11 +875,15 @@ impl Drop for Connection {
 /// certificate that has expired since is reported as expired. The host name
 /// and a missing certificate are checked as for a full handshake (see
 /// [`collect_errors`]).
-fn resumed_errors(ssl: &openssl::ssl::SslRef, peer: &Certificate, errors: &mut Vec<SslError>) {
+fn resumed_errors(
+    ssl: &openssl::ssl::SslRef,
+    peer: &Certificate,
+    offered: Option<PeerExpiry>,
+    errors: &mut Vec<SslError>,
+) {
     use crate::model::ssl_error::code;
-    if peer.is_null() {
-        return;
-    }
+    use foreign_types::ForeignTypeRef;
+    let Some(x) = peer.x509() else { return };
     let vr = ssl.verify_result().as_raw();
     if vr != 0 {
         let e = SslError::from_x509_verify_error(vr, peer.clone());
@@ -883,7 +895,15 @@ fn resumed_errors(ssl: &openssl::ssl::SslRef, peer: &Certificate, errors: &mut V
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
-    if peer.expiry_date().is_some_and(|exp| exp < now) {
+    // The offered session's certificate had its date read once per ticket
+    // (the address is the same object: the resumed session is a copy of
+    // the offered one, and the configuration's decoded ticket keeps the
+    // certificate alive); any other is read here.
+    let expiry = match offered {
+        Some(o) if o.cert == x.as_ptr() as usize => o.expiry,
+        _ => peer.expiry_date(),
+    };
+    if expiry.is_some_and(|exp| exp < now) {
         let e = SslError::new(code::CERTIFICATE_EXPIRED, peer.clone());
         if !errors.contains(&e) {
             errors.push(e);

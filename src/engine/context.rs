@@ -18,7 +18,7 @@ use crate::error::with_openssl;
 use crate::model::cert::Certificate;
 use crate::model::cipher::{self, Cipher};
 use crate::model::config::{BackendValue, PskHandler, Settings, SslConfiguration};
-use crate::model::context_inputs::{ContextKind, now_unix};
+use crate::model::context_inputs::{ContextKind, DecodedTicket, PeerExpiry, now_unix};
 use crate::model::enums::{protocol, ssl_option, verify_mode};
 use crate::model::system_ca;
 use std::ffi::c_int;
@@ -126,14 +126,23 @@ pub(crate) unsafe fn apply_to_context(
 /// up after a fatal alert. A shared session would therefore either carry
 /// the refused ticket into the new session state (and race between
 /// connections) or be spoiled for every later connection by one failure.
-pub(crate) fn session_for(cfg: &SslConfiguration) -> Option<SslSession> {
-    let sess = cfg.ticket().decoded(|der| {
+pub(crate) fn session_for(cfg: &SslConfiguration) -> Option<(SslSession, Option<PeerExpiry>)> {
+    let t = cfg.ticket().decoded(|der| {
         if der.is_empty() {
             return None;
         }
-        callbacks::session_from_der(der)
+        let session = callbacks::session_from_der(der)?;
+        // Read once per ticket: every resumption from it checks the date.
+        let peer_expiry = crate::ossl::session_peer(&session).map(|x| PeerExpiry {
+            cert: x.as_ptr() as usize,
+            expiry: Certificate::from_x509(x.to_owned()).expiry_date(),
+        });
+        Some(DecodedTicket {
+            session,
+            peer_expiry,
+        })
     })?;
-    crate::ossl::session_dup(sess)
+    Some((crate::ossl::session_dup(&t.session)?, t.peer_expiry))
 }
 
 /// Whether a configured CA certificate goes into the trust store at `now`:

@@ -232,7 +232,29 @@ impl std::fmt::Debug for ContextInputs {
 pub(crate) struct SessionTicket {
     der: OptBytes,
     lifetime_hint: i32,
-    decoded: OnceLock<Option<SslSession>>,
+    decoded: OnceLock<Option<DecodedTicket>>,
+}
+
+/// A ticket decoded: the session, and what a resumption from it checks every
+/// time, read once here.
+#[derive(Clone)]
+pub(crate) struct DecodedTicket {
+    /// The session, decoded from the ticket.
+    pub(crate) session: SslSession,
+    /// Its peer certificate's expiry date (`None` without a peer certificate).
+    pub(crate) peer_expiry: Option<PeerExpiry>,
+}
+
+/// A session's peer certificate, by address, and its expiry date (Unix
+/// seconds; `None` when unreadable). The address identifies the certificate
+/// only while the session that holds it is alive: the decoded ticket keeps it
+/// alive for as long as the configuration that carries the ticket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PeerExpiry {
+    /// The `X509` object's address.
+    pub(crate) cert: usize,
+    /// Its notAfter date.
+    pub(crate) expiry: Option<i64>,
 }
 
 impl Default for SessionTicket {
@@ -268,11 +290,11 @@ impl SessionTicket {
         self.lifetime_hint = lifetime_hint;
     }
 
-    /// The decoded session, decoded by `decode` on first use.
+    /// The decoded ticket, decoded by `decode` on first use.
     pub(crate) fn decoded(
         &self,
-        decode: impl FnOnce(&[u8]) -> Option<SslSession>,
-    ) -> Option<&SslSession> {
+        decode: impl FnOnce(&[u8]) -> Option<DecodedTicket>,
+    ) -> Option<&DecodedTicket> {
         self.decoded
             .get_or_init(|| decode(self.der.as_slice()))
             .as_ref()
