@@ -669,6 +669,9 @@ impl Connection {
             return self.refuse_verified();
         }
         self.phase = Phase::Connected;
+        if let Some(p) = self.memory() {
+            p.handshake_done();
+        }
         Ok(Progress::Done)
     }
 

@@ -35,6 +35,33 @@ pub struct MemoryPipe {
     pub outbound: ByteQueue,
     /// The peer's side is closed: reads past `inbound` see end of file.
     pub eof: bool,
+    /// The handshake is done and `outbound`'s buffer has not been given
+    /// back since: the first time the application takes the last waiting
+    /// byte, the buffer is freed (see [`MemoryPipe::outbound_taken`]).
+    release_after_handshake: bool,
+}
+
+impl MemoryPipe {
+    /// The handshake completed: the output buffer, sized for the handshake's
+    /// flights, is given back once the application has taken them.
+    pub(crate) fn handshake_done(&mut self) {
+        self.release_after_handshake = true;
+        self.outbound_taken();
+    }
+
+    /// The application took bytes from `outbound` (`take_output`,
+    /// `consume_output`). After the handshake, the first time that leaves it
+    /// empty its buffer is freed, as OpenSSL's `SSL_MODE_RELEASE_BUFFERS`
+    /// does for its own buffers: an idle connection holds no output buffer,
+    /// and a connection that sends data allocates one again, once. Only the
+    /// output queue: the input queue's free space may be lent to the
+    /// application (`qssl_conn_input_space`) while TLS reads from its front.
+    pub(crate) fn outbound_taken(&mut self) {
+        if self.release_after_handshake && self.outbound.is_empty() {
+            self.release_after_handshake = false;
+            self.outbound = ByteQueue::default();
+        }
+    }
 }
 
 /// A byte queue in one contiguous buffer, so that its bytes and its free
@@ -64,6 +91,11 @@ impl ByteQueue {
     /// How many bytes are queued.
     pub fn len(&self) -> usize {
         self.end - self.start
+    }
+
+    /// The size of the buffer behind the queue (0 when none is allocated).
+    pub fn capacity(&self) -> usize {
+        self.buf.len()
     }
 
     /// True when nothing is queued.
@@ -874,6 +906,40 @@ impl SslIo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn output_buffer_given_back_once_after_the_handshake() {
+        let mut p = MemoryPipe::default();
+        p.outbound.extend_from_slice(&[1; 300]);
+        // During the handshake, taking everything keeps the buffer.
+        let mut out = [0u8; 300];
+        p.outbound.read_into(&mut out);
+        p.outbound_taken();
+        assert_eq!(p.outbound.capacity(), 300);
+        // The last flight is still waiting when the handshake completes.
+        p.outbound.extend_from_slice(&[2; 50]);
+        p.handshake_done();
+        assert_eq!(p.outbound.capacity(), 300, "bytes wait: kept");
+        assert_eq!(p.outbound.read_into(&mut out[..20]), 20);
+        p.outbound_taken();
+        assert_eq!(p.outbound.capacity(), 300, "30 bytes still wait: kept");
+        assert_eq!(p.outbound.read_into(&mut out), 30);
+        assert_eq!(&out[..30], &[2; 30]);
+        p.outbound_taken();
+        assert_eq!(p.outbound.capacity(), 0, "taken after the handshake: freed");
+        // Data afterwards gets a buffer again, kept from then on.
+        p.outbound.extend_from_slice(&[3; 100]);
+        assert_eq!(p.outbound.read_into(&mut out), 100);
+        assert_eq!(&out[..100], &[3; 100]);
+        p.outbound_taken();
+        assert_eq!(p.outbound.capacity(), 100, "released once only");
+        // Completed with nothing waiting: freed at once.
+        let mut p = MemoryPipe::default();
+        p.outbound.extend_from_slice(&[1; 10]);
+        p.outbound.consume(10);
+        p.handshake_done();
+        assert_eq!(p.outbound.capacity(), 0);
+    }
 
     #[test]
     fn byte_queue_keeps_order_across_partial_takes_and_compaction() {

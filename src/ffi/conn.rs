@@ -502,6 +502,7 @@ pub unsafe extern "C" fn qssl_conn_take_output(
             // SAFETY: buf is non-NULL and valid for cap >= n bytes.
             let dst = unsafe { std::slice::from_raw_parts_mut(buf, n) };
             p.outbound.read_into(dst);
+            p.outbound_taken();
         }
         // SAFETY: checked non-NULL.
         unsafe { *out_len = n };
@@ -585,6 +586,7 @@ pub unsafe extern "C" fn qssl_conn_consume_output(
             )));
         }
         p.outbound.consume(n);
+        p.outbound_taken();
         Ok(())
     })
 }
