@@ -617,15 +617,7 @@ impl Connection {
         }
         // The client's session, for the session ticket: a later TLS 1.3
         // ticket replaces the SSL's, so it is kept now (by reference).
-        let cfg = &self.shared.config;
-        if !server
-            && !cfg.test_ssl_option(ssl_option::DISABLE_SESSION_SHARING)
-            && !cfg.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
-        {
-            self.handshake_session = ssl
-                .session()
-                .map(|s| (s.to_owned(), crate::ossl::ticket_lifetime_hint(s)));
-        }
+        self.handshake_session = ticket_session(&self.shared.config, ssl, server);
         let resumed = ssl.session_reused();
         let verifying = self.verifying();
         // The peer certificate is looked at only by the host-name check
@@ -894,10 +886,7 @@ fn resumed_errors(
             errors.push(e);
         }
     }
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+    let now = crate::model::context_inputs::now_unix();
     // The offered session's certificate had its date read once per ticket
     // (the address is the same object: the resumed session is a copy of
     // the offered one, and the configuration's decoded ticket keeps the
@@ -988,19 +977,29 @@ pub(crate) fn capture_state_lazy(
     alpn_status: i32,
 ) -> (SslConfiguration, Option<(SslSession, i32)>) {
     let state = session_state_of(ssl, server, alpn_status);
-    let session = if !server
-        && !config.test_ssl_option(ssl_option::DISABLE_SESSION_SHARING)
-        && !config.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
-    {
-        ssl.session()
-            .map(|s| (s.to_owned(), crate::ossl::ticket_lifetime_hint(s)))
-    } else {
-        None
-    };
+    let session = ticket_session(config, ssl, server);
     (
         with_session_state(config, state, ssl.session_reused()),
         session,
     )
+}
+
+/// The client's session of a completed handshake on `ssl` with its
+/// lifetime hint (by reference), the future session ticket: `None` on a
+/// server, or when `config` disables session sharing or persistence.
+fn ticket_session(
+    config: &SslConfiguration,
+    ssl: &openssl::ssl::SslRef,
+    server: bool,
+) -> Option<(SslSession, i32)> {
+    if server
+        || config.test_ssl_option(ssl_option::DISABLE_SESSION_SHARING)
+        || config.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
+    {
+        return None;
+    }
+    ssl.session()
+        .map(|s| (s.to_owned(), crate::ossl::ticket_lifetime_hint(s)))
 }
 
 /// `config` with a handshake's session state.
