@@ -81,14 +81,9 @@ pub(crate) fn run<T>(func: &'static str, f: impl FnOnce() -> Result<T, Error>) -
 /// As [`run`], with the whole failure path out of line.
 #[inline]
 pub(crate) fn status(func: &'static str, f: impl FnOnce() -> Result<(), Error>) -> qssl_status_t {
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(Ok(())) => {
-            settle_error_queue();
-            QSSL_STATUS_OK
-        }
-        Ok(Err(e)) => step_failed(func, e),
-        Err(payload) => step_failed(func, panic_error(payload)),
-    }
+    // [`step`] with OK as the only success value (never a want, so the
+    // queue is always checked).
+    step(func, || f().map(|()| QSSL_STATUS_OK))
 }
 
 /// Records a failed body's error, empties the OpenSSL error queue (the full
