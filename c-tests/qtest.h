@@ -161,6 +161,50 @@ __attribute__((unused)) static unsigned char *qtest_read_fixture(const char *nam
     return buf;
 }
 
+/* Fixture loaders and the memory-transport shuttle shared by the test
+ * programs. The loaders return NULL, with the reason on stderr, when the
+ * file cannot be read or does not parse. */
+__attribute__((unused)) static qssl_cert_t *qtest_load_cert(const char *name) {
+    size_t len = 0;
+    unsigned char *pem = qtest_read_fixture(name, &len);
+    if (!pem) {
+        fprintf(stderr, "cannot read fixture %s\n", name);
+        return NULL;
+    }
+    qssl_cert_t *c = NULL;
+    qssl_status_t st = qssl_cert_from_pem(pem, len, &c);
+    free(pem);
+    if (st != QSSL_STATUS_OK) fprintf(stderr, "loading %s: %s\n", name, qssl_last_error_message());
+    return st == QSSL_STATUS_OK ? c : NULL;
+}
+
+/* An RSA private key in PEM, without a pass phrase. */
+__attribute__((unused)) static qssl_key_t *qtest_load_key(const char *name) {
+    size_t len = 0;
+    unsigned char *pem = qtest_read_fixture(name, &len);
+    if (!pem) {
+        fprintf(stderr, "cannot read fixture %s\n", name);
+        return NULL;
+    }
+    qssl_key_t *k = NULL;
+    qssl_status_t st = qssl_key_from_pem(pem, len, QSSL_KEY_ALGORITHM_RSA, QSSL_KEY_TYPE_PRIVATE_KEY, NULL, 0, &k);
+    free(pem);
+    if (st != QSSL_STATUS_OK) fprintf(stderr, "loading %s: %s\n", name, qssl_last_error_message());
+    return st == QSSL_STATUS_OK ? k : NULL;
+}
+
+/* Moves every byte `from` has waiting into `to` (memory transport); true
+ * when something moved. */
+__attribute__((unused)) static int qtest_shuttle(qssl_conn_t *from, qssl_conn_t *to) {
+    unsigned char buf[4096];
+    size_t n = 0, moved = 0;
+    while (qssl_conn_take_output(from, buf, sizeof buf, &n) == QSSL_STATUS_OK && n > 0) {
+        qssl_conn_feed(to, buf, n);
+        moved += n;
+    }
+    return moved > 0;
+}
+
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "--list") == 0) {
         for (int i = 0; i < qtest_ncases; i++) printf("%s\n", qtest_cases[i].name);

@@ -6,19 +6,6 @@
 
 #define PASS "qssl-pass"
 
-static qssl_cert_t *load_cert(const char *name) {
-    size_t len = 0;
-    unsigned char *data = qtest_read_fixture(name, &len);
-    if (!data) return NULL;
-    qssl_cert_t *c = NULL;
-    qssl_status_t st = qssl_cert_from_pem(data, len, &c);
-    free(data);
-    if (st != QSSL_STATUS_OK) {
-        fprintf(stderr, "loading %s: %s\n", name, qssl_last_error_message());
-        return NULL;
-    }
-    return c;
-}
 
 /* True if `list` holds exactly the `n` strings of `want`, in order. Frees it. */
 static int list_is(qssl_bytes_list_t *list, const char *const *want, size_t n) {
@@ -131,7 +118,7 @@ TEST_CASE(null_handles) {
 }
 
 TEST_CASE(server_fields) {
-    qssl_cert_t *c = load_cert("server.pem");
+    qssl_cert_t *c = qtest_load_cert("server.pem");
     CHECK(c != NULL);
     CHECK(!qssl_cert_is_null(c));
     char buf[256];
@@ -186,7 +173,7 @@ TEST_CASE(server_fields) {
 }
 
 TEST_CASE(alternative_names) {
-    qssl_cert_t *c = load_cert("server.pem");
+    qssl_cert_t *c = qtest_load_cert("server.pem");
     CHECK(c != NULL);
     const char *dns[] = {"localhost"};
     CHECK(list_is(qssl_cert_subject_alternative_names(c, QSSL_ALTERNATIVE_NAME_ENTRY_TYPE_DNS_ENTRY),
@@ -206,7 +193,7 @@ TEST_CASE(alternative_names) {
 }
 
 TEST_CASE(digests) {
-    qssl_cert_t *c = load_cert("server.pem");
+    qssl_cert_t *c = qtest_load_cert("server.pem");
     CHECK(c != NULL);
     uint8_t buf[64];
     size_t len = 0;
@@ -264,7 +251,7 @@ TEST_CASE(pem_der_round_trip) {
     CHECK(der_same);
     CHECK_EQ_INT(s5, QSSL_STATUS_BUFFER_TOO_SMALL);
     CHECK(qssl_cert_equal(a, b));
-    qssl_cert_t *ca = load_cert("ca.pem");
+    qssl_cert_t *ca = qtest_load_cert("ca.pem");
     CHECK(ca != NULL);
     CHECK(!qssl_cert_equal(a, ca));
     CHECK(qssl_cert_is_self_signed(ca));
@@ -274,7 +261,7 @@ TEST_CASE(pem_der_round_trip) {
 }
 
 TEST_CASE(copy_swap_clear) {
-    qssl_cert_t *a = load_cert("server.pem");
+    qssl_cert_t *a = qtest_load_cert("server.pem");
     qssl_cert_t *b = qssl_cert_new();
     CHECK(a != NULL && b != NULL);
     qssl_cert_t *copy = qssl_cert_copy(a);
@@ -322,7 +309,7 @@ TEST_CASE(from_pem_der_errors) {
     CHECK_EQ_INT(st, QSSL_STATUS_PARSE_FAILED);
     CHECK(c == NULL);
     /* Leading junk is tolerated in PEM. */
-    c = load_cert("junk-then-cert.pem");
+    c = qtest_load_cert("junk-then-cert.pem");
     CHECK(c != NULL);
     qssl_cert_free(c);
 }
@@ -514,8 +501,8 @@ TEST_CASE(pkcs12_import) {
     CHECK_EQ_INT(qssl_key_algorithm(key), QSSL_KEY_ALGORITHM_RSA);
     CHECK_EQ_INT(qssl_key_type(key), QSSL_KEY_TYPE_PRIVATE_KEY);
     CHECK_EQ_INT(qssl_key_length(key), 2048);
-    qssl_cert_t *server = load_cert("server.pem");
-    qssl_cert_t *ca = load_cert("ca.pem");
+    qssl_cert_t *server = qtest_load_cert("server.pem");
+    qssl_cert_t *ca = qtest_load_cert("ca.pem");
     CHECK(qssl_cert_equal(cert, server));
     CHECK_EQ_INT(qssl_cert_list_len(cas), 1);
     CHECK(qssl_cert_equal(qssl_cert_list_get(cas, 0), ca));
@@ -547,7 +534,7 @@ TEST_CASE(pkcs12_import) {
 }
 
 TEST_CASE(bad_enum_values) {
-    qssl_cert_t *c = load_cert("server.pem");
+    qssl_cert_t *c = qtest_load_cert("server.pem");
     CHECK(c != NULL);
     CHECK(qssl_cert_subject_info(c, 9) == NULL);
     CHECK(strstr(qssl_last_error_message(), "unknown subject info 9") != NULL);
@@ -578,7 +565,7 @@ static void codes_of(qssl_ssl_error_list_t *list, char *buf, size_t cap) {
 }
 
 TEST_CASE(verify_like_qt) {
-    qssl_cert_t *ss = load_cert("selfsigned.pem");
+    qssl_cert_t *ss = qtest_load_cert("selfsigned.pem");
     CHECK(ss != NULL);
     const qssl_cert_t *chain[1] = {ss};
     qssl_ssl_error_list_t *errs = NULL;

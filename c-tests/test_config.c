@@ -6,15 +6,6 @@
 
 #include "qtest.h"
 
-static qssl_cert_t *load_cert(const char *name) {
-    size_t len = 0;
-    unsigned char *pem = qtest_read_fixture(name, &len);
-    if (!pem) return NULL;
-    qssl_cert_t *c = NULL;
-    qssl_status_t st = qssl_cert_from_pem(pem, len, &c);
-    free(pem);
-    return st == QSSL_STATUS_OK ? c : NULL;
-}
 
 static size_t cipher_count(const qssl_config_t *cfg) {
     qssl_cipher_list_t *l = qssl_config_ciphers(cfg);
@@ -167,7 +158,7 @@ TEST_CASE(null_handle_getters_return_qt_defaults) {
     } while (0)
 
 TEST_CASE(is_null_and_equality_table) {
-    qssl_cert_t *cert = load_cert("server.pem");
+    qssl_cert_t *cert = qtest_load_cert("server.pem");
     CHECK(cert != NULL);
     qssl_cert_t *nullcert = qssl_cert_new();
     qssl_key_t *nullkey = qssl_key_new();
@@ -228,7 +219,7 @@ TEST_CASE(is_null_and_equality_table) {
 }
 
 TEST_CASE(ca_reset_is_irreversible) {
-    qssl_cert_t *cert = load_cert("ca.pem");
+    qssl_cert_t *cert = qtest_load_cert("ca.pem");
     CHECK(cert != NULL);
     qssl_config_t *c = qssl_config_new(), *fresh = qssl_config_new();
     const qssl_cert_t *one[] = {cert};

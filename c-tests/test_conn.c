@@ -8,28 +8,12 @@
 
 #include "qtest.h"
 
-static qssl_cert_t *load_cert(const char *name) {
-    size_t len = 0;
-    unsigned char *pem = qtest_read_fixture(name, &len);
-    qssl_cert_t *c = NULL;
-    if (pem) qssl_cert_from_pem(pem, len, &c);
-    free(pem);
-    return c;
-}
 
-static qssl_key_t *load_key(const char *name) {
-    size_t len = 0;
-    unsigned char *pem = qtest_read_fixture(name, &len);
-    qssl_key_t *k = NULL;
-    if (pem) qssl_key_from_pem(pem, len, QSSL_KEY_ALGORITHM_RSA, QSSL_KEY_TYPE_PRIVATE_KEY, NULL, 0, &k);
-    free(pem);
-    return k;
-}
 
 static qssl_config_t *server_config(void) {
     qssl_config_t *c = qssl_config_default_configuration();
-    qssl_cert_t *cert = load_cert("server.pem");
-    qssl_key_t *key = load_key("server-key.pem");
+    qssl_cert_t *cert = qtest_load_cert("server.pem");
+    qssl_key_t *key = qtest_load_key("server-key.pem");
     qssl_config_set_local_certificate(c, cert);
     qssl_config_set_private_key(c, key);
     qssl_cert_free(cert);
@@ -39,7 +23,7 @@ static qssl_config_t *server_config(void) {
 
 static qssl_config_t *client_config(void) {
     qssl_config_t *c = qssl_config_default_configuration();
-    qssl_cert_t *ca = load_cert("ca.pem");
+    qssl_cert_t *ca = qtest_load_cert("ca.pem");
     const qssl_cert_t *cas[] = {ca};
     qssl_config_set_ca_certificates(c, cas, 1);
     qssl_cert_free(ca);
@@ -47,15 +31,6 @@ static qssl_config_t *client_config(void) {
 }
 
 /* Moves pending output of one memory connection into the other. */
-static int shuttle(qssl_conn_t *from, qssl_conn_t *to) {
-    uint8_t buf[4096];
-    size_t n = 0, moved = 0;
-    while (qssl_conn_take_output(from, buf, sizeof buf, &n) == QSSL_STATUS_OK && n > 0) {
-        qssl_conn_feed(to, buf, n);
-        moved += n;
-    }
-    return moved > 0;
-}
 
 /* Drives both handshakes; returns the final statuses. */
 static void handshake(qssl_conn_t *c, qssl_conn_t *s, qssl_status_t *rc, qssl_status_t *rs) {
@@ -64,12 +39,12 @@ static void handshake(qssl_conn_t *c, qssl_conn_t *s, qssl_status_t *rc, qssl_st
     for (int i = 0; i < 50; i++) {
         if (*rc > 0) *rc = qssl_conn_handshake(c);
         if (*rs > 0) *rs = qssl_conn_handshake(s);
-        int moved = shuttle(c, s) | shuttle(s, c);
+        int moved = qtest_shuttle(c, s) | qtest_shuttle(s, c);
         if (*rc <= 0 && *rs <= 0 && !moved) return;
         if (!moved && (*rc <= 0 || *rs <= 0)) {
             if (*rc > 0) *rc = qssl_conn_handshake(c);
             if (*rs > 0) *rs = qssl_conn_handshake(s);
-            if (!shuttle(c, s) && !shuttle(s, c)) return;
+            if (!qtest_shuttle(c, s) && !qtest_shuttle(s, c)) return;
         }
     }
 }
@@ -105,14 +80,14 @@ TEST_CASE(certificate_handshake_tls13) {
     size_t n = 0;
     CHECK_OK(qssl_conn_write(c, (const uint8_t *)"ping", 4, &n));
     CHECK_EQ_INT(n, 4);
-    shuttle(c, s);
+    qtest_shuttle(c, s);
     uint8_t buf[16];
     CHECK_OK(qssl_conn_read(s, buf, sizeof buf, &n));
     CHECK(n == 4 && memcmp(buf, "ping", 4) == 0);
     CHECK_STATUS(qssl_conn_read(s, buf, sizeof buf, &n), QSSL_STATUS_WANT_READ);
     /* Shutdown: the server sees CLOSED, then the session cipher is null. */
     CHECK_OK(qssl_conn_shutdown(c));
-    shuttle(c, s);
+    qtest_shuttle(c, s);
     CHECK_STATUS(qssl_conn_read(s, buf, sizeof buf, &n), QSSL_STATUS_CLOSED);
     CHECK_EQ_INT(qssl_conn_session_protocol(s), QSSL_SSL_PROTOCOL_UNKNOWN_PROTOCOL);
     qssl_conn_free(c);
@@ -173,8 +148,8 @@ TEST_CASE(verification_failures_and_ignoring) {
     qssl_conn_free(s);
     /* Self-signed server: SelfSignedCertificate (9). */
     qssl_config_t *self = qssl_config_default_configuration();
-    qssl_cert_t *ss = load_cert("selfsigned.pem");
-    qssl_key_t *sk = load_key("selfsigned-key.pem");
+    qssl_cert_t *ss = qtest_load_cert("selfsigned.pem");
+    qssl_key_t *sk = qtest_load_key("selfsigned-key.pem");
     qssl_config_set_local_certificate(self, ss);
     qssl_config_set_private_key(self, sk);
     CHECK_OK(pair(cc, self, &c, &s));
@@ -458,11 +433,11 @@ TEST_CASE(configuration_errors_before_io) {
     qssl_config_free(c);
     /* Certificate without key; key mismatch. */
     c = qssl_config_new();
-    qssl_cert_t *cert = load_cert("server.pem");
+    qssl_cert_t *cert = qtest_load_cert("server.pem");
     qssl_config_set_local_certificate(c, cert);
     CHECK_ERROR(qssl_conn_new_memory(c, QSSL_SSL_MODE_SSL_SERVER_MODE, &conn), QSSL_STATUS_INVALID_ARGUMENT,
                 "no private key");
-    qssl_key_t *other = load_key("client-key.pem");
+    qssl_key_t *other = qtest_load_key("client-key.pem");
     qssl_config_set_private_key(c, other);
     CHECK_ERROR(qssl_conn_new_memory(c, QSSL_SSL_MODE_SSL_SERVER_MODE, &conn), QSSL_STATUS_INVALID_ARGUMENT,
                 "does not match");
@@ -514,7 +489,7 @@ TEST_CASE(resumption_through_the_c_api) {
     CHECK_OK(rc);
     size_t n;
     CHECK_OK(qssl_conn_write(s, (const uint8_t *)"x", 1, &n));
-    shuttle(s, c);
+    qtest_shuttle(s, c);
     uint8_t buf[8];
     CHECK_OK(qssl_conn_read(c, buf, sizeof buf, &n));
     qssl_config_t *saved = qssl_conn_ssl_configuration(c);
@@ -606,6 +581,7 @@ TEST_CASE(openssl_context_bridge) {
 
 /* The zero-copy memory transport: moves what `from` lent into the space `to`
  * lent, taking at most `chunk` bytes per step (partial takes and commits). */
+
 static int zc_shuttle(qssl_conn_t *from, qssl_conn_t *to, size_t chunk) {
     int moved = 0;
     for (;;) {

@@ -10,29 +10,13 @@
 
 #include "qtest.h"
 
-static qssl_cert_t *load_cert(const char *name) {
-    size_t len = 0;
-    unsigned char *pem = qtest_read_fixture(name, &len);
-    qssl_cert_t *c = NULL;
-    if (pem) qssl_cert_from_pem(pem, len, &c);
-    free(pem);
-    return c;
-}
 
-static qssl_key_t *load_key(const char *name) {
-    size_t len = 0;
-    unsigned char *pem = qtest_read_fixture(name, &len);
-    qssl_key_t *k = NULL;
-    if (pem) qssl_key_from_pem(pem, len, QSSL_KEY_ALGORITHM_RSA, QSSL_KEY_TYPE_PRIVATE_KEY, NULL, 0, &k);
-    free(pem);
-    return k;
-}
 
 /* The default DTLS configuration trusting only `ca_name` (not the system
  * roots, whose parsing would dominate a run under valgrind). */
 static qssl_config_t *dtls_config(const char *ca_name) {
     qssl_config_t *c = qssl_config_default_dtls_configuration();
-    qssl_cert_t *ca = load_cert(ca_name);
+    qssl_cert_t *ca = qtest_load_cert(ca_name);
     const qssl_cert_t *cas[] = {ca};
     qssl_config_set_ca_certificates(c, cas, 1);
     qssl_cert_free(ca);
@@ -41,8 +25,8 @@ static qssl_config_t *dtls_config(const char *ca_name) {
 
 static qssl_config_t *server_config(void) {
     qssl_config_t *c = dtls_config("ca.pem");
-    qssl_cert_t *cert = load_cert("server.pem");
-    qssl_key_t *key = load_key("server-key.pem");
+    qssl_cert_t *cert = qtest_load_cert("server.pem");
+    qssl_key_t *key = qtest_load_key("server-key.pem");
     qssl_config_set_local_certificate(c, cert);
     qssl_config_set_private_key(c, key);
     qssl_cert_free(cert);

@@ -31,27 +31,11 @@ static char *fixture_path(const char *name) {
     return p;
 }
 
-static qssl_cert_t *load_cert(const char *name) {
-    size_t len = 0;
-    unsigned char *pem = qtest_read_fixture(name, &len);
-    qssl_cert_t *c = NULL;
-    if (pem) qssl_cert_from_pem(pem, len, &c);
-    free(pem);
-    return c;
-}
 
-static qssl_key_t *load_key(const char *name) {
-    size_t len = 0;
-    unsigned char *pem = qtest_read_fixture(name, &len);
-    qssl_key_t *k = NULL;
-    if (pem) qssl_key_from_pem(pem, len, QSSL_KEY_ALGORITHM_RSA, QSSL_KEY_TYPE_PRIVATE_KEY, NULL, 0, &k);
-    free(pem);
-    return k;
-}
 
 static void set_local(qssl_config_t *c, const char *cert, const char *key) {
-    qssl_cert_t *x = load_cert(cert);
-    qssl_key_t *k = load_key(key);
+    qssl_cert_t *x = qtest_load_cert(cert);
+    qssl_key_t *k = qtest_load_key(key);
     qssl_config_set_local_certificate(c, x);
     qssl_config_set_private_key(c, k);
     qssl_cert_free(x);
@@ -59,7 +43,7 @@ static void set_local(qssl_config_t *c, const char *cert, const char *key) {
 }
 
 static void trust_ca(qssl_config_t *c) {
-    qssl_cert_t *ca = load_cert("ca.pem");
+    qssl_cert_t *ca = qtest_load_cert("ca.pem");
     const qssl_cert_t *cas[] = {ca};
     qssl_config_set_ca_certificates(c, cas, 1);
     qssl_cert_free(ca);

@@ -24,23 +24,7 @@
 
 #include "qtest.h"
 
-static qssl_cert_t *load_cert(const char *name) {
-    size_t len = 0;
-    unsigned char *pem = qtest_read_fixture(name, &len);
-    qssl_cert_t *c = NULL;
-    if (pem) qssl_cert_from_pem(pem, len, &c);
-    free(pem);
-    return c;
-}
 
-static qssl_key_t *load_key(const char *name) {
-    size_t len = 0;
-    unsigned char *pem = qtest_read_fixture(name, &len);
-    qssl_key_t *k = NULL;
-    if (pem) qssl_key_from_pem(pem, len, QSSL_KEY_ALGORITHM_RSA, QSSL_KEY_TYPE_PRIVATE_KEY, NULL, 0, &k);
-    free(pem);
-    return k;
-}
 
 /* The default configuration with a certificate and key (server side). Its CA
  * list is set to ca.pem: a server that does not ask for client certificates
@@ -48,9 +32,9 @@ static qssl_key_t *load_key(const char *name) {
  * under valgrind. */
 static qssl_config_t *server_config(const char *cert_name, const char *key_name) {
     qssl_config_t *c = qssl_config_default_configuration();
-    qssl_cert_t *cert = load_cert(cert_name);
-    qssl_key_t *key = load_key(key_name);
-    qssl_cert_t *ca = load_cert("ca.pem");
+    qssl_cert_t *cert = qtest_load_cert(cert_name);
+    qssl_key_t *key = qtest_load_key(key_name);
+    qssl_cert_t *ca = qtest_load_cert("ca.pem");
     const qssl_cert_t *cas[] = {ca};
     qssl_config_set_local_certificate(c, cert);
     qssl_config_set_private_key(c, key);
@@ -61,15 +45,6 @@ static qssl_config_t *server_config(const char *cert_name, const char *key_name)
     return c;
 }
 
-static int shuttle(qssl_conn_t *from, qssl_conn_t *to) {
-    uint8_t buf[4096];
-    size_t n = 0, moved = 0;
-    while (qssl_conn_take_output(from, buf, sizeof buf, &n) == QSSL_STATUS_OK && n > 0) {
-        qssl_conn_feed(to, buf, n);
-        moved += n;
-    }
-    return moved > 0;
-}
 
 /* Runs a qssl client against a qssl server (memory transport); returns the
  * client's final status, the server's through *rs. */
@@ -85,7 +60,7 @@ static qssl_status_t qssl_pair(const qssl_config_t *cc, const qssl_config_t *sc,
     for (int i = 0; i < 50 && (rc > 0 || *rs > 0); i++) {
         if (rc > 0) rc = qssl_conn_handshake(*c);
         if (*rs > 0) *rs = qssl_conn_handshake(s);
-        int moved = shuttle(*c, s) | shuttle(s, *c);
+        int moved = qtest_shuttle(*c, s) | qtest_shuttle(s, *c);
         if (!moved && rc > 0 && *rs > 0) break;
     }
     qssl_conn_free(s);
@@ -265,7 +240,7 @@ TEST_CASE(client_verifies_peer_by_default) {
 
 static qssl_config_t *client_trusting_ca(void) {
     qssl_config_t *c = qssl_config_default_configuration();
-    qssl_cert_t *ca = load_cert("ca.pem");
+    qssl_cert_t *ca = qtest_load_cert("ca.pem");
     const qssl_cert_t *cas[] = {ca};
     qssl_config_set_ca_certificates(c, cas, 1);
     qssl_cert_free(ca);
@@ -451,7 +426,7 @@ TEST_CASE(default_ca_list_replaces_system_roots) {
 
     /* Set the process-wide default's CA list to ca.pem only. */
     qssl_config_t *d = qssl_config_default_configuration();
-    qssl_cert_t *ca = load_cert("ca.pem");
+    qssl_cert_t *ca = qtest_load_cert("ca.pem");
     const qssl_cert_t *cas[] = {ca};
     CHECK_OK(qssl_config_set_ca_certificates(d, cas, 1));
     CHECK_OK(qssl_config_set_default_configuration(d));

@@ -9,18 +9,10 @@
 
 #include "qtest.h"
 
-static qssl_cert_t *load_cert(const char *name) {
-    size_t len = 0;
-    unsigned char *pem = qtest_read_fixture(name, &len);
-    qssl_cert_t *c = NULL;
-    if (pem) qssl_cert_from_pem(pem, len, &c);
-    free(pem);
-    return c;
-}
 
 static qssl_config_t *config_with(const char *cert_name, const char *key_name, qssl_key_algorithm_t alg) {
     qssl_config_t *c = qssl_config_default_configuration();
-    qssl_cert_t *cert = load_cert(cert_name);
+    qssl_cert_t *cert = qtest_load_cert(cert_name);
     size_t len = 0;
     unsigned char *pem = qtest_read_fixture(key_name, &len);
     qssl_key_t *key = NULL;
@@ -30,7 +22,7 @@ static qssl_config_t *config_with(const char *cert_name, const char *key_name, q
     qssl_config_set_private_key(c, key);
     /* A CA list of its own: the server context then never loads the
        system's CA store (slow under valgrind). */
-    qssl_cert_t *ca = load_cert("ca.pem");
+    qssl_cert_t *ca = qtest_load_cert("ca.pem");
     const qssl_cert_t *cas[] = {ca};
     qssl_config_set_ca_certificates(c, cas, 1);
     qssl_cert_free(ca);
@@ -41,22 +33,13 @@ static qssl_config_t *config_with(const char *cert_name, const char *key_name, q
 
 static qssl_config_t *client_config(void) {
     qssl_config_t *c = qssl_config_default_configuration();
-    qssl_cert_t *ca = load_cert("ca.pem");
+    qssl_cert_t *ca = qtest_load_cert("ca.pem");
     const qssl_cert_t *cas[] = {ca};
     qssl_config_set_ca_certificates(c, cas, 1);
     qssl_cert_free(ca);
     return c;
 }
 
-static int shuttle(qssl_conn_t *from, qssl_conn_t *to) {
-    uint8_t buf[4096];
-    size_t n = 0, moved = 0;
-    while (qssl_conn_take_output(from, buf, sizeof buf, &n) == QSSL_STATUS_OK && n > 0) {
-        qssl_conn_feed(to, buf, n);
-        moved += n;
-    }
-    return moved > 0;
-}
 
 static void handshake(qssl_conn_t *c, qssl_conn_t *s, qssl_status_t *rc, qssl_status_t *rs) {
     *rc = QSSL_STATUS_WANT_READ;
@@ -64,7 +47,7 @@ static void handshake(qssl_conn_t *c, qssl_conn_t *s, qssl_status_t *rc, qssl_st
     for (int i = 0; i < 50; i++) {
         if (*rc > 0) *rc = qssl_conn_handshake(c);
         if (*rs > 0) *rs = qssl_conn_handshake(s);
-        int moved = shuttle(c, s) | shuttle(s, c);
+        int moved = qtest_shuttle(c, s) | qtest_shuttle(s, c);
         if (*rc <= 0 && *rs <= 0 && !moved) return;
         if (!moved && (*rc <= 0 || *rs <= 0)) return;
     }
@@ -86,7 +69,7 @@ static void connect_pair(const qssl_config_t *cc, const qssl_config_t *sc, const
 static int peer_is(qssl_conn_t *c, const char *name) {
     qssl_config_t *st = qssl_conn_ssl_configuration(c);
     qssl_cert_t *peer = qssl_config_peer_certificate(st);
-    qssl_cert_t *want = load_cert(name);
+    qssl_cert_t *want = qtest_load_cert(name);
     int same = qssl_cert_equal(peer, want);
     qssl_cert_free(peer);
     qssl_cert_free(want);
@@ -224,7 +207,7 @@ static void ticket_into(const qssl_config_t *cc, const qssl_config_t *sc, int *r
     CHECK_OK(rs);
     size_t n;
     CHECK_OK(qssl_conn_write(s, (const uint8_t *)"x", 1, &n));
-    shuttle(s, c);
+    qtest_shuttle(s, c);
     uint8_t buf[8];
     CHECK_OK(qssl_conn_read(c, buf, sizeof buf, &n));
     *resumed = qssl_conn_session_resumed(c);
@@ -360,7 +343,7 @@ TEST_CASE(all_paths_once) {
     CHECK(peer_is(c, "chained.pem"));
     size_t n;
     CHECK_OK(qssl_conn_write(s, (const uint8_t *)"x", 1, &n));
-    shuttle(s, c);
+    qtest_shuttle(s, c);
     uint8_t buf[8];
     CHECK_OK(qssl_conn_read(c, buf, sizeof buf, &n));
     qssl_config_t *saved = qssl_conn_ssl_configuration(c);

@@ -27,23 +27,7 @@ static int rounds(void) {
     return n > 0 ? n : 4;
 }
 
-static qssl_cert_t *load_cert(const char *name) {
-    size_t len = 0;
-    unsigned char *pem = qtest_read_fixture(name, &len);
-    qssl_cert_t *c = NULL;
-    if (pem) qssl_cert_from_pem(pem, len, &c);
-    free(pem);
-    return c;
-}
 
-static qssl_key_t *load_key(const char *name) {
-    size_t len = 0;
-    unsigned char *pem = qtest_read_fixture(name, &len);
-    qssl_key_t *k = NULL;
-    if (pem) qssl_key_from_pem(pem, len, QSSL_KEY_ALGORITHM_RSA, QSSL_KEY_TYPE_PRIVATE_KEY, NULL, 0, &k);
-    free(pem);
-    return k;
-}
 
 /* Shared, read-only after set-up. */
 static qssl_config_t *g_client, *g_server, *g_snapshot;
@@ -55,9 +39,9 @@ static void fail(const char *what) {
 }
 
 static void setup(void) {
-    qssl_cert_t *ca = load_cert("ca.pem");
-    qssl_cert_t *cert = load_cert("server.pem");
-    qssl_key_t *key = load_key("server-key.pem");
+    qssl_cert_t *ca = qtest_load_cert("ca.pem");
+    qssl_cert_t *cert = qtest_load_cert("server.pem");
+    qssl_key_t *key = qtest_load_key("server-key.pem");
     const qssl_cert_t *cas[] = {ca};
     g_client = qssl_config_default_configuration();
     qssl_config_set_ca_certificates(g_client, cas, 1);
@@ -160,15 +144,6 @@ TEST_CASE(default_configuration_read_replace) {
 
 /* ---- concurrent handshakes from shared configurations ----------------------- */
 
-static int shuttle(qssl_conn_t *from, qssl_conn_t *to) {
-    uint8_t buf[4096];
-    size_t n = 0, moved = 0;
-    while (qssl_conn_take_output(from, buf, sizeof buf, &n) == QSSL_STATUS_OK && n > 0) {
-        qssl_conn_feed(to, buf, n);
-        moved += n;
-    }
-    return moved > 0;
-}
 
 static int handshake_pair(const qssl_config_t *cc, const qssl_config_t *sc, int id, int certs) {
     qssl_conn_t *c = NULL, *s = NULL;
@@ -183,7 +158,7 @@ static int handshake_pair(const qssl_config_t *cc, const qssl_config_t *sc, int 
     for (int i = 0; i < 50 && (rc > 0 || rs > 0); i++) {
         if (rc > 0) rc = qssl_conn_handshake(c);
         if (rs > 0) rs = qssl_conn_handshake(s);
-        if (!(shuttle(c, s) | shuttle(s, c)) && rc > 0 && rs > 0) break;
+        if (!(qtest_shuttle(c, s) | qtest_shuttle(s, c)) && rc > 0 && rs > 0) break;
     }
     if (rc != QSSL_STATUS_OK || rs != QSSL_STATUS_OK) {
         fail("handshake");
@@ -194,7 +169,7 @@ static int handshake_pair(const qssl_config_t *cc, const qssl_config_t *sc, int 
     size_t n = 0;
     uint8_t buf[64];
     if (qssl_conn_write(c, (const uint8_t *)msg, (size_t)len, &n) != QSSL_STATUS_OK) fail("write");
-    shuttle(c, s);
+    qtest_shuttle(c, s);
     if (qssl_conn_read(s, buf, sizeof buf, &n) != QSSL_STATUS_OK || n != (size_t)len ||
         memcmp(buf, msg, n) != 0)
         fail("read");
@@ -273,7 +248,7 @@ TEST_CASE(concurrent_psk_handshakes) {
     qssl_config_set_protocol(g_psk_client, QSSL_SSL_PROTOCOL_TLS_V1_2);
     /* A CA list that the PSK handshake never uses: it spares loading the
      * system store (slow under valgrind and helgrind). */
-    qssl_cert_t *ca = load_cert("ca.pem");
+    qssl_cert_t *ca = qtest_load_cert("ca.pem");
     const qssl_cert_t *cas[] = {ca};
     qssl_config_set_ca_certificates(g_psk_client, cas, 1);
     qssl_config_set_ca_certificates(g_psk_server, cas, 1);
