@@ -20,6 +20,7 @@ use foreign_types::{ForeignType, ForeignTypeRef};
 use openssl::ex_data::Index;
 use openssl::ssl::{SslContext, SslContextBuilder, SslContextRef, SslRef, SslSession};
 
+use super::transport::{BioCell, BioState, Transport};
 use crate::Error;
 use crate::error::with_openssl;
 use crate::model::bytes::OptBytes;
@@ -119,14 +120,30 @@ pub(crate) struct ConnShared {
     /// The connection's configuration (a default one for foreign `SSL`s).
     pub config: SslConfiguration,
     state: Mutex<ConnState>,
+    /// The state of a TLS connection's BIO (its transport), in the same
+    /// allocation: see [`SslIo`](super::transport::SslIo). Unused by DTLS
+    /// connections and foreign `SSL`s.
+    pub(crate) bio: BioCell,
 }
 
 impl ConnShared {
-    /// A shared state for a connection made from `config`.
+    /// A shared state for a connection made from `config` that has no BIO
+    /// of qssl's TLS method (DTLS, foreign `SSL`s).
     pub(crate) fn new(config: SslConfiguration, state: ConnState) -> SharedState {
+        Self::with_transport(config, state, Transport::Fd(-1))
+    }
+
+    /// A shared state for a TLS connection made from `config` over
+    /// `transport` (see [`SslIo`](super::transport::SslIo)).
+    pub(crate) fn with_transport(
+        config: SslConfiguration,
+        state: ConnState,
+        transport: Transport,
+    ) -> SharedState {
         Arc::new(ConnShared {
             config,
             state: Mutex::new(state),
+            bio: BioCell::new(BioState::new(transport)),
         })
     }
 }

@@ -1,10 +1,11 @@
 //! A TLS connection driven by a configuration (the handshake part of
 //! QSslSocket), over a socket or a memory transport.
 
+use std::ffi::c_long;
 use std::io::ErrorKind;
 use std::sync::{Arc, OnceLock, RwLock};
 
-use foreign_types::ForeignType;
+use foreign_types::{ForeignType, ForeignTypeRef};
 use openssl::ssl::{ErrorCode, SslSession, SslVersion};
 
 use super::callbacks::{self, Alert, ConnShared, ConnState, SharedState, lock};
@@ -57,7 +58,7 @@ pub struct Connection {
     /// The configuration the connection was made from (`shared.config`) and
     /// the state its callbacks write.
     shared: SharedState,
-    peer_verify_name: Option<String>,
+    peer_verify_name: Option<PeerName>,
     peer_verify_mode: i32,
     /// This connection's protocol (Qt's QSslSocket::setProtocol).
     protocol: i32,
@@ -88,6 +89,74 @@ struct Captured {
     resumed: bool,
     served: Option<SslConfiguration>,
     state: OnceLock<SessionState>,
+}
+
+/// The peer verify name in the form the handshake's start needs: followed
+/// by a NUL, so the SNI name reaches OpenSSL without a copy, and with the
+/// SNI decision made when it is set (not per handshake: no copy, trim or
+/// IP-literal check at start).
+struct PeerName {
+    /// The name as set, then one NUL (a `str` still: NUL is UTF-8).
+    text: Box<str>,
+    /// The length of the name sent as SNI: the name without its trailing
+    /// dots; 0 when none is sent (nothing left, or an IP literal).
+    sni_len: usize,
+}
+
+impl PeerName {
+    /// `text`: the name and one NUL, with no other NUL.
+    fn new(text: Box<str>) -> PeerName {
+        debug_assert!(text.ends_with('\0') && !text[..text.len() - 1].contains('\0'));
+        let n = text[..text.len() - 1].trim_end_matches('.');
+        let sni =
+            !n.is_empty() && (!may_be_ip_literal(n) || n.parse::<std::net::IpAddr>().is_err());
+        let sni_len = if sni { n.len() } else { 0 };
+        PeerName { text, sni_len }
+    }
+
+    /// The name (without the NUL).
+    fn as_str(&self) -> &str {
+        &self.text[..self.text.len() - 1]
+    }
+
+    /// Sends the name as SNI on `ssl` (the caller checked `sni_len != 0`).
+    fn set_sni(&self, ssl: &mut openssl::ssl::SslRef) -> Result<(), Error> {
+        if self.sni_len + 1 != self.text.len() {
+            return self.set_trimmed_sni(ssl);
+        }
+        // SAFETY: live SSL; the name is NUL-terminated and OpenSSL copies it.
+        let ok = unsafe {
+            openssl_sys::SSL_ctrl(
+                ssl.as_ptr(),
+                openssl_sys::SSL_CTRL_SET_TLSEXT_HOSTNAME,
+                c_long::from(openssl_sys::TLSEXT_NAMETYPE_host_name),
+                self.text.as_ptr().cast_mut().cast(),
+            )
+        };
+        if ok != 1 {
+            return Err(invalid_server_name(self.as_str()));
+        }
+        Ok(())
+    }
+
+    /// [`Self::set_sni`] for a name with trailing dots: the trimmed name
+    /// is copied (out of line: rare).
+    #[cold]
+    #[inline(never)]
+    fn set_trimmed_sni(&self, ssl: &mut openssl::ssl::SslRef) -> Result<(), Error> {
+        let n = &self.text[..self.sni_len];
+        ssl.set_hostname(n).map_err(|e| {
+            Error::invalid(with_openssl(format!("invalid server name '{n}'"), Some(&e)))
+        })
+    }
+}
+
+/// OpenSSL refused the SNI name `n` (its reasons appended). Out of line.
+#[cold]
+#[inline(never)]
+fn invalid_server_name(n: &str) -> Error {
+    let e = openssl::error::ErrorStack::get();
+    Error::invalid(with_openssl(format!("invalid server name '{n}'"), Some(&e)))
 }
 
 /// A DTLS protocol given to a TLS connection. Out of line: the constructor
@@ -152,7 +221,7 @@ impl Connection {
         };
         // The connection's one copy of the configuration, shared with its
         // callbacks.
-        let shared = ConnShared::new(config.clone(), state);
+        let shared = ConnShared::with_transport(config.clone(), state, transport);
         callbacks::attach_new(&mut ssl, shared.clone())?;
         // SAFETY: a live SSL of this connection (no wrapper call: the
         // `openssl` crate's is one more function per connection).
@@ -163,7 +232,7 @@ impl Connection {
                 openssl_sys::SSL_set_connect_state(ssl.as_ptr());
             }
         }
-        let stream = SslIo::new(ssl, transport)?;
+        let stream = SslIo::new(ssl, &shared)?;
         Ok(Connection {
             stream,
             mode,
@@ -189,17 +258,34 @@ impl Connection {
         self.mode
     }
 
-    /// Sets the name used for SNI and the host-name check (clients).
-    #[inline]
+    /// Sets the name used for SNI and the host-name check (clients). A name
+    /// with a NUL character is refused (it could not be sent as SNI).
     pub fn set_peer_verify_name(&mut self, name: &str) -> Result<(), Error> {
         self.before_start("the peer verify name")?;
-        self.peer_verify_name = Some(name.to_string());
+        if name.contains('\0') {
+            return Err(Error::invalid(
+                "the peer verify name contains a NUL character",
+            ));
+        }
+        let mut text = String::with_capacity(name.len() + 1);
+        text.push_str(name);
+        text.push('\0');
+        self.peer_verify_name = Some(PeerName::new(text.into_boxed_str()));
+        Ok(())
+    }
+
+    /// [`Self::set_peer_verify_name`] for a C string: `name_nul` is the
+    /// name and its terminating NUL (no other NUL), copied once as it is.
+    #[inline]
+    pub(crate) fn set_peer_verify_name_nul(&mut self, name_nul: &str) -> Result<(), Error> {
+        self.before_start("the peer verify name")?;
+        self.peer_verify_name = Some(PeerName::new(Box::from(name_nul)));
         Ok(())
     }
 
     /// The peer verify name ("" if none).
     pub fn peer_verify_name(&self) -> &str {
-        self.peer_verify_name.as_deref().unwrap_or("")
+        self.peer_verify_name.as_ref().map_or("", PeerName::as_str)
     }
 
     /// Overrides the configuration's verify mode for this connection.
@@ -423,15 +509,9 @@ impl Connection {
         }
         if !server {
             // SNI: the peer verify name, unless an IP literal or disabled.
-            if let Some(n) = name.as_deref() {
-                let n = n.trim_end_matches('.');
-                if !n.is_empty()
-                    && (!may_be_ip_literal(n) || n.parse::<std::net::IpAddr>().is_err())
-                    && !sni_disabled
-                {
-                    ssl.set_hostname(n).map_err(|e| {
-                        Error::invalid(with_openssl(format!("invalid server name '{n}'"), Some(&e)))
-                    })?;
+            if let Some(n) = name {
+                if n.sni_len != 0 && !sni_disabled {
+                    n.set_sni(ssl)?;
                 }
             }
             if let Some(sess) = resume {
@@ -638,7 +718,7 @@ impl Connection {
             collect_errors(&ErrorInputs {
                 is_server: server,
                 verifying,
-                peer_verify_name: self.peer_verify_name.as_deref(),
+                peer_verify_name: self.peer_verify_name.as_ref().map(PeerName::as_str),
                 peer_certificate: &peer,
                 chain_errors: &st.chain_errors,
                 ocsp_requested: st.ocsp_requested,

@@ -3,16 +3,19 @@
 //! feeds and drains.
 
 use std::any::Any;
+use std::cell::UnsafeCell;
 use std::ffi::{c_char, c_int, c_long, c_void};
 use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr::NonNull;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use foreign_types::ForeignTypeRef;
 use openssl::error::ErrorStack;
 use openssl::ssl::{ErrorCode, Ssl, SslRef};
 use openssl_sys::{self as sys, BIO, BIO_METHOD};
+
+use super::callbacks::{ConnShared, SharedState};
 use std::os::fd::RawFd;
 
 /// A transport. Its reads and writes report `WouldBlock` when a
@@ -382,12 +385,47 @@ pub struct BioState {
 }
 
 impl BioState {
+    /// The state of a BIO reading and writing `transport`.
+    pub(crate) fn new(transport: Transport) -> BioState {
+        BioState {
+            transport,
+            error: None,
+            panic: None,
+        }
+    }
+
     /// Drops the kept I/O error (out of line: the memory transport never
     /// keeps one).
     #[cold]
     #[inline(never)]
     fn drop_error(&mut self) {
         self.error = None;
+    }
+}
+
+/// A connection BIO's state, kept in the connection's shared allocation
+/// ([`ConnShared`]: one allocation per connection for both) and reached
+/// through the BIO's data pointer, which holds a reference to it.
+pub(crate) struct BioCell(UnsafeCell<BioState>);
+
+// SAFETY: the state is used only by the BIO's callbacks, which run inside a
+// TLS step on the connection's `SSL`, and by the [`SslIo`] that owns the
+// `SSL`: both through that `SslIo` (`&mut self` for steps and mutations,
+// `&self` for reads), so the borrow rules of a plain field hold for it.
+// Other holders of the `ConnShared` (the `SSL`'s ex_data slot, the
+// callbacks) never touch it.
+unsafe impl Sync for BioCell {}
+
+impl BioCell {
+    /// A cell holding `state`.
+    pub(crate) fn new(state: BioState) -> BioCell {
+        BioCell(UnsafeCell::new(state))
+    }
+}
+
+impl std::fmt::Debug for BioCell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BioCell")
     }
 }
 
@@ -426,8 +464,13 @@ fn bio_method() -> *const BIO_METHOD {
 /// # Safety
 /// `b` must be a live BIO of [`bio_method`], not otherwise borrowed.
 unsafe fn state_of<'a>(b: *mut BIO) -> Option<&'a mut BioState> {
-    // SAFETY: the data pointer is NULL or the Box that `SslIo::new` set.
-    unsafe { sys::BIO_get_data(b).cast::<BioState>().as_mut() }
+    // SAFETY: the data pointer is NULL or the `ConnShared` that `SslIo::new`
+    // set, alive while the BIO holds its reference; its BIO state is used
+    // by nothing else during the callback (see `BioCell`).
+    unsafe {
+        let shared = sys::BIO_get_data(b).cast::<ConnShared>().cast_const();
+        shared.as_ref().map(|s| &mut *s.bio.0.get())
+    }
 }
 
 /// The errors a caller may retry: the retry flag makes `SSL_get_error`
@@ -630,10 +673,16 @@ unsafe extern "C" fn bio_destroy(b: *mut BIO) -> c_int {
         return 0;
     }
     // SAFETY: OpenSSL passes the BIO it is freeing; its data is NULL or the
-    // Box that `SslIo::new` leaked into it.
+    // reference to the connection's `ConnShared` that `SslIo::new` gave it,
+    // released once (the pointer is cleared).
     unsafe {
-        free_bio_box::<BioState>(b);
+        let data = sys::BIO_get_data(b).cast::<ConnShared>().cast_const();
+        sys::BIO_set_data(b, std::ptr::null_mut());
         sys::BIO_set_init(b, 0);
+        if !data.is_null() {
+            let shared = Arc::from_raw(data);
+            let _ = catch_unwind(AssertUnwindSafe(move || drop(shared)));
+        }
     }
     1
 }
@@ -723,8 +772,8 @@ impl Drop for SslIo {
 }
 
 impl SslIo {
-    /// `ssl` over `transport`.
-    pub fn new(ssl: Ssl, transport: Transport) -> Result<Self, crate::Error> {
+    /// `ssl` over the transport in `shared`'s BIO state.
+    pub(crate) fn new(ssl: Ssl, shared: &SharedState) -> Result<Self, crate::Error> {
         let method = bio_method();
         let bio = if method.is_null() {
             std::ptr::null_mut()
@@ -735,16 +784,14 @@ impl SslIo {
         if bio.is_null() {
             return Err(no_stream());
         }
-        let state = NonNull::from(Box::leak(Box::new(BioState {
-            transport,
-            error: None,
-            panic: None,
-        })));
-        // SAFETY: a fresh BIO; it owns the state from here (bio_destroy
-        // frees it); SSL_set_bio takes one reference for both directions
-        // and this value keeps the one BIO_up_ref adds.
+        // SAFETY: a cell's pointer is never NULL.
+        let state = unsafe { NonNull::new_unchecked(shared.bio.0.get()) };
+        // SAFETY: a fresh BIO; it holds a reference to the shared state
+        // from here (bio_destroy releases it); SSL_set_bio takes one
+        // reference for both directions and this value keeps the one
+        // BIO_up_ref adds.
         unsafe {
-            sys::BIO_set_data(bio, state.as_ptr().cast());
+            sys::BIO_set_data(bio, Arc::into_raw(Arc::clone(shared)).cast_mut().cast());
             sys::BIO_set_init(bio, 1);
             BIO_up_ref(bio);
             sys::SSL_set_bio(ssl.as_ptr(), bio, bio);

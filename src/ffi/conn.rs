@@ -6,7 +6,7 @@ use std::ffi::{c_char, c_void};
 use std::sync::Arc;
 
 use super::boundary;
-use super::bytes::{slice_in, str_in, text_out};
+use super::bytes::{slice_in, str_with_nul_in, text_out};
 use super::cipher::qssl_cipher_t;
 use super::config::qssl_config_t;
 use super::enums::*;
@@ -183,8 +183,8 @@ pub unsafe extern "C" fn qssl_conn_set_peer_verify_name(
     // handshake starts).
     boundary::status_pure("qssl_conn_set_peer_verify_name", || {
         // SAFETY: NULL or a live handle; NULL or a C string.
-        let (c, n) = unsafe { (conn_mut(conn)?, str_in(name, "name")?) };
-        c.set_peer_verify_name(n)
+        let (c, n) = unsafe { (conn_mut(conn)?, str_with_nul_in(name, "name")?) };
+        c.set_peer_verify_name_nul(n)
     })
 }
 
