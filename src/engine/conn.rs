@@ -65,6 +65,8 @@ pub struct Connection {
     /// This connection's peer verify depth (QSslSocket::setPeerVerifyDepth).
     peer_verify_depth: i32,
     started: bool,
+    /// A PSK handler of the connection's own is set (in the shared state).
+    own_psk_handler: bool,
     phase: Phase,
     ignore_all: bool,
     ignore_list: Vec<SslError>,
@@ -79,6 +81,9 @@ pub struct Connection {
     /// The peer certificate of the session offered for resumption and its
     /// expiry date, read once per ticket (see `resumed_errors`).
     offered_peer: Option<PeerExpiry>,
+    /// The configuration SNI chose (servers), until the handshake's end
+    /// moves it into `session`.
+    served: Option<SslConfiguration>,
     failure: Option<Error>,
 }
 
@@ -116,7 +121,7 @@ impl PeerName {
 
     /// The name (without the NUL).
     fn as_str(&self) -> &str {
-        &self.text[..self.text.len() - 1]
+        self.text.strip_suffix('\0').unwrap_or(&self.text)
     }
 
     /// Sends the name as SNI on `ssl` (the caller checked `sni_len != 0`).
@@ -242,6 +247,7 @@ impl Connection {
             protocol: config.protocol(),
             peer_verify_depth: config.peer_verify_depth(),
             started: false,
+            own_psk_handler: false,
             phase: Phase::Handshaking,
             ignore_all: false,
             ignore_list: Vec::new(),
@@ -249,6 +255,7 @@ impl Connection {
             session: None,
             handshake_session: None,
             offered_peer: None,
+            served: None,
             failure: None,
         })
     }
@@ -340,6 +347,7 @@ impl Connection {
     pub fn set_psk_handler(&mut self, h: Option<Arc<dyn PskHandler>>) -> Result<(), Error> {
         self.before_start("the PSK callback")?;
         // None: the configuration's again.
+        self.own_psk_handler = h.is_some();
         lock(&self.shared).psk_handler = h;
         Ok(())
     }
@@ -460,49 +468,39 @@ impl Connection {
     fn start(&mut self) -> Result<(), Error> {
         self.started = true;
         let server = self.mode == Mode::Server;
-        let verifying = self.verifying();
         // What the configuration says, read in place: no copy of it (a copy
         // is a write to a reference count every connection made from it
         // shares).
         let cfg = &self.shared.config;
-        let has_psk = {
-            let mut st = lock(&self.shared);
-            st.interrupt_on_error = cfg.handshake_must_interrupt_on_error() && verifying;
-            st.psk_handler.is_some() || cfg.psk_handler().is_some()
-        };
-        let cfg_protocol = cfg.protocol();
-        let missing_fatal = cfg.missing_certificate_is_fatal();
+        if cfg.handshake_must_interrupt_on_error() && self.verifying() {
+            lock(&self.shared).interrupt_on_error = true;
+        }
+        let has_psk = self.own_psk_handler || cfg.psk_handler().is_some();
         let sni_disabled = cfg.test_ssl_option(ssl_option::DISABLE_SERVER_NAME_INDICATION);
-        let ocsp = cfg.ocsp_stapling_enabled();
-        // Resume from the configured ticket when persistence is enabled
-        // (decoded once per configuration, then copied per connection).
-        let resume = if !server
+        // Resume from the configured ticket when persistence is enabled.
+        let resume = !server
             && !cfg.session_ticket().is_empty()
-            && !cfg.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
-        {
-            session_for(cfg).map(|(sess, peer)| {
-                self.offered_peer = peer;
-                sess
-            })
-        } else {
-            None
-        };
+            && !cfg.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE);
         let name = &self.peer_verify_name;
-        let pvm = self.peer_verify_mode;
-        let (proto, depth) = (self.protocol, self.peer_verify_depth);
+        let depth = self.peer_verify_depth;
         // Disjoint borrows: the SSL mutably, the settings above shared.
         let ssl = self.stream.ssl_mut();
-        if proto != cfg_protocol {
-            super::context::set_protocol_bounds(ssl, proto)?;
+        if self.protocol != cfg.protocol() {
+            super::context::set_protocol_bounds(ssl, self.protocol)?;
         }
         // Everything security-relevant is set on the SSL itself, so the
         // context's settings (which other code may have changed, were the
         // context shared) cannot weaken this connection: verify mode and
         // callback, verify depth (0 is Qt's "no limit": OpenSSL's default,
         // -1), the info callback; PSK below.
-        callbacks::set_ssl_verify(ssl, ssl_verify_mode(pvm, missing_fatal));
-        ssl.param_mut()
-            .set_depth(if depth == 0 { -1 } else { depth });
+        callbacks::set_ssl_verify(
+            ssl,
+            ssl_verify_mode(self.peer_verify_mode, cfg.missing_certificate_is_fatal()),
+        );
+        // SAFETY: live SSL.
+        unsafe {
+            crate::ossl::SSL_set_verify_depth(ssl.as_ptr(), if depth == 0 { -1 } else { depth });
+        }
         callbacks::set_ssl_info_callback(ssl);
         if has_psk {
             callbacks::install_psk(ssl, server);
@@ -514,13 +512,10 @@ impl Connection {
                     n.set_sni(ssl)?;
                 }
             }
-            if let Some(sess) = resume {
-                // SAFETY: this connection's own copy of a session decoded by
-                // this OpenSSL; SSL_set_session takes a reference.
-                let _ = unsafe { ssl.set_session(&sess) };
-                crate::ossl::clear_error_queue();
+            if resume {
+                self.offered_peer = offer_ticket(cfg, ssl);
             }
-            if ocsp {
+            if cfg.ocsp_stapling_enabled() {
                 callbacks::request_ocsp(ssl)?;
             }
         }
@@ -677,41 +672,73 @@ impl Connection {
     /// as the connection, when the application first asks for it
     /// ([`Self::session_state`]). Out of line: it runs once per connection,
     /// the handshake steps around it many times (and the cost table of
-    /// docs/PERFORMANCE.md reads it by name).
+    /// docs/PERFORMANCE.md reads it by name). The common case, nothing to
+    /// judge (no peer certificate to check, not verifying, not resumed, no
+    /// chain error recorded), takes a short path; the rest is out of line
+    /// ([`Self::judge`]).
     #[inline(never)]
     fn finish_handshake(&mut self) -> Result<Progress, Error> {
         let server = self.mode == Mode::Server;
-        let ssl = self.stream.ssl();
-        // The configuration that served the connection (SNI may have chosen
-        // one): its peer verify mode decides, unless this connection set
-        // its own.
-        let served = if server {
-            super::server::served_configuration(ssl)
-        } else {
-            None
-        };
-        if let Some(b) = &served {
-            if self.peer_verify_mode == self.shared.config.peer_verify_mode() {
-                self.peer_verify_mode = b.peer_verify_mode();
+        if server {
+            // The configuration that served the connection (SNI may have
+            // chosen one).
+            if let Some(b) = super::server::served_configuration(self.stream.ssl()) {
+                self.served_by(b);
             }
+        } else if keeps_ticket_session(&self.shared.config) {
+            // The client's session, for the session ticket: a later TLS 1.3
+            // ticket replaces the SSL's, so it is kept now (by reference).
+            self.handshake_session = session_with_hint(self.stream.ssl());
         }
-        // The client's session, for the session ticket: a later TLS 1.3
-        // ticket replaces the SSL's, so it is kept now (by reference).
-        self.handshake_session = ticket_session(&self.shared.config, ssl, server);
-        let resumed = ssl.session_reused();
+        let ssl = self.stream.ssl();
+        // SAFETY: live SSL.
+        let resumed = unsafe { openssl_sys::SSL_session_reused(ssl.as_ptr()) } != 0;
         let verifying = self.verifying();
         // The peer certificate is looked at only by the host-name check
         // (clients), the checks of a verified peer and a resumed session's.
         let peer = if !server || verifying || resumed {
-            ssl.peer_certificate()
-                .map(Certificate::from_x509)
-                .unwrap_or_default()
+            peer_certificate(ssl)
         } else {
             Certificate::null()
         };
+        // Set once: this runs once per connection (the phase leaves
+        // Handshaking here), so no previous value to drop.
+        let served = self.served.take();
+        self.session.get_or_insert_with(|| Captured {
+            resumed,
+            served,
+            state: OnceLock::new(),
+        });
+        if peer.is_null() && !verifying && !resumed && lock(&self.shared).chain_errors.is_empty() {
+            return self.connected();
+        }
+        self.judge(&peer, verifying, resumed)
+    }
+
+    /// SNI chose configuration `b` to serve this connection: its peer
+    /// verify mode decides, unless this connection set its own.
+    #[cold]
+    #[inline(never)]
+    fn served_by(&mut self, b: SslConfiguration) {
+        if self.peer_verify_mode == self.shared.config.peer_verify_mode() {
+            self.peer_verify_mode = b.peer_verify_mode();
+        }
+        self.served = Some(b);
+    }
+
+    /// [`Self::finish_handshake`] with something to judge: the SSL errors
+    /// (nothing to find without a peer certificate, verification or
+    /// recorded chain errors; OCSP errors count only when verifying), and
+    /// the decision.
+    #[inline(never)]
+    fn judge(
+        &mut self,
+        peer: &Certificate,
+        verifying: bool,
+        resumed: bool,
+    ) -> Result<Progress, Error> {
+        let server = self.mode == Mode::Server;
         let st = lock(&self.shared);
-        // Nothing to find without a peer certificate, verification or
-        // recorded chain errors (OCSP errors count only when verifying).
         let mut errors = if peer.is_null() && !verifying && st.chain_errors.is_empty() {
             Vec::new()
         } else {
@@ -719,7 +746,7 @@ impl Connection {
                 is_server: server,
                 verifying,
                 peer_verify_name: self.peer_verify_name.as_ref().map(PeerName::as_str),
-                peer_certificate: &peer,
+                peer_certificate: peer,
                 chain_errors: &st.chain_errors,
                 ocsp_requested: st.ocsp_requested,
                 ocsp_errors: &st.ocsp_errors,
@@ -728,18 +755,18 @@ impl Connection {
         };
         drop(st);
         if resumed {
-            resumed_errors(ssl, &peer, self.offered_peer, &mut errors);
+            resumed_errors(self.stream.ssl(), peer, self.offered_peer, &mut errors);
         }
-        self.session = Some(Captured {
-            resumed,
-            served,
-            state: OnceLock::new(),
-        });
         self.errors = errors;
-
         if verifying && !self.errors.is_empty() && !self.all_ignored() {
             return self.refuse_verified();
         }
+        self.connected()
+    }
+
+    /// The handshake is accepted.
+    #[inline]
+    fn connected(&mut self) -> Result<Progress, Error> {
         self.phase = Phase::Connected;
         if let Some(p) = self.memory() {
             p.handshake_done();
@@ -941,6 +968,19 @@ impl Drop for Connection {
     }
 }
 
+/// Offers the session of `cfg`'s ticket for resumption on `ssl` (decoded
+/// once per configuration, then copied per connection); the offered peer
+/// certificate's expiry, read once per ticket (see [`resumed_errors`]).
+#[inline(never)]
+fn offer_ticket(cfg: &SslConfiguration, ssl: &mut openssl::ssl::SslRef) -> Option<PeerExpiry> {
+    let (sess, peer) = session_for(cfg)?;
+    // SAFETY: this connection's own copy of a session decoded by this
+    // OpenSSL; SSL_set_session takes a reference.
+    let _ = unsafe { ssl.set_session(&sess) };
+    crate::ossl::clear_error_queue();
+    peer
+}
+
 /// A resumed handshake is never accepted with less scrutiny than a full one:
 /// OpenSSL keeps the verification result of the handshake that made the
 /// session (in the session cache and inside tickets) and reports it after
@@ -1072,14 +1112,38 @@ fn ticket_session(
     ssl: &openssl::ssl::SslRef,
     server: bool,
 ) -> Option<(SslSession, i32)> {
-    if server
-        || config.test_ssl_option(ssl_option::DISABLE_SESSION_SHARING)
-        || config.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
-    {
+    if server || !keeps_ticket_session(config) {
         return None;
     }
+    session_with_hint(ssl)
+}
+
+/// True when a client made from `config` keeps its session for the
+/// session ticket (session sharing and persistence enabled).
+#[inline]
+fn keeps_ticket_session(config: &SslConfiguration) -> bool {
+    !config.test_ssl_option(ssl_option::DISABLE_SESSION_SHARING)
+        && !config.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
+}
+
+/// The session of `ssl` (by reference) with its ticket lifetime hint.
+#[inline(never)]
+fn session_with_hint(ssl: &openssl::ssl::SslRef) -> Option<(SslSession, i32)> {
     ssl.session()
         .map(|s| (s.to_owned(), crate::ossl::ticket_lifetime_hint(s)))
+}
+
+/// The peer's certificate (null without one), without the `openssl`
+/// crate's wrapper call.
+fn peer_certificate(ssl: &openssl::ssl::SslRef) -> Certificate {
+    // SAFETY: live SSL; the result is NULL or a new reference, owned by the
+    // `X509` made from it.
+    let p = unsafe { openssl_sys::SSL_get1_peer_certificate(ssl.as_ptr()) };
+    if p.is_null() {
+        return Certificate::null();
+    }
+    // SAFETY: non-NULL, a reference of our own.
+    Certificate::from_x509(unsafe { openssl::x509::X509::from_ptr(p) })
 }
 
 /// `config` with a handshake's session state.
