@@ -503,10 +503,11 @@ pub(crate) fn set_ssl_verify(ssl: &mut SslRef, mode: c_int) {
 
 // ---- session tickets ------------------------------------------------------------
 
-/// Client contexts: a new session (TLS 1.2 at handshake end, TLS 1.3 tickets
-/// after it) is kept by reference; each overwrites the previous one. It is
-/// serialised only when the application asks for the configuration. On a
-/// foreign `SSL` the session is left to OpenSSL (return 0: not taken).
+/// Client contexts: every new session is counted (TLS 1.2 at handshake end,
+/// TLS 1.3 tickets after it); a TLS 1.3 one is kept by reference, each
+/// overwriting the previous one, and serialised only when the application
+/// asks for the configuration. On a foreign `SSL` the session is left to
+/// OpenSSL (return 0: not taken), as is a TLS 1.2 session.
 unsafe extern "C" fn new_session_cb(
     ssl: *mut openssl_sys::SSL,
     sess: *mut openssl_sys::SSL_SESSION,
@@ -523,11 +524,21 @@ unsafe extern "C" fn new_session_cb(
         if st.foreign {
             return 0;
         }
+        st.tickets_received += 1;
+        // Only a TLS 1.3 session is ever reported (see
+        // `Connection::ssl_configuration`; a TLS 1.2 session reaches the
+        // configuration as the handshake's session): any other is left to
+        // OpenSSL (0: not taken).
+        // SAFETY: the live session OpenSSL passes.
+        if unsafe { openssl_sys::SSL_SESSION_get_protocol_version(sess) }
+            != openssl_sys::TLS1_3_VERSION
+        {
+            return 0;
+        }
         // SAFETY: returning 1 hands us OpenSSL's reference to the session.
         let session = unsafe { SslSession::from_ptr(sess) };
         let hint = ossl::ticket_lifetime_hint(&session);
         st.new_session = Some((session, hint));
-        st.tickets_received += 1;
         1
     })
     .unwrap_or(0)
