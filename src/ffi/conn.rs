@@ -443,6 +443,29 @@ pub unsafe extern "C" fn qssl_conn_feed(
     data: *const u8,
     len: usize,
 ) -> qssl_status_t {
+    // The common call first, inline: valid arguments and room in the input
+    // queue (one copy; nothing here can fail or panic). Everything else
+    // (NULLs, errors, making room) takes the checked path.
+    if !data.is_null()
+        && len <= isize::MAX as usize
+        // SAFETY: NULL or a live handle.
+        && let Some(p) = unsafe { pipe_of(conn) }
+        // SAFETY: non-NULL, length bounded; readable (the caller's contract).
+        && p.inbound.try_push(unsafe { std::slice::from_raw_parts(data, len) })
+    {
+        return QSSL_STATUS_OK;
+    }
+    // SAFETY: forwarded caller guarantees.
+    unsafe { feed_checked(conn, data, len) }
+}
+
+/// [`qssl_conn_feed`] with every check, making room in the input queue
+/// when needed (out of line).
+///
+/// # Safety
+/// As for [`qssl_conn_feed`].
+#[inline(never)]
+unsafe fn feed_checked(conn: *mut qssl_conn_t, data: *const u8, len: usize) -> qssl_status_t {
     boundary::status_pure("qssl_conn_feed", || {
         // SAFETY: NULL or a live handle; (data, len) readable.
         let (c, d) = unsafe { (conn_mut(conn)?, slice_in(data, len, "data")?) };
@@ -486,6 +509,46 @@ pub unsafe extern "C" fn qssl_conn_take_output(
     cap: usize,
     out_len: *mut usize,
 ) -> qssl_status_t {
+    // The common calls first, inline: nothing waiting, or a copy into the
+    // caller's buffer (nothing here can fail or panic). Everything else
+    // (NULLs, errors) takes the checked path.
+    if !out_len.is_null()
+        // SAFETY: NULL or a live handle.
+        && let Some(p) = unsafe { pipe_of(conn) }
+    {
+        let n = p.outbound.len().min(cap);
+        if n == 0 {
+            // SAFETY: checked non-NULL.
+            unsafe { *out_len = 0 };
+            return QSSL_STATUS_OK;
+        }
+        if !buf.is_null() {
+            // SAFETY: buf is non-NULL and valid for cap >= n bytes.
+            let n = p
+                .outbound
+                .read_into(unsafe { std::slice::from_raw_parts_mut(buf, n) });
+            p.outbound_taken();
+            // SAFETY: checked non-NULL.
+            unsafe { *out_len = n };
+            return QSSL_STATUS_OK;
+        }
+    }
+    // SAFETY: forwarded caller guarantees.
+    unsafe { take_output_checked(conn, buf, cap, out_len) }
+}
+
+/// [`qssl_conn_take_output`] with every check (out of line).
+///
+/// # Safety
+/// As for [`qssl_conn_take_output`].
+#[cold]
+#[inline(never)]
+unsafe fn take_output_checked(
+    conn: *mut qssl_conn_t,
+    buf: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> qssl_status_t {
     boundary::status_pure("qssl_conn_take_output", || {
         if out_len.is_null() {
             return Err(Error::NullArgument("out_len"));
@@ -511,6 +574,17 @@ pub unsafe extern "C" fn qssl_conn_take_output(
 }
 
 // ---- the zero-copy memory transport ------------------------------------------------
+
+/// The memory pipe of a live memory connection; None for NULL or a socket
+/// connection (the fast paths' lookup: no error is built).
+///
+/// # Safety
+/// `conn` is NULL or a live handle, not otherwise borrowed.
+#[inline(always)]
+unsafe fn pipe_of<'a>(conn: *mut qssl_conn_t) -> Option<&'a mut MemoryPipe> {
+    // SAFETY: the caller's promise.
+    unsafe { conn.as_mut() }?.0.memory()
+}
 
 /// The memory transport of a connection, or INVALID_STATE.
 #[inline]
