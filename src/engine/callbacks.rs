@@ -14,6 +14,7 @@
 //! thread driving the handshake.
 
 use std::ffi::{CStr, CString, c_char, c_int, c_uchar, c_uint, c_void};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use foreign_types::{ForeignType, ForeignTypeRef};
@@ -124,6 +125,9 @@ pub(crate) struct ConnShared {
     /// allocation: see [`SslIo`](super::transport::SslIo). Unused by DTLS
     /// connections and foreign `SSL`s.
     pub(crate) bio: BioCell,
+    /// A chain error was recorded (`ConnState::chain_errors` is not
+    /// empty): read without the lock at the handshake's end.
+    chain_error: AtomicBool,
 }
 
 impl ConnShared {
@@ -144,7 +148,15 @@ impl ConnShared {
             config,
             state: Mutex::new(state),
             bio: BioCell::new(BioState::new(transport)),
+            chain_error: AtomicBool::new(false),
         })
+    }
+
+    /// True once a chain error was recorded (then `chain_errors` is not
+    /// empty), without taking the lock.
+    #[inline]
+    pub(crate) fn chain_error_recorded(&self) -> bool {
+        self.chain_error.load(Ordering::Acquire)
     }
 }
 
@@ -434,6 +446,7 @@ unsafe fn verify_inner(ok: bool, ctx: *mut openssl_sys::X509_STORE_CTX) -> c_int
         .map(|c| Certificate::from_x509(c.to_owned()))
         .unwrap_or_default();
     st.chain_errors.push(ChainError { code, cert });
+    state.chain_error.store(true, Ordering::Release);
     c_int::from(!st.interrupt_on_error)
 }
 

@@ -1,7 +1,7 @@
 //! A TLS connection driven by a configuration (the handshake part of
 //! QSslSocket), over a socket or a memory transport.
 
-use std::ffi::c_long;
+use std::ffi::{CStr, c_long};
 use std::io::ErrorKind;
 use std::sync::{Arc, OnceLock, RwLock};
 
@@ -71,9 +71,15 @@ pub struct Connection {
     ignore_all: bool,
     ignore_list: Vec<SslError>,
     errors: Vec<SslError>,
-    /// The session state captured at the end of the handshake; the
-    /// configuration that reports it is built only when asked for.
-    session: Option<Captured>,
+    /// The handshake completed (and was judged): the session state below
+    /// is reported.
+    finished: bool,
+    /// The completed handshake resumed a session.
+    resumed: bool,
+    /// The session state of the completed handshake, read from the `SSL`
+    /// when first asked for; the configuration that reports it is built
+    /// only when asked for.
+    session_state: OnceLock<SessionState>,
     /// The client's session at the end of the handshake, when session
     /// sharing and persistence are enabled: serialised into the ticket only
     /// when `ssl_configuration()` is asked for.
@@ -81,19 +87,10 @@ pub struct Connection {
     /// The peer certificate of the session offered for resumption and its
     /// expiry date, read once per ticket (see `resumed_errors`).
     offered_peer: Option<PeerExpiry>,
-    /// The configuration SNI chose (servers), until the handshake's end
-    /// moves it into `session`.
+    /// The configuration SNI chose (servers; `None`: the one the
+    /// connection was made from).
     served: Option<SslConfiguration>,
     failure: Option<Error>,
-}
-
-/// What a completed handshake leaves: whether it resumed a session, the
-/// configuration SNI chose (servers; `None`: the one the connection was
-/// made from), and its session state once asked for.
-struct Captured {
-    resumed: bool,
-    served: Option<SslConfiguration>,
-    state: OnceLock<SessionState>,
 }
 
 /// The peer verify name in the form the handshake's start needs: followed
@@ -109,14 +106,35 @@ struct PeerName {
 }
 
 impl PeerName {
-    /// `text`: the name and one NUL, with no other NUL.
-    fn new(text: Box<str>) -> PeerName {
-        debug_assert!(text.ends_with('\0') && !text[..text.len() - 1].contains('\0'));
-        let n = text[..text.len() - 1].trim_end_matches('.');
-        let sni =
-            !n.is_empty() && (!may_be_ip_literal(n) || n.parse::<std::net::IpAddr>().is_err());
-        let sni_len = if sni { n.len() } else { 0 };
-        PeerName { text, sni_len }
+    /// A name given as a C string: checked to be UTF-8 and copied once,
+    /// with its NUL.
+    fn from_c(name: &CStr) -> Result<PeerName, Error> {
+        let with_nul = name.to_bytes_with_nul();
+        let (ascii, sni_len) = scan_name(&with_nul[..with_nul.len() - 1]);
+        if !ascii {
+            check_utf8(with_nul)?;
+        }
+        // SAFETY: UTF-8: ASCII, or checked just above.
+        let text = unsafe { std::str::from_boxed_utf8_unchecked(Box::from(with_nul)) };
+        Ok(PeerName { text, sni_len })
+    }
+
+    /// A name given as a `str`; one with a NUL character is refused (it
+    /// could not be sent as SNI).
+    fn from_str(name: &str) -> Result<PeerName, Error> {
+        if name.contains('\0') {
+            return Err(Error::invalid(
+                "the peer verify name contains a NUL character",
+            ));
+        }
+        let mut text = String::with_capacity(name.len() + 1);
+        text.push_str(name);
+        text.push('\0');
+        let (_, sni_len) = scan_name(name.as_bytes());
+        Ok(PeerName {
+            text: text.into_boxed_str(),
+            sni_len,
+        })
     }
 
     /// The name (without the NUL).
@@ -154,6 +172,42 @@ impl PeerName {
             Error::invalid(with_openssl(format!("invalid server name '{n}'"), Some(&e)))
         })
     }
+}
+
+/// One pass over a peer verify name (without its NUL): whether it is ASCII,
+/// and the length of the name sent as SNI: without its trailing dots; 0
+/// when nothing is left or it is an IP literal (every IPv6 literal has a
+/// ':', an IPv4 literal only digits and dots; only such names are parsed).
+fn scan_name(name: &[u8]) -> (bool, usize) {
+    let (mut ascii, mut colon, mut numeric) = (true, false, true);
+    for &c in name {
+        ascii &= c.is_ascii();
+        colon |= c == b':';
+        numeric &= c.is_ascii_digit() || c == b'.';
+    }
+    let mut end = name.len();
+    while end > 0 && name[end - 1] == b'.' {
+        end -= 1;
+    }
+    let sni = end != 0 && (!(colon || numeric) || !is_ip_literal(&name[..end]));
+    (ascii, if sni { end } else { 0 })
+}
+
+/// True when `name` is an IP address literal (out of line: only names that
+/// may be one get here).
+#[cold]
+#[inline(never)]
+fn is_ip_literal(name: &[u8]) -> bool {
+    std::str::from_utf8(name).is_ok_and(|n| n.parse::<std::net::IpAddr>().is_ok())
+}
+
+/// The UTF-8 check of a C string's bytes that are not all ASCII.
+#[cold]
+#[inline(never)]
+fn check_utf8(bytes: &[u8]) -> Result<(), Error> {
+    std::str::from_utf8(bytes)
+        .map(|_| ())
+        .map_err(|e| Error::invalid(format!("name is not valid UTF-8: {e}")))
 }
 
 /// OpenSSL refused the SNI name `n` (its reasons appended). Out of line.
@@ -252,7 +306,9 @@ impl Connection {
             ignore_all: false,
             ignore_list: Vec::new(),
             errors: Vec::new(),
-            session: None,
+            finished: false,
+            resumed: false,
+            session_state: OnceLock::new(),
             handshake_session: None,
             offered_peer: None,
             served: None,
@@ -269,24 +325,15 @@ impl Connection {
     /// with a NUL character is refused (it could not be sent as SNI).
     pub fn set_peer_verify_name(&mut self, name: &str) -> Result<(), Error> {
         self.before_start("the peer verify name")?;
-        if name.contains('\0') {
-            return Err(Error::invalid(
-                "the peer verify name contains a NUL character",
-            ));
-        }
-        let mut text = String::with_capacity(name.len() + 1);
-        text.push_str(name);
-        text.push('\0');
-        self.peer_verify_name = Some(PeerName::new(text.into_boxed_str()));
+        self.peer_verify_name = Some(PeerName::from_str(name)?);
         Ok(())
     }
 
-    /// [`Self::set_peer_verify_name`] for a C string: `name_nul` is the
-    /// name and its terminating NUL (no other NUL), copied once as it is.
-    #[inline]
-    pub(crate) fn set_peer_verify_name_nul(&mut self, name_nul: &str) -> Result<(), Error> {
+    /// [`Self::set_peer_verify_name`] for a C string (not UTF-8: refused):
+    /// copied once, as it is.
+    pub(crate) fn set_peer_verify_name_c(&mut self, name: &CStr) -> Result<(), Error> {
         self.before_start("the peer verify name")?;
-        self.peer_verify_name = Some(PeerName::new(Box::from(name_nul)));
+        self.peer_verify_name = Some(PeerName::from_c(name)?);
         Ok(())
     }
 
@@ -398,7 +445,7 @@ impl Connection {
 
     /// True when the handshake resumed a session.
     pub fn session_resumed(&self) -> bool {
-        self.session.as_ref().is_some_and(|c| c.resumed)
+        self.resumed
     }
 
     /// The session's cipher, as `ssl_configuration().session_cipher()`
@@ -473,7 +520,7 @@ impl Connection {
         // shares).
         let cfg = &self.shared.config;
         if cfg.handshake_must_interrupt_on_error() && self.verifying() {
-            lock(&self.shared).interrupt_on_error = true;
+            interrupt_on_error(&self.shared);
         }
         let has_psk = self.own_psk_handler || cfg.psk_handler().is_some();
         let sni_disabled = cfg.test_ssl_option(ssl_option::DISABLE_SERVER_NAME_INDICATION);
@@ -486,7 +533,7 @@ impl Connection {
         // Disjoint borrows: the SSL mutably, the settings above shared.
         let ssl = self.stream.ssl_mut();
         if self.protocol != cfg.protocol() {
-            super::context::set_protocol_bounds(ssl, self.protocol)?;
+            protocol_override(ssl, self.protocol)?;
         }
         // Everything security-relevant is set on the SSL itself, so the
         // context's settings (which other code may have changed, were the
@@ -516,7 +563,7 @@ impl Connection {
                 self.offered_peer = offer_ticket(cfg, ssl);
             }
             if cfg.ocsp_stapling_enabled() {
-                callbacks::request_ocsp(ssl)?;
+                request_ocsp(ssl)?;
             }
         }
         Ok(())
@@ -701,15 +748,9 @@ impl Connection {
         } else {
             Certificate::null()
         };
-        // Set once: this runs once per connection (the phase leaves
-        // Handshaking here), so no previous value to drop.
-        let served = self.served.take();
-        self.session.get_or_insert_with(|| Captured {
-            resumed,
-            served,
-            state: OnceLock::new(),
-        });
-        if peer.is_null() && !verifying && !resumed && lock(&self.shared).chain_errors.is_empty() {
+        self.resumed = resumed;
+        self.finished = true;
+        if peer.is_null() && !verifying && !resumed && !self.shared.chain_error_recorded() {
             return self.connected();
         }
         self.judge(&peer, verifying, resumed)
@@ -778,8 +819,10 @@ impl Connection {
     /// on the first ask and kept (or the one recorded when a renegotiation
     /// started: a renegotiated handshake is never judged, so never reported).
     fn session_state(&self) -> Option<&SessionState> {
-        let c = self.session.as_ref()?;
-        Some(c.state.get_or_init(|| {
+        if !self.finished {
+            return None;
+        }
+        Some(self.session_state.get_or_init(|| {
             let ssl = self.stream.ssl();
             let mut st = lock(&self.shared);
             if let Some(s) = st.renegotiated_from.take() {
@@ -908,11 +951,11 @@ impl Connection {
     /// (peer certificate and chain, cipher, protocol, ALPN, ephemeral key,
     /// session ticket). Cipher and protocol are live: null/-1 once closed.
     pub fn ssl_configuration(&self) -> SslConfiguration {
-        let (Some(c), Some(state)) = (&self.session, self.session_state()) else {
+        let Some(state) = self.session_state() else {
             return self.with_overrides(self.shared.config.clone());
         };
-        let base = c.served.as_ref().unwrap_or(&self.shared.config);
-        let mut s = self.with_overrides(with_session_state(base, state.clone(), c.resumed));
+        let base = self.served.as_ref().unwrap_or(&self.shared.config);
+        let mut s = self.with_overrides(with_session_state(base, state.clone(), self.resumed));
         let latest = lock(&self.shared).new_session.clone();
         let persist = self.mode == Mode::Client
             && !self
@@ -966,6 +1009,28 @@ impl Drop for Connection {
             self.stream.set_shutdown_both();
         }
     }
+}
+
+/// The handshake stops at the first verification error (out of line: set
+/// once per connection, and rarely).
+#[cold]
+#[inline(never)]
+fn interrupt_on_error(shared: &ConnShared) {
+    lock(shared).interrupt_on_error = true;
+}
+
+/// The connection's own protocol on `ssl` (out of line: rare).
+#[cold]
+#[inline(never)]
+fn protocol_override(ssl: &mut openssl::ssl::SslRef, p: i32) -> Result<(), Error> {
+    super::context::set_protocol_bounds(ssl, p)
+}
+
+/// OCSP stapling asked for on `ssl` (out of line: rare).
+#[cold]
+#[inline(never)]
+fn request_ocsp(ssl: &mut openssl::ssl::SslRef) -> Result<(), Error> {
+    callbacks::request_ocsp(ssl)
 }
 
 /// Offers the session of `cfg`'s ticket for resumption on `ssl` (decoded
@@ -1052,13 +1117,6 @@ fn session_cipher(c: &openssl::ssl::SslCipherRef) -> Cipher {
         known.push((key, cipher.clone()));
     }
     cipher
-}
-
-/// True when `name` may be an IP address literal: every IPv6 literal has a
-/// ':', an IPv4 literal has only digits and dots. Anything else is a host
-/// name without the cost of parsing it as both.
-fn may_be_ip_literal(name: &str) -> bool {
-    name.contains(':') || name.bytes().all(|b| b.is_ascii_digit() || b == b'.')
 }
 
 /// The configuration `config` with the session state of a completed

@@ -68,36 +68,6 @@ pub(crate) unsafe fn str_in<'a>(p: *const c_char, name: &'static str) -> Result<
         .map_err(|e| Error::invalid(format!("{name} is not valid UTF-8: {e}")))
 }
 
-/// [`str_in`] with the terminating NUL kept at the end of the result, for a
-/// copy that OpenSSL can read as a C string. ASCII (the common case) is
-/// checked inline; anything else by the full UTF-8 check, out of line.
-///
-/// # Safety
-/// As for [`str_in`].
-pub(crate) unsafe fn str_with_nul_in<'a>(
-    p: *const c_char,
-    name: &'static str,
-) -> Result<&'a str, Error> {
-    if p.is_null() {
-        return Err(Error::NullArgument(name));
-    }
-    // SAFETY: non-NULL and NUL-terminated by the caller's guarantee.
-    let bytes = unsafe { CStr::from_ptr(p) }.to_bytes_with_nul();
-    if bytes.is_ascii() {
-        // SAFETY: ASCII bytes are UTF-8.
-        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
-    }
-    utf8_in(bytes, name)
-}
-
-/// The UTF-8 check of [`str_with_nul_in`] for bytes that are not ASCII.
-#[cold]
-#[inline(never)]
-fn utf8_in<'a>(bytes: &'a [u8], name: &'static str) -> Result<&'a str, Error> {
-    std::str::from_utf8(bytes)
-        .map_err(|e| Error::invalid(format!("{name} is not valid UTF-8: {e}")))
-}
-
 /// Writes `src` to `(buf, cap)` and its length to `*out_len`. If `cap` is too
 /// small, only `*out_len` is written and the result is `BufferTooSmall`.
 ///
