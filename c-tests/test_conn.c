@@ -235,6 +235,31 @@ static int psk_cb(void *ud, qssl_psk_auth_t *auth) {
 
 static void psk_free(void *ud) { ((struct psk_side *)ud)->freed++; }
 
+/* psk_cb, then: keeps a copy of the borrowed authenticator and swaps it with
+ * an owned one holding the same identity and key (copy_equal: the copy
+ * equals the data swapped out). */
+struct keep_side {
+    struct psk_side side; /* first: psk_free and psk_cb take it */
+    qssl_psk_auth_t *kept;
+    int copy_equal;
+};
+
+static int psk_keep_cb(void *ud, qssl_psk_auth_t *auth) {
+    struct keep_side *k = ud;
+    int r = psk_cb(&k->side, auth);
+    k->kept = qssl_psk_auth_copy(auth);
+    qssl_psk_auth_t *other = qssl_psk_auth_new();
+    qssl_psk_auth_set_pre_shared_key(other, k->side.key, k->side.key_len);
+    if (k->side.identity) qssl_psk_auth_set_identity(other, k->side.identity, k->side.identity_len);
+    qssl_psk_auth_swap(auth, other);
+    k->copy_equal = qssl_psk_auth_equal(k->kept, other);
+    qssl_psk_auth_free(other);
+    return r;
+}
+
+/* The callback psk_run registers (psk_cb unless a test sets another). */
+static qssl_psk_callback_t psk_run_cb = psk_cb;
+
 /* A TLS 1.2 PSK pair with the given hint; returns the statuses. */
 static void psk_run(struct psk_side *cp, struct psk_side *sp, const uint8_t *hint, size_t hint_len, int proto,
                     const char *ciphers, qssl_status_t *rc, qssl_status_t *rs, qssl_conn_t **out_c,
@@ -246,8 +271,8 @@ static void psk_run(struct psk_side *cp, struct psk_side *sp, const uint8_t *hin
     qssl_config_set_ciphers_string(sc, ciphers);
     qssl_config_set_peer_verify_mode(cc, QSSL_PEER_VERIFY_MODE_VERIFY_NONE);
     qssl_config_set_pre_shared_key_identity_hint(sc, hint, hint_len);
-    qssl_config_set_psk_callback(cc, psk_cb, cp, psk_free);
-    qssl_config_set_psk_callback(sc, psk_cb, sp, psk_free);
+    qssl_config_set_psk_callback(cc, psk_run_cb, cp, psk_free);
+    qssl_config_set_psk_callback(sc, psk_run_cb, sp, psk_free);
     qssl_conn_t *c = NULL, *s = NULL;
     qssl_conn_new_memory(cc, QSSL_SSL_MODE_SSL_CLIENT_MODE, &c);
     qssl_conn_new_memory(sc, QSSL_SSL_MODE_SSL_SERVER_MODE, &s);
@@ -313,6 +338,45 @@ TEST_CASE(psk_truncation_rules) {
     CHECK_EQ_INT(lvl, QSSL_ALERT_LEVEL_FATAL);
     CHECK_EQ_INT(typ, QSSL_ALERT_TYPE_BAD_RECORD_MAC);
     qssl_conn_free(s);
+}
+
+/* The borrowed authenticator copied and swapped inside the callback (both
+ * sides, TLS 1.2 and 1.3): the copy keeps its values after the callback,
+ * and the handshake uses the key the borrowed handle holds at return. */
+TEST_CASE(psk_borrowed_authenticator_copied_and_swapped) {
+    static uint8_t key100[100];
+    for (size_t i = 0; i < sizeof key100; i++) key100[i] = (uint8_t)(i * 7);
+    const int protos[] = {QSSL_SSL_PROTOCOL_TLS_V1_2, QSSL_SSL_PROTOCOL_TLS_V1_3};
+    const char *suites[] = {"PSK-AES128-GCM-SHA256", "TLS_AES_128_GCM_SHA256"};
+    for (int t = 0; t < 2; t++) {
+        for (int k = 0; k < 2; k++) {
+            size_t klen = k ? sizeof key100 : 6; /* in place and on the heap */
+            const uint8_t *key = k ? key100 : KEY6;
+            struct keep_side cp = {{(const uint8_t *)"copied-client", 13, key, klen, 0, 0, 0, 0, 0, 0, 0, 0}, NULL, 0};
+            struct keep_side sp = {{NULL, 0, key, klen, 0, 0, 0, 0, 0, 0, 0, 0}, NULL, 0};
+            qssl_status_t rc, rs;
+            psk_run_cb = psk_keep_cb;
+            psk_run(&cp.side, &sp.side, NULL, 0, protos[t], suites[t], &rc, &rs, NULL, NULL);
+            psk_run_cb = psk_cb;
+            CHECK_OK(rc);
+            CHECK_OK(rs);
+            CHECK_EQ_INT(cp.side.calls, 1);
+            CHECK_EQ_INT(sp.side.calls, 1);
+            CHECK(cp.copy_equal && sp.copy_equal);
+            uint8_t buf[128];
+            size_t n = 0;
+            CHECK_OK(qssl_psk_auth_pre_shared_key(sp.kept, buf, sizeof buf, &n));
+            CHECK(n == klen && memcmp(buf, key, klen) == 0);
+            CHECK_OK(qssl_psk_auth_identity(sp.kept, buf, sizeof buf, &n));
+            CHECK(n == 13 && memcmp(buf, "copied-client", 13) == 0);
+            CHECK_EQ_INT(qssl_psk_auth_maximum_pre_shared_key_length(sp.kept), 512);
+            CHECK_OK(qssl_psk_auth_identity(cp.kept, buf, sizeof buf, &n));
+            CHECK(n == 13 && memcmp(buf, "copied-client", 13) == 0);
+            CHECK_EQ_INT(qssl_psk_auth_maximum_identity_length(cp.kept), 255);
+            qssl_psk_auth_free(cp.kept);
+            qssl_psk_auth_free(sp.kept);
+        }
+    }
 }
 
 TEST_CASE(psk_empty_keys_refuse) {
@@ -538,6 +602,15 @@ TEST_CASE(bad_input) {
     CHECK_STATUS(qssl_conn_feed(c, NULL, 3), QSSL_STATUS_NULL_ARGUMENT);
     CHECK_STATUS(qssl_conn_take_output(c, NULL, 0, NULL), QSSL_STATUS_NULL_ARGUMENT);
     CHECK_ERROR(qssl_conn_set_peer_verify_name(c, "bad\xff"), QSSL_STATUS_INVALID_ARGUMENT, "UTF-8");
+    /* Not ASCII but UTF-8: kept as given. */
+    CHECK_OK(qssl_conn_set_peer_verify_name(c, "h\xc3\xa9.test."));
+    {
+        char name[16];
+        size_t len = 0;
+        CHECK_OK(qssl_conn_peer_verify_name(c, name, sizeof name, &len));
+        CHECK_EQ_INT(len, 9);
+        CHECK(memcmp(name, "h\xc3\xa9.test.", 9) == 0);
+    }
     CHECK_STATUS(qssl_conn_set_peer_verify_mode(c, 9), QSSL_STATUS_INVALID_ARGUMENT);
     CHECK_STATUS(qssl_conn_handshake(NULL), QSSL_STATUS_NULL_ARGUMENT);
     /* Garbage from the "server": a clear TLS error, no crash. */

@@ -2477,7 +2477,9 @@ qssl_psk_auth_t *qssl_psk_auth_new(void);
 
 /**
  * Copies an authenticator in O(1) (shared until written). NULL gives NULL.
- * Free it with qssl_psk_auth_free().
+ * The borrowed authenticator of a PSK callback (held in place by the
+ * handshake) is the exception: its copy takes a copy of the key. Free it
+ * with qssl_psk_auth_free().
  * Qt: QSslPreSharedKeyAuthenticator::QSslPreSharedKeyAuthenticator(const QSslPreSharedKeyAuthenticator &).
  */
 qssl_psk_auth_t *qssl_psk_auth_copy(const qssl_psk_auth_t *auth);

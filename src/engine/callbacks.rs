@@ -14,12 +14,14 @@
 //! thread driving the handshake.
 
 use std::ffi::{CStr, CString, c_char, c_int, c_uchar, c_uint, c_void};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use foreign_types::{ForeignType, ForeignTypeRef};
 use openssl::ex_data::Index;
 use openssl::ssl::{SslContext, SslContextBuilder, SslContextRef, SslRef, SslSession};
 
+use super::transport::{BioCell, BioState, Transport};
 use crate::Error;
 use crate::error::with_openssl;
 use crate::model::bytes::OptBytes;
@@ -119,15 +121,42 @@ pub(crate) struct ConnShared {
     /// The connection's configuration (a default one for foreign `SSL`s).
     pub config: SslConfiguration,
     state: Mutex<ConnState>,
+    /// The state of a TLS connection's BIO (its transport), in the same
+    /// allocation: see [`SslIo`](super::transport::SslIo). Unused by DTLS
+    /// connections and foreign `SSL`s.
+    pub(crate) bio: BioCell,
+    /// A chain error was recorded (`ConnState::chain_errors` is not
+    /// empty): read without the lock at the handshake's end.
+    chain_error: AtomicBool,
 }
 
 impl ConnShared {
-    /// A shared state for a connection made from `config`.
+    /// A shared state for a connection made from `config` that has no BIO
+    /// of qssl's TLS method (DTLS, foreign `SSL`s).
     pub(crate) fn new(config: SslConfiguration, state: ConnState) -> SharedState {
+        Self::with_transport(config, state, Transport::Fd(-1))
+    }
+
+    /// A shared state for a TLS connection made from `config` over
+    /// `transport` (see [`SslIo`](super::transport::SslIo)).
+    pub(crate) fn with_transport(
+        config: SslConfiguration,
+        state: ConnState,
+        transport: Transport,
+    ) -> SharedState {
         Arc::new(ConnShared {
             config,
             state: Mutex::new(state),
+            bio: BioCell::new(BioState::new(transport)),
+            chain_error: AtomicBool::new(false),
         })
+    }
+
+    /// True once a chain error was recorded (then `chain_errors` is not
+    /// empty), without taking the lock.
+    #[inline]
+    pub(crate) fn chain_error_recorded(&self) -> bool {
+        self.chain_error.load(Ordering::Acquire)
     }
 }
 
@@ -417,6 +446,7 @@ unsafe fn verify_inner(ok: bool, ctx: *mut openssl_sys::X509_STORE_CTX) -> c_int
         .map(|c| Certificate::from_x509(c.to_owned()))
         .unwrap_or_default();
     st.chain_errors.push(ChainError { code, cert });
+    state.chain_error.store(true, Ordering::Release);
     c_int::from(!st.interrupt_on_error)
 }
 
@@ -486,10 +516,11 @@ pub(crate) fn set_ssl_verify(ssl: &mut SslRef, mode: c_int) {
 
 // ---- session tickets ------------------------------------------------------------
 
-/// Client contexts: a new session (TLS 1.2 at handshake end, TLS 1.3 tickets
-/// after it) is kept by reference; each overwrites the previous one. It is
-/// serialised only when the application asks for the configuration. On a
-/// foreign `SSL` the session is left to OpenSSL (return 0: not taken).
+/// Client contexts: every new session is counted (TLS 1.2 at handshake end,
+/// TLS 1.3 tickets after it); a TLS 1.3 one is kept by reference, each
+/// overwriting the previous one, and serialised only when the application
+/// asks for the configuration. On a foreign `SSL` the session is left to
+/// OpenSSL (return 0: not taken), as is a TLS 1.2 session.
 unsafe extern "C" fn new_session_cb(
     ssl: *mut openssl_sys::SSL,
     sess: *mut openssl_sys::SSL_SESSION,
@@ -506,11 +537,21 @@ unsafe extern "C" fn new_session_cb(
         if st.foreign {
             return 0;
         }
+        st.tickets_received += 1;
+        // Only a TLS 1.3 session is ever reported (see
+        // `Connection::ssl_configuration`; a TLS 1.2 session reaches the
+        // configuration as the handshake's session): any other is left to
+        // OpenSSL (0: not taken).
+        // SAFETY: the live session OpenSSL passes.
+        if unsafe { openssl_sys::SSL_SESSION_get_protocol_version(sess) }
+            != openssl_sys::TLS1_3_VERSION
+        {
+            return 0;
+        }
         // SAFETY: returning 1 hands us OpenSSL's reference to the session.
         let session = unsafe { SslSession::from_ptr(sess) };
         let hint = ossl::ticket_lifetime_hint(&session);
         st.new_session = Some((session, hint));
-        st.tickets_received += 1;
         1
     })
     .unwrap_or(0)
@@ -840,42 +881,40 @@ pub(crate) fn apply_conf_commands(
 // One handshake-time authenticator per question, filled in place by the
 // application (a C callback gets it as its borrowed `qssl_psk_auth_t`, no
 // copy), and read in place afterwards: the identity and key go straight from
-// it into OpenSSL's buffers, truncated to the maxima of that call. A client
-// keeps its answered authenticator in the state, so a TLS 1.3 offer and a
-// TLS 1.2 exchange in one handshake ask once; the key stays in
-// `SecretBytes`, wiped when the state goes.
+// it into OpenSSL's buffers, truncated to the maxima of that call. A server's
+// authenticator lives on the callback's stack (no allocation; the key set
+// through the C API is held in it and wiped there). A client keeps its
+// answered authenticator in the state (a shared block, moved by pointer), so
+// a TLS 1.3 offer and a TLS 1.2 exchange in one handshake ask once; the key
+// stays in that block, wiped when the state goes.
 
 /// Asks the application's handler (the connection's own, else the
-/// configuration's) with a fresh authenticator: on a server its own
-/// configured hint and the client's `identity`; on a client the server's
-/// `hint`. Counts the call. `None` when there is no handler, or it refused
-/// or left the key empty (recorded in the state: the handshake is refused).
+/// configuration's) to fill `auth`: on a server, with its own configured
+/// hint set first; on a client, `auth` carries the server's hint. Counts the
+/// call. False when there is no handler, or it refused or left the key empty
+/// (recorded in the state: the handshake is refused).
 #[inline(never)]
-fn ask(
-    state: &ConnShared,
-    server: bool,
-    hint: OptBytes,
-    identity: OptBytes,
-    max_id: usize,
-    max_key: usize,
-) -> Option<PskAuthenticator> {
+fn ask(state: &ConnShared, auth: &mut PskAuthenticator, server: bool) -> bool {
     // The common case, a qssl connection using its configuration's handler:
     // one lock for the check and the call count; the handler and the
     // server's hint are read in place from the configuration.
     let mut st = lock(state);
     if st.psk_handler.is_some() {
         drop(st);
-        return ask_own(state, server, hint, identity, max_id, max_key);
+        return ask_own(state, auth, server);
     }
-    let handler = &**state.config.psk_handler()?;
+    let Some(handler) = state.config.psk_handler() else {
+        return false;
+    };
     st.psk_calls += 1;
     drop(st);
-    let hint = if server {
-        state.config.pre_shared_key_identity_hint().clone()
-    } else {
-        hint
-    };
-    answer(state, handler, hint, identity, max_id, max_key)
+    if server {
+        let hint = state.config.pre_shared_key_identity_hint();
+        if !hint.is_null() {
+            auth.set_identity_hint(hint.clone());
+        }
+    }
+    answer(state, &**handler, auth)
 }
 
 /// [`ask`] with the connection's own handler (set on the connection, or a
@@ -883,47 +922,36 @@ fn ask(
 /// call; a foreign server shows its context's hint.
 #[cold]
 #[inline(never)]
-fn ask_own(
-    state: &ConnShared,
-    server: bool,
-    hint: OptBytes,
-    identity: OptBytes,
-    max_id: usize,
-    max_key: usize,
-) -> Option<PskAuthenticator> {
+fn ask_own(state: &ConnShared, auth: &mut PskAuthenticator, server: bool) -> bool {
     let mut st = lock(state);
-    let own = st.psk_handler.clone()?;
-    st.psk_calls += 1;
-    let hint = match (server, st.foreign) {
-        (false, _) => hint,
-        (true, true) => st.server_hint.clone(),
-        (true, false) => state.config.pre_shared_key_identity_hint().clone(),
+    let Some(own) = st.psk_handler.clone() else {
+        return false;
     };
+    st.psk_calls += 1;
+    if server {
+        auth.set_identity_hint(if st.foreign {
+            st.server_hint.clone()
+        } else {
+            state.config.pre_shared_key_identity_hint().clone()
+        });
+    }
     drop(st);
-    answer(state, &*own, hint, identity, max_id, max_key)
+    answer(state, &*own, auth)
 }
 
-/// Runs `handler` on a fresh authenticator; `None` (recorded) if it refused
-/// or left the key empty.
+/// Runs `handler` on `auth`; false (recorded) if it refused or left the
+/// key empty.
 #[inline(always)]
-fn answer(
-    state: &ConnShared,
-    handler: &dyn PskHandler,
-    hint: OptBytes,
-    identity: OptBytes,
-    max_id: usize,
-    max_key: usize,
-) -> Option<PskAuthenticator> {
-    let mut auth = PskAuthenticator::for_handshake(hint, identity, max_id as i32, max_key as i32);
-    if let Err(e) = handler.authenticate(&mut auth) {
+fn answer(state: &ConnShared, handler: &dyn PskHandler, auth: &mut PskAuthenticator) -> bool {
+    if let Err(e) = handler.authenticate(auth) {
         psk_refused(state, e);
-        return None;
+        return false;
     }
-    if auth.pre_shared_key().as_slice().is_empty() {
+    if auth.pre_shared_key().is_empty() {
         psk_empty_key(state);
-        return None;
+        return false;
     }
-    Some(auth)
+    true
 }
 
 /// The handler refused (non-zero return): abort the handshake.
@@ -967,21 +995,52 @@ unsafe fn client_answer(
             return Some(st);
         }
     }
-    let h = if hint.is_null() {
-        &[][..]
-    } else {
-        // SAFETY: NUL-terminated per the caller; copied at once.
-        unsafe { CStr::from_ptr(hint) }.to_bytes()
-    };
-    let hint = if h.is_empty() {
-        OptBytes::Null
-    } else {
-        OptBytes::from(h)
-    };
-    let auth = ask(state, false, hint, OptBytes::Null, max_id, max_key)?;
+    // SAFETY: forwarded caller guarantee.
+    let hint = unsafe { server_hint(hint) };
+    let mut auth = PskAuthenticator::shared_for_handshake(hint, max_id as i32, max_key as i32);
+    if !ask(state, &mut auth, false) {
+        return None;
+    }
+    // Kept in the state: moved by its pointer, never by its key bytes.
+    auth.make_shared();
     let mut st = lock(state);
-    st.psk_answer = Some(auth);
+    if let Some(old) = st.psk_answer.replace(auth) {
+        drop_cold(old);
+    }
     Some(st)
+}
+
+/// Drops a value out of line (a path the handshake does not take).
+#[cold]
+#[inline(never)]
+fn drop_cold<T>(v: T) {
+    drop(v);
+}
+
+/// The server's hint as the client's authenticator shows it: null for NULL
+/// or an empty hint.
+///
+/// # Safety
+/// `hint` must be NULL or a NUL-terminated string.
+#[inline]
+unsafe fn server_hint(hint: *const c_char) -> OptBytes {
+    // SAFETY: NULL or NUL-terminated per the caller.
+    if hint.is_null() || unsafe { *hint } == 0 {
+        return OptBytes::Null;
+    }
+    // SAFETY: forwarded caller guarantee.
+    unsafe { hint_bytes(hint) }
+}
+
+/// A non-empty hint's bytes, copied.
+///
+/// # Safety
+/// `hint` must be a NUL-terminated string.
+#[cold]
+#[inline(never)]
+unsafe fn hint_bytes(hint: *const c_char) -> OptBytes {
+    // SAFETY: NUL-terminated per the caller; copied at once.
+    OptBytes::from(unsafe { CStr::from_ptr(hint) }.to_bytes())
 }
 
 extern "C" fn psk_client_cb(
@@ -1029,7 +1088,11 @@ extern "C" fn psk_server_cb(
             unsafe { CStr::from_ptr(identity) }.to_bytes()
         };
         let max = max_psk_len as usize;
-        let auth = ask(state, true, OptBytes::Null, OptBytes::from(id), 0, max)?;
+        let mut auth =
+            PskAuthenticator::for_handshake(OptBytes::Null, OptBytes::from(id), 0, max as i32);
+        if !ask(state, &mut auth, true) {
+            return None;
+        }
         let key = upto(auth.pre_shared_key().as_slice(), max);
         // SAFETY: psk has max_psk_len bytes and key.len() <= max_psk_len.
         unsafe { std::ptr::copy_nonoverlapping(key.as_ptr(), psk, key.len()) };
@@ -1166,9 +1229,11 @@ unsafe extern "C" fn psk_find_session_cb(
             unsafe { std::slice::from_raw_parts(identity, identity_len) }
         };
         let max_key = ossl::PSK_MAX_PSK_LEN;
-        let Some(auth) = ask(state, true, OptBytes::Null, OptBytes::from(id), 0, max_key) else {
+        let mut auth =
+            PskAuthenticator::for_handshake(OptBytes::Null, OptBytes::from(id), 0, max_key as i32);
+        if !ask(state, &mut auth, true) {
             return if lock(state).psk_refused { 0 } else { 1 };
-        };
+        }
         let key = upto(auth.pre_shared_key().as_slice(), max_key);
         // SAFETY: the live SSL; the pending cipher is the one negotiated.
         let cipher = unsafe { ossl::SSL_get_pending_cipher(ssl) };

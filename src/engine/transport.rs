@@ -3,16 +3,18 @@
 //! feeds and drains.
 
 use std::any::Any;
+use std::cell::UnsafeCell;
 use std::ffi::{c_char, c_int, c_long, c_void};
 use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::ptr::NonNull;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use foreign_types::ForeignTypeRef;
 use openssl::error::ErrorStack;
 use openssl::ssl::{ErrorCode, Ssl, SslRef};
 use openssl_sys::{self as sys, BIO, BIO_METHOD};
+
+use super::callbacks::{ConnShared, SharedState};
 use std::os::fd::RawFd;
 
 /// A transport. Its reads and writes report `WouldBlock` when a
@@ -417,8 +419,6 @@ type BioReadEx = unsafe extern "C" fn(*mut BIO, *mut c_char, usize, *mut usize) 
 unsafe extern "C" {
     fn BIO_meth_set_write_ex(m: *mut BIO_METHOD, f: Option<BioWriteEx>) -> c_int;
     fn BIO_meth_set_read_ex(m: *mut BIO_METHOD, f: Option<BioReadEx>) -> c_int;
-    fn BIO_up_ref(b: *mut BIO) -> c_int;
-    fn BIO_free(b: *mut BIO) -> c_int;
     fn SSL_set_read_ahead(s: *mut sys::SSL, yes: c_int);
 }
 
@@ -440,12 +440,47 @@ pub struct BioState {
 }
 
 impl BioState {
+    /// The state of a BIO reading and writing `transport`.
+    pub(crate) fn new(transport: Transport) -> BioState {
+        BioState {
+            transport,
+            error: None,
+            panic: None,
+        }
+    }
+
     /// Drops the kept I/O error (out of line: the memory transport never
     /// keeps one).
     #[cold]
     #[inline(never)]
     fn drop_error(&mut self) {
         self.error = None;
+    }
+}
+
+/// A connection BIO's state, kept in the connection's shared allocation
+/// ([`ConnShared`]: one allocation per connection for both) and reached
+/// through the BIO's data pointer, which holds a reference to it.
+pub(crate) struct BioCell(UnsafeCell<BioState>);
+
+// SAFETY: the state is used only by the BIO's callbacks, which run inside a
+// TLS step on the connection's `SSL`, and by the [`SslIo`] that owns the
+// `SSL`: both through that `SslIo` (`&mut self` for steps and mutations,
+// `&self` for reads), so the borrow rules of a plain field hold for it.
+// Other holders of the `ConnShared` (the `SSL`'s ex_data slot, the
+// callbacks) never touch it.
+unsafe impl Sync for BioCell {}
+
+impl BioCell {
+    /// A cell holding `state`.
+    pub(crate) fn new(state: BioState) -> BioCell {
+        BioCell(UnsafeCell::new(state))
+    }
+}
+
+impl std::fmt::Debug for BioCell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BioCell")
     }
 }
 
@@ -468,7 +503,6 @@ fn bio_method() -> *const BIO_METHOD {
                 || BIO_meth_set_read_ex(m, Some(bio_read_ex)) != 1
                 || sys::BIO_meth_set_puts__fixed_rust(m, Some(bio_puts)) != 1
                 || sys::BIO_meth_set_ctrl__fixed_rust(m, Some(bio_ctrl)) != 1
-                || sys::BIO_meth_set_create__fixed_rust(m, Some(bio_create)) != 1
                 || sys::BIO_meth_set_destroy__fixed_rust(m, Some(bio_destroy)) != 1
             {
                 sys::BIO_meth_free(m);
@@ -484,8 +518,13 @@ fn bio_method() -> *const BIO_METHOD {
 /// # Safety
 /// `b` must be a live BIO of [`bio_method`], not otherwise borrowed.
 unsafe fn state_of<'a>(b: *mut BIO) -> Option<&'a mut BioState> {
-    // SAFETY: the data pointer is NULL or the Box that `SslIo::new` set.
-    unsafe { sys::BIO_get_data(b).cast::<BioState>().as_mut() }
+    // SAFETY: the data pointer is NULL or the `ConnShared` that `SslIo::new`
+    // set, alive while the BIO holds its reference; its BIO state is used
+    // by nothing else during the callback (see `BioCell`).
+    unsafe {
+        let shared = sys::BIO_get_data(b).cast::<ConnShared>().cast_const();
+        shared.as_ref().map(|s| &mut *s.bio.0.get())
+    }
 }
 
 /// The errors a caller may retry: the retry flag makes `SSL_get_error`
@@ -701,25 +740,21 @@ unsafe extern "C" fn bio_ctrl(_b: *mut BIO, cmd: c_int, _num: c_long, _ptr: *mut
     c_long::from(cmd == sys::BIO_CTRL_FLUSH)
 }
 
-unsafe extern "C" fn bio_create(b: *mut BIO) -> c_int {
-    // SAFETY: OpenSSL passes the BIO it is creating.
-    unsafe {
-        sys::BIO_set_init(b, 0);
-        sys::BIO_set_data(b, std::ptr::null_mut());
-        sys::BIO_set_flags(b, 0);
-    }
-    1
-}
-
 unsafe extern "C" fn bio_destroy(b: *mut BIO) -> c_int {
     if b.is_null() {
         return 0;
     }
     // SAFETY: OpenSSL passes the BIO it is freeing; its data is NULL or the
-    // Box that `SslIo::new` leaked into it.
+    // reference to the connection's `ConnShared` that `SslIo::new` gave it,
+    // released once (the pointer is cleared).
     unsafe {
-        free_bio_box::<BioState>(b);
+        let data = sys::BIO_get_data(b).cast::<ConnShared>().cast_const();
+        sys::BIO_set_data(b, std::ptr::null_mut());
         sys::BIO_set_init(b, 0);
+        if !data.is_null() {
+            let shared = Arc::from_raw(data);
+            let _ = catch_unwind(AssertUnwindSafe(move || drop(shared)));
+        }
     }
     1
 }
@@ -786,59 +821,58 @@ pub enum StepStop {
 /// TLS steps called directly.
 pub struct SslIo {
     ssl: Ssl,
-    /// This side's reference to the BIO (the `SSL` holds the other), so the
-    /// state below lives as long as this value, whatever is done to the
-    /// `SSL` through its raw pointer.
-    bio: *mut BIO,
-    state: NonNull<BioState>,
-}
-
-// SAFETY: the `SSL` is Send + Sync; the BIO and its state (a transport, an
-// I/O error, a message: all Send + Sync) are used only through `&self`
-// (shared reads) or `&mut self` (reads, writes and TLS steps), so the usual
-// borrow rules hold for them as for plain fields.
-unsafe impl Send for SslIo {}
-// SAFETY: as above.
-unsafe impl Sync for SslIo {}
-
-impl Drop for SslIo {
-    fn drop(&mut self) {
-        // SAFETY: this value's own reference; the `SSL` drops its own after.
-        unsafe { BIO_free(self.bio) };
-    }
+    /// The connection's shared state, whose BIO state the `SSL`'s BIO
+    /// reads and writes: held here too, so that state lives as long as
+    /// this value, whatever is done to the `SSL`'s BIO through its raw
+    /// pointer (the BIO holds its own reference).
+    shared: SharedState,
 }
 
 impl SslIo {
-    /// `ssl` over `transport`.
-    pub fn new(ssl: Ssl, transport: Transport) -> Result<Self, crate::Error> {
-        if let Transport::Memory(_) = transport {
-            read_ahead(&ssl);
-        }
+    /// `ssl` over the transport in `shared`'s BIO state.
+    pub(crate) fn new(ssl: Ssl, shared: &SharedState) -> Result<Self, crate::Error> {
         let method = bio_method();
         let bio = if method.is_null() {
             std::ptr::null_mut()
         } else {
             // SAFETY: a BIO of a live method; on failure nothing was made.
+            // The method has no create function, so the BIO starts
+            // initialised, with no data and no flags.
             unsafe { sys::BIO_new(method) }
         };
         if bio.is_null() {
             return Err(no_stream());
         }
-        let state = NonNull::from(Box::leak(Box::new(BioState {
-            transport,
-            error: None,
-            panic: None,
-        })));
-        // SAFETY: a fresh BIO; it owns the state from here (bio_destroy
-        // frees it); SSL_set_bio takes one reference for both directions
-        // and this value keeps the one BIO_up_ref adds.
+        // SAFETY: a fresh BIO; it holds a reference to the shared state
+        // from here (bio_destroy releases it); SSL_set_bio gives the SSL
+        // the BIO's one reference, for both directions.
         unsafe {
-            sys::BIO_set_data(bio, state.as_ptr().cast());
-            sys::BIO_set_init(bio, 1);
-            BIO_up_ref(bio);
+            sys::BIO_set_data(bio, Arc::into_raw(Arc::clone(shared)).cast_mut().cast());
             sys::SSL_set_bio(ssl.as_ptr(), bio, bio);
         }
-        Ok(SslIo { ssl, bio, state })
+        let io = SslIo {
+            ssl,
+            shared: Arc::clone(shared),
+        };
+        if let Transport::Memory(_) = io.transport() {
+            read_ahead(&io.ssl);
+        }
+        Ok(io)
+    }
+
+    /// The BIO state.
+    fn bio_state(&self) -> &BioState {
+        // SAFETY: alive while `self.shared` is; used only by the BIO's
+        // callbacks during this value's TLS steps and through this value
+        // (see `BioCell`): no mutable borrow is alive while `self` is
+        // borrowed.
+        unsafe { &*self.shared.bio.0.get() }
+    }
+
+    /// The BIO state, mutably (no TLS step is running: `&mut self`).
+    fn bio_state_mut(&mut self) -> &mut BioState {
+        // SAFETY: as in `bio_state`, exclusively (`&mut self`).
+        unsafe { &mut *self.shared.bio.0.get() }
     }
 
     /// The `SSL`.
@@ -853,15 +887,12 @@ impl SslIo {
 
     /// The transport.
     pub fn transport(&self) -> &Transport {
-        // SAFETY: the state lives as long as the BIO this value holds; no
-        // mutable borrow of it is alive while `self` is borrowed.
-        unsafe { &self.state.as_ref().transport }
+        &self.bio_state().transport
     }
 
     /// The transport, mutably.
     pub fn transport_mut(&mut self) -> &mut Transport {
-        // SAFETY: as above, exclusively (`&mut self`).
-        unsafe { &mut self.state.as_mut().transport }
+        &mut self.bio_state_mut().transport
     }
 
     /// Why the last step (which returned `ret`) did not complete. The
@@ -872,8 +903,7 @@ impl SslIo {
     fn make_error(&mut self, ret: c_int) -> StepStop {
         // SAFETY: live SSL; `ret` is the return of its last step.
         let code = unsafe { sys::SSL_get_error(self.ssl.as_ptr(), ret) };
-        // SAFETY: as in `transport_mut`; no TLS step is running.
-        let st = unsafe { self.state.as_mut() };
+        let st = self.bio_state_mut();
         if st.panic.is_none()
             && (code == sys::SSL_ERROR_WANT_READ || code == sys::SSL_ERROR_WANT_WRITE)
         {
@@ -895,8 +925,7 @@ impl SslIo {
     #[cold]
     #[inline(never)]
     fn step_cause(&mut self, code: ErrorCode) -> StepError {
-        // SAFETY: as in `transport_mut`; no TLS step is running.
-        let st = unsafe { self.state.as_mut() };
+        let st = self.bio_state_mut();
         if let Some(p) = st.panic.take() {
             std::panic::resume_unwind(Box::new(p));
         }

@@ -7,7 +7,6 @@ use super::bytes::{bytes_out, opt_bytes_in, slice_in};
 use super::handle::{borrow, borrow_mut, handle, into_raw};
 use super::status::qssl_status_t;
 use crate::Error;
-use crate::model::bytes::SecretBytes;
 use crate::model::config::PskHandler;
 use crate::model::psk::PskAuthenticator;
 
@@ -118,7 +117,9 @@ pub extern "C" fn qssl_psk_auth_new() -> *mut qssl_psk_auth_t {
 }
 
 /// Copies an authenticator in O(1) (shared until written). NULL gives NULL.
-/// Free it with qssl_psk_auth_free().
+/// The borrowed authenticator of a PSK callback (held in place by the
+/// handshake) is the exception: its copy takes a copy of the key. Free it
+/// with qssl_psk_auth_free().
 /// Qt: QSslPreSharedKeyAuthenticator::QSslPreSharedKeyAuthenticator(const QSslPreSharedKeyAuthenticator &).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_psk_auth_copy(auth: *const qssl_psk_auth_t) -> *mut qssl_psk_auth_t {
@@ -308,15 +309,15 @@ pub unsafe extern "C" fn qssl_psk_auth_set_pre_shared_key(
     boundary::status_pure("qssl_psk_auth_set_pre_shared_key", || {
         // SAFETY: NULL or a live handle.
         let a = unsafe { borrow_mut(auth, "auth") }?;
-        // Copy straight from the caller's buffer into wiped storage: no
-        // intermediate copy of the key is made.
-        let secret = if key.is_null() && len == 0 {
-            SecretBytes::null()
+        // Copied once, straight from the caller's buffer into the
+        // authenticator's wiped storage (in place when short).
+        let k = if key.is_null() && len == 0 {
+            None
         } else {
             // SAFETY: (key, len) readable per the caller's guarantee.
-            SecretBytes::new(unsafe { slice_in(key, len, "key") }?)
+            Some(unsafe { slice_in(key, len, "key") }?)
         };
-        a.0.set_pre_shared_key(secret);
+        a.0.set_pre_shared_key_from(k);
         Ok(())
     })
 }
