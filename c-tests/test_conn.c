@@ -602,6 +602,15 @@ TEST_CASE(bad_input) {
     CHECK_STATUS(qssl_conn_feed(c, NULL, 3), QSSL_STATUS_NULL_ARGUMENT);
     CHECK_STATUS(qssl_conn_take_output(c, NULL, 0, NULL), QSSL_STATUS_NULL_ARGUMENT);
     CHECK_ERROR(qssl_conn_set_peer_verify_name(c, "bad\xff"), QSSL_STATUS_INVALID_ARGUMENT, "UTF-8");
+    /* Not ASCII but UTF-8: kept as given. */
+    CHECK_OK(qssl_conn_set_peer_verify_name(c, "h\xc3\xa9.test."));
+    {
+        char name[16];
+        size_t len = 0;
+        CHECK_OK(qssl_conn_peer_verify_name(c, name, sizeof name, &len));
+        CHECK_EQ_INT(len, 9);
+        CHECK(memcmp(name, "h\xc3\xa9.test.", 9) == 0);
+    }
     CHECK_STATUS(qssl_conn_set_peer_verify_mode(c, 9), QSSL_STATUS_INVALID_ARGUMENT);
     CHECK_STATUS(qssl_conn_handshake(NULL), QSSL_STATUS_NULL_ARGUMENT);
     /* Garbage from the "server": a clear TLS error, no crash. */

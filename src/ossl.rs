@@ -259,6 +259,7 @@ unsafe extern "C" {
         cb: Option<PskFindSessionCb>,
     );
     pub(crate) fn SSL_set_info_callback(ssl: *mut SSL, cb: Option<InfoCb>);
+    pub(crate) fn SSL_set_verify_depth(ssl: *mut SSL, depth: c_int);
     pub(crate) fn SSL_in_before(ssl: *const SSL) -> c_int;
     pub(crate) fn X509_STORE_CTX_get0_param(
         ctx: *const openssl_sys::X509_STORE_CTX,

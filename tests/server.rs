@@ -185,6 +185,47 @@ fn sni_table_exact_wildcard_default_and_strict() {
     rs.unwrap();
 }
 
+/// The SNI a client sends for its peer verify name (decided when the name
+/// is set): the name without its trailing dots; nothing for an IP literal,
+/// an empty name or only dots, or with SNI disabled. A name with a NUL is
+/// refused when set.
+#[test]
+fn sni_sent_for_the_peer_verify_name() {
+    let cc = loose_client();
+    let sc = server_config();
+    let cases: [(Option<&str>, Option<&str>); 9] = [
+        (Some("localhost"), Some("localhost")),
+        (Some("localhost."), Some("localhost")),
+        (Some("a.test.."), Some("a.test")),
+        (Some("127.0.0.1"), None),
+        (Some("::1"), None),
+        (Some("1.2.3"), Some("1.2.3")),
+        (Some(""), None),
+        (Some("..."), None),
+        (None, None),
+    ];
+    for (name, sent) in cases {
+        let (c, s, rc, rs) = connect_mem(&cc, &sc, name);
+        rc.unwrap();
+        rs.unwrap();
+        assert_eq!(s.requested_server_name().as_deref(), sent, "{name:?}");
+        assert_eq!(c.peer_verify_name(), name.unwrap_or(""));
+    }
+    let mut no_sni = loose_client();
+    no_sni.set_ssl_option(ssl_option::DISABLE_SERVER_NAME_INDICATION, true);
+    let (_, s, rc, _) = connect_mem(&no_sni, &sc, Some("localhost"));
+    rc.unwrap();
+    assert_eq!(s.requested_server_name(), None);
+
+    let mut c = Connection::new(&cc, Mode::Client, mem()).unwrap();
+    c.set_peer_verify_name("local").unwrap();
+    assert!(matches!(
+        c.set_peer_verify_name("a\0b"),
+        Err(Error::InvalidArgument(_))
+    ));
+    assert_eq!(c.peer_verify_name(), "local", "a refused name is not kept");
+}
+
 #[test]
 fn sni_ecdsa_and_rsa_for_one_name_by_client_support() {
     let rsa = config_with("server.pem", "server-key.pem");

@@ -14,12 +14,14 @@
 //! thread driving the handshake.
 
 use std::ffi::{CStr, CString, c_char, c_int, c_uchar, c_uint, c_void};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use foreign_types::{ForeignType, ForeignTypeRef};
 use openssl::ex_data::Index;
 use openssl::ssl::{SslContext, SslContextBuilder, SslContextRef, SslRef, SslSession};
 
+use super::transport::{BioCell, BioState, Transport};
 use crate::Error;
 use crate::error::with_openssl;
 use crate::model::bytes::OptBytes;
@@ -119,15 +121,42 @@ pub(crate) struct ConnShared {
     /// The connection's configuration (a default one for foreign `SSL`s).
     pub config: SslConfiguration,
     state: Mutex<ConnState>,
+    /// The state of a TLS connection's BIO (its transport), in the same
+    /// allocation: see [`SslIo`](super::transport::SslIo). Unused by DTLS
+    /// connections and foreign `SSL`s.
+    pub(crate) bio: BioCell,
+    /// A chain error was recorded (`ConnState::chain_errors` is not
+    /// empty): read without the lock at the handshake's end.
+    chain_error: AtomicBool,
 }
 
 impl ConnShared {
-    /// A shared state for a connection made from `config`.
+    /// A shared state for a connection made from `config` that has no BIO
+    /// of qssl's TLS method (DTLS, foreign `SSL`s).
     pub(crate) fn new(config: SslConfiguration, state: ConnState) -> SharedState {
+        Self::with_transport(config, state, Transport::Fd(-1))
+    }
+
+    /// A shared state for a TLS connection made from `config` over
+    /// `transport` (see [`SslIo`](super::transport::SslIo)).
+    pub(crate) fn with_transport(
+        config: SslConfiguration,
+        state: ConnState,
+        transport: Transport,
+    ) -> SharedState {
         Arc::new(ConnShared {
             config,
             state: Mutex::new(state),
+            bio: BioCell::new(BioState::new(transport)),
+            chain_error: AtomicBool::new(false),
         })
+    }
+
+    /// True once a chain error was recorded (then `chain_errors` is not
+    /// empty), without taking the lock.
+    #[inline]
+    pub(crate) fn chain_error_recorded(&self) -> bool {
+        self.chain_error.load(Ordering::Acquire)
     }
 }
 
@@ -417,6 +446,7 @@ unsafe fn verify_inner(ok: bool, ctx: *mut openssl_sys::X509_STORE_CTX) -> c_int
         .map(|c| Certificate::from_x509(c.to_owned()))
         .unwrap_or_default();
     st.chain_errors.push(ChainError { code, cert });
+    state.chain_error.store(true, Ordering::Release);
     c_int::from(!st.interrupt_on_error)
 }
 
@@ -486,10 +516,11 @@ pub(crate) fn set_ssl_verify(ssl: &mut SslRef, mode: c_int) {
 
 // ---- session tickets ------------------------------------------------------------
 
-/// Client contexts: a new session (TLS 1.2 at handshake end, TLS 1.3 tickets
-/// after it) is kept by reference; each overwrites the previous one. It is
-/// serialised only when the application asks for the configuration. On a
-/// foreign `SSL` the session is left to OpenSSL (return 0: not taken).
+/// Client contexts: every new session is counted (TLS 1.2 at handshake end,
+/// TLS 1.3 tickets after it); a TLS 1.3 one is kept by reference, each
+/// overwriting the previous one, and serialised only when the application
+/// asks for the configuration. On a foreign `SSL` the session is left to
+/// OpenSSL (return 0: not taken), as is a TLS 1.2 session.
 unsafe extern "C" fn new_session_cb(
     ssl: *mut openssl_sys::SSL,
     sess: *mut openssl_sys::SSL_SESSION,
@@ -506,11 +537,21 @@ unsafe extern "C" fn new_session_cb(
         if st.foreign {
             return 0;
         }
+        st.tickets_received += 1;
+        // Only a TLS 1.3 session is ever reported (see
+        // `Connection::ssl_configuration`; a TLS 1.2 session reaches the
+        // configuration as the handshake's session): any other is left to
+        // OpenSSL (0: not taken).
+        // SAFETY: the live session OpenSSL passes.
+        if unsafe { openssl_sys::SSL_SESSION_get_protocol_version(sess) }
+            != openssl_sys::TLS1_3_VERSION
+        {
+            return 0;
+        }
         // SAFETY: returning 1 hands us OpenSSL's reference to the session.
         let session = unsafe { SslSession::from_ptr(sess) };
         let hint = ossl::ticket_lifetime_hint(&session);
         st.new_session = Some((session, hint));
-        st.tickets_received += 1;
         1
     })
     .unwrap_or(0)

@@ -1,10 +1,11 @@
 //! A TLS connection driven by a configuration (the handshake part of
 //! QSslSocket), over a socket or a memory transport.
 
+use std::ffi::{CStr, c_long};
 use std::io::ErrorKind;
 use std::sync::{Arc, OnceLock, RwLock};
 
-use foreign_types::ForeignType;
+use foreign_types::{ForeignType, ForeignTypeRef};
 use openssl::ssl::{ErrorCode, SslSession, SslVersion};
 
 use super::callbacks::{self, Alert, ConnShared, ConnState, SharedState, lock};
@@ -57,20 +58,28 @@ pub struct Connection {
     /// The configuration the connection was made from (`shared.config`) and
     /// the state its callbacks write.
     shared: SharedState,
-    peer_verify_name: Option<String>,
+    peer_verify_name: Option<PeerName>,
     peer_verify_mode: i32,
     /// This connection's protocol (Qt's QSslSocket::setProtocol).
     protocol: i32,
     /// This connection's peer verify depth (QSslSocket::setPeerVerifyDepth).
     peer_verify_depth: i32,
     started: bool,
+    /// A PSK handler of the connection's own is set (in the shared state).
+    own_psk_handler: bool,
     phase: Phase,
     ignore_all: bool,
     ignore_list: Vec<SslError>,
     errors: Vec<SslError>,
-    /// The session state captured at the end of the handshake; the
-    /// configuration that reports it is built only when asked for.
-    session: Option<Captured>,
+    /// The handshake completed (and was judged): the session state below
+    /// is reported.
+    finished: bool,
+    /// The completed handshake resumed a session.
+    resumed: bool,
+    /// The session state of the completed handshake, read from the `SSL`
+    /// when first asked for; the configuration that reports it is built
+    /// only when asked for.
+    session_state: OnceLock<SessionState>,
     /// The client's session at the end of the handshake, when session
     /// sharing and persistence are enabled: serialised into the ticket only
     /// when `ssl_configuration()` is asked for.
@@ -78,16 +87,135 @@ pub struct Connection {
     /// The peer certificate of the session offered for resumption and its
     /// expiry date, read once per ticket (see `resumed_errors`).
     offered_peer: Option<PeerExpiry>,
+    /// The configuration SNI chose (servers; `None`: the one the
+    /// connection was made from).
+    served: Option<SslConfiguration>,
     failure: Option<Error>,
 }
 
-/// What a completed handshake leaves: whether it resumed a session, the
-/// configuration SNI chose (servers; `None`: the one the connection was
-/// made from), and its session state once asked for.
-struct Captured {
-    resumed: bool,
-    served: Option<SslConfiguration>,
-    state: OnceLock<SessionState>,
+/// The peer verify name in the form the handshake's start needs: followed
+/// by a NUL, so the SNI name reaches OpenSSL without a copy, and with the
+/// SNI decision made when it is set (not per handshake: no copy, trim or
+/// IP-literal check at start).
+struct PeerName {
+    /// The name as set, then one NUL (a `str` still: NUL is UTF-8).
+    text: Box<str>,
+    /// The length of the name sent as SNI: the name without its trailing
+    /// dots; 0 when none is sent (nothing left, or an IP literal).
+    sni_len: usize,
+}
+
+impl PeerName {
+    /// A name given as a C string: checked to be UTF-8 and copied once,
+    /// with its NUL.
+    fn from_c(name: &CStr) -> Result<PeerName, Error> {
+        let with_nul = name.to_bytes_with_nul();
+        let (ascii, sni_len) = scan_name(&with_nul[..with_nul.len() - 1]);
+        if !ascii {
+            check_utf8(with_nul)?;
+        }
+        // SAFETY: UTF-8: ASCII, or checked just above.
+        let text = unsafe { std::str::from_boxed_utf8_unchecked(Box::from(with_nul)) };
+        Ok(PeerName { text, sni_len })
+    }
+
+    /// A name given as a `str`; one with a NUL character is refused (it
+    /// could not be sent as SNI).
+    fn from_str(name: &str) -> Result<PeerName, Error> {
+        if name.contains('\0') {
+            return Err(Error::invalid(
+                "the peer verify name contains a NUL character",
+            ));
+        }
+        let mut text = String::with_capacity(name.len() + 1);
+        text.push_str(name);
+        text.push('\0');
+        let (_, sni_len) = scan_name(name.as_bytes());
+        Ok(PeerName {
+            text: text.into_boxed_str(),
+            sni_len,
+        })
+    }
+
+    /// The name (without the NUL).
+    fn as_str(&self) -> &str {
+        self.text.strip_suffix('\0').unwrap_or(&self.text)
+    }
+
+    /// Sends the name as SNI on `ssl` (the caller checked `sni_len != 0`).
+    fn set_sni(&self, ssl: &mut openssl::ssl::SslRef) -> Result<(), Error> {
+        if self.sni_len + 1 != self.text.len() {
+            return self.set_trimmed_sni(ssl);
+        }
+        // SAFETY: live SSL; the name is NUL-terminated and OpenSSL copies it.
+        let ok = unsafe {
+            openssl_sys::SSL_ctrl(
+                ssl.as_ptr(),
+                openssl_sys::SSL_CTRL_SET_TLSEXT_HOSTNAME,
+                c_long::from(openssl_sys::TLSEXT_NAMETYPE_host_name),
+                self.text.as_ptr().cast_mut().cast(),
+            )
+        };
+        if ok != 1 {
+            return Err(invalid_server_name(self.as_str()));
+        }
+        Ok(())
+    }
+
+    /// [`Self::set_sni`] for a name with trailing dots: the trimmed name
+    /// is copied (out of line: rare).
+    #[cold]
+    #[inline(never)]
+    fn set_trimmed_sni(&self, ssl: &mut openssl::ssl::SslRef) -> Result<(), Error> {
+        let n = &self.text[..self.sni_len];
+        ssl.set_hostname(n).map_err(|e| {
+            Error::invalid(with_openssl(format!("invalid server name '{n}'"), Some(&e)))
+        })
+    }
+}
+
+/// One pass over a peer verify name (without its NUL): whether it is ASCII,
+/// and the length of the name sent as SNI: without its trailing dots; 0
+/// when nothing is left or it is an IP literal (every IPv6 literal has a
+/// ':', an IPv4 literal only digits and dots; only such names are parsed).
+fn scan_name(name: &[u8]) -> (bool, usize) {
+    let (mut ascii, mut colon, mut numeric) = (true, false, true);
+    for &c in name {
+        ascii &= c.is_ascii();
+        colon |= c == b':';
+        numeric &= c.is_ascii_digit() || c == b'.';
+    }
+    let mut end = name.len();
+    while end > 0 && name[end - 1] == b'.' {
+        end -= 1;
+    }
+    let sni = end != 0 && (!(colon || numeric) || !is_ip_literal(&name[..end]));
+    (ascii, if sni { end } else { 0 })
+}
+
+/// True when `name` is an IP address literal (out of line: only names that
+/// may be one get here).
+#[cold]
+#[inline(never)]
+fn is_ip_literal(name: &[u8]) -> bool {
+    std::str::from_utf8(name).is_ok_and(|n| n.parse::<std::net::IpAddr>().is_ok())
+}
+
+/// The UTF-8 check of a C string's bytes that are not all ASCII.
+#[cold]
+#[inline(never)]
+fn check_utf8(bytes: &[u8]) -> Result<(), Error> {
+    std::str::from_utf8(bytes)
+        .map(|_| ())
+        .map_err(|e| Error::invalid(format!("name is not valid UTF-8: {e}")))
+}
+
+/// OpenSSL refused the SNI name `n` (its reasons appended). Out of line.
+#[cold]
+#[inline(never)]
+fn invalid_server_name(n: &str) -> Error {
+    let e = openssl::error::ErrorStack::get();
+    Error::invalid(with_openssl(format!("invalid server name '{n}'"), Some(&e)))
 }
 
 /// A DTLS protocol given to a TLS connection. Out of line: the constructor
@@ -152,7 +280,7 @@ impl Connection {
         };
         // The connection's one copy of the configuration, shared with its
         // callbacks.
-        let shared = ConnShared::new(config.clone(), state);
+        let shared = ConnShared::with_transport(config.clone(), state, transport);
         callbacks::attach_new(&mut ssl, shared.clone())?;
         // SAFETY: a live SSL of this connection (no wrapper call: the
         // `openssl` crate's is one more function per connection).
@@ -163,7 +291,7 @@ impl Connection {
                 openssl_sys::SSL_set_connect_state(ssl.as_ptr());
             }
         }
-        let stream = SslIo::new(ssl, transport)?;
+        let stream = SslIo::new(ssl, &shared)?;
         Ok(Connection {
             stream,
             mode,
@@ -173,13 +301,17 @@ impl Connection {
             protocol: config.protocol(),
             peer_verify_depth: config.peer_verify_depth(),
             started: false,
+            own_psk_handler: false,
             phase: Phase::Handshaking,
             ignore_all: false,
             ignore_list: Vec::new(),
             errors: Vec::new(),
-            session: None,
+            finished: false,
+            resumed: false,
+            session_state: OnceLock::new(),
             handshake_session: None,
             offered_peer: None,
+            served: None,
             failure: None,
         })
     }
@@ -189,17 +321,25 @@ impl Connection {
         self.mode
     }
 
-    /// Sets the name used for SNI and the host-name check (clients).
-    #[inline]
+    /// Sets the name used for SNI and the host-name check (clients). A name
+    /// with a NUL character is refused (it could not be sent as SNI).
     pub fn set_peer_verify_name(&mut self, name: &str) -> Result<(), Error> {
         self.before_start("the peer verify name")?;
-        self.peer_verify_name = Some(name.to_string());
+        self.peer_verify_name = Some(PeerName::from_str(name)?);
+        Ok(())
+    }
+
+    /// [`Self::set_peer_verify_name`] for a C string (not UTF-8: refused):
+    /// copied once, as it is.
+    pub(crate) fn set_peer_verify_name_c(&mut self, name: &CStr) -> Result<(), Error> {
+        self.before_start("the peer verify name")?;
+        self.peer_verify_name = Some(PeerName::from_c(name)?);
         Ok(())
     }
 
     /// The peer verify name ("" if none).
     pub fn peer_verify_name(&self) -> &str {
-        self.peer_verify_name.as_deref().unwrap_or("")
+        self.peer_verify_name.as_ref().map_or("", PeerName::as_str)
     }
 
     /// Overrides the configuration's verify mode for this connection.
@@ -254,6 +394,7 @@ impl Connection {
     pub fn set_psk_handler(&mut self, h: Option<Arc<dyn PskHandler>>) -> Result<(), Error> {
         self.before_start("the PSK callback")?;
         // None: the configuration's again.
+        self.own_psk_handler = h.is_some();
         lock(&self.shared).psk_handler = h;
         Ok(())
     }
@@ -304,7 +445,7 @@ impl Connection {
 
     /// True when the handshake resumed a session.
     pub fn session_resumed(&self) -> bool {
-        self.session.as_ref().is_some_and(|c| c.resumed)
+        self.resumed
     }
 
     /// The session's cipher, as `ssl_configuration().session_cipher()`
@@ -374,74 +515,55 @@ impl Connection {
     fn start(&mut self) -> Result<(), Error> {
         self.started = true;
         let server = self.mode == Mode::Server;
-        let verifying = self.verifying();
         // What the configuration says, read in place: no copy of it (a copy
         // is a write to a reference count every connection made from it
         // shares).
         let cfg = &self.shared.config;
-        let has_psk = {
-            let mut st = lock(&self.shared);
-            st.interrupt_on_error = cfg.handshake_must_interrupt_on_error() && verifying;
-            st.psk_handler.is_some() || cfg.psk_handler().is_some()
-        };
-        let cfg_protocol = cfg.protocol();
-        let missing_fatal = cfg.missing_certificate_is_fatal();
+        if cfg.handshake_must_interrupt_on_error() && self.verifying() {
+            interrupt_on_error(&self.shared);
+        }
+        let has_psk = self.own_psk_handler || cfg.psk_handler().is_some();
         let sni_disabled = cfg.test_ssl_option(ssl_option::DISABLE_SERVER_NAME_INDICATION);
-        let ocsp = cfg.ocsp_stapling_enabled();
-        // Resume from the configured ticket when persistence is enabled
-        // (decoded once per configuration, then copied per connection).
-        let resume = if !server
+        // Resume from the configured ticket when persistence is enabled.
+        let resume = !server
             && !cfg.session_ticket().is_empty()
-            && !cfg.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
-        {
-            session_for(cfg).map(|(sess, peer)| {
-                self.offered_peer = peer;
-                sess
-            })
-        } else {
-            None
-        };
+            && !cfg.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE);
         let name = &self.peer_verify_name;
-        let pvm = self.peer_verify_mode;
-        let (proto, depth) = (self.protocol, self.peer_verify_depth);
+        let depth = self.peer_verify_depth;
         // Disjoint borrows: the SSL mutably, the settings above shared.
         let ssl = self.stream.ssl_mut();
-        if proto != cfg_protocol {
-            super::context::set_protocol_bounds(ssl, proto)?;
+        if self.protocol != cfg.protocol() {
+            protocol_override(ssl, self.protocol)?;
         }
         // Everything security-relevant is set on the SSL itself, so the
         // context's settings (which other code may have changed, were the
         // context shared) cannot weaken this connection: verify mode and
         // callback, verify depth (0 is Qt's "no limit": OpenSSL's default,
         // -1), the info callback; PSK below.
-        callbacks::set_ssl_verify(ssl, ssl_verify_mode(pvm, missing_fatal));
-        ssl.param_mut()
-            .set_depth(if depth == 0 { -1 } else { depth });
+        callbacks::set_ssl_verify(
+            ssl,
+            ssl_verify_mode(self.peer_verify_mode, cfg.missing_certificate_is_fatal()),
+        );
+        // SAFETY: live SSL.
+        unsafe {
+            crate::ossl::SSL_set_verify_depth(ssl.as_ptr(), if depth == 0 { -1 } else { depth });
+        }
         callbacks::set_ssl_info_callback(ssl);
         if has_psk {
             callbacks::install_psk(ssl, server);
         }
         if !server {
             // SNI: the peer verify name, unless an IP literal or disabled.
-            if let Some(n) = name.as_deref() {
-                let n = n.trim_end_matches('.');
-                if !n.is_empty()
-                    && (!may_be_ip_literal(n) || n.parse::<std::net::IpAddr>().is_err())
-                    && !sni_disabled
-                {
-                    ssl.set_hostname(n).map_err(|e| {
-                        Error::invalid(with_openssl(format!("invalid server name '{n}'"), Some(&e)))
-                    })?;
+            if let Some(n) = name {
+                if n.sni_len != 0 && !sni_disabled {
+                    n.set_sni(ssl)?;
                 }
             }
-            if let Some(sess) = resume {
-                // SAFETY: this connection's own copy of a session decoded by
-                // this OpenSSL; SSL_set_session takes a reference.
-                let _ = unsafe { ssl.set_session(&sess) };
-                crate::ossl::clear_error_queue();
+            if resume {
+                self.offered_peer = offer_ticket(cfg, ssl);
             }
-            if ocsp {
-                callbacks::request_ocsp(ssl)?;
+            if cfg.ocsp_stapling_enabled() {
+                request_ocsp(ssl)?;
             }
         }
         Ok(())
@@ -597,49 +719,75 @@ impl Connection {
     /// as the connection, when the application first asks for it
     /// ([`Self::session_state`]). Out of line: it runs once per connection,
     /// the handshake steps around it many times (and the cost table of
-    /// docs/PERFORMANCE.md reads it by name).
+    /// docs/PERFORMANCE.md reads it by name). The common case, nothing to
+    /// judge (no peer certificate to check, not verifying, not resumed, no
+    /// chain error recorded), takes a short path; the rest is out of line
+    /// ([`Self::judge`]).
     #[inline(never)]
     fn finish_handshake(&mut self) -> Result<Progress, Error> {
         let server = self.mode == Mode::Server;
-        let ssl = self.stream.ssl();
-        // The configuration that served the connection (SNI may have chosen
-        // one): its peer verify mode decides, unless this connection set
-        // its own.
-        let served = if server {
-            super::server::served_configuration(ssl)
-        } else {
-            None
-        };
-        if let Some(b) = &served {
-            if self.peer_verify_mode == self.shared.config.peer_verify_mode() {
-                self.peer_verify_mode = b.peer_verify_mode();
+        if server {
+            // The configuration that served the connection (SNI may have
+            // chosen one).
+            if let Some(b) = super::server::served_configuration(self.stream.ssl()) {
+                self.served_by(b);
             }
+        } else if keeps_ticket_session(&self.shared.config) {
+            // The client's session, for the session ticket: a later TLS 1.3
+            // ticket replaces the SSL's, so it is kept now (by reference).
+            self.handshake_session = session_with_hint(self.stream.ssl());
         }
-        // The client's session, for the session ticket: a later TLS 1.3
-        // ticket replaces the SSL's, so it is kept now (by reference).
-        self.handshake_session = ticket_session(&self.shared.config, ssl, server);
-        let resumed = ssl.session_reused();
+        let ssl = self.stream.ssl();
+        // SAFETY: live SSL.
+        let resumed = unsafe { openssl_sys::SSL_session_reused(ssl.as_ptr()) } != 0;
         let verifying = self.verifying();
         // The peer certificate is looked at only by the host-name check
         // (clients), the checks of a verified peer and a resumed session's.
         let peer = if !server || verifying || resumed {
-            ssl.peer_certificate()
-                .map(Certificate::from_x509)
-                .unwrap_or_default()
+            peer_certificate(ssl)
         } else {
             Certificate::null()
         };
+        self.resumed = resumed;
+        self.finished = true;
+        if peer.is_null() && !verifying && !resumed && !self.shared.chain_error_recorded() {
+            return self.connected();
+        }
+        self.judge(&peer, verifying, resumed)
+    }
+
+    /// SNI chose configuration `b` to serve this connection: its peer
+    /// verify mode decides, unless this connection set its own.
+    #[cold]
+    #[inline(never)]
+    fn served_by(&mut self, b: SslConfiguration) {
+        if self.peer_verify_mode == self.shared.config.peer_verify_mode() {
+            self.peer_verify_mode = b.peer_verify_mode();
+        }
+        self.served = Some(b);
+    }
+
+    /// [`Self::finish_handshake`] with something to judge: the SSL errors
+    /// (nothing to find without a peer certificate, verification or
+    /// recorded chain errors; OCSP errors count only when verifying), and
+    /// the decision.
+    #[inline(never)]
+    fn judge(
+        &mut self,
+        peer: &Certificate,
+        verifying: bool,
+        resumed: bool,
+    ) -> Result<Progress, Error> {
+        let server = self.mode == Mode::Server;
         let st = lock(&self.shared);
-        // Nothing to find without a peer certificate, verification or
-        // recorded chain errors (OCSP errors count only when verifying).
         let mut errors = if peer.is_null() && !verifying && st.chain_errors.is_empty() {
             Vec::new()
         } else {
             collect_errors(&ErrorInputs {
                 is_server: server,
                 verifying,
-                peer_verify_name: self.peer_verify_name.as_deref(),
-                peer_certificate: &peer,
+                peer_verify_name: self.peer_verify_name.as_ref().map(PeerName::as_str),
+                peer_certificate: peer,
                 chain_errors: &st.chain_errors,
                 ocsp_requested: st.ocsp_requested,
                 ocsp_errors: &st.ocsp_errors,
@@ -648,18 +796,18 @@ impl Connection {
         };
         drop(st);
         if resumed {
-            resumed_errors(ssl, &peer, self.offered_peer, &mut errors);
+            resumed_errors(self.stream.ssl(), peer, self.offered_peer, &mut errors);
         }
-        self.session = Some(Captured {
-            resumed,
-            served,
-            state: OnceLock::new(),
-        });
         self.errors = errors;
-
         if verifying && !self.errors.is_empty() && !self.all_ignored() {
             return self.refuse_verified();
         }
+        self.connected()
+    }
+
+    /// The handshake is accepted.
+    #[inline]
+    fn connected(&mut self) -> Result<Progress, Error> {
         self.phase = Phase::Connected;
         if let Some(p) = self.memory() {
             p.handshake_done();
@@ -671,8 +819,10 @@ impl Connection {
     /// on the first ask and kept (or the one recorded when a renegotiation
     /// started: a renegotiated handshake is never judged, so never reported).
     fn session_state(&self) -> Option<&SessionState> {
-        let c = self.session.as_ref()?;
-        Some(c.state.get_or_init(|| {
+        if !self.finished {
+            return None;
+        }
+        Some(self.session_state.get_or_init(|| {
             let ssl = self.stream.ssl();
             let mut st = lock(&self.shared);
             if let Some(s) = st.renegotiated_from.take() {
@@ -801,11 +951,11 @@ impl Connection {
     /// (peer certificate and chain, cipher, protocol, ALPN, ephemeral key,
     /// session ticket). Cipher and protocol are live: null/-1 once closed.
     pub fn ssl_configuration(&self) -> SslConfiguration {
-        let (Some(c), Some(state)) = (&self.session, self.session_state()) else {
+        let Some(state) = self.session_state() else {
             return self.with_overrides(self.shared.config.clone());
         };
-        let base = c.served.as_ref().unwrap_or(&self.shared.config);
-        let mut s = self.with_overrides(with_session_state(base, state.clone(), c.resumed));
+        let base = self.served.as_ref().unwrap_or(&self.shared.config);
+        let mut s = self.with_overrides(with_session_state(base, state.clone(), self.resumed));
         let latest = lock(&self.shared).new_session.clone();
         let persist = self.mode == Mode::Client
             && !self
@@ -859,6 +1009,41 @@ impl Drop for Connection {
             self.stream.set_shutdown_both();
         }
     }
+}
+
+/// The handshake stops at the first verification error (out of line: set
+/// once per connection, and rarely).
+#[cold]
+#[inline(never)]
+fn interrupt_on_error(shared: &ConnShared) {
+    lock(shared).interrupt_on_error = true;
+}
+
+/// The connection's own protocol on `ssl` (out of line: rare).
+#[cold]
+#[inline(never)]
+fn protocol_override(ssl: &mut openssl::ssl::SslRef, p: i32) -> Result<(), Error> {
+    super::context::set_protocol_bounds(ssl, p)
+}
+
+/// OCSP stapling asked for on `ssl` (out of line: rare).
+#[cold]
+#[inline(never)]
+fn request_ocsp(ssl: &mut openssl::ssl::SslRef) -> Result<(), Error> {
+    callbacks::request_ocsp(ssl)
+}
+
+/// Offers the session of `cfg`'s ticket for resumption on `ssl` (decoded
+/// once per configuration, then copied per connection); the offered peer
+/// certificate's expiry, read once per ticket (see [`resumed_errors`]).
+#[inline(never)]
+fn offer_ticket(cfg: &SslConfiguration, ssl: &mut openssl::ssl::SslRef) -> Option<PeerExpiry> {
+    let (sess, peer) = session_for(cfg)?;
+    // SAFETY: this connection's own copy of a session decoded by this
+    // OpenSSL; SSL_set_session takes a reference.
+    let _ = unsafe { ssl.set_session(&sess) };
+    crate::ossl::clear_error_queue();
+    peer
 }
 
 /// A resumed handshake is never accepted with less scrutiny than a full one:
@@ -934,13 +1119,6 @@ fn session_cipher(c: &openssl::ssl::SslCipherRef) -> Cipher {
     cipher
 }
 
-/// True when `name` may be an IP address literal: every IPv6 literal has a
-/// ':', an IPv4 literal has only digits and dots. Anything else is a host
-/// name without the cost of parsing it as both.
-fn may_be_ip_literal(name: &str) -> bool {
-    name.contains(':') || name.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-}
-
 /// The configuration `config` with the session state of a completed
 /// handshake on `ssl` (spec §8): peer certificate and chain (by reference),
 /// cipher, protocol, ALPN outcome, ephemeral server key (clients), resumption,
@@ -992,14 +1170,38 @@ fn ticket_session(
     ssl: &openssl::ssl::SslRef,
     server: bool,
 ) -> Option<(SslSession, i32)> {
-    if server
-        || config.test_ssl_option(ssl_option::DISABLE_SESSION_SHARING)
-        || config.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
-    {
+    if server || !keeps_ticket_session(config) {
         return None;
     }
+    session_with_hint(ssl)
+}
+
+/// True when a client made from `config` keeps its session for the
+/// session ticket (session sharing and persistence enabled).
+#[inline]
+fn keeps_ticket_session(config: &SslConfiguration) -> bool {
+    !config.test_ssl_option(ssl_option::DISABLE_SESSION_SHARING)
+        && !config.test_ssl_option(ssl_option::DISABLE_SESSION_PERSISTENCE)
+}
+
+/// The session of `ssl` (by reference) with its ticket lifetime hint.
+#[inline(never)]
+fn session_with_hint(ssl: &openssl::ssl::SslRef) -> Option<(SslSession, i32)> {
     ssl.session()
         .map(|s| (s.to_owned(), crate::ossl::ticket_lifetime_hint(s)))
+}
+
+/// The peer's certificate (null without one), without the `openssl`
+/// crate's wrapper call.
+fn peer_certificate(ssl: &openssl::ssl::SslRef) -> Certificate {
+    // SAFETY: live SSL; the result is NULL or a new reference, owned by the
+    // `X509` made from it.
+    let p = unsafe { openssl_sys::SSL_get1_peer_certificate(ssl.as_ptr()) };
+    if p.is_null() {
+        return Certificate::null();
+    }
+    // SAFETY: non-NULL, a reference of our own.
+    Certificate::from_x509(unsafe { openssl::x509::X509::from_ptr(p) })
 }
 
 /// `config` with a handshake's session state.

@@ -63,10 +63,13 @@ fn origin_index() -> Index<Ssl, SslContext> {
     *I.get_or_init(|| Ssl::new_ex_index().expect("OpenSSL ex_data index"))
 }
 
+/// The index of the configuration SNI chose for an `SSL`, registered the
+/// first time SNI chooses one.
+static SERVED: OnceLock<Index<Ssl, SslConfiguration>> = OnceLock::new();
+
 /// The configuration SNI chose for an `SSL`.
 fn served_index() -> Index<Ssl, SslConfiguration> {
-    static I: OnceLock<Index<Ssl, SslConfiguration>> = OnceLock::new();
-    *I.get_or_init(|| Ssl::new_ex_index().expect("OpenSSL ex_data index"))
+    *SERVED.get_or_init(|| Ssl::new_ex_index().expect("OpenSSL ex_data index"))
 }
 
 /// Attaches a configuration's extras to a context and installs the
@@ -151,7 +154,10 @@ fn origin_ctx(ssl: &SslRef) -> *mut openssl_sys::SSL_CTX {
 
 /// The configuration SNI chose for this `SSL`, if it switched.
 pub(crate) fn served_configuration(ssl: &SslRef) -> Option<SslConfiguration> {
-    ssl.ex_data(served_index()).cloned()
+    // Before SNI first chose a configuration, no `SSL` holds one, and the
+    // index is not registered: registering it would make every `SSL_free`
+    // call its free function.
+    ssl.ex_data(*SERVED.get()?).cloned()
 }
 
 // ---- SNI ------------------------------------------------------------------------------

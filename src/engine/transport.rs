@@ -3,16 +3,18 @@
 //! feeds and drains.
 
 use std::any::Any;
+use std::cell::UnsafeCell;
 use std::ffi::{c_char, c_int, c_long, c_void};
 use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::ptr::NonNull;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use foreign_types::ForeignTypeRef;
 use openssl::error::ErrorStack;
 use openssl::ssl::{ErrorCode, Ssl, SslRef};
 use openssl_sys::{self as sys, BIO, BIO_METHOD};
+
+use super::callbacks::{ConnShared, SharedState};
 use std::os::fd::RawFd;
 
 /// A transport. Its reads and writes report `WouldBlock` when a
@@ -89,8 +91,9 @@ fn read_ahead(ssl: &SslRef) {
 /// A byte queue in one contiguous buffer, so that its bytes and its free
 /// space can be lent to the application without a copy (the zero-copy
 /// memory transport): the live bytes are `buf[start..end]`, the space after
-/// them `buf[end..]`. `buf` only grows (a zeroed allocation each time), so
-/// every byte of it is initialised and no `unsafe` is needed.
+/// them `buf[end..]`, `buf`'s length being the end of what was ever written
+/// (queued bytes or zeros) and its capacity the buffer's size. So every byte
+/// of `buf` is initialised and no `unsafe` is needed.
 ///
 /// Consuming bytes from the front only advances `start`; the buffer is
 /// compacted or reset only when room is made at the back ([`Self::space`],
@@ -109,6 +112,14 @@ pub struct ByteQueue {
 /// The largest buffer the application may ask the memory transport to lend.
 pub const MAX_LEND: usize = 64 << 20;
 
+/// The smallest buffer a queue allocates: a handshake's later flights are
+/// often larger than its first (a TLS 1.2 or 1.3 PSK server's flight with
+/// its session ticket after a ServerHello of under a hundred bytes), and a
+/// first buffer sized for one of those flights spares each of those
+/// handshakes two allocations and copies (one per direction). Larger first
+/// flights (certificates) get their exact size.
+pub const FIRST_BUFFER: usize = 512;
+
 impl ByteQueue {
     /// How many bytes are queued.
     pub fn len(&self) -> usize {
@@ -117,7 +128,7 @@ impl ByteQueue {
 
     /// The size of the buffer behind the queue (0 when none is allocated).
     pub fn capacity(&self) -> usize {
-        self.buf.len()
+        self.buf.capacity()
     }
 
     /// True when nothing is queued.
@@ -170,29 +181,30 @@ impl ByteQueue {
     pub fn space(&mut self, want: usize) -> &mut [u8] {
         if self.start == self.end {
             self.clear();
-        } else if self.start > 0 && self.buf.len() - self.end < want {
+        } else if self.start > 0 && self.buf.capacity() - self.end < want {
             self.buf.copy_within(self.start..self.end, 0);
             self.end -= self.start;
             self.start = 0;
         }
         let need = self.end + want;
-        if self.buf.len() < need {
-            // A fresh zeroed buffer (see `zeroed_buffer`) and one copy of
-            // the live bytes. The first allocation is exact (a connection
-            // kept alive after a small handshake holds no slack); later ones
-            // double.
-            let grown = if self.buf.is_empty() {
-                need
-            } else {
-                need.max(self.buf.len() * 2)
-            };
-            let mut fresh = zeroed_buffer(grown);
-            let live = self.end - self.start;
-            fresh[..live].copy_from_slice(&self.buf[self.start..self.end]);
+        if self.buf.capacity() < need {
+            // A new buffer and one copy of the live bytes: at least
+            // `FIRST_BUFFER`, else the exact size the first time (a
+            // connection kept alive after a small handshake holds little
+            // slack), then doubled.
+            let grown = need.max(self.buf.capacity() * 2).max(FIRST_BUFFER);
+            let mut fresh = Vec::with_capacity(grown);
+            fresh.extend_from_slice(self.as_slice());
             self.buf = fresh;
+            self.end -= self.start;
             self.start = 0;
-            self.end = live;
         }
+        // The free space is initialised (zeros where nothing was written):
+        // `malloc` above and one `memset` here, the allocator paths OpenSSL
+        // itself runs many times per handshake, so their code is warm
+        // (`vec![0; n]` would ask `calloc`, whose code only these queues
+        // ran: about 36 more I1 misses per handshake pair than raw OpenSSL).
+        self.buf.resize(self.buf.capacity(), 0);
         self.lent = self.buf.len() - self.end;
         &mut self.buf[self.end..]
     }
@@ -245,13 +257,28 @@ impl ByteQueue {
         }
     }
 
-    /// [`Self::extend_from_slice`] when room must be made first (compacting
-    /// or growing the buffer, [`Self::space`]; out of line).
+    /// [`Self::extend_from_slice`] when room must be made first (out of
+    /// line): the queued bytes move to the front and `data` follows them,
+    /// in the buffer's capacity when it takes both, else in a new buffer
+    /// (sized as by [`Self::space`]). Nothing is zeroed: the buffer's
+    /// length ends after `data`.
     #[cold]
     #[inline(never)]
     pub fn push_making_room(&mut self, data: &[u8]) {
-        self.space(data.len())[..data.len()].copy_from_slice(data);
-        self.end += data.len();
+        let live = self.len();
+        let need = live + data.len();
+        if need <= self.buf.capacity() {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.buf.truncate(live);
+        } else {
+            let grown = need.max(self.buf.capacity() * 2).max(FIRST_BUFFER);
+            let mut fresh = Vec::with_capacity(grown);
+            fresh.extend_from_slice(self.as_slice());
+            self.buf = fresh;
+        }
+        self.buf.extend_from_slice(data);
+        self.start = 0;
+        self.end = need;
         self.lent = 0;
     }
 
@@ -263,19 +290,6 @@ impl ByteQueue {
         self.buf.drain(..start);
         self.buf.drain(..)
     }
-}
-
-/// A zeroed buffer of `n` bytes for a [`ByteQueue`]: `malloc` and one
-/// `memset` (the `resize` of a `u8` vector with reserved capacity compiles
-/// to it), the allocator paths OpenSSL itself runs many times per handshake,
-/// so their code is warm. `vec![0; n]` asks `calloc`, whose code only these
-/// queues ran: 3 cold calls per connection, about 36 more I1 misses per
-/// handshake pair than raw OpenSSL.
-#[allow(clippy::slow_vector_initialization)] // deliberate: not calloc, see above
-fn zeroed_buffer(n: usize) -> Vec<u8> {
-    let mut v = Vec::with_capacity(n);
-    v.resize(n, 0);
-    v
 }
 
 impl Extend<u8> for ByteQueue {
@@ -405,8 +419,6 @@ type BioReadEx = unsafe extern "C" fn(*mut BIO, *mut c_char, usize, *mut usize) 
 unsafe extern "C" {
     fn BIO_meth_set_write_ex(m: *mut BIO_METHOD, f: Option<BioWriteEx>) -> c_int;
     fn BIO_meth_set_read_ex(m: *mut BIO_METHOD, f: Option<BioReadEx>) -> c_int;
-    fn BIO_up_ref(b: *mut BIO) -> c_int;
-    fn BIO_free(b: *mut BIO) -> c_int;
     fn SSL_set_read_ahead(s: *mut sys::SSL, yes: c_int);
 }
 
@@ -428,12 +440,47 @@ pub struct BioState {
 }
 
 impl BioState {
+    /// The state of a BIO reading and writing `transport`.
+    pub(crate) fn new(transport: Transport) -> BioState {
+        BioState {
+            transport,
+            error: None,
+            panic: None,
+        }
+    }
+
     /// Drops the kept I/O error (out of line: the memory transport never
     /// keeps one).
     #[cold]
     #[inline(never)]
     fn drop_error(&mut self) {
         self.error = None;
+    }
+}
+
+/// A connection BIO's state, kept in the connection's shared allocation
+/// ([`ConnShared`]: one allocation per connection for both) and reached
+/// through the BIO's data pointer, which holds a reference to it.
+pub(crate) struct BioCell(UnsafeCell<BioState>);
+
+// SAFETY: the state is used only by the BIO's callbacks, which run inside a
+// TLS step on the connection's `SSL`, and by the [`SslIo`] that owns the
+// `SSL`: both through that `SslIo` (`&mut self` for steps and mutations,
+// `&self` for reads), so the borrow rules of a plain field hold for it.
+// Other holders of the `ConnShared` (the `SSL`'s ex_data slot, the
+// callbacks) never touch it.
+unsafe impl Sync for BioCell {}
+
+impl BioCell {
+    /// A cell holding `state`.
+    pub(crate) fn new(state: BioState) -> BioCell {
+        BioCell(UnsafeCell::new(state))
+    }
+}
+
+impl std::fmt::Debug for BioCell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BioCell")
     }
 }
 
@@ -456,7 +503,6 @@ fn bio_method() -> *const BIO_METHOD {
                 || BIO_meth_set_read_ex(m, Some(bio_read_ex)) != 1
                 || sys::BIO_meth_set_puts__fixed_rust(m, Some(bio_puts)) != 1
                 || sys::BIO_meth_set_ctrl__fixed_rust(m, Some(bio_ctrl)) != 1
-                || sys::BIO_meth_set_create__fixed_rust(m, Some(bio_create)) != 1
                 || sys::BIO_meth_set_destroy__fixed_rust(m, Some(bio_destroy)) != 1
             {
                 sys::BIO_meth_free(m);
@@ -472,8 +518,13 @@ fn bio_method() -> *const BIO_METHOD {
 /// # Safety
 /// `b` must be a live BIO of [`bio_method`], not otherwise borrowed.
 unsafe fn state_of<'a>(b: *mut BIO) -> Option<&'a mut BioState> {
-    // SAFETY: the data pointer is NULL or the Box that `SslIo::new` set.
-    unsafe { sys::BIO_get_data(b).cast::<BioState>().as_mut() }
+    // SAFETY: the data pointer is NULL or the `ConnShared` that `SslIo::new`
+    // set, alive while the BIO holds its reference; its BIO state is used
+    // by nothing else during the callback (see `BioCell`).
+    unsafe {
+        let shared = sys::BIO_get_data(b).cast::<ConnShared>().cast_const();
+        shared.as_ref().map(|s| &mut *s.bio.0.get())
+    }
 }
 
 /// The errors a caller may retry: the retry flag makes `SSL_get_error`
@@ -689,25 +740,21 @@ unsafe extern "C" fn bio_ctrl(_b: *mut BIO, cmd: c_int, _num: c_long, _ptr: *mut
     c_long::from(cmd == sys::BIO_CTRL_FLUSH)
 }
 
-unsafe extern "C" fn bio_create(b: *mut BIO) -> c_int {
-    // SAFETY: OpenSSL passes the BIO it is creating.
-    unsafe {
-        sys::BIO_set_init(b, 0);
-        sys::BIO_set_data(b, std::ptr::null_mut());
-        sys::BIO_set_flags(b, 0);
-    }
-    1
-}
-
 unsafe extern "C" fn bio_destroy(b: *mut BIO) -> c_int {
     if b.is_null() {
         return 0;
     }
     // SAFETY: OpenSSL passes the BIO it is freeing; its data is NULL or the
-    // Box that `SslIo::new` leaked into it.
+    // reference to the connection's `ConnShared` that `SslIo::new` gave it,
+    // released once (the pointer is cleared).
     unsafe {
-        free_bio_box::<BioState>(b);
+        let data = sys::BIO_get_data(b).cast::<ConnShared>().cast_const();
+        sys::BIO_set_data(b, std::ptr::null_mut());
         sys::BIO_set_init(b, 0);
+        if !data.is_null() {
+            let shared = Arc::from_raw(data);
+            let _ = catch_unwind(AssertUnwindSafe(move || drop(shared)));
+        }
     }
     1
 }
@@ -774,59 +821,58 @@ pub enum StepStop {
 /// TLS steps called directly.
 pub struct SslIo {
     ssl: Ssl,
-    /// This side's reference to the BIO (the `SSL` holds the other), so the
-    /// state below lives as long as this value, whatever is done to the
-    /// `SSL` through its raw pointer.
-    bio: *mut BIO,
-    state: NonNull<BioState>,
-}
-
-// SAFETY: the `SSL` is Send + Sync; the BIO and its state (a transport, an
-// I/O error, a message: all Send + Sync) are used only through `&self`
-// (shared reads) or `&mut self` (reads, writes and TLS steps), so the usual
-// borrow rules hold for them as for plain fields.
-unsafe impl Send for SslIo {}
-// SAFETY: as above.
-unsafe impl Sync for SslIo {}
-
-impl Drop for SslIo {
-    fn drop(&mut self) {
-        // SAFETY: this value's own reference; the `SSL` drops its own after.
-        unsafe { BIO_free(self.bio) };
-    }
+    /// The connection's shared state, whose BIO state the `SSL`'s BIO
+    /// reads and writes: held here too, so that state lives as long as
+    /// this value, whatever is done to the `SSL`'s BIO through its raw
+    /// pointer (the BIO holds its own reference).
+    shared: SharedState,
 }
 
 impl SslIo {
-    /// `ssl` over `transport`.
-    pub fn new(ssl: Ssl, transport: Transport) -> Result<Self, crate::Error> {
-        if let Transport::Memory(_) = transport {
-            read_ahead(&ssl);
-        }
+    /// `ssl` over the transport in `shared`'s BIO state.
+    pub(crate) fn new(ssl: Ssl, shared: &SharedState) -> Result<Self, crate::Error> {
         let method = bio_method();
         let bio = if method.is_null() {
             std::ptr::null_mut()
         } else {
             // SAFETY: a BIO of a live method; on failure nothing was made.
+            // The method has no create function, so the BIO starts
+            // initialised, with no data and no flags.
             unsafe { sys::BIO_new(method) }
         };
         if bio.is_null() {
             return Err(no_stream());
         }
-        let state = NonNull::from(Box::leak(Box::new(BioState {
-            transport,
-            error: None,
-            panic: None,
-        })));
-        // SAFETY: a fresh BIO; it owns the state from here (bio_destroy
-        // frees it); SSL_set_bio takes one reference for both directions
-        // and this value keeps the one BIO_up_ref adds.
+        // SAFETY: a fresh BIO; it holds a reference to the shared state
+        // from here (bio_destroy releases it); SSL_set_bio gives the SSL
+        // the BIO's one reference, for both directions.
         unsafe {
-            sys::BIO_set_data(bio, state.as_ptr().cast());
-            sys::BIO_set_init(bio, 1);
-            BIO_up_ref(bio);
+            sys::BIO_set_data(bio, Arc::into_raw(Arc::clone(shared)).cast_mut().cast());
             sys::SSL_set_bio(ssl.as_ptr(), bio, bio);
         }
-        Ok(SslIo { ssl, bio, state })
+        let io = SslIo {
+            ssl,
+            shared: Arc::clone(shared),
+        };
+        if let Transport::Memory(_) = io.transport() {
+            read_ahead(&io.ssl);
+        }
+        Ok(io)
+    }
+
+    /// The BIO state.
+    fn bio_state(&self) -> &BioState {
+        // SAFETY: alive while `self.shared` is; used only by the BIO's
+        // callbacks during this value's TLS steps and through this value
+        // (see `BioCell`): no mutable borrow is alive while `self` is
+        // borrowed.
+        unsafe { &*self.shared.bio.0.get() }
+    }
+
+    /// The BIO state, mutably (no TLS step is running: `&mut self`).
+    fn bio_state_mut(&mut self) -> &mut BioState {
+        // SAFETY: as in `bio_state`, exclusively (`&mut self`).
+        unsafe { &mut *self.shared.bio.0.get() }
     }
 
     /// The `SSL`.
@@ -841,15 +887,12 @@ impl SslIo {
 
     /// The transport.
     pub fn transport(&self) -> &Transport {
-        // SAFETY: the state lives as long as the BIO this value holds; no
-        // mutable borrow of it is alive while `self` is borrowed.
-        unsafe { &self.state.as_ref().transport }
+        &self.bio_state().transport
     }
 
     /// The transport, mutably.
     pub fn transport_mut(&mut self) -> &mut Transport {
-        // SAFETY: as above, exclusively (`&mut self`).
-        unsafe { &mut self.state.as_mut().transport }
+        &mut self.bio_state_mut().transport
     }
 
     /// Why the last step (which returned `ret`) did not complete. The
@@ -860,8 +903,7 @@ impl SslIo {
     fn make_error(&mut self, ret: c_int) -> StepStop {
         // SAFETY: live SSL; `ret` is the return of its last step.
         let code = unsafe { sys::SSL_get_error(self.ssl.as_ptr(), ret) };
-        // SAFETY: as in `transport_mut`; no TLS step is running.
-        let st = unsafe { self.state.as_mut() };
+        let st = self.bio_state_mut();
         if st.panic.is_none()
             && (code == sys::SSL_ERROR_WANT_READ || code == sys::SSL_ERROR_WANT_WRITE)
         {
@@ -883,8 +925,7 @@ impl SslIo {
     #[cold]
     #[inline(never)]
     fn step_cause(&mut self, code: ErrorCode) -> StepError {
-        // SAFETY: as in `transport_mut`; no TLS step is running.
-        let st = unsafe { self.state.as_mut() };
+        let st = self.bio_state_mut();
         if let Some(p) = st.panic.take() {
             std::panic::resume_unwind(Box::new(p));
         }
@@ -992,14 +1033,18 @@ mod tests {
         let mut out = [0u8; 300];
         p.outbound.read_into(&mut out);
         p.outbound_taken();
-        assert_eq!(p.outbound.capacity(), 300);
+        assert_eq!(p.outbound.capacity(), FIRST_BUFFER);
         // The last flight is still waiting when the handshake completes.
         p.outbound.extend_from_slice(&[2; 50]);
         p.handshake_done();
-        assert_eq!(p.outbound.capacity(), 300, "bytes wait: kept");
+        assert_eq!(p.outbound.capacity(), FIRST_BUFFER, "bytes wait: kept");
         assert_eq!(p.outbound.read_into(&mut out[..20]), 20);
         p.outbound_taken();
-        assert_eq!(p.outbound.capacity(), 300, "30 bytes still wait: kept");
+        assert_eq!(
+            p.outbound.capacity(),
+            FIRST_BUFFER,
+            "30 bytes still wait: kept"
+        );
         assert_eq!(p.outbound.read_into(&mut out), 30);
         assert_eq!(&out[..30], &[2; 30]);
         p.outbound_taken();
@@ -1009,7 +1054,7 @@ mod tests {
         assert_eq!(p.outbound.read_into(&mut out), 100);
         assert_eq!(&out[..100], &[3; 100]);
         p.outbound_taken();
-        assert_eq!(p.outbound.capacity(), 100, "released once only");
+        assert_eq!(p.outbound.capacity(), FIRST_BUFFER, "released once only");
         // Completed with nothing waiting: freed at once.
         let mut p = MemoryPipe::default();
         p.outbound.extend_from_slice(&[1; 10]);
@@ -1049,6 +1094,34 @@ mod tests {
             assert_eq!(q.len(), expect.len());
             assert_eq!(q.as_slice(), expect.make_contiguous());
         }
+    }
+
+    #[test]
+    fn first_buffer_then_exact_or_doubled() {
+        let mut q = ByteQueue::default();
+        q.extend_from_slice(&[1; 80]);
+        assert_eq!(q.capacity(), FIRST_BUFFER, "small first flight");
+        // A later, larger flight fits without a new buffer.
+        let mut out = [0u8; 80];
+        assert_eq!(q.read_into(&mut out), 80);
+        q.extend_from_slice(&[2; 300]);
+        assert_eq!(q.capacity(), FIRST_BUFFER);
+        // Compaction makes room when it can: 200 taken, 400 more fit.
+        let mut out = [0u8; 200];
+        assert_eq!(q.read_into(&mut out), 200);
+        q.extend_from_slice(&[3; 400]);
+        assert_eq!(q.capacity(), FIRST_BUFFER);
+        assert_eq!(&q.as_slice()[..100], &[2; 100]);
+        assert_eq!(&q.as_slice()[100..], &[3; 400]);
+        // Growing doubles, keeping the order.
+        q.extend_from_slice(&[4; 100]);
+        assert_eq!(q.capacity(), 2 * FIRST_BUFFER);
+        assert_eq!(q.len(), 600);
+        assert_eq!(&q.as_slice()[500..], &[4; 100]);
+        // A first flight larger than FIRST_BUFFER gets its exact size.
+        let mut q = ByteQueue::default();
+        q.extend_from_slice(&[5; 1200]);
+        assert_eq!(q.capacity(), 1200);
     }
 
     #[test]

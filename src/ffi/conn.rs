@@ -2,11 +2,11 @@
 //! part of QSslSocket), over a socket or a memory transport; and the two
 //! bridges for code that drives OpenSSL itself.
 
-use std::ffi::{c_char, c_void};
+use std::ffi::{CStr, c_char, c_void};
 use std::sync::Arc;
 
 use super::boundary;
-use super::bytes::{slice_in, str_in, text_out};
+use super::bytes::{slice_in, text_out};
 use super::cipher::qssl_cipher_t;
 use super::config::qssl_config_t;
 use super::enums::*;
@@ -182,9 +182,13 @@ pub unsafe extern "C" fn qssl_conn_set_peer_verify_name(
     // Stores the name; no OpenSSL call (it reaches the SSL when the
     // handshake starts).
     boundary::status_pure("qssl_conn_set_peer_verify_name", || {
-        // SAFETY: NULL or a live handle; NULL or a C string.
-        let (c, n) = unsafe { (conn_mut(conn)?, str_in(name, "name")?) };
-        c.set_peer_verify_name(n)
+        // SAFETY: NULL or a live handle.
+        let c = unsafe { conn_mut(conn) }?;
+        if name.is_null() {
+            return Err(Error::NullArgument("name"));
+        }
+        // SAFETY: non-NULL: a C string (the caller's contract).
+        c.set_peer_verify_name_c(unsafe { CStr::from_ptr(name) })
     })
 }
 

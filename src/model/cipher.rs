@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use openssl::ssl::{Ssl, SslCipherRef, SslContext, SslMethod};
+use openssl::ssl::{SslCipherRef, SslContext, SslMethod};
 
 use crate::model::enums::protocol;
 
@@ -181,7 +181,7 @@ fn lists() -> &'static CipherLists {
         let supported: Vec<Cipher> = SslContext::builder(SslMethod::tls_client())
             .ok()
             .map(|b| b.build())
-            .and_then(|ctx| Ssl::new(&ctx).ok())
+            .and_then(|ctx| crate::engine::context::new_ssl(&ctx).ok())
             .map(|ssl| {
                 crate::ossl::ssl_ciphers(&ssl)
                     .into_iter()
@@ -204,7 +204,7 @@ fn lists() -> &'static CipherLists {
         let ccm8: Vec<Cipher> = SslContext::builder(SslMethod::tls_client())
             .ok()
             .and_then(|mut b| b.set_cipher_list("AESCCM8").ok().map(|_| b.build()))
-            .and_then(|ctx| Ssl::new(&ctx).ok())
+            .and_then(|ctx| crate::engine::context::new_ssl(&ctx).ok())
             .map(|ssl| {
                 crate::ossl::ssl_ciphers(&ssl)
                     .into_iter()
