@@ -690,6 +690,33 @@ fn session_state_from_an_ssl_the_application_drove() {
     assert!(!state.configuration().session_cipher().is_null());
 }
 
+/// A client offering TLS 1.3 asks once when its offer is made; a server
+/// that only speaks TLS 1.2 then takes a TLS 1.2 PSK exchange, which uses
+/// that same answer (the application is not asked again).
+#[test]
+fn psk_tls13_offer_then_tls12_exchange_asks_once() {
+    let key = &b"0123456789abcdef"[..];
+    let ch = psk(b"Client_identity", key);
+    let sh = psk(b"ignored", key);
+    let mut cc = SslConfiguration::default_configuration();
+    cc.set_peer_verify_mode(verify_mode::VERIFY_NONE);
+    cc.set_ciphers_string("PSK-AES128-GCM-SHA256");
+    cc.set_psk_handler(Some(ch.clone()));
+    let mut sc = SslConfiguration::default_configuration();
+    sc.set_protocol(protocol::TLS_V1_2);
+    sc.set_ciphers_string("PSK-AES128-GCM-SHA256");
+    sc.set_psk_handler(Some(sh.clone()));
+    let mut c = Connection::new(&cc, Mode::Client, mem()).unwrap();
+    let mut s = Connection::new(&sc, Mode::Server, mem()).unwrap();
+    let (rc, rs) = handshake(&mut c, &mut s);
+    rc.unwrap();
+    rs.unwrap();
+    assert_eq!(c.ssl_configuration().session_protocol(), protocol::TLS_V1_2);
+    assert_eq!(c.psk_callback_calls(), 1);
+    assert_eq!(ch.seen.lock().unwrap().len(), 1);
+    assert_eq!(sh.seen.lock().unwrap()[0].1.as_slice(), b"Client_identity");
+}
+
 #[test]
 fn psk_tls13_out_of_the_box_with_default_lists() {
     // Default cipher lists on both sides, TLS 1.3, no certificates.

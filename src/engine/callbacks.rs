@@ -87,8 +87,9 @@ pub(crate) struct ConnState {
     /// read their configuration's).
     pub server_hint: OptBytes,
     /// The client's answer (the authenticator the application filled in),
-    /// kept so a TLS 1.3 offer and a TLS 1.2 exchange in one handshake ask
-    /// the application once; truncated to each use's maxima when read.
+    /// kept by a TLS 1.3 offer so that a second offer (after a
+    /// HelloRetryRequest) and a TLS 1.2 exchange in the same handshake ask
+    /// the application no more; truncated to each use's maxima when read.
     pub psk_answer: Option<PskAuthenticator>,
     pub psk_calls: u32,
     pub psk_error: Option<String>,
@@ -882,11 +883,12 @@ pub(crate) fn apply_conf_commands(
 // application (a C callback gets it as its borrowed `qssl_psk_auth_t`, no
 // copy), and read in place afterwards: the identity and key go straight from
 // it into OpenSSL's buffers, truncated to the maxima of that call. A server's
-// authenticator lives on the callback's stack (no allocation; the key set
-// through the C API is held in it and wiped there). A client keeps its
-// answered authenticator in the state (a shared block, moved by pointer), so
-// a TLS 1.3 offer and a TLS 1.2 exchange in one handshake ask once; the key
-// stays in that block, wiped when the state goes.
+// authenticator, and a TLS 1.2 client's, lives on the callback's stack (no
+// allocation; the identity and key set through the C API are held in it and
+// the key wiped there). A TLS 1.3 offer keeps its answered authenticator in
+// the state (a shared block, moved by pointer), so a second offer and a
+// TLS 1.2 exchange in one handshake ask once; the key stays in that block,
+// wiped when the state goes.
 
 /// Asks the application's handler (the connection's own, else the
 /// configuration's) to fill `auth`: on a server, with its own configured
@@ -1055,21 +1057,67 @@ extern "C" fn psk_client_cb(
         // SAFETY: OpenSSL passes the live SSL of the handshake.
         let state = unsafe { state_or_adopt(ssl) }?;
         let max_id = (max_identity_len as usize).saturating_sub(1);
-        // SAFETY: OpenSSL passes NULL or a NUL-terminated hint.
-        let st = unsafe { client_answer(state, hint, max_id, max_psk_len as usize) }?;
-        let auth = st.psk_answer.as_ref()?;
-        let id = upto(auth.identity().as_slice(), max_id);
-        let key = upto(auth.pre_shared_key().as_slice(), max_psk_len as usize);
-        // SAFETY: identity has max_identity_len bytes, id.len() <= max - 1;
-        // psk has max_psk_len bytes, key.len() <= max_psk_len.
-        unsafe {
-            std::ptr::copy_nonoverlapping(id.as_ptr(), identity.cast::<u8>(), id.len());
-            *identity.add(id.len()) = 0;
-            std::ptr::copy_nonoverlapping(key.as_ptr(), psk, key.len());
+        let max_key = max_psk_len as usize;
+        if lock(state).psk_answer.is_some() {
+            // SAFETY: OpenSSL's buffers of the given sizes.
+            return unsafe { client_kept(state, identity, max_id, psk, max_key) };
         }
-        Some(key.len() as c_uint)
+        // The TLS 1.2 exchange is the handshake's last PSK question: the
+        // answer is used at once, from the callback's stack (no allocation;
+        // the key is wiped there).
+        // SAFETY: OpenSSL passes NULL or a NUL-terminated hint.
+        let hint = unsafe { server_hint(hint) };
+        let mut auth = PskAuthenticator::for_handshake(hint, None, max_id as i32, max_key as i32);
+        if !ask(state, &mut auth, false) {
+            return None;
+        }
+        // SAFETY: OpenSSL's buffers of the given sizes.
+        Some(unsafe { client_write(&auth, identity, max_id, psk, max_key) })
     });
     guard.ok().flatten().unwrap_or(0)
+}
+
+/// [`psk_client_cb`] with the answer a TLS 1.3 offer of this handshake kept.
+///
+/// # Safety
+/// As [`client_write`].
+#[cold]
+#[inline(never)]
+unsafe fn client_kept(
+    state: &ConnShared,
+    identity: *mut c_char,
+    max_id: usize,
+    psk: *mut u8,
+    max_key: usize,
+) -> Option<c_uint> {
+    let st = lock(state);
+    let auth = st.psk_answer.as_ref()?;
+    // SAFETY: forwarded caller guarantee.
+    Some(unsafe { client_write(auth, identity, max_id, psk, max_key) })
+}
+
+/// Writes the client's identity (at most `max_id` bytes and a NUL) and key
+/// (at most `max_key` bytes) to OpenSSL's buffers; the key's length.
+///
+/// # Safety
+/// `identity` must be valid for `max_id + 1` bytes, `psk` for `max_key`.
+#[inline]
+unsafe fn client_write(
+    auth: &PskAuthenticator,
+    identity: *mut c_char,
+    max_id: usize,
+    psk: *mut u8,
+    max_key: usize,
+) -> c_uint {
+    let id = upto(auth.identity().as_slice(), max_id);
+    let key = upto(auth.pre_shared_key().as_slice(), max_key);
+    // SAFETY: per the caller, id.len() <= max_id and key.len() <= max_key.
+    unsafe {
+        std::ptr::copy_nonoverlapping(id.as_ptr(), identity.cast::<u8>(), id.len());
+        *identity.add(id.len()) = 0;
+        std::ptr::copy_nonoverlapping(key.as_ptr(), psk, key.len());
+    }
+    key.len() as c_uint
 }
 
 extern "C" fn psk_server_cb(
