@@ -91,8 +91,9 @@ fn read_ahead(ssl: &SslRef) {
 /// A byte queue in one contiguous buffer, so that its bytes and its free
 /// space can be lent to the application without a copy (the zero-copy
 /// memory transport): the live bytes are `buf[start..end]`, the space after
-/// them `buf[end..]`. `buf` only grows (a zeroed allocation each time), so
-/// every byte of it is initialised and no `unsafe` is needed.
+/// them `buf[end..]`, `buf`'s length being the end of what was ever written
+/// (queued bytes or zeros) and its capacity the buffer's size. So every byte
+/// of `buf` is initialised and no `unsafe` is needed.
 ///
 /// Consuming bytes from the front only advances `start`; the buffer is
 /// compacted or reset only when room is made at the back ([`Self::space`],
@@ -111,6 +112,14 @@ pub struct ByteQueue {
 /// The largest buffer the application may ask the memory transport to lend.
 pub const MAX_LEND: usize = 64 << 20;
 
+/// The smallest buffer a queue allocates: a handshake's later flights are
+/// often larger than its first (a TLS 1.2 or 1.3 PSK server's flight with
+/// its session ticket after a ServerHello of under a hundred bytes), and a
+/// first buffer sized for one of those flights spares each of those
+/// handshakes two allocations and copies (one per direction). Larger first
+/// flights (certificates) get their exact size.
+pub const FIRST_BUFFER: usize = 512;
+
 impl ByteQueue {
     /// How many bytes are queued.
     pub fn len(&self) -> usize {
@@ -119,7 +128,7 @@ impl ByteQueue {
 
     /// The size of the buffer behind the queue (0 when none is allocated).
     pub fn capacity(&self) -> usize {
-        self.buf.len()
+        self.buf.capacity()
     }
 
     /// True when nothing is queued.
@@ -172,29 +181,30 @@ impl ByteQueue {
     pub fn space(&mut self, want: usize) -> &mut [u8] {
         if self.start == self.end {
             self.clear();
-        } else if self.start > 0 && self.buf.len() - self.end < want {
+        } else if self.start > 0 && self.buf.capacity() - self.end < want {
             self.buf.copy_within(self.start..self.end, 0);
             self.end -= self.start;
             self.start = 0;
         }
         let need = self.end + want;
-        if self.buf.len() < need {
-            // A fresh zeroed buffer (see `zeroed_buffer`) and one copy of
-            // the live bytes. The first allocation is exact (a connection
-            // kept alive after a small handshake holds no slack); later ones
-            // double.
-            let grown = if self.buf.is_empty() {
-                need
-            } else {
-                need.max(self.buf.len() * 2)
-            };
-            let mut fresh = zeroed_buffer(grown);
-            let live = self.end - self.start;
-            fresh[..live].copy_from_slice(&self.buf[self.start..self.end]);
+        if self.buf.capacity() < need {
+            // A new buffer and one copy of the live bytes: at least
+            // `FIRST_BUFFER`, else the exact size the first time (a
+            // connection kept alive after a small handshake holds little
+            // slack), then doubled.
+            let grown = need.max(self.buf.capacity() * 2).max(FIRST_BUFFER);
+            let mut fresh = Vec::with_capacity(grown);
+            fresh.extend_from_slice(self.as_slice());
             self.buf = fresh;
+            self.end -= self.start;
             self.start = 0;
-            self.end = live;
         }
+        // The free space is initialised (zeros where nothing was written):
+        // `malloc` above and one `memset` here, the allocator paths OpenSSL
+        // itself runs many times per handshake, so their code is warm
+        // (`vec![0; n]` would ask `calloc`, whose code only these queues
+        // ran: about 36 more I1 misses per handshake pair than raw OpenSSL).
+        self.buf.resize(self.buf.capacity(), 0);
         self.lent = self.buf.len() - self.end;
         &mut self.buf[self.end..]
     }
@@ -247,13 +257,28 @@ impl ByteQueue {
         }
     }
 
-    /// [`Self::extend_from_slice`] when room must be made first (compacting
-    /// or growing the buffer, [`Self::space`]; out of line).
+    /// [`Self::extend_from_slice`] when room must be made first (out of
+    /// line): the queued bytes move to the front and `data` follows them,
+    /// in the buffer's capacity when it takes both, else in a new buffer
+    /// (sized as by [`Self::space`]). Nothing is zeroed: the buffer's
+    /// length ends after `data`.
     #[cold]
     #[inline(never)]
     pub fn push_making_room(&mut self, data: &[u8]) {
-        self.space(data.len())[..data.len()].copy_from_slice(data);
-        self.end += data.len();
+        let live = self.len();
+        let need = live + data.len();
+        if need <= self.buf.capacity() {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.buf.truncate(live);
+        } else {
+            let grown = need.max(self.buf.capacity() * 2).max(FIRST_BUFFER);
+            let mut fresh = Vec::with_capacity(grown);
+            fresh.extend_from_slice(self.as_slice());
+            self.buf = fresh;
+        }
+        self.buf.extend_from_slice(data);
+        self.start = 0;
+        self.end = need;
         self.lent = 0;
     }
 
@@ -265,19 +290,6 @@ impl ByteQueue {
         self.buf.drain(..start);
         self.buf.drain(..)
     }
-}
-
-/// A zeroed buffer of `n` bytes for a [`ByteQueue`]: `malloc` and one
-/// `memset` (the `resize` of a `u8` vector with reserved capacity compiles
-/// to it), the allocator paths OpenSSL itself runs many times per handshake,
-/// so their code is warm. `vec![0; n]` asks `calloc`, whose code only these
-/// queues ran: 3 cold calls per connection, about 36 more I1 misses per
-/// handshake pair than raw OpenSSL.
-#[allow(clippy::slow_vector_initialization)] // deliberate: not calloc, see above
-fn zeroed_buffer(n: usize) -> Vec<u8> {
-    let mut v = Vec::with_capacity(n);
-    v.resize(n, 0);
-    v
 }
 
 impl Extend<u8> for ByteQueue {
@@ -1021,14 +1033,18 @@ mod tests {
         let mut out = [0u8; 300];
         p.outbound.read_into(&mut out);
         p.outbound_taken();
-        assert_eq!(p.outbound.capacity(), 300);
+        assert_eq!(p.outbound.capacity(), FIRST_BUFFER);
         // The last flight is still waiting when the handshake completes.
         p.outbound.extend_from_slice(&[2; 50]);
         p.handshake_done();
-        assert_eq!(p.outbound.capacity(), 300, "bytes wait: kept");
+        assert_eq!(p.outbound.capacity(), FIRST_BUFFER, "bytes wait: kept");
         assert_eq!(p.outbound.read_into(&mut out[..20]), 20);
         p.outbound_taken();
-        assert_eq!(p.outbound.capacity(), 300, "30 bytes still wait: kept");
+        assert_eq!(
+            p.outbound.capacity(),
+            FIRST_BUFFER,
+            "30 bytes still wait: kept"
+        );
         assert_eq!(p.outbound.read_into(&mut out), 30);
         assert_eq!(&out[..30], &[2; 30]);
         p.outbound_taken();
@@ -1038,7 +1054,7 @@ mod tests {
         assert_eq!(p.outbound.read_into(&mut out), 100);
         assert_eq!(&out[..100], &[3; 100]);
         p.outbound_taken();
-        assert_eq!(p.outbound.capacity(), 100, "released once only");
+        assert_eq!(p.outbound.capacity(), FIRST_BUFFER, "released once only");
         // Completed with nothing waiting: freed at once.
         let mut p = MemoryPipe::default();
         p.outbound.extend_from_slice(&[1; 10]);
@@ -1078,6 +1094,34 @@ mod tests {
             assert_eq!(q.len(), expect.len());
             assert_eq!(q.as_slice(), expect.make_contiguous());
         }
+    }
+
+    #[test]
+    fn first_buffer_then_exact_or_doubled() {
+        let mut q = ByteQueue::default();
+        q.extend_from_slice(&[1; 80]);
+        assert_eq!(q.capacity(), FIRST_BUFFER, "small first flight");
+        // A later, larger flight fits without a new buffer.
+        let mut out = [0u8; 80];
+        assert_eq!(q.read_into(&mut out), 80);
+        q.extend_from_slice(&[2; 300]);
+        assert_eq!(q.capacity(), FIRST_BUFFER);
+        // Compaction makes room when it can: 200 taken, 400 more fit.
+        let mut out = [0u8; 200];
+        assert_eq!(q.read_into(&mut out), 200);
+        q.extend_from_slice(&[3; 400]);
+        assert_eq!(q.capacity(), FIRST_BUFFER);
+        assert_eq!(&q.as_slice()[..100], &[2; 100]);
+        assert_eq!(&q.as_slice()[100..], &[3; 400]);
+        // Growing doubles, keeping the order.
+        q.extend_from_slice(&[4; 100]);
+        assert_eq!(q.capacity(), 2 * FIRST_BUFFER);
+        assert_eq!(q.len(), 600);
+        assert_eq!(&q.as_slice()[500..], &[4; 100]);
+        // A first flight larger than FIRST_BUFFER gets its exact size.
+        let mut q = ByteQueue::default();
+        q.extend_from_slice(&[5; 1200]);
+        assert_eq!(q.capacity(), 1200);
     }
 
     #[test]
