@@ -270,7 +270,7 @@ impl PskHandler for Psk {
     fn authenticate(&self, auth: &mut PskAuthenticator) -> Result<(), String> {
         self.seen.lock().unwrap().push((
             auth.identity_hint().clone(),
-            auth.identity().clone(),
+            auth.identity().to_opt_bytes(),
             auth.maximum_identity_length(),
             auth.maximum_pre_shared_key_length(),
         ));

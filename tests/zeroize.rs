@@ -299,7 +299,34 @@ impl PskHandler for ArrayPsk {
     }
 }
 
+/// A PSK handler setting its key as the C API does: copied straight into
+/// the authenticator (held in place there: the client's kept answer, a
+/// server's handshake authenticator on the callback's stack).
+struct InPlacePsk([u8; MARKER_LEN]);
+
+impl Drop for InPlacePsk {
+    fn drop(&mut self) {
+        wipe(&mut self.0);
+    }
+}
+
+impl PskHandler for InPlacePsk {
+    fn authenticate(&self, auth: &mut PskAuthenticator) -> Result<(), String> {
+        auth.set_identity_from(Some(b"zeroize-client"));
+        auth.set_pre_shared_key_from(Some(&self.0));
+        Ok(())
+    }
+}
+
 fn psk_handshake(key: [u8; MARKER_LEN], tls: i32) {
+    psk_handshake_with(key, tls, |k| std::sync::Arc::new(ArrayPsk(k)));
+}
+
+fn psk_handshake_with(
+    key: [u8; MARKER_LEN],
+    tls: i32,
+    handler: impl Fn([u8; MARKER_LEN]) -> std::sync::Arc<dyn PskHandler>,
+) {
     let mut cc = SslConfiguration::new();
     cc.set_peer_verify_mode(verify_mode::VERIFY_NONE);
     cc.set_protocol(tls);
@@ -312,8 +339,8 @@ fn psk_handshake(key: [u8; MARKER_LEN], tls: i32) {
     };
     cc.set_ciphers_string(suite);
     sc.set_ciphers_string(suite);
-    cc.set_psk_handler(Some(std::sync::Arc::new(ArrayPsk(key))));
-    sc.set_psk_handler(Some(std::sync::Arc::new(ArrayPsk(key))));
+    cc.set_psk_handler(Some(handler(key)));
+    sc.set_psk_handler(Some(handler(key)));
     let mut c = Connection::new(&cc, Mode::Client, Transport::Memory(Default::default())).unwrap();
     let mut s = Connection::new(&sc, Mode::Server, Transport::Memory(Default::default())).unwrap();
     let (mut rc, mut rs) = (Ok(Progress::WantRead), Ok(Progress::WantRead));
@@ -344,6 +371,18 @@ fn psk_wiped_after_tls12_handshake() {
         (0, 0),
         "a PSK of a TLS 1.2 handshake was freed unwiped"
     );
+}
+
+#[test]
+fn psk_held_in_place_wiped_after_tls12_and_tls13_handshakes() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    for tls in [protocol::TLS_V1_2, protocol::TLS_V1_3] {
+        let m = random_marker();
+        let hits = spy(&m, || {
+            psk_handshake_with(m, tls, |k| std::sync::Arc::new(InPlacePsk(k)))
+        });
+        assert_eq!(hits, (0, 0), "a PSK held in place was freed unwiped");
+    }
 }
 
 #[test]

@@ -1088,8 +1088,7 @@ extern "C" fn psk_server_cb(
             unsafe { CStr::from_ptr(identity) }.to_bytes()
         };
         let max = max_psk_len as usize;
-        let mut auth =
-            PskAuthenticator::for_handshake(OptBytes::Null, OptBytes::from(id), 0, max as i32);
+        let mut auth = PskAuthenticator::for_handshake(OptBytes::Null, Some(id), 0, max as i32);
         if !ask(state, &mut auth, true) {
             return None;
         }
@@ -1229,8 +1228,7 @@ unsafe extern "C" fn psk_find_session_cb(
             unsafe { std::slice::from_raw_parts(identity, identity_len) }
         };
         let max_key = ossl::PSK_MAX_PSK_LEN;
-        let mut auth =
-            PskAuthenticator::for_handshake(OptBytes::Null, OptBytes::from(id), 0, max_key as i32);
+        let mut auth = PskAuthenticator::for_handshake(OptBytes::Null, Some(id), 0, max_key as i32);
         if !ask(state, &mut auth, true) {
             return if lock(state).psk_refused { 0 } else { 1 };
         }

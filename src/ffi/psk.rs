@@ -3,7 +3,7 @@
 use std::ffi::c_void;
 
 use super::boundary;
-use super::bytes::{bytes_out, opt_bytes_in, slice_in};
+use super::bytes::{bytes_out, slice_in};
 use super::handle::{borrow, borrow_mut, handle, into_raw};
 use super::status::qssl_status_t;
 use crate::Error;
@@ -232,14 +232,16 @@ pub unsafe extern "C" fn qssl_psk_auth_set_identity(
     len: usize,
 ) -> qssl_status_t {
     boundary::status_pure("qssl_psk_auth_set_identity", || {
-        // SAFETY: NULL or a live handle; (identity, len) readable.
-        let (a, v) = unsafe {
-            (
-                borrow_mut(auth, "auth")?,
-                opt_bytes_in(identity, len, "identity")?,
-            )
+        // SAFETY: NULL or a live handle.
+        let a = unsafe { borrow_mut(auth, "auth") }?;
+        // Copied once, into the authenticator itself when short.
+        let v = if identity.is_null() && len == 0 {
+            None
+        } else {
+            // SAFETY: (identity, len) readable per the caller's guarantee.
+            Some(unsafe { slice_in(identity, len, "identity") }?)
         };
-        a.0.set_identity(v);
+        a.0.set_identity_from(v);
         Ok(())
     })
 }

@@ -29,7 +29,7 @@ enum Repr {
 #[derive(Clone, Default, Debug, PartialEq, Eq)]
 struct PskData {
     identity_hint: OptBytes,
-    identity: OptBytes,
+    identity: PskIdentity,
     pre_shared_key: PskKey,
     maximum_identity_length: i32,
     maximum_pre_shared_key_length: i32,
@@ -69,19 +69,23 @@ impl PskAuthenticator {
     #[inline]
     pub(crate) fn for_handshake(
         identity_hint: OptBytes,
-        identity: OptBytes,
+        identity: Option<&[u8]>,
         maximum_identity_length: i32,
         maximum_pre_shared_key_length: i32,
     ) -> Self {
-        PskAuthenticator {
+        let mut a = PskAuthenticator {
             d: Repr::Local(PskData {
                 identity_hint,
-                identity,
+                identity: PskIdentity::default(),
                 pre_shared_key: PskKey::default(),
                 maximum_identity_length,
                 maximum_pre_shared_key_length,
             }),
+        };
+        if let Repr::Local(d) = &mut a.d {
+            d.identity.assign(identity);
         }
+        a
     }
 
     /// [`PskAuthenticator::for_handshake`] in a shared block, for an answer
@@ -95,7 +99,7 @@ impl PskAuthenticator {
         PskAuthenticator {
             d: Repr::Shared(Cow::new(PskData {
                 identity_hint,
-                identity: OptBytes::Null,
+                identity: PskIdentity::default(),
                 pre_shared_key: PskKey::default(),
                 maximum_identity_length,
                 maximum_pre_shared_key_length,
@@ -149,14 +153,24 @@ impl PskAuthenticator {
 
     /// The identity.
     #[inline]
-    pub fn identity(&self) -> &OptBytes {
+    pub fn identity(&self) -> &PskIdentity {
         &self.d().identity
     }
 
     /// Sets the identity (any length; truncated only when handed to OpenSSL).
     #[inline]
     pub fn set_identity(&mut self, identity: OptBytes) {
-        self.d_mut().identity = identity;
+        self.d_mut().identity = PskIdentity {
+            shared: identity,
+            ..PskIdentity::default()
+        };
+    }
+
+    /// Sets the identity to a copy of `identity` (`None`: null), written
+    /// straight into the authenticator when it is short (no allocation).
+    #[inline]
+    pub fn set_identity_from(&mut self, identity: Option<&[u8]>) {
+        self.d_mut().identity.assign(identity);
     }
 
     /// The maximum identity length the handshake accepts (0 on servers).
@@ -205,6 +219,115 @@ impl PartialEq for PskAuthenticator {
 }
 
 impl Eq for PskAuthenticator {}
+
+/// The longest identity held in the authenticator itself.
+const INLINE_ID: usize = 64;
+
+/// An identity: null, or bytes (possibly empty), like [`OptBytes`]; one of
+/// up to 64 bytes set by the engine or through
+/// [`PskAuthenticator::set_identity_from`] is held in place (no allocation).
+#[derive(Clone)]
+pub struct PskIdentity {
+    /// `buf[..len]` when set; else the bytes are `shared`.
+    inline: bool,
+    len: u8,
+    buf: [u8; INLINE_ID],
+    shared: OptBytes,
+}
+
+impl Default for PskIdentity {
+    #[inline]
+    fn default() -> Self {
+        PskIdentity {
+            inline: false,
+            len: 0,
+            buf: [0; INLINE_ID],
+            shared: OptBytes::Null,
+        }
+    }
+}
+
+impl PskIdentity {
+    /// True when null.
+    #[inline]
+    pub fn is_null(&self) -> bool {
+        !self.inline && self.shared.is_null()
+    }
+
+    /// The bytes (empty for null).
+    #[inline]
+    pub fn as_slice(&self) -> &[u8] {
+        if self.inline {
+            &self.buf[..usize::from(self.len)]
+        } else {
+            self.shared.as_slice()
+        }
+    }
+
+    /// The number of bytes.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    /// True when null or empty.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.as_slice().is_empty()
+    }
+
+    /// The identity as [`OptBytes`] (a copy of in-place bytes).
+    pub fn to_opt_bytes(&self) -> OptBytes {
+        if self.inline {
+            OptBytes::from(self.as_slice())
+        } else {
+            self.shared.clone()
+        }
+    }
+
+    /// Replaces the identity with a copy of `id` (`None`: null).
+    #[inline]
+    fn assign(&mut self, id: Option<&[u8]>) {
+        if !self.shared.is_null() {
+            self.shared = OptBytes::Null;
+        }
+        match id {
+            Some(b) if b.len() <= INLINE_ID => {
+                self.buf[..b.len()].copy_from_slice(b);
+                self.len = b.len() as u8;
+                self.inline = true;
+            }
+            Some(b) => self.assign_long(b),
+            None => self.inline = false,
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn assign_long(&mut self, b: &[u8]) {
+        self.shared = OptBytes::from(b);
+        self.inline = false;
+    }
+}
+
+impl PartialEq for PskIdentity {
+    /// Null equals empty, as for QByteArray.
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for PskIdentity {}
+
+impl std::fmt::Debug for PskIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.is_null() {
+            f.write_str("Null")
+        } else {
+            write!(f, "{:?}", self.as_slice())
+        }
+    }
+}
 
 /// The longest key held in the authenticator itself.
 const INLINE_KEY: usize = 64;
@@ -371,7 +494,7 @@ mod tests {
 
     #[test]
     fn short_keys_in_place_long_ones_and_copies_on_the_heap() {
-        let mut a = PskAuthenticator::for_handshake(OptBytes::Null, OptBytes::Null, 0, 512);
+        let mut a = PskAuthenticator::for_handshake(OptBytes::Null, None, 0, 512);
         a.set_pre_shared_key_from(Some(&[7u8; 64]));
         assert_eq!(
             (a.pre_shared_key().tag, a.pre_shared_key().len),
@@ -392,9 +515,30 @@ mod tests {
     }
 
     #[test]
+    fn identities_in_place_or_shared_keep_null_and_empty_apart() {
+        let mut a = PskAuthenticator::for_handshake(OptBytes::Null, Some(b""), 0, 512);
+        assert!(!a.identity().is_null() && a.identity().is_empty());
+        a.set_identity_from(None);
+        assert!(a.identity().is_null());
+        a.set_identity_from(Some(&[b'x'; 64]));
+        assert!(a.identity().inline);
+        assert_eq!(a.identity().as_slice(), &[b'x'; 64]);
+        a.set_identity_from(Some(&[b'y'; 300]));
+        assert!(!a.identity().inline);
+        assert_eq!(a.identity().to_opt_bytes().as_slice(), &[b'y'; 300]);
+        a.set_identity(OptBytes::from(&b"set"[..]));
+        assert_eq!(a.identity().as_slice(), b"set");
+        a.set_identity(OptBytes::Null);
+        assert!(a.identity().is_null() && a.identity().to_opt_bytes().is_null());
+        let mut b = a.clone();
+        b.set_identity_from(Some(b"other"));
+        assert!(a.identity().is_null());
+        assert_eq!(b.identity().to_opt_bytes().as_slice(), b"other");
+    }
+
+    #[test]
     fn an_in_place_authenticator_made_shared_keeps_its_values() {
-        let mut a =
-            PskAuthenticator::for_handshake(OptBytes::from(&b"h"[..]), OptBytes::Null, 255, 512);
+        let mut a = PskAuthenticator::for_handshake(OptBytes::from(&b"h"[..]), None, 255, 512);
         a.set_identity(OptBytes::from(&b"id"[..]));
         a.set_pre_shared_key_from(Some(b"key"));
         a.make_shared();

@@ -602,7 +602,7 @@ impl PskHandler for RecordingPsk {
     fn authenticate(&self, auth: &mut PskAuthenticator) -> Result<(), String> {
         self.seen.lock().unwrap().push(PskSeen {
             hint: auth.identity_hint().clone(),
-            identity: auth.identity().clone(),
+            identity: auth.identity().to_opt_bytes(),
         });
         auth.set_identity(OptBytes::from(&self.identity[..]));
         auth.set_pre_shared_key(SecretBytes::new(&self.key));
