@@ -110,11 +110,11 @@ impl PeerName {
     /// with its NUL.
     fn from_c(name: &CStr) -> Result<PeerName, Error> {
         let with_nul = name.to_bytes_with_nul();
-        let (ascii, sni_len) = scan_name(&with_nul[..with_nul.len() - 1]);
-        if !ascii {
-            check_utf8(with_nul)?;
-        }
-        // SAFETY: UTF-8: ASCII, or checked just above.
+        let sni_len = match scan_name(&with_nul[..with_nul.len() - 1]) {
+            Some(n) => n,
+            None => scan_utf8(with_nul)?,
+        };
+        // SAFETY: UTF-8: ASCII, or checked by `scan_utf8`.
         let text = unsafe { std::str::from_boxed_utf8_unchecked(Box::from(with_nul)) };
         Ok(PeerName { text, sni_len })
     }
@@ -130,7 +130,7 @@ impl PeerName {
         let mut text = String::with_capacity(name.len() + 1);
         text.push_str(name);
         text.push('\0');
-        let (_, sni_len) = scan_name(name.as_bytes());
+        let sni_len = scan_name(name.as_bytes()).unwrap_or_else(|| sni_len(name.as_bytes(), false));
         Ok(PeerName {
             text: text.into_boxed_str(),
             sni_len,
@@ -174,23 +174,36 @@ impl PeerName {
     }
 }
 
-/// One pass over a peer verify name (without its NUL): whether it is ASCII,
-/// and the length of the name sent as SNI: without its trailing dots; 0
-/// when nothing is left or it is an IP literal (every IPv6 literal has a
-/// ':', an IPv4 literal only digits and dots; only such names are parsed).
-fn scan_name(name: &[u8]) -> (bool, usize) {
-    let (mut ascii, mut colon, mut numeric) = (true, false, true);
+/// One pass over a peer verify name (without its NUL): the length of the
+/// name sent as SNI (see [`sni_len`]), or `None` when it is not ASCII. The
+/// loop stops at the first byte that is not ASCII, which keeps it a short
+/// scalar loop.
+fn scan_name(name: &[u8]) -> Option<usize> {
+    let (mut colon, mut numeric) = (false, true);
     for &c in name {
-        ascii &= c.is_ascii();
+        if !c.is_ascii() {
+            return None;
+        }
         colon |= c == b':';
         numeric &= c.is_ascii_digit() || c == b'.';
     }
+    // Every IPv6 literal has a ':', an IPv4 literal only digits and dots.
+    Some(sni_len(name, colon || numeric))
+}
+
+/// The length of the SNI name of peer verify name `name`: without its
+/// trailing dots; 0 when nothing is left or it is an IP literal (parsed
+/// only when `may_be_ip`).
+fn sni_len(name: &[u8], may_be_ip: bool) -> usize {
     let mut end = name.len();
     while end > 0 && name[end - 1] == b'.' {
         end -= 1;
     }
-    let sni = end != 0 && (!(colon || numeric) || !is_ip_literal(&name[..end]));
-    (ascii, if sni { end } else { 0 })
+    if end == 0 || (may_be_ip && is_ip_literal(&name[..end])) {
+        0
+    } else {
+        end
+    }
 }
 
 /// True when `name` is an IP address literal (out of line: only names that
@@ -201,13 +214,15 @@ fn is_ip_literal(name: &[u8]) -> bool {
     std::str::from_utf8(name).is_ok_and(|n| n.parse::<std::net::IpAddr>().is_ok())
 }
 
-/// The UTF-8 check of a C string's bytes that are not all ASCII.
+/// [`scan_name`] for a C string's bytes (with the NUL) that are not all
+/// ASCII: the UTF-8 check, then the SNI length (such a name is no IP
+/// literal). Out of line.
 #[cold]
 #[inline(never)]
-fn check_utf8(bytes: &[u8]) -> Result<(), Error> {
-    std::str::from_utf8(bytes)
-        .map(|_| ())
-        .map_err(|e| Error::invalid(format!("name is not valid UTF-8: {e}")))
+fn scan_utf8(with_nul: &[u8]) -> Result<usize, Error> {
+    std::str::from_utf8(with_nul)
+        .map_err(|e| Error::invalid(format!("name is not valid UTF-8: {e}")))?;
+    Ok(sni_len(&with_nul[..with_nul.len() - 1], false))
 }
 
 /// OpenSSL refused the SNI name `n` (its reasons appended). Out of line.
@@ -644,7 +659,9 @@ impl Connection {
     #[inline]
     pub fn handshake(&mut self) -> Result<Progress, Error> {
         if self.phase != Phase::Handshaking || !self.started {
-            return self.handshake_first();
+            if let Some(r) = self.handshake_first() {
+                return r;
+            }
         }
         match self.stream.do_handshake() {
             Ok(()) => self.finish_handshake(),
@@ -656,17 +673,18 @@ impl Connection {
     }
 
     /// [`Self::handshake`] before the first step (the per-connection
-    /// set-up) or after the last: out of line, once per connection.
+    /// set-up) or after the last: out of line, once per connection. `None`:
+    /// set up, the step follows (in the caller: one copy of the step code).
     #[cold]
     #[inline(never)]
-    fn handshake_first(&mut self) -> Result<Progress, Error> {
+    fn handshake_first(&mut self) -> Option<Result<Progress, Error>> {
         if self.phase != Phase::Handshaking {
-            return self.not_handshaking();
+            return Some(self.not_handshaking());
         }
         if let Err(e) = self.start() {
-            return self.fail(e);
+            return Some(self.fail(e));
         }
-        self.handshake()
+        None
     }
 
     /// A handshake step failed: out of line, so the per-step path stays

@@ -46,16 +46,24 @@ pub(crate) fn context_for(cfg: &SslConfiguration, server: bool) -> Result<&SslCo
 /// function, see `callbacks`); per connection that is an allocation and two
 /// atomic writes to the context's reference count, a cache line every
 /// thread making connections from the configuration shares.
+#[inline]
 pub(crate) fn new_ssl(ctx: &SslContextRef) -> Result<Ssl, Error> {
     // SAFETY: a live context; SSL_new returns a new SSL with one reference
     // (owned by the result) or NULL with the error queued.
     let p = unsafe { openssl_sys::SSL_new(ctx.as_ptr()) };
     if p.is_null() {
-        let e = crate::ossl::error_stack();
-        return Err(Error::tls("cannot create a TLS session", Some(&e)));
+        return Err(no_ssl());
     }
     // SAFETY: non-NULL and fresh; its one reference moves into the result.
     Ok(unsafe { Ssl::from_ptr(p) })
+}
+
+/// `SSL_new` failed (out of memory): OpenSSL's reasons. Out of line.
+#[cold]
+#[inline(never)]
+fn no_ssl() -> Error {
+    let e = crate::ossl::error_stack();
+    Error::tls("cannot create a TLS session", Some(&e))
 }
 
 /// A context built afresh from `cfg` for one side, shared with no qssl
