@@ -265,6 +265,20 @@ impl ByteQueue {
     #[cold]
     #[inline(never)]
     pub fn push_making_room(&mut self, data: &[u8]) {
+        self.make_room_and_push(data);
+    }
+
+    /// [`Self::push_making_room`] for the callers no panic may leave (the
+    /// BIO's write, the C API's feed): false, with nothing changed, when
+    /// making room panicked (a size past `isize::MAX`).
+    #[cold]
+    #[inline(never)]
+    pub fn push_growing(&mut self, data: &[u8]) -> bool {
+        catch_unwind(AssertUnwindSafe(|| self.make_room_and_push(data))).is_ok()
+    }
+
+    #[inline(always)]
+    fn make_room_and_push(&mut self, data: &[u8]) {
         let live = self.len();
         let need = live + data.len();
         if need <= self.buf.capacity() {
@@ -592,6 +606,12 @@ pub(crate) unsafe fn free_bio_box<T>(b: *mut BIO) {
     }
 }
 
+// The memory pipe's hot entry points (the BIO's write, read and ctrl here,
+// qssl_conn_feed and qssl_conn_take_output in ffi/conn.rs) share one
+// section, so the linker places them next to each other: each handshake
+// step and each move of bytes runs them after OpenSSL's code has evicted
+// them, and packed together they span fewer code lines than apart.
+#[unsafe(link_section = ".text.qssl_pipe")]
 unsafe extern "C" fn bio_write_ex(
     b: *mut BIO,
     data: *const c_char,
@@ -603,24 +623,25 @@ unsafe extern "C" fn bio_write_ex(
     unsafe {
         sys::BIO_clear_flags(b, sys::BIO_FLAGS_RWS | sys::BIO_FLAGS_SHOULD_RETRY);
         let Some(st) = state_of(b) else { return -1 };
-        // The memory pipe's common case, inline: the bytes fit the room
-        // after the queued ones (one copy, no allocation, no panic path).
+        // The memory pipe, directly: one copy when the bytes fit the room
+        // after the queued ones (no allocation, no panic path), else making
+        // room out of line (the one step that allocates: panic-safe).
         if let Transport::Memory(p) = &mut st.transport
             && len != 0
             && !data.is_null()
-            && p.outbound
-                .try_push(std::slice::from_raw_parts(data.cast(), len))
         {
-            *written = len;
-            return 1;
+            let buf = std::slice::from_raw_parts(data.cast(), len);
+            if p.outbound.try_push(buf) || p.outbound.push_growing(buf) {
+                *written = len;
+                return 1;
+            }
+            return output_panicked(st);
         }
         write_slow(b, st, data, len, written)
     }
 }
 
-/// [`bio_write_ex`] when the output queue must make room (growing it is the
-/// one step that allocates, so it stays panic-safe), for an empty write,
-/// and on a socket (out of line).
+/// [`bio_write_ex`] on a socket, or an empty write (out of line).
 ///
 /// # Safety
 /// As for [`socket_io_end`]; `len` readable bytes at `data`.
@@ -638,16 +659,6 @@ unsafe fn write_slow(
         // SAFETY: the caller's promise.
         unsafe { std::slice::from_raw_parts(data.cast(), len) }
     };
-    if let Transport::Memory(p) = &mut st.transport
-        && !buf.is_empty()
-    {
-        if catch_unwind(AssertUnwindSafe(|| p.outbound.push_making_room(buf))).is_err() {
-            return output_panicked(st);
-        }
-        // SAFETY: the caller's promise.
-        unsafe { *written = buf.len() };
-        return 1;
-    }
     let r = catch_unwind(AssertUnwindSafe(|| st.transport.write_some(buf)));
     // SAFETY: the caller's promise.
     unsafe { socket_io_end(b, st, r, sys::BIO_FLAGS_WRITE, written) }
@@ -661,6 +672,7 @@ fn output_panicked(st: &mut BioState) -> c_int {
     -1
 }
 
+#[unsafe(link_section = ".text.qssl_pipe")]
 unsafe extern "C" fn bio_read_ex(
     b: *mut BIO,
     data: *mut c_char,
@@ -736,6 +748,7 @@ unsafe extern "C" fn bio_puts(b: *mut BIO, s: *const c_char) -> c_int {
 
 /// FLUSH succeeds (a write reaches the transport at once); everything else
 /// is unsupported (0): pending counts, end of file, MTU queries.
+#[unsafe(link_section = ".text.qssl_pipe")]
 unsafe extern "C" fn bio_ctrl(_b: *mut BIO, cmd: c_int, _num: c_long, _ptr: *mut c_void) -> c_long {
     c_long::from(cmd == sys::BIO_CTRL_FLUSH)
 }

@@ -441,33 +441,38 @@ pub unsafe extern "C" fn qssl_conn_pending(conn: *const qssl_conn_t) -> usize {
 
 /// Memory transport: hands qssl `(data, len)` received from the peer.
 /// INVALID_STATE on a socket connection. Qt: none.
+#[unsafe(link_section = ".text.qssl_pipe")]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_feed(
     conn: *mut qssl_conn_t,
     data: *const u8,
     len: usize,
 ) -> qssl_status_t {
-    // The common call first, inline: valid arguments and room in the input
-    // queue (one copy; nothing here can fail or panic). Everything else
-    // (NULLs, errors, making room) takes the checked path.
+    // The common call first: valid arguments on a memory connection; one
+    // copy when the input queue has room (nothing there can fail or panic),
+    // else making room out of line (panic-safe). Everything else (NULLs,
+    // errors, a caught panic, which the checked path meets again and
+    // reports) takes the checked path.
     if !data.is_null()
         && len <= isize::MAX as usize
         // SAFETY: NULL or a live handle.
         && let Some(p) = unsafe { pipe_of(conn) }
-        // SAFETY: non-NULL, length bounded; readable (the caller's contract).
-        && p.inbound.try_push(unsafe { std::slice::from_raw_parts(data, len) })
     {
-        return QSSL_STATUS_OK;
+        // SAFETY: non-NULL, length bounded; readable (the caller's contract).
+        let d = unsafe { std::slice::from_raw_parts(data, len) };
+        if p.inbound.try_push(d) || p.inbound.push_growing(d) {
+            return QSSL_STATUS_OK;
+        }
     }
     // SAFETY: forwarded caller guarantees.
     unsafe { feed_checked(conn, data, len) }
 }
 
-/// [`qssl_conn_feed`] with every check, making room in the input queue
-/// when needed (out of line).
+/// [`qssl_conn_feed`] with every check (out of line).
 ///
 /// # Safety
 /// As for [`qssl_conn_feed`].
+#[cold]
 #[inline(never)]
 unsafe fn feed_checked(conn: *mut qssl_conn_t, data: *const u8, len: usize) -> qssl_status_t {
     boundary::status_pure("qssl_conn_feed", || {
@@ -506,6 +511,7 @@ pub unsafe extern "C" fn qssl_conn_pending_output(conn: *mut qssl_conn_t) -> usi
 /// Memory transport: moves up to `cap` bytes waiting for the peer into `buf`
 /// and writes the count to `*out_len` (a stream, so unlike value getters it
 /// takes what fits rather than failing with BUFFER_TOO_SMALL). Qt: none.
+#[unsafe(link_section = ".text.qssl_pipe")]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn qssl_conn_take_output(
     conn: *mut qssl_conn_t,
