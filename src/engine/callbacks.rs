@@ -985,6 +985,7 @@ fn upto(b: &[u8], max: usize) -> &[u8] {
 ///
 /// # Safety
 /// `hint` must be NULL or a NUL-terminated string.
+#[inline(never)]
 unsafe fn client_answer(
     state: &ConnShared,
     hint: *const c_char,
