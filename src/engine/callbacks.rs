@@ -28,7 +28,7 @@ use crate::model::bytes::OptBytes;
 use crate::model::cert::Certificate;
 use crate::model::config::{PskHandler, SslConfiguration};
 use crate::model::enums::npn_status;
-use crate::model::psk::PskAuthenticator;
+use crate::model::psk::{KeptPsk, PskAuthenticator};
 use crate::ossl;
 
 /// A verification error seen by the chain callback.
@@ -90,7 +90,7 @@ pub(crate) struct ConnState {
     /// kept by a TLS 1.3 offer so that a second offer (after a
     /// HelloRetryRequest) and a TLS 1.2 exchange in the same handshake ask
     /// the application no more; truncated to each use's maxima when read.
-    pub psk_answer: Option<PskAuthenticator>,
+    pub psk_answer: Option<KeptPsk>,
     pub psk_calls: u32,
     pub psk_error: Option<String>,
     /// The application's callback itself refused (non-zero return): abort,
@@ -1005,9 +1005,9 @@ unsafe fn client_answer(
         return None;
     }
     // Kept in the state: moved by its pointer, never by its key bytes.
-    auth.make_shared();
+    let kept = auth.into_kept();
     let mut st = lock(state);
-    if let Some(old) = st.psk_answer.replace(auth) {
+    if let Some(old) = st.psk_answer.replace(kept) {
         drop_cold(old);
     }
     Some(st)
@@ -1073,7 +1073,7 @@ extern "C" fn psk_client_cb(
             return None;
         }
         // SAFETY: OpenSSL's buffers of the given sizes.
-        Some(unsafe { client_write(&auth, identity, max_id, psk, max_key) })
+        Some(unsafe { client_write(answer_of(&auth), identity, max_id, psk, max_key) })
     });
     guard.ok().flatten().unwrap_or(0)
 }
@@ -1093,8 +1093,15 @@ unsafe fn client_kept(
 ) -> Option<c_uint> {
     let st = lock(state);
     let auth = st.psk_answer.as_ref()?;
+    let answer = (auth.identity().as_slice(), auth.pre_shared_key().as_slice());
     // SAFETY: forwarded caller guarantee.
-    Some(unsafe { client_write(auth, identity, max_id, psk, max_key) })
+    Some(unsafe { client_write(answer, identity, max_id, psk, max_key) })
+}
+
+/// An answered authenticator's identity and key.
+#[inline]
+fn answer_of(auth: &PskAuthenticator) -> (&[u8], &[u8]) {
+    (auth.identity().as_slice(), auth.pre_shared_key().as_slice())
 }
 
 /// Writes the client's identity (at most `max_id` bytes and a NUL) and key
@@ -1104,14 +1111,14 @@ unsafe fn client_kept(
 /// `identity` must be valid for `max_id + 1` bytes, `psk` for `max_key`.
 #[inline]
 unsafe fn client_write(
-    auth: &PskAuthenticator,
+    (id, key): (&[u8], &[u8]),
     identity: *mut c_char,
     max_id: usize,
     psk: *mut u8,
     max_key: usize,
 ) -> c_uint {
-    let id = upto(auth.identity().as_slice(), max_id);
-    let key = upto(auth.pre_shared_key().as_slice(), max_key);
+    let id = upto(id, max_id);
+    let key = upto(key, max_key);
     // SAFETY: per the caller, id.len() <= max_id and key.len() <= max_key.
     unsafe {
         std::ptr::copy_nonoverlapping(id.as_ptr(), identity.cast::<u8>(), id.len());

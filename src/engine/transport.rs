@@ -29,7 +29,7 @@ pub enum Transport {
 }
 
 /// The memory transport's two queues.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct MemoryPipe {
     /// Received from the peer, not yet consumed by TLS.
     pub inbound: ByteQueue,
@@ -41,6 +41,20 @@ pub struct MemoryPipe {
     /// back since: the first time the application takes the last waiting
     /// byte, the buffer is freed (see [`MemoryPipe::outbound_taken`]).
     release_after_handshake: bool,
+}
+
+impl Default for MemoryPipe {
+    /// Two empty queues; the output queue's first buffer is at least
+    /// [`FIRST_BUFFER`] bytes, the input queue's exact (it is what an idle
+    /// connection keeps: see [`FIRST_BUFFER`]).
+    fn default() -> Self {
+        MemoryPipe {
+            inbound: ByteQueue::default(),
+            outbound: ByteQueue::with_first_buffer(FIRST_BUFFER),
+            eof: false,
+            release_after_handshake: false,
+        }
+    }
 }
 
 impl MemoryPipe {
@@ -70,7 +84,7 @@ impl MemoryPipe {
     #[inline(never)]
     fn release_output(&mut self) {
         self.release_after_handshake = false;
-        self.outbound = ByteQueue::default();
+        self.outbound = ByteQueue::with_first_buffer(FIRST_BUFFER);
     }
 }
 
@@ -107,20 +121,34 @@ pub struct ByteQueue {
     /// The free space the last [`Self::space`] lent; 0 once committed or
     /// invalidated by a change at the back.
     lent: usize,
+    /// The smallest buffer this queue allocates (0: the exact size the
+    /// first time).
+    first: usize,
 }
 
 /// The largest buffer the application may ask the memory transport to lend.
 pub const MAX_LEND: usize = 64 << 20;
 
-/// The smallest buffer a queue allocates: a handshake's later flights are
-/// often larger than its first (a TLS 1.2 or 1.3 PSK server's flight with
-/// its session ticket after a ServerHello of under a hundred bytes), and a
-/// first buffer sized for one of those flights spares each of those
-/// handshakes two allocations and copies (one per direction). Larger first
-/// flights (certificates) get their exact size.
+/// The smallest buffer the memory transport's output queue allocates: a
+/// handshake's later flights are often larger than its first (a TLS 1.2 or
+/// 1.3 PSK server's flight with its session ticket after a ServerHello of
+/// under a hundred bytes), and a first buffer sized for one of those flights
+/// spares the sender a second allocation and copy. The output buffer is
+/// given back after the handshake, so this costs an idle connection
+/// nothing; the input queue, which an idle connection keeps (with any
+/// session tickets it has not read), allocates its exact size the first
+/// time. Larger first flights (certificates) get their exact size.
 pub const FIRST_BUFFER: usize = 512;
 
 impl ByteQueue {
+    /// An empty queue whose first buffer is at least `first` bytes.
+    pub fn with_first_buffer(first: usize) -> ByteQueue {
+        ByteQueue {
+            first,
+            ..ByteQueue::default()
+        }
+    }
+
     /// How many bytes are queued.
     pub fn len(&self) -> usize {
         self.end - self.start
@@ -188,11 +216,11 @@ impl ByteQueue {
         }
         let need = self.end + want;
         if self.buf.capacity() < need {
-            // A new buffer and one copy of the live bytes: at least
-            // `FIRST_BUFFER`, else the exact size the first time (a
+            // A new buffer and one copy of the live bytes: at least the
+            // queue's first size, else the exact size the first time (a
             // connection kept alive after a small handshake holds little
             // slack), then doubled.
-            let grown = need.max(self.buf.capacity() * 2).max(FIRST_BUFFER);
+            let grown = need.max(self.buf.capacity() * 2).max(self.first);
             let mut fresh = Vec::with_capacity(grown);
             fresh.extend_from_slice(self.as_slice());
             self.buf = fresh;
@@ -285,7 +313,7 @@ impl ByteQueue {
             self.buf.copy_within(self.start..self.end, 0);
             self.buf.truncate(live);
         } else {
-            let grown = need.max(self.buf.capacity() * 2).max(FIRST_BUFFER);
+            let grown = need.max(self.buf.capacity() * 2).max(self.first);
             let mut fresh = Vec::with_capacity(grown);
             fresh.extend_from_slice(self.as_slice());
             self.buf = fresh;
@@ -1110,8 +1138,24 @@ mod tests {
     }
 
     #[test]
+    fn input_queue_exact_output_queue_first_buffer() {
+        let mut p = MemoryPipe::default();
+        p.inbound.extend_from_slice(&[1; 80]);
+        assert_eq!(p.inbound.capacity(), 80, "input: exact first buffer");
+        p.outbound.extend_from_slice(&[1; 80]);
+        assert_eq!(p.outbound.capacity(), FIRST_BUFFER);
+        p.handshake_done();
+        let mut out = [0u8; 80];
+        assert_eq!(p.outbound.read_into(&mut out), 80);
+        p.outbound_taken();
+        assert_eq!(p.outbound.capacity(), 0, "given back");
+        p.outbound.extend_from_slice(&[2; 10]);
+        assert_eq!(p.outbound.capacity(), FIRST_BUFFER, "the minimum kept");
+    }
+
+    #[test]
     fn first_buffer_then_exact_or_doubled() {
-        let mut q = ByteQueue::default();
+        let mut q = ByteQueue::with_first_buffer(FIRST_BUFFER);
         q.extend_from_slice(&[1; 80]);
         assert_eq!(q.capacity(), FIRST_BUFFER, "small first flight");
         // A later, larger flight fits without a new buffer.

@@ -123,6 +123,18 @@ impl PskAuthenticator {
         *self = self.clone();
     }
 
+    /// This authenticator's shared block, for the engine to keep (one
+    /// pointer: an in-place authenticator is copied into a block first, see
+    /// [`Self::make_shared`]).
+    pub(crate) fn into_kept(mut self) -> KeptPsk {
+        self.make_shared();
+        match self.d {
+            Repr::Shared(c) => KeptPsk(c),
+            // Not reached (made shared above); a block all the same.
+            Repr::Local(d) => KeptPsk(Cow::new(d)),
+        }
+    }
+
     #[inline]
     fn d(&self) -> &PskData {
         match &self.d {
@@ -219,6 +231,27 @@ impl PartialEq for PskAuthenticator {
 }
 
 impl Eq for PskAuthenticator {}
+
+/// An answered authenticator the TLS engine keeps for later questions of the
+/// same handshake: its shared block alone, so a connection's state holds one
+/// pointer, not the size of an in-place authenticator. Its bytes stay where
+/// they are for as long as it is kept.
+#[derive(Debug)]
+pub(crate) struct KeptPsk(Cow<PskData>);
+
+impl KeptPsk {
+    /// The identity.
+    #[inline]
+    pub(crate) fn identity(&self) -> &PskIdentity {
+        &self.0.identity
+    }
+
+    /// The pre-shared key.
+    #[inline]
+    pub(crate) fn pre_shared_key(&self) -> &PskKey {
+        &self.0.pre_shared_key
+    }
+}
 
 /// The longest identity held in the authenticator itself.
 const INLINE_ID: usize = 64;
