@@ -130,7 +130,7 @@ impl PeerName {
         let mut text = String::with_capacity(name.len() + 1);
         text.push_str(name);
         text.push('\0');
-        let sni_len = scan_name(name.as_bytes()).unwrap_or_else(|| sni_len(name.as_bytes(), false));
+        let sni_len = scan_name(name.as_bytes()).unwrap_or_else(|| sni_len(name.as_bytes()));
         Ok(PeerName {
             text: text.into_boxed_str(),
             sni_len,
@@ -174,55 +174,41 @@ impl PeerName {
     }
 }
 
-/// One pass over a peer verify name (without its NUL): the length of the
-/// name sent as SNI (see [`sni_len`]), or `None` when it is not ASCII. The
-/// loop stops at the first byte that is not ASCII, which keeps it a short
-/// scalar loop.
+/// A peer verify name (without its NUL): the length of the name sent as
+/// SNI (see [`sni_len`]), or `None` when it is not ASCII. The loop stops at
+/// the first byte that is not ASCII, which keeps it a short scalar loop.
 fn scan_name(name: &[u8]) -> Option<usize> {
-    let (mut colon, mut numeric) = (false, true);
     for &c in name {
         if !c.is_ascii() {
             return None;
         }
-        colon |= c == b':';
-        numeric &= c.is_ascii_digit() || c == b'.';
     }
-    // Every IPv6 literal has a ':', an IPv4 literal only digits and dots.
-    Some(sni_len(name, colon || numeric))
+    Some(sni_len(name))
 }
 
 /// The length of the SNI name of peer verify name `name`: without its
-/// trailing dots; 0 when nothing is left or it is an IP literal (parsed
-/// only when `may_be_ip`).
-fn sni_len(name: &[u8], may_be_ip: bool) -> usize {
+/// trailing dots; 0 when nothing is left or it is an IP literal (the host
+/// check's rule, [`crate::model::cert::is_ip_literal`]).
+fn sni_len(name: &[u8]) -> usize {
     let mut end = name.len();
     while end > 0 && name[end - 1] == b'.' {
         end -= 1;
     }
-    if end == 0 || (may_be_ip && is_ip_literal(&name[..end])) {
+    if end == 0 || crate::model::cert::is_ip_literal(&name[..end]) {
         0
     } else {
         end
     }
 }
 
-/// True when `name` is an IP address literal (out of line: only names that
-/// may be one get here).
-#[cold]
-#[inline(never)]
-fn is_ip_literal(name: &[u8]) -> bool {
-    std::str::from_utf8(name).is_ok_and(|n| n.parse::<std::net::IpAddr>().is_ok())
-}
-
 /// [`scan_name`] for a C string's bytes (with the NUL) that are not all
-/// ASCII: the UTF-8 check, then the SNI length (such a name is no IP
-/// literal). Out of line.
+/// ASCII: the UTF-8 check, then the SNI length. Out of line.
 #[cold]
 #[inline(never)]
 fn scan_utf8(with_nul: &[u8]) -> Result<usize, Error> {
     std::str::from_utf8(with_nul)
         .map_err(|e| Error::invalid(format!("name is not valid UTF-8: {e}")))?;
-    Ok(sni_len(&with_nul[..with_nul.len() - 1], false))
+    Ok(sni_len(&with_nul[..with_nul.len() - 1]))
 }
 
 /// OpenSSL refused the SNI name `n` (its reasons appended). Out of line.

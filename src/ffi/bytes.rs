@@ -36,8 +36,24 @@ fn too_large(name: &str, len: usize) -> Error {
     Error::invalid(format!("{name}: length {len} is too large"))
 }
 
-/// Like [`slice_in`], but keeps Qt's null/empty distinction: `(NULL, 0)` is a
-/// null value, a non-NULL pointer with length 0 is an empty value.
+/// Like [`slice_in`], but keeps Qt's null/empty distinction: `(NULL, 0)` is
+/// a null value (`None`), a non-NULL pointer with length 0 an empty one.
+///
+/// # Safety
+/// As for [`slice_in`].
+pub(crate) unsafe fn opt_slice_in<'a>(
+    data: *const u8,
+    len: usize,
+    name: &'static str,
+) -> Result<Option<&'a [u8]>, Error> {
+    if data.is_null() && len == 0 {
+        return Ok(None);
+    }
+    // SAFETY: forwarded caller guarantee.
+    unsafe { slice_in(data, len, name) }.map(Some)
+}
+
+/// [`opt_slice_in`] copied into [`OptBytes`].
 ///
 /// # Safety
 /// As for [`slice_in`].
@@ -46,12 +62,8 @@ pub(crate) unsafe fn opt_bytes_in(
     len: usize,
     name: &'static str,
 ) -> Result<OptBytes, Error> {
-    if data.is_null() && len == 0 {
-        return Ok(OptBytes::Null);
-    }
     // SAFETY: forwarded caller guarantee.
-    let s = unsafe { slice_in(data, len, name) }?;
-    Ok(OptBytes::from(s))
+    Ok(unsafe { opt_slice_in(data, len, name) }?.map_or(OptBytes::Null, OptBytes::from))
 }
 
 /// Borrows a NUL-terminated UTF-8 string.

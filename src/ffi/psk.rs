@@ -3,7 +3,7 @@
 use std::ffi::c_void;
 
 use super::boundary;
-use super::bytes::{bytes_out, slice_in};
+use super::bytes::{bytes_out, opt_slice_in};
 use super::handle::{borrow, borrow_mut, handle, into_raw};
 use super::status::qssl_status_t;
 use crate::Error;
@@ -235,13 +235,8 @@ pub unsafe extern "C" fn qssl_psk_auth_set_identity(
         // SAFETY: NULL or a live handle.
         let a = unsafe { borrow_mut(auth, "auth") }?;
         // Copied once, into the authenticator itself when short.
-        let v = if identity.is_null() && len == 0 {
-            None
-        } else {
-            // SAFETY: (identity, len) readable per the caller's guarantee.
-            Some(unsafe { slice_in(identity, len, "identity") }?)
-        };
-        a.0.set_identity_from(v);
+        // SAFETY: (identity, len) readable per the caller's guarantee.
+        a.0.set_identity_from(unsafe { opt_slice_in(identity, len, "identity") }?);
         Ok(())
     })
 }
@@ -313,13 +308,8 @@ pub unsafe extern "C" fn qssl_psk_auth_set_pre_shared_key(
         let a = unsafe { borrow_mut(auth, "auth") }?;
         // Copied once, straight from the caller's buffer into the
         // authenticator's wiped storage (in place when short).
-        let k = if key.is_null() && len == 0 {
-            None
-        } else {
-            // SAFETY: (key, len) readable per the caller's guarantee.
-            Some(unsafe { slice_in(key, len, "key") }?)
-        };
-        a.0.set_pre_shared_key_from(k);
+        // SAFETY: (key, len) readable per the caller's guarantee.
+        a.0.set_pre_shared_key_from(unsafe { opt_slice_in(key, len, "key") }?);
         Ok(())
     })
 }

@@ -35,7 +35,7 @@ use crate::model::system_ca::system_ca_certificates;
 use crate::ossl;
 
 use files::*;
-pub(crate) use host::host_matches;
+pub(crate) use host::{host_matches, is_ip_literal};
 use names::*;
 use parse::*;
 pub use pattern_api::*;

@@ -588,7 +588,7 @@ impl Dtls {
             ssl.set_connect_state();
             let n = self.peer_name.trim_end_matches('.');
             if !n.is_empty()
-                && n.parse::<IpAddr>().is_err()
+                && !crate::model::cert::is_ip_literal(n.as_bytes())
                 && !self
                     .config
                     .test_ssl_option(ssl_option::DISABLE_SERVER_NAME_INDICATION)

@@ -16,12 +16,7 @@ pub(crate) fn host_matches(cert: &Certificate, name: &str) -> bool {
     if name.is_empty() || name.as_bytes().contains(&0) {
         return false;
     }
-    // Every IPv6 literal has a ':', an IPv4 literal only digits and dots:
-    // anything else is a host name, checked without parsing it as an
-    // address or copying it.
-    let ip_literal = (name.contains(':') || name.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
-        && name.parse::<IpAddr>().is_ok();
-    if ip_literal {
+    if is_ip_literal(name.as_bytes()) {
         let c = std::ffi::CString::new(name).unwrap_or_default();
         // SAFETY: live certificate and NUL-terminated address; only read.
         return unsafe { openssl_sys::X509_check_ip_asc(x.as_ptr(), c.as_ptr(), 0) == 1 };
@@ -37,4 +32,21 @@ pub(crate) fn host_matches(cert: &Certificate, name: &str) -> bool {
             std::ptr::null_mut(),
         ) == 1
     }
+}
+
+/// True when `name` (without trailing dots) is an IP address literal: the
+/// host check matches those against IP SANs, and SNI never carries one.
+/// Every IPv6 literal has a ':', an IPv4 literal only digits and dots, so
+/// anything else is a host name, decided without parsing or copying it.
+pub(crate) fn is_ip_literal(name: &[u8]) -> bool {
+    (name.contains(&b':') || name.iter().all(|&b| b.is_ascii_digit() || b == b'.'))
+        && parses_as_ip(name)
+}
+
+/// The parse behind [`is_ip_literal`] (out of line: only names shaped like
+/// an address get here).
+#[cold]
+#[inline(never)]
+fn parses_as_ip(name: &[u8]) -> bool {
+    std::str::from_utf8(name).is_ok_and(|n| n.parse::<IpAddr>().is_ok())
 }
